@@ -1,0 +1,3 @@
+from qkv_drill.cli import main
+
+raise SystemExit(main())

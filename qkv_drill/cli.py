@@ -1,0 +1,143 @@
+"""The `qkv-drill` command.
+
+Only argparse is imported here; each sub-command imports its own module when it runs, so
+`qkv-drill --help` and the TUI start-up never pay for modules they do not use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--topic", action="append", default=[], help="only this topic (repeatable)")
+    p.add_argument("--pack-id", action="append", default=[], help="only this pack (repeatable)")
+    p.add_argument(
+        "--difficulty",
+        action="append",
+        default=[],
+        choices=["easy", "medium", "hard"],
+        help="only this difficulty (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qkv-drill",
+        description="Drill transformer attention for ML interviews: Q, K, V shapes, roles, "
+        "the 1/sqrt(d_k) scaling, multi-head attention, masks, cost and memory.",
+    )
+    from qkv_drill import __version__
+
+    parser.add_argument("--version", action="version", version=f"qkv-drill {__version__}")
+    parser.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="also load this pack file or folder (repeatable)",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    for name, help_text in (
+        ("practice", "practice with instant feedback"),
+        ("drill", "spaced-repetition drill of what you keep missing"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
+        p.add_argument("--seed", type=int, default=None, help="reproduce the same questions")
+        p.add_argument("--count", type=int, default=None, help="stop after N questions")
+        _add_filters(p)
+        if name == "drill":
+            p.add_argument(
+                "--weakest", action="store_true", help="draw from your weakest topics"
+            )
+
+    p = sub.add_parser("mock", help="timed mock interview")
+    p.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
+    p.add_argument("--minutes", type=float, default=20.0, help="duration (default 20)")
+    p.add_argument("--questions", type=int, default=10, help="number of questions (default 10)")
+    p.add_argument("--seed", type=int, default=None, help="replay the same interview")
+    p.add_argument("--resume", action="store_true", help="resume an interrupted interview")
+    _add_filters(p)
+
+    p = sub.add_parser("export", help="export a mock interview report as Markdown or JSON")
+    p.add_argument("mock_id", nargs="?", type=int, help="which interview (default: latest)")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
+
+    p = sub.add_parser("validate", help="check question packs; exit 1 on any error")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--seeds", type=int, default=50, help="instances drawn per question")
+    p.add_argument("--no-torch", action="store_true", help="skip the numpy/torch agreement check")
+
+    p = sub.add_parser("new-pack", help="write a commented example pack to the user pack folder")
+    p.add_argument("name")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    sub.add_parser("schema", help="print the JSON Schema of the pack format")
+    sub.add_parser("packs", help="list packs, question counts per topic, and their status")
+    sub.add_parser("locate", help="print where packs and progress live")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command
+
+    if command is None:
+        from qkv_drill.tui.app import run_app
+
+        return run_app(extra_packs=args.pack)
+    if command in ("practice", "drill", "mock") and not args.plain:
+        from qkv_drill.tui.app import run_app
+
+        return run_app(extra_packs=args.pack, start=command, args=args)
+    if command in ("practice", "drill", "mock"):
+        from qkv_drill.plain import run_plain
+
+        return run_plain(args)
+    if command == "export":
+        from qkv_drill.session.export import run_export
+
+        return run_export(args)
+    if command == "validate":
+        from qkv_drill.packs.validate import run_validate
+
+        return run_validate(args)
+    if command == "new-pack":
+        from qkv_drill.packs.scaffold import run_new_pack
+
+        return run_new_pack(args)
+    if command == "schema":
+        from qkv_drill.packs.schema import run_schema
+
+        return run_schema(args)
+    if command == "packs":
+        from qkv_drill.packs.listing import run_packs
+
+        return run_packs(args)
+    if command == "locate":
+        return run_locate()
+    return 2
+
+
+def run_locate() -> int:
+    from qkv_drill import paths
+
+    print(f"data folder:   {paths.data_dir()}")
+    print(f"user packs:    {paths.user_packs_dir()}")
+    print(f"progress:      {paths.progress_db_path()}")
+    print(f"shipped packs: {paths.shipped_packs_dir()}")
+    extra = paths.env_pack_paths()
+    if extra:
+        print(f"${paths.PACKS_ENV}: " + ", ".join(str(p) for p in extra))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
