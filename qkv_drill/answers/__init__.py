@@ -1,0 +1,1 @@
+"""Reading typed answers: the safe expression evaluator and the per-kind parser."""

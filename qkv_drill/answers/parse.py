@@ -1,0 +1,429 @@
+"""Turn what people type into typed answers, or a message saying what form is expected.
+
+A typo must never become a wrong mark: anything that cannot be read unambiguously is a
+`ParseError` whose message shows an example of the expected form. Numbers go through the safe
+evaluator in `expr`; nothing is ever passed to `eval`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from qkv_drill.answers.expr import ExprError, evaluate
+
+KINDS = ("numeric", "shape", "matrix", "choice", "multi", "text")
+MAX_ANSWER_CHARS = 10_000
+MAX_DIM = 10**15  # a shape entry larger than this is a typo, not a tensor
+MAX_MATRIX_ENTRIES = 4096
+EMPTY = "type an answer first"
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+
+
+@dataclass(frozen=True)
+class Ok:
+    value: Any
+
+
+@dataclass(frozen=True)
+class ParseError:
+    message: str
+
+
+Parsed = Ok | ParseError
+
+_EXAMPLES = {
+    "numeric": "a number or expression, e.g. 64, 1/8, 2^6, sqrt(64), 1.5e-3, 2 MiB",
+    "shape": "a shape, e.g. (2, 10, 64), 2x10x64 or torch.Size([2, 10, 64])",
+    "matrix": "numbers in rows, e.g. [[1, 2], [3, 4]] or 1 2; 3 4",
+    "choice": "one option, e.g. b or 2",
+    "multi": "one or more options, e.g. a c or 1, 3",
+    "text": "your answer in a few sentences",
+}
+
+
+class _Bad(Exception):
+    """Internal: carries a ParseError message out of nested helpers."""
+
+
+def describe_expected_form(kind: str) -> str:
+    """Short help text for the answer box placeholder."""
+    return _EXAMPLES.get(kind, "your answer")
+
+
+def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
+    """Parse typed text as `kind`; never raises for any text."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown answer kind {kind!r}")
+    if not isinstance(text, str) or not text.strip():
+        return ParseError(EMPTY)
+    if len(text) > MAX_ANSWER_CHARS:
+        return ParseError(f"that answer is too long (over {MAX_ANSWER_CHARS:,} characters)")
+    try:
+        if kind == "numeric":
+            return Ok(_number(text))
+        if kind == "shape":
+            return Ok(_shape(text))
+        if kind == "matrix":
+            return Ok(_matrix(text))
+        if kind == "choice":
+            return Ok(_choice(text, n_options))
+        if kind == "multi":
+            return Ok(_multi(text, n_options))
+        return Ok(text.strip())
+    except _Bad as e:
+        return ParseError(str(e))
+    except (RecursionError, MemoryError):  # belt and braces; limits should prevent these
+        return ParseError(f"could not read that; expected {_EXAMPLES[kind]}")
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def _number(text: str, what: str = "numeric") -> float:
+    try:
+        return evaluate(text)
+    except ExprError as e:
+        if e.message == EMPTY:
+            raise _Bad(EMPTY) from None
+        joint = " " if e.message.endswith("?") else ". "
+        raise _Bad(f"{e.message}{joint}Expected {_EXAMPLES[what]}") from None
+
+
+# --- brackets and splitting ------------------------------------------------------------
+
+
+def _check_brackets(text: str) -> None:
+    """Balanced (), [], {}; the message names the bracket that is missing."""
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            stack.append((ch, i))
+        elif ch in _CLOSE:
+            if not stack:
+                raise _Bad(f"unexpected {ch!r} at position {i + 1}: nothing to close")
+            opened, _ = stack.pop()
+            if _OPEN[opened] != ch:
+                raise _Bad(f"{ch!r} at position {i + 1} does not match {opened!r}")
+    if stack:
+        opened, pos = stack[-1]
+        raise _Bad(f"missing {_OPEN[opened]!r} to close the {opened!r} at position {pos + 1}")
+
+
+def _matching(text: str, start: int) -> int:
+    """Index of the bracket closing the one at `start` (brackets already balanced)."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in _OPEN:
+            depth += 1
+        elif text[i] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1  # pragma: no cover - balanced input always closes
+
+
+def _strip_wrapper(text: str, prefixes: tuple[str, ...]) -> str:
+    """`torch.Size([..])` / `tensor([..])` -> `[..]`; outer brackets kept."""
+    s = text.strip()
+    low = s.lower()
+    for p in prefixes:
+        if low.startswith(p + "(") and s.endswith(")") and _matching(s, len(p)) == len(s) - 1:
+            return s[len(p) + 1 : -1].strip()
+    return s
+
+
+def _unwrap(s: str) -> tuple[str, bool]:
+    """Remove one pair of brackets that encloses the whole text."""
+    s = s.strip()
+    if s and s[0] in _OPEN and _matching(s, 0) == len(s) - 1:
+        return s[1:-1].strip(), True
+    return s, False
+
+
+def _split_top(s: str, is_sep) -> list[tuple[str, str]]:
+    """Split at depth-0 separators; returns (piece, separator that ended it)."""
+    parts: list[tuple[str, str]] = []
+    depth, start, i = 0, 0, 0
+    while i < len(s):
+        ch = s[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        elif depth == 0:
+            width = is_sep(s, i)
+            if width:
+                parts.append((s[start:i], s[i : i + width]))
+                start = i + width
+                i += width
+                continue
+        i += 1
+    parts.append((s[start:], ""))
+    return parts
+
+
+# --- shapes ----------------------------------------------------------------------------
+
+_SHAPE_EX = "e.g. (2, 10, 64)"
+
+
+def _shape_sep(s: str, i: int) -> int:
+    ch = s[i]
+    if ch in ",×":
+        return 1
+    if ch in "xX":
+        before = s[i - 1] if i else " "
+        after = s[i + 1] if i + 1 < len(s) else " "
+        return 0 if (before.isalpha() or before == "_" or after.isalpha() or after == "_") else 1
+    if ch == "*":
+        # `**` is still a power inside an entry (2**6); a single `*` separates dimensions.
+        if s.startswith("**", i) or (i and s[i - 1] == "*"):
+            return 0
+        return 1
+    return 0
+
+
+def _shape(text: str) -> tuple[int, ...]:
+    _check_brackets(text)
+    s = _strip_wrapper(text, ("torch.size", "size"))
+    s, _ = _unwrap(s)
+    if s.startswith("[") or s.startswith("("):
+        s, _ = _unwrap(s)  # torch.Size([..]) and ([..])
+    if not s:
+        return ()
+    parts = _split_top(s, _shape_sep)
+    if len(parts) > 1 and not parts[-1][0].strip() and parts[-2][1] == ",":
+        parts = parts[:-1]  # (64,) has a trailing comma
+    dims: list[int] = []
+    for n, (piece, sep) in enumerate(parts, start=1):
+        piece = piece.strip()
+        if not piece:
+            after = parts[n - 2][1] if n > 1 else sep
+            where = f"after {after!r}" if n > 1 else f"before {sep!r}"
+            raise _Bad(f"a dimension is missing {where}; write a shape {_SHAPE_EX}")
+        if re.search(r"[\d.)]\s+[\d.(]", piece) and not re.search(r"[+\-*/^×·÷]", piece):
+            raise _Bad(
+                f"{piece!r} has spaces between numbers; separate dimensions with commas, "
+                f"{_SHAPE_EX}"
+            )
+        try:
+            value = evaluate(piece)
+        except ExprError as e:
+            raise _Bad(
+                f"dimension {n} ({piece!r}): {e.message}; write a shape {_SHAPE_EX}"
+            ) from None
+        if value <= 0 or value != math.floor(value):
+            raise _Bad(f"dimension {n} is {_fmt(value)}; dimensions are positive whole numbers")
+        if value > MAX_DIM:
+            raise _Bad(f"dimension {n} is too large")
+        dims.append(int(value))
+    return tuple(dims)
+
+
+# --- matrices --------------------------------------------------------------------------
+
+_MATRIX_EX = "e.g. [[1, 2], [3, 4]] or 1 2; 3 4"
+_BINARY_ONLY = set("*/^×·÷⋅%")
+
+
+def _entries(row: str) -> list[str]:
+    """Entries of one row: commas if there are any, else spaces between whole expressions."""
+    pieces = _split_top(row, lambda s, i: 1 if s[i] == "," else 0)
+    if len(pieces) > 1:
+        if not pieces[-1][0].strip():
+            pieces = pieces[:-1]  # `1, 2,` trailing comma
+        return [p.strip() for p, _ in pieces]
+    # Space separated: a space splits unless an operator sits on either side of it;
+    # `1 -2` is two entries (numpy prints that way), `1 - 2` is one.
+    out: list[str] = []
+    depth, cur, i, s = 0, "", 0, row.strip()
+    while i < len(s):
+        ch = s[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        if ch.isspace() and depth == 0:
+            j = i
+            while j < len(s) and s[j].isspace():
+                j += 1
+            prev = cur.rstrip()[-1:] if cur.strip() else ""
+            nxt = s[j] if j < len(s) else ""
+            nxt2 = s[j + 1] if j + 1 < len(s) else ""
+            joins = (
+                prev in _BINARY_ONLY
+                or prev in "+-−("
+                or nxt in _BINARY_ONLY
+                or (nxt in "+-−" and (nxt2.isspace() or nxt2 == ""))
+                or s.startswith("**", j)
+            )
+            if joins:
+                cur += " "
+            else:
+                out.append(cur)
+                cur = ""
+            i = j
+            continue
+        cur += ch
+        i += 1
+    out.append(cur)
+    return [p.strip() for p in out]
+
+
+def _rows_from_groups(s: str) -> list[str] | None:
+    """`[1, 2], [3, 4]` (or numpy's `[1 2]\\n [3 4]`) -> row texts; None if not that form."""
+    rows: list[str] = []
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch.isspace() or ch in ",;":
+            i += 1
+            continue
+        if ch != "[":
+            return None
+        end = _matching(s, i)
+        rows.append(s[i + 1 : end])
+        i = end + 1
+    return rows or None
+
+
+def _matrix(text: str) -> np.ndarray:
+    _check_brackets(text)
+    s = _strip_wrapper(text, ("np.array", "numpy.array", "array", "torch.tensor", "tensor"))
+    inner, wrapped = _unwrap(s)
+    groups = _rows_from_groups(inner) if wrapped else _rows_from_groups(s)
+    if groups is not None:
+        rows, two_d = groups, True
+    else:
+        body = inner if wrapped else s
+        raw = _split_top(body, lambda t, i: 1 if t[i] in ";\n" else 0)
+        rows = [r for r, _ in raw]
+        while len(rows) > 1 and not rows[-1].strip():
+            rows.pop()  # `1 2; 3 4;`
+        rows = [r for n, r in enumerate(rows) if r.strip() or n == 0]
+        rows = [_unwrap(r.strip().rstrip(","))[0] for r in rows]
+        two_d = len(rows) > 1
+    values: list[list[float]] = []
+    count = 0
+    for r, row in enumerate(rows, start=1):
+        entries = _entries(row)
+        count += len(entries)
+        if count > MAX_MATRIX_ENTRIES:
+            raise _Bad(f"too many numbers (over {MAX_MATRIX_ENTRIES})")
+        parsed = []
+        for c, entry in enumerate(entries, start=1):
+            if not entry:
+                raise _Bad(f"row {r} has an empty entry {c}; write numbers {_MATRIX_EX}")
+            if entry[0] in "[(" and _unwrap(entry)[1] and "[" in entry:
+                raise _Bad(f"row {r} has a nested list; write numbers {_MATRIX_EX}")
+            try:
+                parsed.append(evaluate(entry))
+            except ExprError as e:
+                where = f"row {r}, entry {c}" if two_d else f"entry {c}"
+                raise _Bad(
+                    f"{where} ({entry!r}): {e.message}; write numbers {_MATRIX_EX}"
+                ) from None
+        values.append(parsed)
+    widths = [len(v) for v in values]
+    if len(set(widths)) > 1:
+        first = widths[0]
+        bad = next(i for i, w in enumerate(widths) if w != first)
+        raise _Bad(
+            f"row {bad + 1} has {_count(widths[bad])} but row 1 has {_count(first)}; "
+            "every row needs the same count"
+        )
+    arr = np.array(values, dtype=np.float64)  # (rows, cols)
+    return arr if two_d else arr[0]
+
+
+def _count(n: int) -> str:
+    return f"{n} number" if n == 1 else f"{n} numbers"
+
+
+# --- options ---------------------------------------------------------------------------
+
+_OPTION = re.compile(r"^\(?\s*([A-Za-z]|\d+)\s*[).:]?$")
+
+
+def _option_range(n: int | None) -> str:
+    if n is None:
+        return "a letter like b or a number like 2"
+    last = chr(ord("a") + n - 1) if n <= 26 else "z"
+    return f"pick a to {last} (or 1 to {n})"
+
+
+def _option_index(token: str, n: int | None) -> int:
+    m = _OPTION.match(token.strip())
+    if not m:
+        raise _Bad(f"{token.strip()!r} is not an option; {_option_range(n)}")
+    g = m.group(1)
+    idx = ord(g.lower()) - ord("a") if g.isalpha() else int(g) - 1 if len(g) < 6 else -1
+    if idx < 0 or (n is not None and idx >= n):
+        raise _Bad(f"there is no option {g!r}; {_option_range(n)}")
+    return idx
+
+
+def _choice(text: str, n: int | None) -> int:
+    s = text.strip()
+    if re.search(r"[\s,;]", s.strip("() ")):
+        raise _Bad(f"pick one option only; {_option_range(n)}")
+    return _option_index(s, n)
+
+
+def _multi(text: str, n: int | None) -> frozenset[int]:
+    tokens = [t for t in re.split(r"[\s,;&+/]+|\band\b", text.strip()) if t]
+    picks: set[int] = set()
+    for tok in tokens:
+        bare = tok.strip("().:")
+        if len(bare) > 1 and bare.isalpha():
+            picks.update(_option_index(ch, n) for ch in bare)  # `ac`
+        else:
+            picks.add(_option_index(tok, n))
+    if not picks:
+        raise _Bad(f"type one or more options, e.g. a c; {_option_range(n)}")
+    return frozenset(picks)
+
+
+# --- formatting (the display side; each parses back to the same value) -----------------
+
+
+def _fmt(x: float) -> str:
+    return format_number(x)
+
+
+def format_number(x: float, digits: int | None = None) -> str:
+    """`64`, `0.125`, `1e-05`; exact round trip by default, `digits` significant for display."""
+    x = float(x)
+    if not math.isfinite(x):
+        return repr(x)
+    if digits is not None:
+        text = f"{x:.{digits}g}"
+        return text.replace("e+", "e")
+    if x == math.floor(x) and abs(x) < 1e16:
+        return str(int(x)) if x != 0 else "0"
+    return repr(x).replace("e+", "e")
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    """`(2, 10, 64)`, `(64,)`, `()` as Python prints tuples."""
+    dims = [str(int(d)) for d in shape]
+    if len(dims) == 1:
+        return f"({dims[0]},)"
+    return "(" + ", ".join(dims) + ")"
+
+
+def format_matrix(a: np.ndarray, digits: int | None = None) -> str:
+    """`[0.5, 0.25]` or `[[1, 2], [3, 4]]`; parse_answer("matrix", ...) reads it back."""
+    arr = np.asarray(a, dtype=np.float64)
+    if arr.ndim == 1:
+        return "[" + ", ".join(format_number(v, digits) for v in arr) + "]"
+    if arr.ndim == 2:
+        rows = ("[" + ", ".join(format_number(v, digits) for v in row) + "]" for row in arr)
+        return "[" + ", ".join(rows) + "]"
+    raise ValueError(f"format_matrix takes 1-D or 2-D arrays, not {arr.ndim}-D")

@@ -1,0 +1,38 @@
+"""The attention engine: a readable numpy reference (the ground truth) and a lazy torch backend.
+
+Only numpy is imported here; `get_backend("torch")` imports torch when first asked for.
+"""
+
+from qkv_drill.engine.backends import get_backend, torch_loaded, warm_torch
+from qkv_drill.engine.misconceptions import (
+    MISCONCEPTIONS,
+    Misconception,
+    attention_with_misconception,
+    multi_head_with_misconception,
+)
+from qkv_drill.engine.multihead import merge_heads, multi_head_attention, split_heads
+from qkv_drill.engine.reference import attention, causal_mask, project_qkv, softmax
+from qkv_drill.engine.shapes import attention_shapes
+from qkv_drill.engine.trace import Step, Trace, trace_attention, trace_multi_head
+
+__all__ = [
+    "MISCONCEPTIONS",
+    "Misconception",
+    "Step",
+    "Trace",
+    "attention",
+    "attention_shapes",
+    "attention_with_misconception",
+    "causal_mask",
+    "get_backend",
+    "merge_heads",
+    "multi_head_attention",
+    "multi_head_with_misconception",
+    "project_qkv",
+    "softmax",
+    "split_heads",
+    "torch_loaded",
+    "trace_attention",
+    "trace_multi_head",
+    "warm_torch",
+]

@@ -1,0 +1,114 @@
+"""Multi-head attention on top of the reference: split/merge heads, grouped-query attention.
+
+Weights use the article's (in, out) layout: `w_q` is (d_model, H*hs), so Q = X W_Q; for a torch
+`nn.Linear` that is `linear.weight.T`.
+
+Shape legend:
+    ...  any leading batch dims (B)
+    Tq   query length, Tk key/value length (equal in self-attention)
+    C    d_model
+    H    query heads, Hkv key/value heads (Hkv < H: grouped-query; Hkv = 1: multi-query)
+    hs   head size (d_k per head), hv value head size
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qkv_drill.engine.reference import attention
+
+
+def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
+    """(..., T, H*hs) -> (..., H, T, hs): each head gets its own contiguous slice of columns."""
+    x = np.asarray(x)
+    *lead, t, c = x.shape
+    if n_heads <= 0 or c % n_heads:
+        raise ValueError(f"width {c} does not split into {n_heads} heads")
+    x = x.reshape(*lead, t, n_heads, c // n_heads)  # (..., T, H, hs)
+    return np.swapaxes(x, -2, -3)  # (..., H, T, hs)
+
+
+def merge_heads(x: np.ndarray) -> np.ndarray:
+    """(..., H, T, hs) -> (..., T, H*hs): split_heads undone (transpose back, then concat)."""
+    x = np.asarray(x)
+    *lead, h, t, hs = x.shape
+    x = np.swapaxes(x, -2, -3)  # (..., T, H, hs)
+    return x.reshape(*lead, t, h * hs)  # (..., T, H*hs)
+
+
+def repeat_kv(x: np.ndarray, n_rep: int) -> np.ndarray:
+    """(..., Hkv, T, hs) -> (..., Hkv*n_rep, T, hs), each K/V head serving n_rep query heads.
+
+    Same order as torch's `repeat_interleave(n_rep, dim=-3)`: head j serves queries j*n_rep ....
+    """
+    return x if n_rep == 1 else np.repeat(x, n_rep, axis=-3)  # (..., H, T, hs)
+
+
+def _check_heads(n_heads: int, n_kv_heads: int, w_q, w_k, w_v) -> None:
+    """Fail early, with the numbers, when the weights cannot be cut into the requested heads."""
+    if n_heads <= 0 or n_kv_heads <= 0 or n_heads % n_kv_heads:
+        raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv_heads}")
+    if w_q.shape[-1] % n_heads:
+        raise ValueError(f"w_q has {w_q.shape[-1]} columns: not divisible by {n_heads} heads")
+    hs = w_q.shape[-1] // n_heads
+    if w_k.shape[-1] != n_kv_heads * hs:
+        raise ValueError(f"w_k must have n_kv_heads*hs = {n_kv_heads * hs} columns")
+    if w_v.shape[-1] % n_kv_heads:
+        raise ValueError(f"w_v has {w_v.shape[-1]} columns: not divisible by {n_kv_heads}")
+
+
+def project_heads(
+    x_q, x_kv, w_q, w_k, w_v, n_heads, n_kv_heads=None, b_q=None, b_k=None, b_v=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Project and split into heads; K and V come back already repeated to H heads."""
+    x_q = np.asarray(x_q)
+    x_kv = x_q if x_kv is None else np.asarray(x_kv)
+    w_q, w_k, w_v = np.asarray(w_q), np.asarray(w_k), np.asarray(w_v)
+    n_kv_heads = n_heads if n_kv_heads is None else n_kv_heads
+    _check_heads(n_heads, n_kv_heads, w_q, w_k, w_v)
+    q = x_q @ w_q  # (..., Tq, H*hs)
+    k = x_kv @ w_k  # (..., Tk, Hkv*hs)
+    v = x_kv @ w_v  # (..., Tk, Hkv*hv)
+    if b_q is not None:
+        q = q + b_q
+    if b_k is not None:
+        k = k + b_k
+    if b_v is not None:
+        v = v + b_v
+    n_rep = n_heads // n_kv_heads
+    qh = split_heads(q, n_heads)  # (..., H, Tq, hs)
+    kh = repeat_kv(split_heads(k, n_kv_heads), n_rep)  # (..., H, Tk, hs)
+    vh = repeat_kv(split_heads(v, n_kv_heads), n_rep)  # (..., H, Tk, hv)
+    return qh, kh, vh
+
+
+def multi_head_attention(
+    x_q: np.ndarray,
+    x_kv: np.ndarray | None,
+    w_q: np.ndarray,
+    w_k: np.ndarray,
+    w_v: np.ndarray,
+    w_o: np.ndarray,
+    n_heads: int,
+    n_kv_heads: int | None = None,
+    mask: np.ndarray | None = None,
+    causal: bool = False,
+    b_q: np.ndarray | None = None,
+    b_k: np.ndarray | None = None,
+    b_v: np.ndarray | None = None,
+    b_o: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Multi-head attention: project, split into heads, attend per head, merge, project with W_O.
+
+    Self-attention when `x_kv` is `x_q` (or None); cross-attention otherwise. With
+    `n_kv_heads < n_heads` (grouped-query; 1 = multi-query) `w_k`, `w_v` are
+    (d_model, n_kv_heads*hs) and each K/V head is shared by n_heads/n_kv_heads query heads.
+    `mask` broadcasts against (..., H, Tq, Tk): a per-batch mask needs a head axis, (B, 1, Tq, Tk).
+    Returns (out (..., Tq, C), weights (..., H, Tq, Tk)).
+    """
+    qh, kh, vh = project_heads(x_q, x_kv, w_q, w_k, w_v, n_heads, n_kv_heads, b_q, b_k, b_v)
+    yh, att = attention(qh, kh, vh, mask=mask, causal=causal)  # (..., H, Tq, hv), (..., H, Tq, Tk)
+    y = merge_heads(yh) @ np.asarray(w_o)  # (..., Tq, H*hv) @ (H*hv, C) -> (..., Tq, C)
+    if b_o is not None:
+        y = y + b_o
+    return y, att

@@ -1,0 +1,133 @@
+"""The numpy ground truth: Q/K/V projections, a stable softmax and scaled dot-product attention.
+
+Every numeric answer in the app is checked against these few functions, so they favour plain,
+readable numpy; the torch backend must agree with them.
+
+Shape legend:
+    ...  any leading batch/head dims
+    T    sequence length (Tq queries, Tk keys/values; they differ in cross-attention)
+    C    d_model, the width of the input rows
+    dk   query/key width, dv value width
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def project_qkv(
+    x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Q = X W_Q, K = X W_K, V = X W_V, with weights laid out (d_model, d_k) as in the article.
+
+    `torch.nn.Linear(d_model, d_k).weight` is stored the other way round, (out, in) =
+    (d_k, d_model), and computes x @ weight.T; so `W_Q = linear.weight.T` gives the same Q.
+    """
+    x = np.asarray(x)
+    q = x @ np.asarray(w_q)  # (..., T, C) @ (C, dk) -> (..., T, dk)
+    k = x @ np.asarray(w_k)  # (..., T, dk)
+    v = x @ np.asarray(w_v)  # (..., T, dv)
+    return q, k, v
+
+
+def _softmax_inplace(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Softmax of a float array we own, overwriting it (saves one score-sized copy per call).
+
+    A slice that is -inf everywhere (nothing may be attended) becomes all zeros rather than nan.
+    """
+    m = z.max(axis=axis, keepdims=True)  # (..., 1) largest entry of each slice
+    dead = np.isneginf(m)  # slices with no finite entry
+    if dead.any():
+        m[dead] = 0.0  # exp(-inf - 0) = 0, so the dead slice sums to 0 below
+    z -= m  # largest entry is now 0: exp cannot overflow
+    np.exp(z, out=z)
+    s = z.sum(axis=axis, keepdims=True)
+    if dead.any():
+        s[dead] = 1.0  # 0 / 1 = 0 instead of 0 / 0 = nan
+    z /= s
+    return z
+
+
+def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax along `axis` (the max is subtracted first, so 1e4 is fine).
+
+    A slice where every entry is -inf gives all zeros (the fully-masked convention).
+    """
+    z = np.asarray(z)
+    dtype = np.result_type(z.dtype, np.float32)  # ints -> float64, float32 stays float32
+    return _softmax_inplace(np.array(z, dtype=dtype, copy=True), axis=axis)
+
+
+def causal_mask(tq: int, tk: int) -> np.ndarray:
+    """True where query i may see key j: j <= i, top-left aligned like torch's `is_causal`."""
+    return np.tril(np.ones((tq, tk), dtype=bool))  # (Tq, Tk)
+
+
+def _ensure_shape(scores: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Broadcast `scores` up when a mask carries extra leading dims, so in-place updates work."""
+    shape = np.broadcast_shapes(scores.shape, other.shape)
+    if shape != scores.shape:
+        scores = np.broadcast_to(scores, shape).copy()
+    return scores
+
+
+def masked_scores(
+    q: np.ndarray,
+    k: np.ndarray,
+    mask: np.ndarray | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+) -> np.ndarray:
+    """Scaled scores Q K^T * scale with masks applied: the input to the softmax.
+
+    Boolean mask: True = may attend (torch's convention); False positions become -inf.
+    Float mask: added to the scores (use -inf or a large negative number to block).
+    """
+    q = np.asarray(q)
+    k = np.asarray(k)
+    dk = q.shape[-1]
+    if k.shape[-1] != dk:
+        raise ValueError(f"q and k must share their last dim (d_k): {q.shape} vs {k.shape}")
+    if scale is None:
+        scale = 1.0 / math.sqrt(dk)
+    att = q @ np.swapaxes(k, -1, -2)  # (..., Tq, dk) @ (..., dk, Tk) -> (..., Tq, Tk)
+    if not np.issubdtype(att.dtype, np.floating):
+        att = att.astype(np.float64)
+    att *= scale
+    tq, tk = att.shape[-2], att.shape[-1]
+    if mask is not None:
+        mask = np.asarray(mask)
+        att = _ensure_shape(att, mask)
+        if mask.dtype == bool:
+            np.copyto(att, -np.inf, where=~mask)  # blocked -> -inf, (..., Tq, Tk)
+        else:
+            att += mask
+    if causal:
+        np.copyto(att, -np.inf, where=~causal_mask(tq, tk))  # hide the future
+    return att
+
+
+def attention(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scaled dot-product attention: softmax(Q K^T / sqrt(d_k) + mask) V.
+
+    Returns (output (..., Tq, dv), weights (..., Tq, Tk)). Leading dims broadcast; Tq may differ
+    from Tk (cross-attention). `scale` defaults to 1/sqrt(d_k). `mask` follows torch's
+    `scaled_dot_product_attention`: boolean True = may attend, a float mask is added to the
+    scores; `causal=True` is the top-left aligned `tril(ones(Tq, Tk))` of `is_causal`, and is
+    combined with `mask` when both are given. A query row that may attend to nothing (fully
+    masked) gets weights 0 and output 0, as torch's SDPA does.
+    """
+    v = np.asarray(v)
+    att = masked_scores(q, k, mask=mask, causal=causal, scale=scale)  # (..., Tq, Tk)
+    att = _softmax_inplace(att, axis=-1)  # (..., Tq, Tk) rows sum to 1 (or 0 if fully masked)
+    y = att @ v  # (..., Tq, Tk) @ (..., Tk, dv) -> (..., Tq, dv)
+    return y, att

@@ -1,0 +1,147 @@
+"""The engine's API on torch, using the fused `scaled_dot_product_attention` for the output.
+
+Imported only on demand (`backends.get_backend("torch")`): it imports torch at the top. Inputs are
+numpy arrays or anything `np.asarray` takes; results are float64 numpy arrays, computed in float64,
+so they compare with the numpy reference to ~1e-12. The attention weights (which SDPA does not
+return) are computed separately with the same masking; pass `need_weights=False` to skip them.
+
+Shape legend:
+    ...  leading batch dims (B);  H heads, Hkv key/value heads;  Tq, Tk lengths;  hs head size
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+name = "torch"
+
+
+def _t(x) -> torch.Tensor:
+    """numpy (or nested lists) -> float64 tensor; boolean masks stay boolean."""
+    a = np.asarray(x)
+    if a.dtype == bool:
+        return torch.from_numpy(a.copy())
+    return torch.from_numpy(np.array(a, dtype=np.float64))
+
+
+def _np(t: torch.Tensor) -> np.ndarray:
+    return t.detach().to(torch.float64).numpy()
+
+
+def project_qkv(x, w_q, w_k, w_v) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Q = X W_Q etc. as `F.linear` does it, with weight = W.T ((out, in), nn.Linear's layout)."""
+    x = _t(x)
+    q = F.linear(x, _t(w_q).T)  # (..., T, dk)
+    k = F.linear(x, _t(w_k).T)  # (..., T, dk)
+    v = F.linear(x, _t(w_v).T)  # (..., T, dv)
+    return _np(q), _np(k), _np(v)
+
+
+def softmax(z, axis: int = -1) -> np.ndarray:
+    """torch.softmax, with all -inf slices giving zeros like the numpy reference."""
+    z = _t(z)
+    out = torch.softmax(z, dim=axis)
+    dead = torch.isneginf(z).all(dim=axis, keepdim=True)
+    return _np(torch.where(dead, 0.0, out))
+
+
+def _allowed_and_bias(mask, causal: bool, tq: int, tk: int):
+    """One SDPA-ready mask from `mask` and `causal` (SDPA refuses both at once).
+
+    Returns (attn_mask or None, is_causal flag for SDPA).
+    """
+    if mask is None:
+        return None, causal
+    m = _t(mask)
+    if not causal:
+        return m, False
+    tril = torch.ones(tq, tk, dtype=torch.bool).tril()  # (Tq, Tk) j <= i
+    if m.dtype == torch.bool:
+        return m & tril, False
+    return m.masked_fill(~tril, float("-inf")), False
+
+
+def _weights(q, k, attn_mask, is_causal: bool, scale: float) -> torch.Tensor:
+    """softmax(Q K^T * scale + mask), fully-masked rows set to 0: what SDPA uses internally."""
+    att = (q @ k.transpose(-2, -1)) * scale  # (..., Tq, Tk)
+    if is_causal:
+        tril = torch.ones(att.shape[-2:], dtype=torch.bool).tril()
+        att = att.masked_fill(~tril, float("-inf"))
+    if attn_mask is not None:
+        if attn_mask.dtype == torch.bool:
+            att = att.masked_fill(~attn_mask, float("-inf"))
+        else:
+            att = att + attn_mask
+    dead = torch.isneginf(att).all(dim=-1, keepdim=True)  # (..., Tq, 1)
+    return torch.where(dead, 0.0, torch.softmax(att, dim=-1))  # (..., Tq, Tk)
+
+
+def _attention_t(q, k, v, mask, causal, scale, need_weights, enable_gqa=False):
+    """Tensor-level attention: SDPA for the output, explicit softmax for the weights."""
+    tq, tk = q.shape[-2], k.shape[-2]
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    attn_mask, is_causal = _allowed_and_bias(mask, causal, tq, tk)
+    y = F.scaled_dot_product_attention(
+        q, k, v, attn_mask=attn_mask, is_causal=is_causal, scale=scale, enable_gqa=enable_gqa
+    )  # (..., Tq, dv)
+    if attn_mask is not None:
+        # A row where every key is blocked: 0, whatever the SDPA kernel chose to return.
+        blocked = ~attn_mask if attn_mask.dtype == torch.bool else torch.isneginf(attn_mask)
+        dead = blocked.all(dim=-1, keepdim=True)  # (..., Tq, 1)
+        y = torch.where(dead, 0.0, y)
+    if not need_weights:
+        return y, None
+    if enable_gqa:
+        rep = q.shape[-3] // k.shape[-3]
+        k = k.repeat_interleave(rep, dim=-3)  # (..., H, Tk, hs)
+    return y, _weights(q, k, attn_mask, is_causal, scale)
+
+
+def attention(q, k, v, mask=None, causal=False, scale=None, *, need_weights=True):
+    """Same contract as `reference.attention`; returns float64 numpy (weights None if skipped)."""
+    y, att = _attention_t(_t(q), _t(k), _t(v), mask, causal, scale, need_weights)
+    return _np(y), None if att is None else _np(att)
+
+
+def multi_head_attention(
+    x_q,
+    x_kv,
+    w_q,
+    w_k,
+    w_v,
+    w_o,
+    n_heads,
+    n_kv_heads=None,
+    mask=None,
+    causal=False,
+    b_q=None,
+    b_k=None,
+    b_v=None,
+    b_o=None,
+    *,
+    need_weights=True,
+):
+    """Same contract as `multihead.multi_head_attention`; GQA through SDPA's `enable_gqa`."""
+    x_q = _t(x_q)
+    x_kv = x_q if x_kv is None else _t(x_kv)
+    n_kv = n_heads if n_kv_heads is None else n_kv_heads
+    if n_heads % n_kv:
+        raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv}")
+
+    def lin(x, w, b):
+        return F.linear(x, _t(w).T, None if b is None else _t(b))
+
+    q = lin(x_q, w_q, b_q)  # (..., Tq, H*hs)
+    k = lin(x_kv, w_k, b_k)  # (..., Tk, Hkv*hs)
+    v = lin(x_kv, w_v, b_v)  # (..., Tk, Hkv*hv)
+    q = q.unflatten(-1, (n_heads, -1)).transpose(-2, -3)  # (..., H, Tq, hs)
+    k = k.unflatten(-1, (n_kv, -1)).transpose(-2, -3)  # (..., Hkv, Tk, hs)
+    v = v.unflatten(-1, (n_kv, -1)).transpose(-2, -3)  # (..., Hkv, Tk, hv)
+    y, att = _attention_t(q, k, v, mask, causal, None, need_weights, enable_gqa=n_kv != n_heads)
+    y = y.transpose(-2, -3).flatten(-2)  # (..., Tq, H*hv)
+    y = lin(y, w_o, b_o)  # (..., Tq, C)
+    return _np(y), None if att is None else _np(att)

@@ -1,0 +1,112 @@
+"""Instance + typed text -> Verdict. Unreadable input is never marked wrong."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from qkv_drill.answers.parse import Ok, format_shape, parse_answer
+from qkv_drill.engine.misconceptions import MISCONCEPTIONS, Misconception
+from qkv_drill.packs.instance import Instance, matches
+from qkv_drill.packs.model import Tolerance
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Literal["correct", "wrong", "unparseable", "self_grade"]
+    message: str
+    expected_display: str
+    misconception: Misconception | None
+    parsed: object | None
+    rubric_hits: tuple[bool, ...] = ()
+
+
+def _mc(name: str | None) -> Misconception | None:
+    return MISCONCEPTIONS.get(name) if name else None
+
+
+def _letters(positions) -> str:
+    return ", ".join(chr(97 + p) for p in sorted(positions))
+
+
+def keyword_hit(text: str, keyword: str) -> bool:
+    """Case-insensitive match at the start of a word ("scale" finds "scaled", not "rescale")."""
+    pattern = r"(?<![a-z0-9])" + re.escape(keyword.lower().strip())
+    return re.search(pattern, text.lower()) is not None
+
+
+def check(instance: Instance, text: str) -> Verdict:
+    q = instance.question
+    shown = instance.expected_display
+    if q.type == "text":
+        hits = tuple(any(keyword_hit(text, k) for k in p.keywords) for p in q.rubric)
+        return Verdict(
+            "self_grade",
+            "Compare with the model answer and tick the points you covered.",
+            shown,
+            None,
+            text.strip(),
+            hits,
+        )
+    n = len(instance.options) if q.type in ("choice", "multi") else None
+    parsed = parse_answer(q.type, text, n)
+    if not isinstance(parsed, Ok):
+        return Verdict("unparseable", parsed.message, shown, None, None)
+    value = parsed.value
+    if q.type == "choice":
+        return _check_choice(instance, value)
+    if q.type == "multi":
+        return _check_multi(instance, value)
+    tol = q.answer.tolerance if q.answer else Tolerance()
+    if q.type == "matrix":
+        got, want = np.shape(value), np.shape(instance.expected)
+        if got != want:
+            msg = f"expected shape {format_shape(want)}, you gave {format_shape(got)}"
+            return Verdict("wrong", msg, shown, None, value)
+    if matches(q.type, value, instance.expected, tol):
+        return Verdict("correct", f"Correct: {shown}.", shown, None, value)
+    for name, wrong in instance.wrong.items():
+        if matches(q.type, value, wrong, tol):
+            mc = _mc(name)
+            msg = mc.feedback if mc else f"That is the {name} mistake."
+            return Verdict("wrong", msg, shown, mc, value)
+    return Verdict("wrong", f"Not quite: the answer is {shown}.", shown, None, value)
+
+
+def _check_choice(instance: Instance, pick: int) -> Verdict:
+    shown = instance.expected_display
+    if pick == instance.expected:
+        return Verdict("correct", f"Correct: {shown}.", shown, None, pick)
+    opt = instance.question.options[instance.order[pick]]
+    msg = opt.why or f"Not that one: the answer is {shown}."
+    return Verdict("wrong", msg, shown, _mc(opt.misconception), pick)
+
+
+def _check_multi(instance: Instance, picks: frozenset[int]) -> Verdict:
+    shown = instance.expected_display
+    want = instance.expected
+    if picks == want:
+        return Verdict("correct", f"Correct: {shown}.", shown, None, picks)
+    extra = sorted(picks - want)
+    if extra:
+        opt = instance.question.options[instance.order[extra[0]]]
+        why = opt.why or f"{chr(97 + extra[0])} is not right."
+        return Verdict("wrong", why, shown, _mc(opt.misconception), picks)
+    return Verdict("wrong", f"You missed {_letters(want - picks)}.", shown, None, picks)
+
+
+def grade_text(instance: Instance, covered: Sequence[int]) -> Verdict:
+    """After self-grading: correct when every rubric point was covered."""
+    rubric = instance.question.rubric
+    got = set(covered)
+    hits = tuple(i in got for i in range(len(rubric)))
+    missed = [p.point for i, p in enumerate(rubric) if i not in got]
+    if not missed:
+        return Verdict("correct", "All points covered.", instance.expected_display, None, None,
+                       hits)
+    msg = "Missed: " + "; ".join(missed)
+    return Verdict("wrong", msg, instance.expected_display, None, None, hits)

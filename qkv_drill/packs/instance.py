@@ -1,0 +1,225 @@
+"""Question + seed -> Instance: the numbers, the rendered prompt and the computed answer.
+
+The answer is always computed here by the engine from exactly the numbers shown in the prompt.
+When a named misconception would give (within tolerance) the same answer, the numbers cannot
+tell a right answer from that mistake, so the instance is re-drawn.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from qkv_drill.answers.parse import format_matrix, format_number, format_shape
+from qkv_drill.packs.computations import COMPUTATIONS, compute, misconception_value
+from qkv_drill.packs.model import Question, Tolerance
+from qkv_drill.packs.params import draw_once, draw_params, rng_for
+
+MAX_REDRAWS = 50
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class InstanceError(ValueError):
+    """The question cannot produce a usable instance for this seed (reported by `validate`)."""
+
+
+@dataclass(frozen=True)
+class Instance:
+    question: Question
+    seed: int
+    params: dict[str, object]  # JSON-able (matrices as nested lists)
+    prompt: str  # Markdown, parameters substituted, precision line appended
+    options: list[str]  # choice/multi in display order; else []
+    expected: object  # float | tuple[int, ...] | np.ndarray | int | frozenset[int] | None
+    expected_display: str
+    trace: Any | None
+    heatmap: np.ndarray | None
+    wrong: dict[str, object] = field(default_factory=dict)  # misconception -> its wrong answer
+    order: tuple[int, ...] = ()  # display position -> index in question.options
+
+    def __hash__(self) -> int:
+        return hash((self.question.id, self.seed))
+
+
+# --- comparing answers ------------------------------------------------------------------------
+
+
+def matches(kind: str, given: Any, expected: Any, tol: Tolerance) -> bool:
+    """The same closeness rule for checking answers and for spotting misconception collisions."""
+    if given is None or expected is None:
+        return False
+    if kind == "numeric":
+        return bool(np.isclose(float(given), float(expected), rtol=tol.rel, atol=tol.abs))
+    if kind == "shape":
+        return tuple(given) == tuple(expected)
+    g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
+    return g.shape == e.shape and bool(np.allclose(g, e, rtol=tol.rel, atol=tol.abs))
+
+
+def display(kind: str, value: Any, tol: Tolerance) -> str:
+    """The shortest rendering that still parses back well within the tolerance."""
+    if kind == "shape":
+        return format_shape(value)
+    tight = Tolerance(tol.abs / 10, tol.rel / 10)
+    fmt = format_number if kind == "numeric" else format_matrix
+    for digits in range(3, 17):
+        text = fmt(value, digits)
+        back = float(text) if kind == "numeric" else _matrix_back(text, value)
+        if back is not None and matches(kind, back, value, tight):
+            return text
+    return fmt(value)
+
+
+def _matrix_back(text: str, like: Any) -> Any:
+    from qkv_drill.answers.parse import Ok, parse_answer
+
+    p = parse_answer("matrix", text)
+    return p.value if isinstance(p, Ok) else None
+
+
+def precision_line(kind: str, tol: Tolerance, expected: Any) -> str:
+    """What precision is expected, stated so nobody is marked wrong by an unstated rule."""
+    if kind == "shape":
+        return "Give the shape as a tuple, e.g. (2, 3)."
+    if kind == "numeric" and not tol.explicit and float(expected) == int(float(expected)):
+        return "Exact integer."
+    parts = []
+    if tol.abs > 0:
+        parts.append(format_number(tol.abs))
+    if tol.rel > 0 and (tol.explicit or tol.abs == 0):
+        parts.append(f"{format_number(tol.rel * 100)}% of the answer")
+    within = " + ".join(parts) if parts else "exactly"
+    if kind == "matrix":
+        return f"Give each entry to within {within}." if parts else "Give each entry exactly."
+    return f"Answer to within {within}." if parts else "Answer exactly."
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _render_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return format_number(v)
+    if isinstance(v, list):
+        if v and isinstance(v[0], list):
+            width = len(v[0])
+            head = "|" + "   |" * width
+            rule = "|" + "---|" * width
+            rows = ["| " + " | ".join(format_number(x) for x in row) + " |" for row in v]
+            return "\n\n" + "\n".join([head, rule, *rows]) + "\n\n"
+        return "[" + ", ".join(format_number(x) for x in v) + "]"
+    return str(v)
+
+
+def render_prompt(template: str, params: dict[str, Any]) -> str:
+    """Replace {name} for parameters only; any other braces are left as written."""
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        return _render_value(params[name]) if name in params else m.group(0)
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+def answer_args(question: Question, params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters plus `answer.args` (a string naming a parameter takes that parameter's value)."""
+    values = dict(params)
+    if question.answer:
+        for k, v in question.answer.args.items():
+            values[k] = params[v] if isinstance(v, str) and k != "which" and v in params else v
+    return values
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+
+def evaluate(question: Question, params: dict[str, Any]):
+    """(Result, {misconception: wrong value}) for a computed question at these parameters."""
+    assert question.answer is not None
+    values = answer_args(question, params)
+    try:
+        result = compute(question.answer.compute, values)
+        wrong = {}
+        comp = COMPUTATIONS[question.answer.compute]
+        for mc in question.misconceptions:
+            if mc in comp.wrong:
+                w = misconception_value(question.answer.compute, mc, values)
+                if w is not None:
+                    wrong[mc] = w
+    except (ValueError, ZeroDivisionError, KeyError, TypeError, OverflowError) as e:
+        raise InstanceError(f"{question.answer.compute} failed: {e}") from None
+    return result, wrong
+
+
+def collisions(question: Question, expected: Any, wrong: dict[str, Any]) -> list[str]:
+    """Misconceptions whose value cannot be told apart from the right answer."""
+    tol = question.answer.tolerance if question.answer else Tolerance()
+    return [mc for mc, w in wrong.items() if matches(question.type, w, expected, tol)]
+
+
+def _options(question: Question, seed: int) -> tuple[tuple[int, ...], list[str]]:
+    order = list(range(len(question.options)))
+    if question.shuffle:
+        rng_for(question.id + "#options", seed).shuffle(order)
+    return tuple(order), [question.options[i].text for i in order]
+
+
+def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
+    """The instance for exactly these parameters (no re-draw)."""
+    prompt = render_prompt(question.prompt, params).rstrip()
+    if question.type in ("choice", "multi"):
+        order, options = _options(question, seed)
+        right = [pos for pos, i in enumerate(order) if question.options[i].correct]
+        letters = ", ".join(f"{chr(97 + p)}) {options[p]}" for p in right)
+        expected: Any = right[0] if question.type == "choice" else frozenset(right)
+        return Instance(question, seed, params, prompt, options, expected, letters, None, None,
+                        {}, order)
+    if question.type == "text":
+        return Instance(question, seed, params, prompt, [], None, question.model_answer.strip(),
+                        None, None)
+    result, wrong = evaluate(question, params)
+    tol = question.answer.tolerance
+    expected = result.value
+    if question.type == "numeric":
+        expected = float(expected)
+    prompt += "\n\n" + precision_line(question.type, tol, expected)
+    return Instance(
+        question,
+        seed,
+        params,
+        prompt,
+        [],
+        expected,
+        display(question.type, expected, tol),
+        result.trace,
+        None if result.heatmap is None else np.asarray(result.heatmap),
+        wrong,
+    )
+
+
+def draw(question: Question, seed: int) -> Instance:
+    """A reproducible instance for `seed`; re-drawn while a misconception collides."""
+    attempt = 0
+    clashes: list[str] = []
+    for _ in range(MAX_REDRAWS):
+        params, used = draw_params(question, seed, attempt)
+        inst = build(question, seed, params)
+        clashes = collisions(question, inst.expected, inst.wrong)
+        if not clashes:
+            return inst
+        attempt = used + 1
+    raise InstanceError(
+        f"misconception {', '.join(clashes)} gives the right answer (within tolerance) in "
+        f"{MAX_REDRAWS} draws; widen the parameters or drop it"
+    )
+
+
+def draw_fixed(question: Question, fixed: dict[str, Any], seed: int = 0) -> Instance:
+    """An instance with some parameters fixed (the pack's self-test `examples`)."""
+    params = draw_once(question, rng_for(question.id, seed), fixed)
+    return build(question, seed, params)

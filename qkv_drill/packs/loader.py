@@ -1,0 +1,159 @@
+"""Finding and loading packs. Each file loads on its own: a broken pack yields positioned issues
+and no questions, and every other pack still loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from qkv_drill.packs.errors import PackError, PackIssue
+from qkv_drill.packs.model import Pack, Question
+from qkv_drill.packs.validation import validate_document
+from qkv_drill.packs.yamlsource import DEFAULT_LIMITS, Limits, load_file
+
+Source = Literal["shipped", "user", "extra"]
+PACK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadedPack:
+    path: Path
+    pack: Pack | None
+    issues: list[PackIssue]
+    source: Source = "extra"
+
+    @property
+    def ok(self) -> bool:
+        return self.pack is not None and not any(i.is_error for i in self.issues)
+
+    @property
+    def errors(self) -> list[PackIssue]:
+        return [i for i in self.issues if i.is_error]
+
+
+@dataclass
+class PackSet:
+    packs: list[LoadedPack] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)  # from good packs only
+    issues: list[PackIssue] = field(default_factory=list)
+
+
+def load_pack_file(path: Path, source: Source = "extra", limits: Limits = DEFAULT_LIMITS) -> LoadedPack:
+    """One file -> LoadedPack; never raises for anything in the file."""
+    try:
+        doc = load_file(path, limits)
+    except PackError as e:
+        return LoadedPack(path, None, [e.issue], source)
+    pack, issues = validate_document(doc)
+    if any(i.is_error for i in issues):
+        pack = None
+    return LoadedPack(path, pack, issues, source)
+
+
+def pack_files(path: Path) -> tuple[list[Path], list[PackIssue]]:
+    """A file, or the *.yaml / *.yml files of a folder (sorted, hidden files skipped)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix.lower() in PACK_SUFFIXES and not p.name.startswith(".") and p.is_file()
+        )
+        return files, []
+    if path.is_file():
+        return [path], []
+    return [], [PackIssue(path, 0, 0, "no such pack file or folder")]
+
+
+def _merge(loaded: Iterable[LoadedPack], extra_issues: Iterable[PackIssue] = ()) -> PackSet:
+    """Combine packs, keeping the first of any duplicate pack or question id."""
+    out = PackSet(issues=list(extra_issues))
+    pack_ids: dict[str, LoadedPack] = {}
+    question_home: dict[str, Question] = {}
+    for lp in loaded:
+        out.packs.append(lp)
+        if lp.pack is not None and lp.pack.id in pack_ids:
+            first = pack_ids[lp.pack.id]
+            lp.issues.append(
+                PackIssue(
+                    lp.path,
+                    1,
+                    1,
+                    f"duplicate pack id '{lp.pack.id}' (also in {first.path}); this pack is skipped",
+                    "pack ids must be unique across all packs",
+                )
+            )
+            lp.pack = None
+        if lp.pack is not None:
+            pack_ids[lp.pack.id] = lp
+            keep = []
+            for q in lp.pack.questions:
+                if q.id in question_home:
+                    first_q = question_home[q.id]
+                    lp.issues.append(
+                        PackIssue(
+                            lp.path,
+                            q.line,
+                            1,
+                            f"duplicate question id '{q.id}' (first at {first_q.path}:"
+                            f"{first_q.line}); this question is skipped",
+                            "question ids must be unique across all packs",
+                        )
+                    )
+                    continue
+                question_home[q.id] = q
+                keep.append(q)
+            if len(keep) != len(lp.pack.questions):
+                lp.pack = dataclasses.replace(lp.pack, questions=tuple(keep))
+            for q in keep:
+                out.questions[q.id] = q
+        out.issues.extend(lp.issues)
+    return out
+
+
+def load_paths(
+    paths: Sequence[Path], source: Source = "extra", limits: Limits = DEFAULT_LIMITS
+) -> PackSet:
+    """Exactly these files and folders (what `validate` and `--pack` use)."""
+    return _merge(*_load_all([(Path(p), source) for p in paths], limits))
+
+
+def _load_all(
+    sources: Sequence[tuple[Path, Source]], limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[LoadedPack], list[PackIssue]]:
+    loaded: list[LoadedPack] = []
+    issues: list[PackIssue] = []
+    seen: set[Path] = set()
+    for path, source in sources:
+        files, problems = pack_files(path)
+        issues.extend(problems)
+        for f in files:
+            key = f.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            loaded.append(load_pack_file(f, source, limits))
+    return loaded, issues
+
+
+def load_packs(
+    extra: Sequence[Path] = (), *, include_shipped: bool = True, include_user: bool = True
+) -> PackSet:
+    """Shipped packs, the user's pack folder, $QKV_DRILL_PACKS, then `extra` (files or folders)."""
+    from qkv_drill import paths
+
+    sources: list[tuple[Path, Source]] = []
+    if include_shipped:
+        sources.append((paths.shipped_packs_dir(), "shipped"))
+    if include_user:
+        user = paths.user_packs_dir()
+        if user.is_dir():
+            sources.append((user, "user"))
+        sources.extend((p, "extra") for p in paths.env_pack_paths())
+    sources.extend((Path(p), "extra") for p in extra)
+    loaded, issues = _load_all(sources)
+    return _merge(loaded, issues)

@@ -1,0 +1,101 @@
+"""Plain, immutable records of a loaded pack; everything here is JSON-able data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+QUESTION_TYPES = ("choice", "multi", "numeric", "shape", "matrix", "text")
+COMPUTED_TYPES = ("numeric", "shape", "matrix")
+DIFFICULTIES = ("easy", "medium", "hard")
+DEFAULT_TIME = 90
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """numpy isclose semantics: |a - b| <= abs + rel * |b|."""
+
+    abs: float = 1e-6
+    rel: float = 1e-9
+    explicit: bool = False  # written in the pack (so the prompt states it)
+
+
+@dataclass(frozen=True)
+class Answer:
+    compute: str
+    args: dict[str, Any] = field(default_factory=dict)
+    tolerance: Tolerance = Tolerance()
+
+    def __hash__(self) -> int:
+        return hash(self.compute)
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool = False
+    why: str = ""
+    misconception: str | None = None
+
+
+@dataclass(frozen=True)
+class RubricPoint:
+    point: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """A self-test: with these parameters, these answers are accepted / rejected."""
+
+    params: dict[str, Any]
+    accept: tuple[str, ...] = ()
+    reject: tuple[str, ...] = ()
+    line: int = 0
+
+    def __hash__(self) -> int:
+        return hash((self.accept, self.reject, self.line))
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    pack_id: str
+    topic: str
+    difficulty: str
+    type: str
+    prompt: str
+    explanation: str
+    hints: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    time_budget: int = DEFAULT_TIME
+    params: dict[str, Any] = field(default_factory=dict)  # name -> raw spec from the pack
+    derive: dict[str, str] = field(default_factory=dict)  # name -> expression, in order
+    constraints: tuple[dict[str, Any], ...] = ()
+    answer: Answer | None = None
+    misconceptions: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    shuffle: bool = True
+    model_answer: str = ""
+    rubric: tuple[RubricPoint, ...] = ()
+    examples: tuple[Example, ...] = ()
+    line: int = 0
+    path: str = ""
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: str
+    description: str
+    version: int
+    author: str
+    questions: tuple[Question, ...]
+    path: str = ""
+
+    def __hash__(self) -> int:
+        return hash(self.id)

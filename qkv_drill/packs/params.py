@@ -1,0 +1,166 @@
+"""Drawing an instance's parameters: lists, ranges, fixed values, named configs, small matrices,
+derived values and constraints, all reproducible from (question id, seed).
+
+Seeds go through sha256, not Python's `hash()` (salted per process), so an instance drawn today
+is the same instance tomorrow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+import numpy as np
+
+from qkv_drill.packs.configs import CONFIGS
+
+MAX_TRIES = 200
+CONSTRAINT_KINDS = ("divisible", "less", "less_equal", "not_equal")
+
+
+class ImpossibleConstraints(ValueError):
+    """No draw within MAX_TRIES satisfied the constraints."""
+
+
+def rng_for(question_id: str, seed: int, attempt: int = 0) -> np.random.Generator:
+    """A generator fixed by (question id, seed, attempt), stable across processes and versions."""
+    digest = hashlib.sha256(f"{question_id}\0{seed}\0{attempt}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+def spec_kind(spec: Any) -> str:
+    """'list' | 'range' | 'value' | 'config' | 'matrix' | 'literal'."""
+    if isinstance(spec, list):
+        return "list"
+    if isinstance(spec, dict):
+        for k in ("range", "value", "config", "matrix"):
+            if k in spec:
+                return k
+    return "literal"
+
+
+def _clean(x: Any) -> Any:
+    """numpy scalars -> Python numbers; integral floats stay floats only when written so."""
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating):
+        return float(x)
+    return x
+
+
+def max_value(spec: Any) -> float | None:
+    """The largest number a scalar spec can draw (for size limits at load time)."""
+    kind = spec_kind(spec)
+    if kind == "list":
+        nums = [v for v in spec if isinstance(v, int | float) and not isinstance(v, bool)]
+        return max(nums) if nums else None
+    if kind == "range":
+        return spec["range"][1]
+    if kind == "value" and isinstance(spec["value"], int | float):
+        return spec["value"]
+    if kind == "literal" and isinstance(spec, int | float) and not isinstance(spec, bool):
+        return spec
+    return None
+
+
+def _draw_scalar(rng: np.random.Generator, spec: Any) -> Any:
+    kind = spec_kind(spec)
+    if kind == "list":
+        return _clean(spec[int(rng.integers(len(spec)))])
+    if kind == "range":
+        lo, hi = spec["range"]
+        step = spec.get("step", 1)
+        n = int((hi - lo) // step) + 1
+        v = lo + step * int(rng.integers(n))
+        return int(v) if isinstance(lo, int) and isinstance(step, int) else float(v)
+    if kind == "value":
+        return spec["value"]
+    return spec
+
+
+def _dim(d: Any, values: dict[str, Any]) -> int:
+    return int(values[d]) if isinstance(d, str) else int(d)
+
+
+def _draw_matrix(rng: np.random.Generator, spec: dict, values: dict[str, Any]) -> list:
+    dims = [_dim(d, values) for d in spec["matrix"]]
+    lo, hi = spec.get("values", [-3, 3])
+    m = rng.integers(int(lo), int(hi) + 1, size=dims)  # (r, c) or (n,)
+    return m.tolist()
+
+
+def evaluate_derived(expr: Any, values: dict[str, Any]) -> Any:
+    """A `derive:` line through the safe arithmetic evaluator; integral results become ints."""
+    if isinstance(expr, int | float) and not isinstance(expr, bool):
+        return expr
+    from qkv_drill.answers.expr import evaluate
+
+    numbers = {
+        k: float(v) for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    v = evaluate(str(expr), numbers)
+    if math.isfinite(v) and v == int(v) and abs(v) < 2**53:
+        return int(v)
+    return v
+
+
+def _operand(x: Any, values: dict[str, Any]) -> Any:
+    return values[x] if isinstance(x, str) else x
+
+
+def constraint_holds(c: dict, values: dict[str, Any]) -> bool:
+    (kind, operands), = c.items()
+    a, b = (_operand(x, values) for x in operands)
+    if kind == "divisible":
+        return b != 0 and a % b == 0
+    if kind == "less":
+        return a < b
+    if kind == "less_equal":
+        return a <= b
+    if kind == "not_equal":
+        return a != b
+    raise ValueError(f"unknown constraint {kind}")
+
+
+def draw_once(question, rng: np.random.Generator, fixed: dict[str, Any] | None = None) -> dict:
+    """One draw: scalars and configs in order, then derived values, then matrices."""
+    fixed = fixed or {}
+    values: dict[str, Any] = {}
+    explicit = set(question.params) | set(question.derive) | set(fixed)
+    matrices = []
+    for name, spec in question.params.items():
+        kind = spec_kind(spec)
+        if kind == "matrix":
+            matrices.append((name, spec))
+            continue
+        if name in fixed:
+            values[name] = fixed[name]
+            continue
+        if kind == "config":
+            cfg = CONFIGS[_draw_scalar(rng, spec["config"])]
+            values[name] = cfg.display
+            for k, v in cfg.fields().items():
+                if k not in explicit:
+                    values[k] = v
+            continue
+        values[name] = _draw_scalar(rng, spec)
+    for name, v in fixed.items():
+        values.setdefault(name, v)
+    for name, expr in question.derive.items():
+        if name not in fixed:
+            values[name] = evaluate_derived(expr, values)
+    for name, spec in matrices:
+        values[name] = fixed[name] if name in fixed else _draw_matrix(rng, spec, values)
+    return values
+
+
+def draw_params(question, seed: int, attempt: int = 0) -> tuple[dict[str, Any], int]:
+    """Parameters satisfying every constraint, and the attempt number that produced them."""
+    for i in range(attempt, attempt + MAX_TRIES):
+        values = draw_once(question, rng_for(question.id, seed, i))
+        if all(constraint_holds(c, values) for c in question.constraints):
+            return values, i
+    raise ImpossibleConstraints(
+        f"no parameters satisfying the constraints in {MAX_TRIES} draws"
+    )

@@ -1,0 +1,239 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Packs are composed into a node tree (never constructed by PyYAML), then turned into plain Python
+values here. Only the core tags (str, int, float, bool, null, seq, map) are accepted, so a
+`!!python/...` tag is refused before anything could run. Positions are looked up lazily from the
+node tree, so loading costs little more than `yaml.safe_load`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qkv_drill.packs.errors import PackError, PackIssue
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER_NAME = "libyaml (CSafeLoader)" if Loader is not yaml.SafeLoader else "pure Python (SafeLoader)"
+
+_T = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_T + s for s in ("str", "int", "float", "bool", "null"))
+_SEQ, _MAP, _TIMESTAMP = _T + "seq", _T + "map", _T + "timestamp"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep a hostile or mistaken file from eating memory or time."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_depth: int = 40
+    max_string: int = 20_000
+    max_alias_expansion: int = 10_000  # extra nodes that aliases may add
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class YamlDoc:
+    """Plain data plus the node tree it came from (for positions)."""
+
+    path: Path
+    data: Any
+    root: yaml.Node | None
+
+    def _walk(self, keys: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The deepest (key node, value node) reachable along `keys`."""
+        key_node, node = None, self.root
+        for k in keys:
+            if isinstance(node, yaml.MappingNode):
+                for kn, vn in node.value:
+                    if kn.value == k:
+                        key_node, node = kn, vn
+                        break
+                else:
+                    return key_node, node
+            elif isinstance(node, yaml.SequenceNode) and isinstance(k, int):
+                if not 0 <= k < len(node.value):
+                    return key_node, node
+                key_node, node = None, node.value[k]
+            else:
+                return key_node, node
+        return key_node, node
+
+    def where(self, keys: tuple = (), *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, col) of the value at `keys`, or of its key when `key` is set."""
+        key_node, node = self._walk(tuple(keys))
+        target = key_node if (key and key_node is not None) else node
+        if target is None:
+            return (1, 1)
+        return (target.start_mark.line + 1, target.start_mark.column + 1)
+
+    def issue(self, keys: tuple, message: str, hint: str = "", *, key: bool = False) -> PackIssue:
+        line, col = self.where(keys, key=key)
+        return PackIssue(self.path, line, col, message, hint)
+
+
+def _fail(path: Path, line: int, col: int, message: str, hint: str = "") -> PackError:
+    return PackError(PackIssue(path, line, col, message, hint))
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """UTF-8 text (a BOM is fine); bad bytes become an issue at their line and column."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        col = e.start - (before.rfind(b"\n") + 1) + 1
+        raise _fail(
+            path,
+            line,
+            col,
+            f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})",
+            "save the file as UTF-8",
+        ) from None
+
+
+class _Builder:
+    """Turns a composed node tree into plain values, refusing anything that is not data."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path = path
+        self.limits = limits
+        self.memo: dict[int, Any] = {}
+        self.extra = 0  # nodes re-used through aliases
+        self.ints = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str, hint: str = "") -> PackError:
+        m = node.start_mark
+        return _fail(self.path, m.line + 1, m.column + 1, message, hint)
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        if node.__class__ is yaml.ScalarNode:
+            return self.scalar(node, node.tag)
+        nid = id(node)
+        if nid in self.memo:
+            self.extra += _size(node, self.limits.max_alias_expansion + 1)
+            if self.extra > self.limits.max_alias_expansion:
+                raise self.fail(
+                    node,
+                    "aliases expand to too many values",
+                    f"aliases may add at most {self.limits.max_alias_expansion} values",
+                )
+            return self.memo[nid]
+        if depth > self.limits.max_depth:
+            raise self.fail(node, f"nesting deeper than {self.limits.max_depth} levels")
+        tag = node.tag
+        if isinstance(node, yaml.SequenceNode):
+            if tag != _SEQ:
+                raise self.tag_error(node)
+            value = []
+            self.memo[nid] = value
+            value.extend(self.build(child, depth + 1) for child in node.value)
+        else:
+            if tag != _MAP:
+                raise self.tag_error(node)
+            value = {}
+            self.memo[nid] = value
+            for kn, vn in node.value:
+                if kn.tag == _T + "merge":
+                    raise self.fail(kn, "merge keys (<<) are not supported", "write the keys out")
+                k = self.build(kn, depth + 1)
+                if not isinstance(k, str | int | float | bool) and k is not None:
+                    raise self.fail(kn, "a key must be a plain value")
+                if k in value:
+                    raise self.fail(kn, f"duplicate key '{k}'", "each key may appear once")
+                value[k] = self.build(vn, depth + 1)
+        return value
+
+    def tag_error(self, node: yaml.Node) -> PackError:
+        tag = node.tag.replace(_T, "!!")
+        return self.fail(
+            node,
+            f"tags are not allowed: packs are data only (found {tag})",
+            "remove the tag; write the value as plain YAML",
+        )
+
+    def scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
+        v = node.value
+        if tag == _STR:
+            if len(v) > self.limits.max_string:
+                raise self.fail(node, f"text longer than {self.limits.max_string} characters")
+            return v
+        if tag == _INT:
+            return self.ints.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return self.ints.construct_yaml_float(node)
+        if tag == _BOOL:
+            return self.ints.construct_yaml_bool(node)
+        if tag == _NULL:
+            return None
+        if tag == _TIMESTAMP:
+            return v  # a date is kept as the text written
+        raise self.tag_error(node)
+
+
+def _size(node: yaml.Node, cap: int) -> int:
+    """Node count under `node`, stopping early at `cap` (aliases make DAGs)."""
+    count, stack = 0, [node]
+    while stack and count < cap:
+        n = stack.pop()
+        count += 1
+        if isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+        elif isinstance(n, yaml.MappingNode):
+            for kn, vn in n.value:
+                stack.append(kn)
+                stack.append(vn)
+    return count
+
+
+def load_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
+    """Compose and build `text`; raises PackError with a positioned issue."""
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = e.problem or "YAML syntax error"
+        if e.context:
+            problem = f"{problem} ({e.context})"
+        hint = "check the indentation and quoting here"
+        if "\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
+            hint = "YAML indentation must use spaces, not tabs"
+        raise _fail(path, line, col, f"YAML syntax error: {problem}", hint) from None
+    except yaml.YAMLError as e:
+        raise _fail(path, 1, 1, f"YAML error: {e}") from None
+    except RecursionError:
+        raise _fail(path, 1, 1, "nesting too deep to read") from None
+    if root is None:
+        return YamlDoc(path, None, None)
+    try:
+        data = _Builder(path, limits).build(root)
+    except RecursionError:
+        raise _fail(path, 1, 1, "nesting too deep to read") from None
+    return YamlDoc(path, data, root)
+
+
+def load_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
+    """Read, size-check, decode and load one pack file."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise _fail(
+                path,
+                1,
+                1,
+                f"file is {size} bytes; packs may be at most {limits.max_bytes} bytes",
+                "split it into several packs",
+            )
+        raw = path.read_bytes()
+    except OSError as e:
+        raise _fail(path, 1, 1, f"cannot read file: {e.strerror or e}") from None
+    return load_text(path, decode(path, raw), limits)

@@ -1,0 +1,45 @@
+"""Which questions a session may ask: by topic, pack and difficulty (empty means any)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Filter:
+    topics: frozenset[str] = frozenset()
+    packs: frozenset[str] = frozenset()
+    difficulties: frozenset[str] = frozenset()
+
+    def accepts(self, question: Any) -> bool:
+        if self.topics and question.topic not in self.topics:
+            return False
+        if self.packs and question.pack_id not in self.packs:
+            return False
+        return not (self.difficulties and question.difficulty not in self.difficulties)
+
+    def select(self, questions: Iterable[Any]) -> list[Any]:
+        """The accepted questions, sorted by id so a seed gives the same order on every machine."""
+        return sorted((q for q in questions if self.accepts(q)), key=lambda q: q.id)
+
+    @classmethod
+    def from_args(cls, args: Any) -> Filter:
+        """From the CLI's `--topic`, `--pack-id` and `--difficulty` (each repeatable)."""
+        return cls(
+            topics=frozenset(getattr(args, "topic", None) or ()),
+            packs=frozenset(getattr(args, "pack_id", None) or ()),
+            difficulties=frozenset(getattr(args, "difficulty", None) or ()),
+        )
+
+    def describe(self) -> str:
+        parts = []
+        for label, values in (
+            ("topic", self.topics),
+            ("pack", self.packs),
+            ("difficulty", self.difficulties),
+        ):
+            if values:
+                parts.append(f"{label} " + ", ".join(sorted(values)))
+        return "; ".join(parts) or "all questions"

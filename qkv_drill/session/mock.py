@@ -1,0 +1,378 @@
+"""The timed mock interview: a fixed plan of questions, a countdown, no feedback until the end.
+
+Time is `deadline - clock.monotonic()` (never counted ticks), checkpointed to the store every few
+seconds and on every answer, so a killed process resumes with the time it had at the last
+checkpoint. The plan (question ids + instance seeds) is stored when the interview is created, so
+a resume rebuilds exactly the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
+from qkv_drill.session.drill import schedule_misses
+from qkv_drill.session.filters import Filter
+from qkv_drill.session.records import make_record, misconception_name
+from qkv_drill.session.report import MockReport, PastScore, ReportItem
+
+CHECKPOINT_EVERY_S = 3.0
+SEED_RANGE = 2**31
+DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
+
+
+@dataclass
+class MockSettings:
+    minutes: float = 20.0
+    questions: int = 10
+    topics: tuple[str, ...] = ()
+    difficulties: tuple[str, ...] = ()
+    seed: int | None = None
+    packs: tuple[str, ...] = ()  # pack ids; empty means every pack
+
+    @classmethod
+    def from_args(cls, args: Any) -> MockSettings:
+        return cls(
+            minutes=float(getattr(args, "minutes", 20.0) or 20.0),
+            questions=int(getattr(args, "questions", 10) or 10),
+            topics=tuple(getattr(args, "topic", None) or ()),
+            difficulties=tuple(getattr(args, "difficulty", None) or ()),
+            seed=getattr(args, "seed", None),
+            packs=tuple(getattr(args, "pack_id", None) or ()),
+        )
+
+
+class MockResumeError(Exception):
+    """The stored interview cannot be rebuilt (for example its pack was removed)."""
+
+
+def plan_questions(pool: list[Any], n: int, rng: random.Random) -> list[Any]:
+    """Pick n questions balanced across topics and difficulties.
+
+    Round-robin over topic buckets (in a seeded order); from each bucket take the difficulty that
+    is least represented so far. At least one open "say it out loud" question when the pool has
+    any. Never the same question twice.
+    """
+    buckets: dict[str, dict[str, list[Any]]] = {}
+    for q in pool:
+        buckets.setdefault(q.topic, {}).setdefault(q.difficulty, []).append(q)
+    for by_diff in buckets.values():
+        for qs in by_diff.values():
+            rng.shuffle(qs)
+    topics = sorted(buckets)
+    rng.shuffle(topics)
+    used: Counter[str] = Counter()
+    chosen: list[Any] = []
+    while len(chosen) < n and any(qs for b in buckets.values() for qs in b.values()):
+        for topic in topics:
+            if len(chosen) >= n:
+                break
+            avail = [d for d, qs in buckets[topic].items() if qs]
+            if not avail:
+                continue
+            rng.shuffle(avail)
+            d = min(avail, key=lambda d: used[d])
+            chosen.append(buckets[topic][d].pop())
+            used[d] += 1
+    texts = [q for q in pool if q.type == "text"]
+    if texts and chosen and not any(q.type == "text" for q in chosen):
+        pick = rng.choice(sorted(texts, key=lambda q: q.id))
+        per_topic = Counter(q.topic for q in chosen)
+        # Replace the last pick of the most represented topic, preferring the text's difficulty.
+        worst = max(per_topic.values())
+        slots = [i for i, q in enumerate(chosen) if per_topic[q.topic] == worst]
+        same = [i for i in slots if chosen[i].difficulty == pick.difficulty]
+        chosen[(same or slots)[-1]] = pick
+    return chosen
+
+
+class MockSession:
+    """One interview; the TUI and the plain mode drive it, tests drive it with a FakeClock."""
+
+    def __init__(
+        self,
+        store: Any,
+        mock_id: int,
+        instances: list[Any],
+        duration_s: float,
+        used_s: float,
+        clock: Clock,
+        seed: int | None = None,
+    ) -> None:
+        self.store = store
+        self.mock_id = mock_id
+        self.instances = instances
+        self.duration_s = float(duration_s)
+        self.clock = clock
+        self.seed = seed
+        self.index = 0
+        self.answers: list[str | None] = [None] * len(instances)
+        self.flagged: set[int] = set()
+        self.times: list[float] = [0.0] * len(instances)  # seconds spent on each question
+        self.report: MockReport | None = None
+        self._used_at_start = min(float(used_s), self.duration_s)
+        self._start = clock.monotonic()
+        self.deadline = self._start + (self.duration_s - self._used_at_start)
+        self._since = self._start
+        self._last_checkpoint = self._start
+
+    # --- creating and resuming --------------------------------------------------------------
+    @classmethod
+    def create(
+        cls, packset: Any, store: Any, settings: MockSettings, clock: Clock = SYSTEM_CLOCK
+    ) -> MockSession:
+        from qkv_drill.packs.instance import draw
+
+        seed = settings.seed
+        if seed is None:
+            seed = random.SystemRandom().randrange(SEED_RANGE)
+        rng = random.Random(seed)
+        flt = Filter(
+            topics=frozenset(settings.topics), difficulties=frozenset(settings.difficulties)
+        )
+        questions = plan_questions(flt.select(packset.questions.values()), settings.questions, rng)
+        if not questions:
+            raise ValueError(f"no questions match ({flt.describe()})")
+        plan = [{"question_id": q.id, "seed": rng.randrange(SEED_RANGE)} for q in questions]
+        instances = [draw(q, p["seed"]) for q, p in zip(questions, plan, strict=True)]
+        duration = settings.minutes * 60.0
+        stored = asdict(settings) | {"seed": seed}
+        mock_id = store.create_mock(json.dumps(stored), seed, duration, json.dumps(plan))
+        return cls(store, mock_id, instances, duration, 0.0, clock, seed)
+
+    @classmethod
+    def resume(
+        cls, packset: Any, store: Any, mock_id: int, clock: Clock = SYSTEM_CLOCK
+    ) -> MockSession:
+        """Rebuild an interrupted interview: same instances, saved answers and flags, and the time
+        left at the last checkpoint."""
+        from qkv_drill.packs.instance import draw
+
+        row = store.get_mock(mock_id)
+        if row is None:
+            raise MockResumeError(f"no mock interview {mock_id}")
+        instances = []
+        for p in json.loads(row.plan_json):
+            question = packset.questions.get(p["question_id"])
+            if question is None:
+                raise MockResumeError(
+                    f"question {p['question_id']} of interview {mock_id} is no longer in any pack"
+                )
+            instances.append(draw(question, int(p["seed"])))
+        session = cls(store, mock_id, instances, row.duration_s, row.used_s or 0.0, clock, row.seed)
+        for idx, a in store.mock_answers(mock_id).items():
+            if not 0 <= idx < len(instances):
+                continue
+            session.answers[idx] = a.answer_text
+            session.times[idx] = (a.time_ms or 0) / 1000
+            if a.flagged:
+                session.flagged.add(idx)
+        unanswered = [i for i, a in enumerate(session.answers) if a is None]
+        session.index = unanswered[0] if unanswered else 0
+        return session
+
+    # --- time -------------------------------------------------------------------------------
+    def remaining(self) -> float:
+        """Seconds left: deadline minus the monotonic clock, never below 0."""
+        return max(0.0, self.deadline - self.clock.monotonic())
+
+    def used_s(self) -> float:
+        return self.duration_s - self.remaining()
+
+    def _accumulate(self) -> None:
+        now = min(self.clock.monotonic(), self.deadline)
+        if now > self._since:
+            self.times[self.index] += now - self._since
+        self._since = max(self._since, now)
+
+    def checkpoint(self) -> None:
+        self._accumulate()
+        self.store.checkpoint_mock(self.mock_id, self.used_s())
+        self._last_checkpoint = self.clock.monotonic()
+
+    def tick(self) -> bool:
+        """Checkpoint the time used (every few seconds at most); True when time is up."""
+        if self.clock.monotonic() - self._last_checkpoint >= CHECKPOINT_EVERY_S:
+            self.checkpoint()
+        return self.remaining() <= 0
+
+    @property
+    def time_up(self) -> bool:
+        return self.remaining() <= 0
+
+    # --- navigation -------------------------------------------------------------------------
+    @property
+    def current(self) -> Any:
+        return self.instances[self.index]
+
+    def goto(self, i: int) -> None:
+        if not 0 <= i < len(self.instances):
+            raise IndexError(f"question {i + 1} does not exist (1 to {len(self.instances)})")
+        self._accumulate()
+        self.index = i
+
+    def next(self) -> None:
+        self.goto(min(self.index + 1, len(self.instances) - 1))
+
+    def prev(self) -> None:
+        self.goto(max(self.index - 1, 0))
+
+    # --- answering --------------------------------------------------------------------------
+    def _save(self, idx: int) -> None:
+        self.store.save_mock_answer(
+            self.mock_id, idx, self.answers[idx], round(self.times[idx] * 1000), idx in self.flagged
+        )
+
+    def answer(self, text: str) -> str | None:
+        """Save the answer to the current question at once (no verdict until the end).
+
+        Returns None when saved, or the parser's message (nothing saved) when the answer cannot
+        be read, or a message when time is up.
+        """
+        from qkv_drill.answers.parse import ParseError, parse_answer
+
+        if self.report is not None or self.time_up:
+            return "Time is up: the interview is over."
+        inst = self.current
+        parsed = parse_answer(inst.question.type, text, len(inst.options) or None)
+        if isinstance(parsed, ParseError):
+            return parsed.message
+        self._accumulate()
+        self.answers[self.index] = text
+        self._save(self.index)
+        self.checkpoint()
+        return None
+
+    def toggle_flag(self) -> None:
+        self._accumulate()
+        self.flagged ^= {self.index}
+        self._save(self.index)
+
+    @property
+    def answered_count(self) -> int:
+        return sum(a is not None for a in self.answers)
+
+    # --- the end ----------------------------------------------------------------------------
+    def finish(self) -> MockReport:
+        """Grade every answer, record them (mode "mock"), make misses due in the drill, store the
+        report. Open text answers wait for a self-grade in the report. Calling twice is harmless."""
+        if self.report is not None:
+            return self.report
+        from qkv_drill.packs.check import check
+
+        self.checkpoint()
+        now = self.clock.now()
+        items, misses = [], []
+        for idx, inst in enumerate(self.instances):
+            item = self._item(idx, inst)
+            text = self.answers[idx]
+            verdict = check(inst, text) if text is not None else None
+            if verdict is None or verdict.status == "unparseable":
+                item.status = "unanswered"
+                item.user_answer = None
+                self._record(inst, idx, "", "skipped", None, now)
+                misses.append(inst.question.id)
+            elif verdict.status == "self_grade":
+                item.status = "pending"
+                item.rubric_hits = [bool(h) for h in verdict.rubric_hits]
+            else:
+                item.status = verdict.status
+                item.message = verdict.message
+                item.expected = verdict.expected_display or item.expected
+                m = verdict.misconception
+                if m is not None:
+                    item.misconception = m.name
+                    item.misconception_title = getattr(m, "title", "")
+                    item.misconception_feedback = getattr(m, "feedback", "")
+                self._record(inst, idx, text, verdict.status, misconception_name(verdict), now)
+                if verdict.status != "correct":
+                    misses.append(inst.question.id)
+            items.append(item)
+        schedule_misses(self.store, misses, now)
+        row = self.store.get_mock(self.mock_id)
+        self.report = MockReport(
+            mock_id=self.mock_id,
+            started_utc=str(getattr(row, "started_utc", "")),
+            finished_utc=now.isoformat(timespec="seconds"),
+            duration_s=self.duration_s,
+            used_s=round(self.used_s(), 3),
+            seed=self.seed,
+            items=items,
+            history=past_scores(self.store, exclude=self.mock_id),
+            store=self.store,
+        )
+        self.store.finish_mock(self.mock_id, self.report.to_json())
+        return self.report
+
+    def _record(self, inst: Any, idx: int, text: str, verdict: str, mis: str | None, now) -> None:
+        rec = make_record(
+            inst,
+            answer_text=text,
+            verdict=verdict,
+            misconception=mis,
+            response_ms=round(self.times[idx] * 1000),
+            mode="mock",
+            ts=now,
+            mock_id=self.mock_id,
+        )
+        self.store.record_answer(rec)
+
+    def _item(self, idx: int, inst: Any) -> ReportItem:
+        q = inst.question
+        trace = getattr(inst, "trace", None)
+        steps = []
+        for step in getattr(trace, "steps", None) or ():
+            shape = getattr(step, "shape", None)
+            line = f"{step.name}: {step.formula}" + (f"  {tuple(shape)}" if shape else "")
+            steps.append(line + (f" ({step.note})" if getattr(step, "note", "") else ""))
+        from qkv_drill.session.records import params_json
+
+        return ReportItem(
+            idx=idx,
+            question_id=q.id,
+            pack_id=q.pack_id,
+            topic=q.topic,
+            difficulty=q.difficulty,
+            qtype=q.type,
+            prompt=inst.prompt,
+            seed=inst.seed,
+            params_json=params_json(inst.params),
+            user_answer=self.answers[idx],
+            expected=inst.expected_display,
+            status="unanswered",
+            explanation=q.explanation or "",
+            trace=steps,
+            time_s=round(self.times[idx], 3),
+            budget_s=float(getattr(q, "time_budget", None) or 90),
+            flagged=idx in self.flagged,
+            options=list(inst.options),
+            model_answer=q.model_answer or "",
+            rubric=[getattr(r, "point", str(r)) for r in (q.rubric or ())],
+        )
+
+
+def past_scores(store: Any, exclude: int | None = None) -> list[PastScore]:
+    """Scores of the finished interviews, oldest first."""
+    out = []
+    for row in store.mock_history():
+        if row.id == exclude or not row.report_json:
+            continue
+        summary = json.loads(row.report_json).get("summary", {})
+        out.append(
+            PastScore(
+                mock_id=row.id,
+                finished_utc=str(row.finished_utc or ""),
+                correct=int(summary.get("correct", 0)),
+                total=int(summary.get("total", 0)),
+            )
+        )
+    return out
+
+
+def unfinished(store: Any) -> Any | None:
+    """The interrupted interview to offer for resuming (the latest running one), if any."""
+    return store.unfinished_mock()

@@ -1,0 +1,189 @@
+"""Practice: one question after another with instant feedback, every answer recorded at once.
+
+The pool is the filtered questions in a seeded shuffle, reshuffled on each pass; every instance
+gets its own seed from the session RNG, so `seed=` replays the same questions and numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
+from qkv_drill.session.filters import Filter
+from qkv_drill.session.records import make_record, misconception_name, self_grade_passes
+
+SEED_RANGE = 2**31
+
+
+class PracticeSession:
+    """Drives practice; the TUI and the plain mode call the same methods."""
+
+    def __init__(
+        self,
+        packset: Any,
+        store: Any,
+        filter: Filter = Filter(),  # noqa: B008 - frozen, so a shared default is safe
+        *,
+        seed: int | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        mode: str = "practice",
+    ) -> None:
+        self.packset = packset
+        self.store = store
+        self.filter = filter
+        self.clock = clock
+        self.mode = mode
+        self.seed = seed if seed is not None else random.SystemRandom().randrange(SEED_RANGE)
+        self.rng = random.Random(self.seed)
+        self.pool: list[Any] = filter.select(packset.questions.values())
+        self._order: list[Any] = []
+        self.current: Any | None = None
+        self.last_verdict: Any | None = None
+        self.hints_used = 0  # for the current instance
+        self.total_hints = 0
+        self.tally = {"correct": 0, "wrong": 0, "skipped": 0}
+        self._shown_at = 0.0
+        self._recorded = False  # the current instance already has its stored answer
+        self._pending_text: str | None = None  # text answer waiting for self_grade
+        self._pending_ms = 0
+
+    # --- choosing -------------------------------------------------------------------------
+    def _pick_question(self) -> Any | None:
+        """The next question of the seeded shuffle; reshuffles at the end of each pass."""
+        if not self.pool:
+            return None
+        if not self._order:
+            order = list(self.pool)
+            self.rng.shuffle(order)
+            # A new pass should not open with the question that closed the last one.
+            if (
+                len(order) > 1
+                and self.current is not None
+                and order[0].id == self.current.question.id
+            ):
+                order.append(order.pop(0))
+            self._order = order
+        return self._order.pop(0)
+
+    def _show(self, question: Any) -> Any:
+        from qkv_drill.packs.instance import draw
+
+        self.current = draw(question, self.rng.randrange(SEED_RANGE))
+        self.last_verdict = None
+        self.hints_used = 0
+        self._recorded = False
+        self._pending_text = None
+        self._shown_at = self.clock.monotonic()
+        return self.current
+
+    def next(self) -> Any | None:
+        """Next question with fresh numbers; None when the pool is empty."""
+        question = self._pick_question()
+        if question is None:
+            self.current = None
+            return None
+        return self._show(question)
+
+    def redraw(self) -> Any:
+        """Same question, new numbers (and a fresh response timer)."""
+        if self.current is None:
+            raise RuntimeError("no current question")
+        return self._show(self.current.question)
+
+    # --- answering ------------------------------------------------------------------------
+    def response_ms(self) -> int:
+        return max(0, round((self.clock.monotonic() - self._shown_at) * 1000))
+
+    def _record(self, text: str, verdict: str, misconception: str | None, ms: int) -> None:
+        assert self.current is not None
+        rec = make_record(
+            self.current,
+            answer_text=text,
+            verdict=verdict,
+            misconception=misconception,
+            response_ms=ms,
+            mode=self.mode,
+            ts=self.clock.now(),
+        )
+        self.store.record_answer(rec)
+        self._recorded = True
+        self.tally[verdict] = self.tally.get(verdict, 0) + 1
+        self._after_record(verdict, ms)
+
+    def _after_record(self, verdict: str, response_ms: int) -> None:
+        """Hook for drill scheduling."""
+
+    def submit(self, text: str) -> Any:
+        """Check an answer. Unparseable: nothing recorded. Otherwise recorded at once.
+
+        Text questions return status "self_grade": show the model answer, then `self_grade`.
+        Only the first parseable answer to an instance is recorded.
+        """
+        from qkv_drill.packs.check import check
+
+        if self.current is None:
+            raise RuntimeError("no current question")
+        ms = self.response_ms()
+        verdict = check(self.current, text)
+        if verdict.status == "unparseable" or self._recorded:
+            return verdict
+        self.last_verdict = verdict
+        if verdict.status == "self_grade":
+            self._pending_text = text
+            self._pending_ms = ms
+            return verdict
+        self._record(text, verdict.status, misconception_name(verdict), ms)
+        return verdict
+
+    def self_grade(self, covered: Sequence[int]) -> Any:
+        """Grade a text answer from the rubric points covered (0-based indices).
+
+        Correct when at least two thirds of the points are covered (see `self_grade_passes`).
+        """
+        from qkv_drill.packs.check import grade_text
+
+        if self.current is None or self._pending_text is None:
+            raise RuntimeError("no text answer waiting for a self-grade")
+        n_points = len(self.current.question.rubric or ())
+        covered = sorted({int(i) for i in covered if 0 <= int(i) < n_points})
+        verdict = grade_text(self.current, covered)
+        status = "correct" if self_grade_passes(covered, n_points) else "wrong"
+        if verdict.status != status:
+            verdict = dataclasses.replace(verdict, status=status)
+        text, self._pending_text = self._pending_text, None
+        self.last_verdict = verdict
+        self._record(text, status, None, self._pending_ms)
+        return verdict
+
+    @property
+    def awaiting_self_grade(self) -> bool:
+        return self._pending_text is not None
+
+    @property
+    def answered(self) -> bool:
+        """The current instance has its recorded answer."""
+        return self._recorded
+
+    def skip(self) -> Any | None:
+        """Record the current question as skipped (not wrong) and move on."""
+        if self.current is not None and not self._recorded:
+            self._record(self._pending_text or "", "skipped", None, self.response_ms())
+        return self.next()
+
+    def hint(self) -> str | None:
+        """The next hint for the current question; None when there are none left."""
+        if self.current is None:
+            return None
+        hints = list(self.current.question.hints or ())
+        if self.hints_used >= len(hints):
+            return None
+        self.hints_used += 1
+        self.total_hints += 1
+        return hints[self.hints_used - 1]
+
+    def derivation(self) -> Any | None:
+        """The engine's step-by-step derivation of the current answer, when there is one."""
+        return None if self.current is None else self.current.trace

@@ -1,0 +1,70 @@
+"""Turning an answered instance into a stored `AnswerRecord` (one place, so every mode agrees)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+# Self-graded "say it out loud" answers count as correct when at least two thirds of the rubric
+# points were covered: 2 of 3, 3 of 4, 4 of 5 or 6.
+SELF_GRADE_FRACTION = (2, 3)
+
+
+def self_grade_passes(covered: Sequence[int], n_points: int) -> bool:
+    """True when 3 * covered >= 2 * points (an empty rubric never passes)."""
+    hit = len({i for i in covered if 0 <= i < n_points})
+    num, den = SELF_GRADE_FRACTION
+    return n_points > 0 and den * hit >= num * n_points
+
+
+def _jsonable(value: Any) -> Any:
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    return str(value)
+
+
+def params_json(params: dict[str, object]) -> str:
+    return json.dumps(params, sort_keys=True, default=_jsonable)
+
+
+def misconception_name(verdict: Any) -> str | None:
+    m = getattr(verdict, "misconception", None)
+    return getattr(m, "name", None) if m is not None else None
+
+
+def make_record(
+    instance: Any,
+    *,
+    answer_text: str,
+    verdict: str,
+    misconception: str | None,
+    response_ms: int,
+    mode: str,
+    ts: datetime,
+    mock_id: int | None = None,
+) -> Any:
+    """An `AnswerRecord` for the store; `verdict` is 'correct', 'wrong' or 'skipped'."""
+    from qkv_drill.store import AnswerRecord
+
+    q = instance.question
+    return AnswerRecord(
+        ts_utc=ts,
+        question_id=q.id,
+        pack_id=q.pack_id,
+        topic=q.topic,
+        difficulty=q.difficulty,
+        qtype=q.type,
+        params_json=params_json(instance.params),
+        seed=instance.seed,
+        answer_text=answer_text,
+        verdict=verdict,
+        misconception=misconception,
+        response_ms=int(response_ms),
+        mode=mode,
+        mock_id=mock_id,
+    )

@@ -1,0 +1,302 @@
+"""The mock interview report: scores, time against budgets, misconceptions, every question
+reviewed, open answers to self-grade, and the trend over earlier interviews.
+
+Self-contained (plain values only) so it round-trips through JSON: the store keeps it, `export`
+renders it later without the packs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from qkv_drill.session.records import self_grade_passes
+
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+@dataclass
+class ReportItem:
+    """One question of the interview, as asked and as answered."""
+
+    idx: int
+    question_id: str
+    pack_id: str
+    topic: str
+    difficulty: str
+    qtype: str
+    prompt: str
+    seed: int
+    params_json: str
+    user_answer: str | None
+    expected: str
+    status: str  # correct | wrong | unanswered | pending (text awaiting self-grade)
+    message: str = ""
+    misconception: str | None = None
+    misconception_title: str = ""
+    misconception_feedback: str = ""
+    explanation: str = ""
+    trace: list[str] = field(default_factory=list)  # one line per derivation step
+    time_s: float = 0.0
+    budget_s: float = 0.0
+    flagged: bool = False
+    options: list[str] = field(default_factory=list)
+    model_answer: str = ""
+    rubric: list[str] = field(default_factory=list)
+    rubric_hits: list[bool] = field(default_factory=list)  # keyword guess
+    covered: list[int] | None = None  # self-graded points (0-based)
+
+    @property
+    def over_budget(self) -> bool:
+        return self.time_s > self.budget_s
+
+
+@dataclass
+class PastScore:
+    mock_id: int
+    finished_utc: str
+    correct: int
+    total: int
+
+
+def _pct(c: int, n: int) -> str:
+    return f"{100 * c / n:.0f}%" if n else "-"
+
+
+def _mmss(seconds: float) -> str:
+    s = max(0, round(seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+@dataclass
+class MockReport:
+    mock_id: int
+    started_utc: str
+    finished_utc: str
+    duration_s: float
+    used_s: float
+    seed: int | None
+    items: list[ReportItem]
+    history: list[PastScore] = field(default_factory=list)  # earlier mocks, oldest first
+    store: Any = field(default=None, repr=False, compare=False)
+
+    # --- scores -----------------------------------------------------------------------------
+    @property
+    def correct(self) -> int:
+        return sum(i.status == "correct" for i in self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def score(self) -> float:
+        """Fraction correct over every question asked (unanswered and pending count as not yet)."""
+        return self.correct / self.total if self.total else 0.0
+
+    def _group(self, key: str) -> dict[str, tuple[int, int]]:
+        out: dict[str, list[int]] = {}
+        for item in self.items:
+            c = out.setdefault(getattr(item, key), [0, 0])
+            c[0] += item.status == "correct"
+            c[1] += 1
+        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+    @property
+    def by_topic(self) -> dict[str, tuple[int, int]]:
+        return self._group("topic")
+
+    @property
+    def by_difficulty(self) -> dict[str, tuple[int, int]]:
+        raw = self._group("difficulty")
+        return {
+            d: raw[d] for d in (*DIFFICULTIES, *sorted(set(raw) - set(DIFFICULTIES))) if d in raw
+        }
+
+    @property
+    def pending(self) -> list[ReportItem]:
+        """Open answers waiting for a self-grade against their rubric."""
+        return [i for i in self.items if i.status == "pending"]
+
+    @property
+    def flagged(self) -> list[int]:
+        return [i.idx for i in self.items if i.flagged]
+
+    def misconceptions(self) -> list[tuple[str, int, str, str]]:
+        """(name, count, title, feedback), most frequent first."""
+        counts = Counter(i.misconception for i in self.items if i.misconception)
+        info = {i.misconception: i for i in self.items if i.misconception}
+        return [
+            (name, n, info[name].misconception_title, info[name].misconception_feedback)
+            for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+    def trend(self) -> list[float]:
+        """Scores of the earlier interviews then this one, oldest first (for a chart)."""
+        past = [p.correct / p.total if p.total else 0.0 for p in self.history]
+        return [*past, self.score]
+
+    # --- self-grading -----------------------------------------------------------------------
+    def apply_self_grades(self, grades: Mapping[int, Sequence[int]]) -> None:
+        """Grade open answers: {question index: covered rubric points (0-based)}.
+
+        Correct at two thirds of the points or more. Records each graded answer in the store
+        (mode "mock") the first time (a miss becomes due in the drill), and stores the updated
+        report.
+        """
+        by_idx = {i.idx: i for i in self.items}
+        for idx, covered in grades.items():
+            item = by_idx[idx]
+            if item.qtype != "text" or item.user_answer is None:
+                raise ValueError(f"question {idx + 1} has no open answer to self-grade")
+            first = item.covered is None
+            item.covered = sorted({int(c) for c in covered if 0 <= int(c) < len(item.rubric)})
+            ok = self_grade_passes(item.covered, len(item.rubric))
+            item.status = "correct" if ok else "wrong"
+            item.message = f"{len(item.covered)} of {len(item.rubric)} points covered"
+            if self.store is not None and first:
+                self.store.record_answer(self._record(item))
+                if not ok:
+                    from qkv_drill.session.drill import schedule_misses
+
+                    schedule_misses(self.store, [item.question_id], datetime.now(UTC))
+        if self.store is not None:
+            self.store.finish_mock(self.mock_id, self.to_json())
+
+    def _record(self, item: ReportItem) -> Any:
+        from qkv_drill.store import AnswerRecord
+
+        return AnswerRecord(
+            ts_utc=datetime.now(UTC),
+            question_id=item.question_id,
+            pack_id=item.pack_id,
+            topic=item.topic,
+            difficulty=item.difficulty,
+            qtype=item.qtype,
+            params_json=item.params_json,
+            seed=item.seed,
+            answer_text=item.user_answer or "",
+            verdict=item.status,
+            misconception=None,
+            response_ms=round(item.time_s * 1000),
+            mode="mock",
+            mock_id=self.mock_id,
+        )
+
+    # --- output -----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "store"}
+        data["items"] = [asdict(i) for i in self.items]
+        data["history"] = [asdict(h) for h in self.history]
+        data["summary"] = {
+            "correct": self.correct,
+            "total": self.total,
+            "score": round(self.score, 4),
+            "by_topic": {k: list(v) for k, v in self.by_topic.items()},
+            "by_difficulty": {k: list(v) for k, v in self.by_difficulty.items()},
+            "pending": [i.idx for i in self.pending],
+            "flagged": self.flagged,
+            "misconceptions": [
+                {"name": n, "count": c, "title": t, "feedback": f}
+                for n, c, t, f in self.misconceptions()
+            ],
+        }
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_json(cls, raw: str, store: Any = None) -> MockReport:
+        data = json.loads(raw)
+        names = {f.name for f in fields(ReportItem)}
+        items = [ReportItem(**{k: v for k, v in d.items() if k in names}) for d in data["items"]]
+        history = [PastScore(**h) for h in data.get("history", [])]
+        return cls(
+            mock_id=data["mock_id"],
+            started_utc=data["started_utc"],
+            finished_utc=data["finished_utc"],
+            duration_s=data["duration_s"],
+            used_s=data["used_s"],
+            seed=data.get("seed"),
+            items=items,
+            history=history,
+            store=store,
+        )
+
+    def to_markdown(self) -> str:
+        lines = [
+            f"# Mock interview {self.mock_id}",
+            "",
+            f"Started {self.started_utc}, finished {self.finished_utc}; "
+            f"time used {_mmss(self.used_s)} of {_mmss(self.duration_s)}."
+            + (f" Seed {self.seed}." if self.seed is not None else ""),
+            "",
+            f"**Score: {self.correct} / {self.total} ({_pct(self.correct, self.total)})**",
+        ]
+        if self.pending:
+            lines.append(
+                f"{len(self.pending)} open answer(s) still to self-grade against the rubric."
+            )
+        for title, groups in (("topic", self.by_topic), ("difficulty", self.by_difficulty)):
+            lines += ["", f"## By {title}", "", f"| {title} | correct | score |", "|---|---|---|"]
+            lines += [f"| {k} | {c} / {n} | {_pct(c, n)} |" for k, (c, n) in groups.items()]
+        lines += [
+            "",
+            "## Time per question",
+            "",
+            "| # | question | time | budget | |",
+            "|---|---|---|---|---|",
+        ]
+        for i in self.items:
+            mark = "over" if i.over_budget else ""
+            lines.append(
+                f"| {i.idx + 1} | {i.question_id} | {_mmss(i.time_s)} "
+                f"| {_mmss(i.budget_s)} | {mark} |"
+            )
+        mis = self.misconceptions()
+        if mis:
+            lines += ["", "## Misconceptions detected", ""]
+            lines += [f"- **{t or n}** (`{n}`) x{c}: {f}" for n, c, t, f in mis]
+        if len(self.history):
+            lines += ["", "## Trend", ""]
+            lines += [
+                f"- mock {p.mock_id} ({p.finished_utc[:10]}): {p.correct} / {p.total}"
+                for p in self.history
+            ]
+            lines.append(f"- this one: {self.correct} / {self.total}")
+        lines += ["", "## Questions"]
+        for i in self.items:
+            flag = " (flagged)" if i.flagged else ""
+            lines += [
+                "",
+                f"### {i.idx + 1}. {i.question_id} [{i.topic}, {i.difficulty}]{flag}: {i.status}",
+                "",
+                i.prompt.strip(),
+                "",
+            ]
+            if i.options:
+                lines += [f"{chr(97 + k)}) {o}" for k, o in enumerate(i.options)] + [""]
+            answer = i.user_answer if i.user_answer is not None else "(no answer)"
+            lines.append(f"- Your answer: {answer}")
+            if i.qtype == "text":
+                lines.append("- Model answer: " + " ".join(i.model_answer.split()))
+                for k, point in enumerate(i.rubric):
+                    box = "x" if i.covered is not None and k in i.covered else " "
+                    lines.append(f"  - [{box}] {point}")
+            else:
+                lines.append(f"- Expected: {i.expected}")
+            if i.misconception:
+                lines.append(f"- Misconception: {i.misconception_title or i.misconception}")
+            if i.message:
+                lines.append(f"- {i.message}")
+            if i.explanation:
+                lines.append("- Why: " + " ".join(i.explanation.split()))
+            if i.trace:
+                lines.append("- Derivation:")
+                lines += [f"  - {step}" for step in i.trace]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,695 @@
+"""The progress store: every answer, drill card and mock interview, in one SQLite file.
+
+Durability: WAL journal with `synchronous=FULL`, and every write is its own committed
+transaction, so an answer is on disk before `record_answer` returns. (A killed process would not
+lose committed transactions even with NORMAL; FULL also survives a power cut or OS crash, at the
+cost of one fsync per answer, which nobody typing answers can notice.)
+
+Faults never cost earlier progress:
+- a corrupt or truncated file is moved aside to `progress.db.corrupt-<UTC>` (with its -wal and
+  -shm) and a fresh store is started;
+- a file or folder that cannot be written (read-only, disk full, cannot open) is left untouched
+  and the session continues in memory (`persistent` is False), seeded with a copy of what the file
+  holds; a write that fails mid-session does the same switch, keeping this session's answers.
+Each fault adds a human sentence to `warnings` for the UI to show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from qkv_drill.store import schema
+
+BUSY_TIMEOUT_S = 5.0
+VERDICTS = ("correct", "wrong", "skipped")
+MODES = ("practice", "drill", "mock")
+
+# Primary SQLite result codes that mean "this storage cannot be used", not "this is a bug".
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3,
+    5,
+    6,
+    8,
+    10,
+    11,
+    13,
+    14,
+    26,
+)
+_STORAGE_CODES = {_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB}
+_CORRUPT_CODES = {_CORRUPT, _NOTADB}
+_INT64 = 2**63
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(dt: datetime) -> str:
+    """Fixed-width UTC text, so string order is time order (naive datetimes are taken as UTC)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _seed_in(seed: int | None) -> int | str | None:
+    if seed is None:
+        return None
+    seed = int(seed)
+    return seed if -_INT64 <= seed < _INT64 else str(seed)  # SQLite integers are 64-bit
+
+
+def _seed_out(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+@dataclass
+class AnswerRecord:
+    """One answer as given; `ts_utc` defaults to now."""
+
+    question_id: str
+    pack_id: str
+    topic: str
+    difficulty: str
+    qtype: str
+    params_json: str
+    seed: int | None
+    answer_text: str
+    verdict: str  # correct | wrong | skipped
+    misconception: str | None = None
+    response_ms: int | None = None
+    mode: str = "practice"  # practice | drill | mock
+    mock_id: int | None = None
+    ts_utc: datetime = field(default_factory=now_utc)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CardRow:
+    question_id: str
+    card_json: str
+    due_utc: datetime
+    updated_utc: datetime
+
+
+@dataclass(frozen=True)
+class MockRow:
+    id: int
+    started_utc: datetime
+    settings_json: str
+    seed: int | None
+    duration_s: float
+    used_s: float
+    state: str  # running | finished
+    plan_json: str
+    finished_utc: datetime | None
+    report_json: str | None
+
+
+@dataclass(frozen=True)
+class MockAnswerRow:
+    mock_id: int
+    idx: int
+    answer_text: str | None
+    time_ms: int
+    flagged: bool
+    updated_utc: datetime
+
+
+class _Corrupt(Exception):
+    pass
+
+
+def _code(e: BaseException) -> int | None:
+    code = getattr(e, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _is_storage_failure(e: BaseException) -> bool:
+    return isinstance(e, sqlite3.DatabaseError) and _code(e) in _STORAGE_CODES
+
+
+def _not_sqlite(path: Path) -> bool:
+    """A non-empty file without the SQLite header (an empty file is a valid new database)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError:
+        return False  # missing or unreadable: SQLite reports that itself
+    return bool(head) and head != b"SQLite format 3\x00"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The one place a file connection is made (tests substitute a read-only one)."""
+    return sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+
+
+def _memory() -> sqlite3.Connection:
+    return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+
+
+def _local_offset_minutes() -> int:
+    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+class Store:
+    """Progress on disk (or, after a fault, in memory); see the module docstring."""
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        utc_offset_minutes: int | None = None,
+        memory: bool = False,
+    ) -> None:
+        self.warnings: list[str] = []
+        self.persistent = False
+        self.utc_offset_minutes = (
+            _local_offset_minutes() if utc_offset_minutes is None else utc_offset_minutes
+        )
+        self._lock = threading.RLock()
+        self._log: list[tuple[str, tuple[Any, ...], Any]] = []  # this session's writes
+        if memory:
+            self.path: Path | None = None
+            self._conn = _memory()
+            schema.migrate(self._conn)
+            return
+        if path is None:
+            from qkv_drill.paths import progress_db_path
+
+            path = progress_db_path()
+        self.path = Path(path)
+        self._conn = self._open_file(self.path)
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, **kwargs: Any) -> Store:
+        """The store at `path` (default: the user data folder), created if missing."""
+        return cls(path, **kwargs)
+
+    @classmethod
+    def in_memory(cls, **kwargs: Any) -> Store:
+        """A throwaway store (tests, `--no-save` style runs)."""
+        return cls(memory=True, **kwargs)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- opening and faults ----------------------------------------------------------
+
+    def _open_file(self, path: Path, *, retry: bool = True) -> sqlite3.Connection:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            return self._fallback(f"cannot create the folder {path.parent} ({e.strerror or e})")
+        conn: sqlite3.Connection | None = None
+        try:
+            if retry and _not_sqlite(path):
+                # Decided before SQLite opens it: on close SQLite would delete a -wal it
+                # cannot use, and that file belongs in the copy kept aside.
+                raise _Corrupt("not an SQLite database")
+            conn = _connect(path)
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if rows != [("ok",)]:
+                raise _Corrupt(str(rows[0][0]) if rows else "quick_check failed")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            schema.migrate(conn)
+            self._probe_write(conn)
+        except (_Corrupt, sqlite3.DatabaseError) as e:
+            if conn is not None:
+                conn.close()
+            corrupt = isinstance(e, _Corrupt) or _code(e) in _CORRUPT_CODES
+            if corrupt and retry:
+                moved = self._move_aside(path)
+                if moved is None:
+                    return self._fallback(f"{path} is damaged and cannot be moved aside")
+                self.warnings.append(
+                    f"{path.name} was damaged ({e}); it was moved to {moved.name} and a fresh "
+                    "progress file was started"
+                )
+                return self._open_file(path, retry=False)
+            if _is_storage_failure(e) or corrupt:
+                return self._fallback(f"{path} cannot be written ({e})", source=path)
+            raise
+        except schema.SchemaTooNew as e:
+            if conn is not None:
+                conn.close()
+            return self._fallback(f"{path} was written by a newer qkv-drill ({e})")
+        except OSError as e:
+            if conn is not None:
+                conn.close()
+            return self._fallback(f"{path} cannot be opened ({e})")
+        self.persistent = True
+        return conn
+
+    @staticmethod
+    def _probe_write(conn: sqlite3.Connection) -> None:
+        """Fail now, not at the first answer, when the file is read-only."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"PRAGMA user_version = {schema.version(conn):d}")
+        finally:
+            conn.execute("ROLLBACK")
+
+    @staticmethod
+    def _move_aside(path: Path) -> Path | None:
+        stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        try:
+            path.rename(target)
+        except OSError:
+            return None
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                with contextlib.suppress(OSError):
+                    side.rename(target.with_name(target.name + suffix))
+        return target
+
+    def _fallback(
+        self,
+        reason: str,
+        *,
+        source: Path | None = None,
+        live: sqlite3.Connection | None = None,
+    ) -> sqlite3.Connection:
+        """Continue in memory, seeded with what the file holds (never writing to it)."""
+        self.persistent = False
+        self.warnings.append(
+            f"progress is not being saved: {reason}; your earlier progress is untouched"
+        )
+        mem = _memory()
+        if self._copy_into(mem, live, source):
+            return mem
+        mem.close()
+        mem = _memory()
+        schema.migrate(mem)
+        for op, args, result in self._log:
+            self._apply(mem, op, args, result)
+        return mem
+
+    @staticmethod
+    def _copy_into(
+        mem: sqlite3.Connection, live: sqlite3.Connection | None, source: Path | None
+    ) -> bool:
+        sources: list[Callable[[], sqlite3.Connection]] = []
+        if live is not None:
+            sources.append(lambda: live)
+        if source is not None and source.exists():
+            uri = quote(str(source.resolve()))
+            for flags in ("mode=ro", "immutable=1"):
+                sources.append(lambda flags=flags: sqlite3.connect(f"file:{uri}?{flags}", uri=True))
+        for make in sources:
+            try:
+                src = make()
+                try:
+                    src.backup(mem)
+                    schema.migrate(mem)
+                    return True
+                finally:
+                    if src is not live:
+                        src.close()
+            except (sqlite3.Error, schema.SchemaTooNew):
+                continue
+        return False
+
+    # --- writes ----------------------------------------------------------------------
+
+    def _write(self, op: str, *args: Any) -> Any:
+        with self._lock:
+            try:
+                result = self._apply(self._conn, op, args)
+            except sqlite3.DatabaseError as e:
+                if not self.persistent or not _is_storage_failure(e):
+                    raise
+                old = self._conn
+                self._conn = self._fallback(f"writing failed ({e})", source=self.path, live=old)
+                with contextlib.suppress(sqlite3.Error):
+                    old.close()
+                result = self._apply(self._conn, op, args)
+            self._log.append((op, args, result))
+            return result
+
+    def _apply(self, conn: sqlite3.Connection, op: str, args: tuple[Any, ...], rowid=None) -> Any:
+        """One write as one transaction; `rowid` replays an insert with its original id."""
+        fn = getattr(self, f"_w_{op}")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn, *args, rowid=rowid) if op in _INSERTS else fn(conn, *args)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def record_answer(self, rec: AnswerRecord) -> int:
+        """Store one answer; committed (fsynced) before this returns. Returns its id."""
+        if rec.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, not {rec.verdict!r}")
+        if rec.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {rec.mode!r}")
+        rec.id = self._write("record_answer", rec)
+        return rec.id
+
+    @staticmethod
+    def _w_record_answer(conn: sqlite3.Connection, rec: AnswerRecord, rowid=None) -> int:
+        cur = conn.execute(
+            "INSERT INTO answers (id, ts_utc, question_id, pack_id, topic, difficulty, qtype,"
+            " params_json, seed, answer_text, verdict, misconception, response_ms, mode, mock_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rowid,
+                to_iso(rec.ts_utc),
+                rec.question_id,
+                rec.pack_id,
+                rec.topic,
+                rec.difficulty,
+                rec.qtype,
+                rec.params_json,
+                _seed_in(rec.seed),
+                rec.answer_text,
+                rec.verdict,
+                rec.misconception,
+                rec.response_ms,
+                rec.mode,
+                rec.mock_id,
+            ),
+        )
+        return int(cur.lastrowid)
+
+    def put_card(self, question_id: str, card_json: str, due: datetime) -> None:
+        """Insert or replace the drill card of one question."""
+        self._write("put_card", question_id, card_json, to_iso(due), to_iso(now_utc()))
+
+    @staticmethod
+    def _w_put_card(conn: sqlite3.Connection, qid: str, card: str, due: str, now: str) -> None:
+        conn.execute(
+            "INSERT INTO cards (question_id, card_json, due_utc, updated_utc) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (question_id) DO UPDATE SET card_json = excluded.card_json,"
+            " due_utc = excluded.due_utc, updated_utc = excluded.updated_utc",
+            (qid, card, due, now),
+        )
+
+    def create_mock(
+        self, settings_json: str, seed: int | None, duration_s: float, plan_json: str
+    ) -> int:
+        """A new running mock interview; returns its id."""
+        return self._write(
+            "create_mock", to_iso(now_utc()), settings_json, seed, duration_s, plan_json
+        )
+
+    @staticmethod
+    def _w_create_mock(
+        conn: sqlite3.Connection,
+        started: str,
+        settings_json: str,
+        seed: int | None,
+        duration_s: float,
+        plan_json: str,
+        rowid=None,
+    ) -> int:
+        cur = conn.execute(
+            "INSERT INTO mocks (id, started_utc, settings_json, seed, duration_s, used_s, state,"
+            " plan_json) VALUES (?, ?, ?, ?, ?, 0, 'running', ?)",
+            (rowid, started, settings_json, _seed_in(seed), float(duration_s), plan_json),
+        )
+        return int(cur.lastrowid)
+
+    def save_mock_answer(
+        self, mock_id: int, idx: int, text: str | None, time_ms: int, flagged: bool
+    ) -> None:
+        self._write(
+            "save_mock_answer", mock_id, idx, text, int(time_ms), bool(flagged), to_iso(now_utc())
+        )
+
+    @staticmethod
+    def _w_save_mock_answer(
+        conn: sqlite3.Connection,
+        mock_id: int,
+        idx: int,
+        text: str | None,
+        time_ms: int,
+        flagged: bool,
+        now: str,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO mock_answers (mock_id, idx, answer_text, time_ms, flagged, updated_utc)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (mock_id, idx) DO UPDATE SET"
+            " answer_text = excluded.answer_text, time_ms = excluded.time_ms,"
+            " flagged = excluded.flagged, updated_utc = excluded.updated_utc",
+            (mock_id, idx, text, time_ms, int(flagged), now),
+        )
+
+    def checkpoint_mock(self, mock_id: int, used_s: float) -> None:
+        """Remember how much of the time budget is spent, for resuming after a crash."""
+        self._write("checkpoint_mock", mock_id, float(used_s))
+
+    @staticmethod
+    def _w_checkpoint_mock(conn: sqlite3.Connection, mock_id: int, used_s: float) -> None:
+        conn.execute("UPDATE mocks SET used_s = ? WHERE id = ?", (used_s, mock_id))
+
+    def finish_mock(self, mock_id: int, report_json: str) -> None:
+        self._write("finish_mock", mock_id, report_json, to_iso(now_utc()))
+
+    @staticmethod
+    def _w_finish_mock(conn: sqlite3.Connection, mock_id: int, report: str, now: str) -> None:
+        conn.execute(
+            "UPDATE mocks SET state = 'finished', report_json = ?, finished_utc = ? WHERE id = ?",
+            (report, now, mock_id),
+        )
+
+    # --- reads: answers and stats ----------------------------------------------------
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _shift(self) -> str:
+        """SQLite date modifier turning a UTC timestamp into the local day."""
+        return f"{self.utc_offset_minutes:+d} minutes"
+
+    def _day_start(self, day: date) -> str:
+        """The UTC instant the local day begins, as stored text."""
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return to_iso(midnight - timedelta(minutes=self.utc_offset_minutes))
+
+    def local_today(self, now: datetime | None = None) -> date:
+        now = now or now_utc()
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        return (now.astimezone(UTC) + timedelta(minutes=self.utc_offset_minutes)).date()
+
+    def iter_answers(
+        self, mode: str | None = None, since: datetime | None = None
+    ) -> Iterator[AnswerRecord]:
+        """Answers oldest first, optionally one mode only and from `since` on."""
+        where, params = [], []
+        if mode is not None:
+            where.append("mode = ?")
+            params.append(mode)
+        if since is not None:
+            where.append("ts_utc >= ?")
+            params.append(to_iso(since))
+        sql = (
+            "SELECT id, ts_utc, question_id, pack_id, topic, difficulty, qtype, params_json,"
+            " seed, answer_text, verdict, misconception, response_ms, mode, mock_id FROM answers"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY ts_utc, id"
+        )
+        for r in self._rows(sql, tuple(params)):
+            yield AnswerRecord(
+                question_id=r[2],
+                pack_id=r[3],
+                topic=r[4],
+                difficulty=r[5],
+                qtype=r[6],
+                params_json=r[7],
+                seed=_seed_out(r[8]),
+                answer_text=r[9],
+                verdict=r[10],
+                misconception=r[11],
+                response_ms=r[12],
+                mode=r[13],
+                mock_id=r[14],
+                ts_utc=from_iso(r[1]),
+                id=r[0],
+            )
+
+    def accuracy_by_topic(self, since: datetime | None = None) -> dict[str, tuple[int, int]]:
+        """topic -> (correct, answered); skipped answers count nowhere in the stats."""
+        if since is None:
+            rows = self._rows("SELECT topic, correct, total FROM topic_totals WHERE total > 0")
+        else:
+            rows = self._rows(
+                "SELECT topic, SUM(verdict = 'correct'), COUNT(*) FROM answers"
+                " WHERE ts_utc >= ? AND verdict != 'skipped' GROUP BY topic",
+                (to_iso(since),),
+            )
+        return {t: (int(c), int(n)) for t, c, n in sorted(rows)}
+
+    def recent_accuracy_by_topic(self, last_n: int = 20) -> dict[str, tuple[int, int]]:
+        """topic -> (correct, answered) over each topic's last `last_n` answers."""
+        out: dict[str, tuple[int, int]] = {}
+        for (topic,) in self._rows("SELECT topic FROM topic_totals WHERE total > 0"):
+            rows = self._rows(
+                "SELECT verdict = 'correct' FROM answers WHERE topic = ?"
+                " AND verdict != 'skipped' ORDER BY ts_utc DESC LIMIT ?",
+                (topic, int(last_n)),
+            )
+            out[topic] = (sum(r[0] for r in rows), len(rows))
+        return dict(sorted(out.items()))
+
+    def daily_counts(
+        self, days: int = 30, today: date | None = None
+    ) -> list[tuple[date, int, int]]:
+        """(local day, correct, answered) for the last `days` days, oldest first, zeros kept."""
+        today = today or self.local_today()
+        first = today - timedelta(days=days - 1)
+        rows = self._rows(
+            "SELECT date(ts_utc, ?) AS day, SUM(verdict = 'correct'), COUNT(*) FROM answers"
+            " WHERE ts_utc >= ? AND ts_utc < ? AND verdict != 'skipped' GROUP BY day",
+            (self._shift(), self._day_start(first), self._day_start(today + timedelta(days=1))),
+        )
+        found = {date.fromisoformat(d): (int(c), int(n)) for d, c, n in rows}
+        out = []
+        for i in range(days):
+            day = first + timedelta(days=i)
+            c, n = found.get(day, (0, 0))
+            out.append((day, c, n))
+        return out
+
+    def _active(self, day: date) -> bool:
+        (hit,) = self._rows(
+            "SELECT EXISTS (SELECT 1 FROM answers WHERE ts_utc >= ? AND ts_utc < ?"
+            " AND verdict != 'skipped')",
+            (self._day_start(day), self._day_start(day + timedelta(days=1))),
+        )[0]
+        return bool(hit)
+
+    def streak(self, today: date | None = None) -> int:
+        """Consecutive days with an answer, ending today (or yesterday, if today has none yet)."""
+        day = today or self.local_today()
+        if not self._active(day):
+            day -= timedelta(days=1)
+        count = 0
+        while self._active(day):  # one index seek per day: cost grows with the streak only
+            count += 1
+            day -= timedelta(days=1)
+        return count
+
+    # --- reads: drill cards ----------------------------------------------------------
+
+    def get_card(self, question_id: str) -> str | None:
+        rows = self._rows("SELECT card_json FROM cards WHERE question_id = ?", (question_id,))
+        return rows[0][0] if rows else None
+
+    def due_cards(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
+        """(question id, due) of cards due by `now`, soonest first."""
+        rows = self._rows(
+            "SELECT question_id, due_utc FROM cards WHERE due_utc <= ?"
+            " ORDER BY due_utc, question_id",
+            (to_iso(now or now_utc()),),
+        )
+        return [(q, from_iso(d)) for q, d in rows]
+
+    def due_forecast(self, now: datetime | None = None, days: int = 14) -> list[tuple[date, int]]:
+        """Cards falling due on each local day from today; overdue ones count as today."""
+        today = self.local_today(now)
+        rows = self._rows(
+            "SELECT date(due_utc, ?) AS day, COUNT(*) FROM cards WHERE due_utc < ? GROUP BY day",
+            (self._shift(), self._day_start(today + timedelta(days=days))),
+        )
+        counts = {day: 0 for day in (today + timedelta(days=i) for i in range(days))}
+        for d, n in rows:
+            day = max(date.fromisoformat(d), today)
+            counts[day] += int(n)
+        return list(counts.items())
+
+    def all_cards(self) -> list[CardRow]:
+        rows = self._rows(
+            "SELECT question_id, card_json, due_utc, updated_utc FROM cards ORDER BY question_id"
+        )
+        return [CardRow(q, c, from_iso(d), from_iso(u)) for q, c, d, u in rows]
+
+    # --- reads: mock interviews ------------------------------------------------------
+
+    _MOCK_COLS = (
+        "id, started_utc, settings_json, seed, duration_s, used_s, state, plan_json,"
+        " finished_utc, report_json"
+    )
+
+    @staticmethod
+    def _mock(r: tuple[Any, ...]) -> MockRow:
+        return MockRow(
+            id=r[0],
+            started_utc=from_iso(r[1]),
+            settings_json=r[2],
+            seed=_seed_out(r[3]),
+            duration_s=float(r[4]),
+            used_s=float(r[5]),
+            state=r[6],
+            plan_json=r[7],
+            finished_utc=from_iso(r[8]) if r[8] else None,
+            report_json=r[9],
+        )
+
+    def get_mock(self, mock_id: int) -> MockRow | None:
+        rows = self._rows(f"SELECT {self._MOCK_COLS} FROM mocks WHERE id = ?", (mock_id,))
+        return self._mock(rows[0]) if rows else None
+
+    def unfinished_mock(self) -> MockRow | None:
+        """The latest interview still running (interrupted), if any."""
+        rows = self._rows(
+            f"SELECT {self._MOCK_COLS} FROM mocks WHERE state = 'running'"
+            " ORDER BY started_utc DESC, id DESC LIMIT 1"
+        )
+        return self._mock(rows[0]) if rows else None
+
+    def mock_history(self) -> list[MockRow]:
+        """Finished interviews, oldest first."""
+        rows = self._rows(
+            f"SELECT {self._MOCK_COLS} FROM mocks WHERE state = 'finished' ORDER BY started_utc, id"
+        )
+        return [self._mock(r) for r in rows]
+
+    def mock_answers(self, mock_id: int) -> dict[int, MockAnswerRow]:
+        rows = self._rows(
+            "SELECT mock_id, idx, answer_text, time_ms, flagged, updated_utc FROM mock_answers"
+            " WHERE mock_id = ? ORDER BY idx",
+            (mock_id,),
+        )
+        return {
+            r[1]: MockAnswerRow(r[0], r[1], r[2], int(r[3]), bool(r[4]), from_iso(r[5]))
+            for r in rows
+        }
+
+
+_INSERTS = {"record_answer", "create_mock"}

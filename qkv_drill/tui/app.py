@@ -1,0 +1,296 @@
+"""The Textual app: shows Home at once, loads packs and the store in a thread, routes screens.
+
+Start-up imports only textual and the Home screen; the sessions (numpy, fsrs) are imported in
+worker threads, torch only when a question needs it, plotext only on the Stats screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from qkv_drill.session.filters import Filter
+from qkv_drill.tui.commands import QkvCommands
+from qkv_drill.tui.screens.home import HomeScreen
+
+READY_ENV = "QKV_DRILL_READY_FILE"
+
+
+def signal_ready(path: str | None = None) -> None:
+    """Write time, peak RSS and whether torch is loaded to $QKV_DRILL_READY_FILE (benchmarks)."""
+    path = path or os.environ.get(READY_ENV)
+    if not path:
+        return
+    import json
+    import resource
+
+    info = {
+        "t": time.time(),
+        "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "torch": "torch" in sys.modules,
+        "numpy": "numpy" in sys.modules,
+    }
+    Path(path).write_text(json.dumps(info), encoding="utf-8")
+
+
+@dataclass
+class Loaded:
+    """What the start-up worker produced."""
+
+    packset: Any
+    store: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+class QkvDrillApp(App[int]):
+    """qkv-drill: practice, drill and mock interviews on attention's Q, K and V."""
+
+    TITLE = "qkv-drill"
+    # Home is the default screen, whose own CSS_PATH Textual does not load: list it here.
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/home.tcss"]
+    COMMANDS = App.COMMANDS | {QkvCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+r",
+            "reload_packs",
+            "Reload packs",
+            tooltip="Read every pack again after editing one",
+            id="app.reload_packs",
+            show=False,
+        ),
+        Binding(
+            "f2",
+            "toggle_dark",
+            "Theme",
+            tooltip="Switch between the light and the dark theme",
+            id="app.toggle_theme",
+            show=False,
+        ),
+    ]
+
+    class DataLoaded(Message):
+        """Packs and store are ready (or were reloaded)."""
+
+        def __init__(self, loaded: Loaded) -> None:
+            super().__init__()
+            self.loaded = loaded
+
+    def __init__(
+        self,
+        extra_packs: Sequence[Path] = (),
+        start: str | None = None,
+        args: argparse.Namespace | None = None,
+        *,
+        include_shipped: bool = True,
+        include_user: bool = True,
+        store_path: Path | None = None,
+        store: Any = None,
+        clock: Any = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.extra_packs = [Path(p) for p in extra_packs]
+        self.start = start
+        self.args = args
+        self.include_shipped = include_shipped
+        self.include_user = include_user
+        self.store_path = store_path
+        self.clock = clock
+        self.seed = seed if seed is not None else getattr(args, "seed", None)
+        self.filter: Filter = Filter.from_args(args) if args is not None else Filter()
+        self.packset: Any = None
+        self.store: Any = store
+        self.load_generation = 0
+        """Bumped on each (re)load, so screens can tell their data is stale."""
+
+    def get_default_screen(self) -> HomeScreen:
+        return HomeScreen(id="home")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        signal_ready()
+        self.load_data()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load_data(self) -> None:
+        """Load every pack and open the progress store, off the UI thread."""
+        try:
+            loaded = self._load()
+        except Exception as exc:  # shown to the user; the app stays usable for a reload
+            self.call_from_thread(
+                self.notify,
+                f"{type(exc).__name__}: {exc}",
+                title="Could not load packs or progress",
+                severity="error",
+                timeout=15,
+            )
+            return
+        self.post_message(self.DataLoaded(loaded))
+
+    def _load(self) -> Loaded:
+        from qkv_drill.packs.loader import load_packs
+
+        warnings: list[str] = []
+        packset = load_packs(
+            self.extra_packs,
+            include_shipped=self.include_shipped,
+            include_user=self.include_user,
+        )
+        store = self.store
+        if store is None:
+            from qkv_drill import paths
+            from qkv_drill.store import Store
+
+            path = self.store_path or paths.progress_db_path()
+            store = Store(path)
+            warnings.extend(str(w) for w in (getattr(store, "warnings", None) or ()))
+        return Loaded(packset, store, warnings)
+
+    @on(DataLoaded)
+    def _data_loaded(self, message: DataLoaded) -> None:
+        first = self.packset is None
+        loaded = message.loaded
+        self.packset = loaded.packset
+        self.store = loaded.store
+        self.load_generation += 1
+        for warning in loaded.warnings:
+            self.notify(warning, title="Progress store", severity="warning", timeout=10)
+        broken = [lp for lp in self.packset.packs if lp.issues or lp.pack is None]
+        if broken:
+            n = len(broken)
+            self.notify(
+                f"{n} pack{'s' if n != 1 else ''} could not be loaded: press k for details.",
+                title="Packs",
+                severity="warning",
+                timeout=8,
+            )
+        elif not first:
+            self.notify(f"Reloaded {len(self.packset.questions)} questions.", title="Packs")
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "data_changed", None)
+            if refresh is not None:
+                refresh()
+        if first:
+            self._after_first_load()
+
+    def _after_first_load(self) -> None:
+        if self._check_resume():
+            return
+        if self.start == "practice":
+            self.action_go("practice")
+        elif self.start == "drill":
+            self.action_go("drill")
+        elif self.start == "mock":
+            self.action_go("mock")
+
+    def _check_resume(self) -> bool:
+        """Offer to resume an interrupted mock interview, if the mock screens are installed."""
+        finder = getattr(self.store, "unfinished_mock", None)
+        if finder is None:
+            return False
+        try:
+            unfinished = finder()
+        except Exception:  # a broken query must not stop the app from starting
+            return False
+        if not unfinished:
+            return False
+        try:
+            from qkv_drill.tui.screens.resume import ResumeMockScreen
+        except ImportError:
+            return False
+        self.push_screen(ResumeMockScreen(self.store, self.packset))
+        return True
+
+    def action_reload_packs(self) -> None:
+        self.load_data()
+
+    # -- navigation --------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self.packset is not None and self.store is not None
+
+    def action_go(self, where: str) -> None:
+        """Open a screen from anywhere: back to Home first, so the stack stays shallow."""
+        if where != "home" and not self.ready:
+            self.notify("Still loading packs…", timeout=2)
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if where == "home":
+            return
+        screen = self._make_screen(where)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def _make_screen(self, where: str) -> Any:
+        if where in ("practice", "drill", "weakest"):
+            from qkv_drill.tui.screens.question import DrillScreen, PracticeScreen
+
+            if where == "practice":
+                return PracticeScreen()
+            weakest = where == "weakest" or bool(getattr(self.args, "weakest", False))
+            return DrillScreen(weakest=weakest)
+        if where == "mock":
+            try:
+                from qkv_drill.tui.screens.mock import MockSetupScreen
+            except ImportError:
+                self.notify("Mock interviews are not available in this build.", severity="error")
+                return None
+            return MockSetupScreen(self.packset, self.store, self.filter)
+        if where == "packs":
+            from qkv_drill.tui.screens.packs import PacksScreen
+
+            return PacksScreen()
+        if where == "stats":
+            from qkv_drill.tui.screens.stats import StatsScreen
+
+            return StatsScreen()
+        return None
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def make_session(self, kind: str, *, weakest: bool = False) -> Any:
+        """A new headless session over the loaded packs and store (call from a worker)."""
+        kwargs: dict[str, Any] = {"seed": self.seed}
+        if self.clock is not None:
+            kwargs["clock"] = self.clock
+        if kind == "drill":
+            from qkv_drill.session.drill import DrillSession
+
+            return DrillSession(self.packset, self.store, self.filter, weakest=weakest, **kwargs)
+        from qkv_drill.session.practice import PracticeSession
+
+        return PracticeSession(self.packset, self.store, self.filter, **kwargs)
+
+
+def run_app(
+    extra_packs: Sequence[Path] = (),
+    start: str | None = None,
+    args: argparse.Namespace | None = None,
+) -> int:
+    """Entry point used by `qkv-drill` (no sub-command) and `qkv-drill practice|drill|mock`."""
+    from qkv_drill import paths
+
+    extra = [*paths.env_pack_paths(), *extra_packs]
+    app = QkvDrillApp(extra_packs=extra, start=start, args=args)
+    code = app.run()
+    if isinstance(code, int):
+        return code
+    return app.return_code or 0

@@ -1,0 +1,47 @@
+"""Command palette entries, titled "group: verb" so they sort and search by group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class QkvCommands(Provider):
+    """Navigation, pack reloading and theme switching from the command palette (ctrl+p)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.app
+        go = getattr(app, "action_go", None)
+        entries: list[tuple[str, str, Callable[[], object]]] = []
+        if go is not None:
+            for where, help_text in (
+                ("home", "Back to the home screen"),
+                ("practice", "Questions with instant feedback"),
+                ("drill", "Spaced repetition of what is due"),
+                ("weakest", "Drill your weakest topics"),
+                ("mock", "A timed mock interview"),
+                ("packs", "Every question pack and its status"),
+                ("stats", "Accuracy, streak and what is due"),
+            ):
+                title = "drill weakest topics" if where == "weakest" else where
+                entries.append((f"Go: {title}", help_text, partial(go, where)))
+        reload_packs = getattr(app, "action_reload_packs", None)
+        if reload_packs is not None:
+            entries.append(("Packs: reload", "Read every pack again after editing", reload_packs))
+        toggle = getattr(app, "action_toggle_dark", None)
+        if toggle is not None:
+            entries.append(("Theme: toggle dark/light", "Switch the colour theme", toggle))
+        return entries
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

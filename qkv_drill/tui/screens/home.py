@@ -1,0 +1,178 @@
+"""Home: pick a mode, and narrow every mode to some topics, packs and difficulties."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from qkv_drill.session.filters import Filter
+
+DIFFICULTIES = ("easy", "medium", "hard")
+MENU = (
+    ("practice", "p", "Practice", "questions with instant feedback"),
+    ("drill", "d", "Drill", "spaced repetition of what is due"),
+    ("weakest", "w", "Drill weakest", "your lowest-accuracy topics"),
+    ("mock", "m", "Mock interview", "timed, marked at the end"),
+    ("packs", "k", "Packs", "question packs and their status"),
+    ("stats", "s", "Stats", "accuracy, streak, due forecast"),
+)
+
+
+def _binding(key: str, where: str, label: str, tip: str) -> Binding:
+    short = {"Mock interview": "Mock", "Drill weakest": "Weakest"}.get(label, label)
+    return Binding(
+        key, f"app.go('{where}')", short, tooltip=tip, id=f"home.{where}", show=where != "weakest"
+    )
+
+
+class HomeScreen(Screen):
+    """The first frame: drawn before packs load, filled in when they arrive."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(_binding(key, where, label, tip) for where, key, label, tip in MENU),
+        Binding(
+            "f",
+            "focus_filters",
+            "Filter",
+            tooltip="Choose topics, packs, difficulties",
+            id="home.filter",
+        ),
+        Binding(
+            "c",
+            "clear_filters",
+            "Clear",
+            tooltip="Ask from every question again",
+            id="home.clear",
+            show=False,
+        ),
+        Binding(
+            "r",
+            "app.reload_packs",
+            "Reload",
+            tooltip="Read every pack again after editing",
+            id="home.reload",
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text.assemble(
+                ("qkv-drill", "bold"),
+                ("  ·  Q, K, V and the attention interview", "dim"),
+            ),
+            id="title",
+        )
+        with Horizontal(id="home-body"):
+            with Vertical(id="menu-column"):
+                yield OptionList(*self._menu_options(None), id="menu")
+                yield Static("Loading packs…", id="home-status")
+            with VerticalScroll(id="filters"):
+                yield SelectionList[str](id="filter-topics")
+                yield SelectionList[str](id="filter-packs")
+                yield SelectionList[str](*((d, d) for d in DIFFICULTIES), id="filter-difficulties")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-topics").border_title = "Topics"
+        self.query_one("#filter-packs").border_title = "Packs"
+        self.query_one("#filter-difficulties").border_title = "Difficulty"
+        self.query_one("#menu", OptionList).focus()
+        if getattr(self.app, "packset", None) is not None:
+            self.data_changed()
+
+    def _menu_options(self, due: int | None) -> list[Option]:
+        options = []
+        for where, key, label, tip in MENU:
+            extra = ""
+            if where == "drill" and due is not None:
+                extra = f"  ({due} due)"
+            prompt = f"[b $accent]{key}[/] [b]{label}{extra}[/]\n  [dim]{tip}[/]"
+            options.append(Option(prompt, id=where))
+        return options
+
+    # -- data --------------------------------------------------------------------------------
+
+    def data_changed(self) -> None:
+        """Packs (re)loaded: rebuild the filter lists, keeping what was selected."""
+        app: Any = self.app
+        questions = list(app.packset.questions.values())
+        current = app.filter
+        topics = sorted({q.topic for q in questions})
+        packs = sorted({q.pack_id for q in questions})
+        self._fill("#filter-topics", topics, current.topics)
+        self._fill("#filter-packs", packs, current.packs)
+        diff = self.query_one("#filter-difficulties", SelectionList)
+        with diff.prevent(SelectionList.SelectedChanged):
+            diff.deselect_all()
+            for d in current.difficulties:
+                diff.select(d)
+        self._update_status()
+        self.refresh_due()
+
+    def _fill(self, selector: str, values: list[str], selected: frozenset[str]) -> None:
+        widget = self.query_one(selector, SelectionList)
+        with widget.prevent(SelectionList.SelectedChanged):
+            widget.clear_options()
+            widget.add_options([(v, v, v in selected) for v in values])
+
+    @on(SelectionList.SelectedChanged)
+    def _filter_changed(self) -> None:
+        app: Any = self.app
+        app.filter = Filter(
+            topics=frozenset(self.query_one("#filter-topics", SelectionList).selected),
+            packs=frozenset(self.query_one("#filter-packs", SelectionList).selected),
+            difficulties=frozenset(self.query_one("#filter-difficulties", SelectionList).selected),
+        )
+        self._update_status()
+        self.refresh_due()
+
+    def _update_status(self, due: int | None = None) -> None:
+        app: Any = self.app
+        if app.packset is None:
+            return
+        n = len(app.filter.select(app.packset.questions.values()))
+        total = len(app.packset.questions)
+        text = Text.assemble(
+            (f"{n}", "bold"),
+            f" of {total} questions match",
+            ("\n" + app.filter.describe(), "dim"),
+        )
+        self.query_one("#home-status", Static).update(text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="due")
+    def refresh_due(self) -> None:
+        """How many drill cards are due under the current filter (fsrs loads in this thread)."""
+        app: Any = self.app
+        if app.store is None:
+            return
+        due = app.make_session("drill").due_count()
+        self.app.call_from_thread(self._show_due, due)
+
+    def _show_due(self, due: int) -> None:
+        if not self.is_attached:
+            return
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        menu.add_options(self._menu_options(due))
+        menu.highlighted = highlighted
+        self.due = due
+
+    @on(OptionList.OptionSelected, "#menu")
+    def _menu_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.run_action(f"go('{event.option.id}')")
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#filter-topics", SelectionList).focus()
+
+    def action_clear_filters(self) -> None:
+        for selector in ("#filter-topics", "#filter-packs", "#filter-difficulties"):
+            self.query_one(selector, SelectionList).deselect_all()

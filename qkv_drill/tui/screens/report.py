@@ -1,0 +1,313 @@
+"""The mock interview report: what an interviewer would have written down, and the way to improve.
+
+Everything shown comes from the plain `MockReport` (no packs needed), so a report reopened later
+or exported looks the same as the one shown when the interview ended.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Collapsible, Footer, Markdown, Static
+
+from qkv_drill.tui.screens.mock import CSS_FILE, ScreenCommands, format_mmss
+
+STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
+STATUS_WORD = {
+    "correct": "correct",
+    "wrong": "wrong",
+    "unanswered": "not answered",
+    "pending": "to self-grade",
+}
+
+
+def _pct(correct: int, total: int) -> str:
+    return f"{100 * correct / total:.0f}%" if total else "-"
+
+
+def score_table(title: str, groups: dict[str, tuple[int, int]]) -> Table:
+    """Correct / asked per group, as a compact table."""
+    table = Table(title=None, box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column(title)
+    table.add_column("correct", justify="right")
+    table.add_column("score", justify="right")
+    for name, (c, n) in groups.items():
+        table.add_row(escape(name), f"{c} / {n}", _pct(c, n))
+    return table
+
+
+def time_table(items: list[Any]) -> Table:
+    """Time spent on each question against its budget; over-budget rows say so."""
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("question", ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column("", justify="center")
+    table.add_column("time", justify="right")
+    table.add_column("budget", justify="right")
+    table.add_column("")
+    for item in items:
+        over = item.time_s > item.budget_s
+        table.add_row(
+            str(item.idx + 1),
+            escape(item.question_id) + (" [b]![/b]" if item.flagged else ""),
+            STATUS_MARK.get(item.status, "?"),
+            format_mmss(item.time_s),
+            format_mmss(item.budget_s),
+            "[b]over[/b]" if over else "",
+        )
+    return table
+
+
+def item_title(item: Any) -> str:
+    flag = "  ! flagged" if item.flagged else ""
+    return (
+        f"{STATUS_MARK.get(item.status, '?')} {item.idx + 1}. {item.topic} · {item.difficulty}"
+        f" · {STATUS_WORD.get(item.status, item.status)}{flag}"
+    )
+
+
+def item_markdown(item: Any) -> str:
+    """The prompt, both answers, the derivation and the explanation of one question."""
+    parts = [item.prompt.strip(), ""]
+    if item.options:
+        parts += [f"- **{chr(97 + k)})** {o}" for k, o in enumerate(item.options)] + [""]
+    answer = item.user_answer if item.user_answer is not None else "*(no answer)*"
+    if item.qtype == "text":
+        parts += [f"**Your answer:** {answer}", "", f"**Model answer:** {item.model_answer}"]
+    else:
+        parts += [f"**Your answer:** `{answer}`  ", f"**Expected:** `{item.expected}`"]
+    if item.message:
+        parts += ["", item.message]
+    if item.misconception:
+        title = item.misconception_title or item.misconception
+        parts += ["", f"**Misconception: {title}.** {item.misconception_feedback}"]
+    parts += ["", f"**Why.** {item.explanation.strip()}"]
+    if item.trace:
+        parts += ["", "**Derivation**", ""] + [f"{k + 1}. `{s}`" for k, s in enumerate(item.trace)]
+    return "\n".join(parts)
+
+
+class RubricGrader(Vertical):
+    """Checkboxes for one open answer's rubric; the button grades it."""
+
+    def __init__(self, item: Any) -> None:
+        super().__init__(classes="rubric-box", id=f"rubric-{item.idx}")
+        self.item = item
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        yield Static("[b]Which points did you make?[/b] (ticked: keywords found)")
+        for k, point in enumerate(item.rubric):
+            if item.covered is not None:
+                ticked = k in item.covered
+            else:
+                ticked = bool(item.rubric_hits[k]) if k < len(item.rubric_hits) else False
+            yield Checkbox(point, ticked, id=f"rubric-{item.idx}-{k}")
+        yield Button("Grade this answer", id=f"grade-{item.idx}", classes="grade-button")
+
+    def covered(self) -> list[int]:
+        return [
+            k
+            for k in range(len(self.item.rubric))
+            if self.query_one(f"#rubric-{self.item.idx}-{k}", Checkbox).value
+        ]
+
+
+class ReportScreen(Screen):
+    """Scores, timing, misconceptions, trend and a review of every question."""
+
+    CSS_PATH: ClassVar = [CSS_FILE]
+    COMMANDS: ClassVar = {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "m",
+            "export('md')",
+            "Export .md",
+            tooltip="Write the report as Markdown to the exports folder",
+            id="mock.report.export_md",
+        ),
+        Binding(
+            "j",
+            "export('json')",
+            "Export .json",
+            tooltip="Write the report as JSON to the exports folder",
+            id="mock.report.export_json",
+        ),
+        Binding(
+            "g",
+            "grade_all",
+            "Grade open",
+            tooltip="Self-grade every open answer with the ticked rubric points",
+            id="mock.report.grade_all",
+        ),
+        Binding(
+            "e",
+            "expand_all",
+            "Expand",
+            tooltip="Open or close every question's review",
+            id="mock.report.expand",
+        ),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            tooltip="Back to where the interview was started",
+            id="mock.report.close",
+        ),
+    ]
+    COMMAND_LIST: ClassVar = [
+        ("Report: export Markdown", "Write the report to exports/ as Markdown", "export('md')"),
+        ("Report: export JSON", "Write the report to exports/ as JSON", "export('json')"),
+        ("Report: grade open answers", "Self-grade with the ticked rubric points", "grade_all"),
+        ("Report: expand all", "Open or close every question's review", "expand_all"),
+        ("Report: close", "Leave the report", "close"),
+    ]
+
+    def __init__(self, report: Any, store: Any) -> None:
+        super().__init__()
+        self.report = report
+        self.store = store
+        if getattr(report, "store", None) is None and store is not None:
+            report.store = store
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        with VerticalScroll(id="report-scroll"):
+            yield Static("", id="report-headline")
+            with Horizontal(id="report-scores"):
+                yield Static("", id="report-by-topic", classes="report-table")
+                yield Static("", id="report-by-difficulty", classes="report-table")
+            yield Static("Time per question", classes="report-section")
+            yield Static("", id="report-times", classes="report-table")
+            yield Static("Misconceptions detected", classes="report-section")
+            yield Static("", id="report-misconceptions")
+            yield Static("Trend over your mock interviews", classes="report-section")
+            yield from self._trend()
+            yield Static("Questions", classes="report-section")
+            for item in r.items:
+                with Collapsible(title=item_title(item), collapsed=True, id=f"review-{item.idx}"):
+                    yield Markdown(item_markdown(item), classes="review-body")
+                    if item.qtype == "text" and item.user_answer is not None and item.rubric:
+                        yield RubricGrader(item)
+        yield Footer()
+
+    def _trend(self) -> ComposeResult:
+        scores = self.report.trend()
+        if len(scores) < 2:
+            yield Static("This is your first mock interview: the trend starts here.", id="no-trend")
+            return
+        # plotext is imported only when a report with history is shown.
+        from textual_plotext import PlotextPlot
+
+        plot = PlotextPlot(id="report-trend")
+        xs = list(range(1, len(scores) + 1))
+        ys = [round(100 * s, 1) for s in scores]
+        plt = plot.plt
+        plt.plot(xs, ys, marker="dot")
+        plt.scatter([xs[-1]], [ys[-1]], marker="●")
+        plt.ylim(0, 100)
+        plt.yticks([0, 25, 50, 75, 100])
+        plt.xticks(xs, [str(x) for x in xs])
+        plt.xlabel("interview")
+        plt.ylabel("% correct")
+        yield plot
+
+    def on_mount(self) -> None:
+        self._refresh_summary()
+
+    def _refresh_summary(self) -> None:
+        r = self.report
+        pending = len(r.pending)
+        flagged = ", ".join(str(i + 1) for i in r.flagged) or "none"
+        headline = (
+            f"[b]Mock interview {r.mock_id}[/b]  ·  "
+            f"[b]{r.correct} / {r.total} correct ({_pct(r.correct, r.total)})[/b]\n"
+            f"Time used {format_mmss(r.used_s)} of {format_mmss(r.duration_s)}  ·  "
+            f"flagged: {flagged}" + (f"  ·  seed {r.seed}" if r.seed is not None else "")
+        )
+        if pending:
+            headline += (
+                f"\n[b]{pending} open answer{'s' if pending != 1 else ''}[/b] to self-grade: "
+                "open the question, tick the points you made, then Grade (g grades all)."
+            )
+        self.query_one("#report-headline", Static).update(headline)
+        self.query_one("#report-by-topic", Static).update(score_table("topic", r.by_topic))
+        self.query_one("#report-by-difficulty", Static).update(
+            score_table("difficulty", r.by_difficulty)
+        )
+        self.query_one("#report-times", Static).update(time_table(r.items))
+        mis = r.misconceptions()
+        lines = [
+            f"• [b]{escape(title or name)}[/b] ×{count}: {escape(feedback)}"
+            for name, count, title, feedback in mis
+        ]
+        self.query_one("#report-misconceptions", Static).update(
+            "\n".join(lines) or "None of the known mistakes showed up in your answers."
+        )
+        for item in r.items:
+            self.query_one(f"#review-{item.idx}", Collapsible).title = item_title(item)
+
+    # --- self-grading ---------------------------------------------------------------------
+
+    @on(Button.Pressed, ".grade-button")
+    def _grade_one(self, event: Button.Pressed) -> None:
+        grader = event.button.parent
+        if isinstance(grader, RubricGrader):
+            self.grade({grader.item.idx: grader.covered()})
+
+    def action_grade_all(self) -> None:
+        graders = list(self.query(RubricGrader))
+        if not graders:
+            self.notify("There are no open answers to grade.", timeout=3)
+            return
+        self.grade({g.item.idx: g.covered() for g in graders})
+
+    def grade(self, grades: dict[int, list[int]]) -> None:
+        """Apply self-grades (recorded in the store by the report) and refresh the scores."""
+        self.report.apply_self_grades(grades)
+        self._refresh_summary()
+        for idx in grades:
+            item = next(i for i in self.report.items if i.idx == idx)
+            md = self.query_one(f"#review-{idx}", Collapsible).query_one(Markdown)
+            md.update(item_markdown(item))
+        n = len(grades)
+        self.notify(f"Graded {n} open answer{'s' if n != 1 else ''}.", timeout=3)
+
+    # --- export and navigation ------------------------------------------------------------
+
+    def export(self, fmt: str) -> Any:
+        """Write the report to <data folder>/exports/ and return the path."""
+        from qkv_drill import paths
+
+        folder = paths.data_dir() / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = self.report.finished_utc[:10] or "report"
+        path = folder / f"mock-{self.report.mock_id}-{stamp}.{fmt}"
+        text = self.report.to_markdown() if fmt == "md" else self.report.to_json()
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def action_export(self, fmt: str) -> None:
+        try:
+            path = self.export(fmt)
+        except OSError as exc:
+            self.notify(f"Could not write the export: {exc}", severity="error")
+            return
+        self.notify(str(path), title="Report exported", timeout=8)
+
+    def action_expand_all(self) -> None:
+        boxes = list(self.query(Collapsible))
+        collapse = not any(b.collapsed for b in boxes)
+        for b in boxes:
+            b.collapsed = collapse
+
+    def action_close(self) -> None:
+        self.dismiss()

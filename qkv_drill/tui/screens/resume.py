@@ -1,0 +1,183 @@
+"""Offered at start-up when a mock interview was interrupted (crash, closed terminal, ctrl+q).
+
+Every answer was already in the store, so nothing is lost: the interview can go on with the time
+it had left, be graded as it stands, or be thrown away after a confirmation.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from qkv_drill.tui.screens.mock import CSS_FILE, ConfirmScreen, ScreenCommands, format_mmss
+
+
+class ResumeMockScreen(Screen):
+    """Resume, grade or discard the interrupted interview."""
+
+    CSS_PATH: ClassVar = [CSS_FILE]
+    COMMANDS: ClassVar = {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "r",
+            "resume",
+            "Resume",
+            tooltip="Carry on with the time that was left",
+            id="mock.resume.resume",
+        ),
+        Binding(
+            "g",
+            "grade",
+            "Grade now",
+            tooltip="Grade the answers given so far and open the report",
+            id="mock.resume.grade",
+        ),
+        Binding(
+            "d",
+            "discard",
+            "Discard",
+            tooltip="Throw the interrupted interview away (asks first)",
+            id="mock.resume.discard",
+        ),
+        Binding(
+            "escape",
+            "later",
+            "Later",
+            tooltip="Decide later: the interview stays saved",
+            id="mock.resume.later",
+        ),
+    ]
+    COMMAND_LIST: ClassVar = [
+        ("Mock: resume interview", "Carry on with the time that was left", "resume"),
+        ("Mock: grade interrupted interview", "Grade it as it stands", "grade"),
+        ("Mock: discard interrupted interview", "Throw it away (asks first)", "discard"),
+    ]
+
+    def __init__(self, store: Any, packset: Any, clock: Any = None) -> None:
+        super().__init__()
+        self.store = store
+        self.packset = packset
+        self.clock = clock
+        self.pending = store.unfinished_mock()
+        self.can_discard = callable(getattr(store, "discard_mock", None))
+        """Discarding needs `Store.discard_mock`; without it the interview can only be kept."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resume-box"):
+            yield Static(self.describe(), id="resume-text")
+            with Horizontal(id="resume-buttons"):
+                yield Button("Resume", id="resume-resume", variant="primary")
+                yield Button("Grade it as it stands", id="resume-grade")
+                if self.can_discard:
+                    yield Button("Discard", id="resume-discard", variant="error")
+        yield Footer()
+
+    def describe(self) -> str:
+        """ "An interview from <time> was interrupted with mm:ss left and N answers"."""
+        p = self.pending
+        if p is None:
+            return "There is no interrupted interview."
+        answers = self.store.mock_answers(p.id)
+        answered = sum(a.answer_text is not None for a in answers.values())
+        total = len(json.loads(p.plan_json))
+        left = max(0.0, float(p.duration_s) - float(p.used_s or 0.0))
+        return (
+            f"[b]An interview from {_local_time(p.started_utc)} was interrupted[/b] with "
+            f"[b]{format_mmss(left)}[/b] left and {answered} of {total} "
+            f"question{'s' if total != 1 else ''} answered.\n\n"
+            "Every answer was saved. Resume it, or grade it as it stands"
+            + (", or discard it." if self.can_discard else ".")
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#resume-resume", Button).focus()
+
+    @on(Button.Pressed, "#resume-resume")
+    def _resume_pressed(self) -> None:
+        self.action_resume()
+
+    @on(Button.Pressed, "#resume-grade")
+    def _grade_pressed(self) -> None:
+        self.action_grade()
+
+    @on(Button.Pressed, "#resume-discard")
+    def _discard_pressed(self) -> None:
+        self.action_discard()
+
+    def _session(self):
+        from qkv_drill.session.clock import SYSTEM_CLOCK
+        from qkv_drill.session.mock import MockSession
+
+        return MockSession.resume(
+            self.packset, self.store, self.pending.id, self.clock or SYSTEM_CLOCK
+        )
+
+    def action_resume(self) -> None:
+        if self.pending is None:
+            self.dismiss()
+            return
+        from qkv_drill.tui.screens.mock import MockScreen
+
+        self.app.switch_screen(MockScreen(self._session()))
+
+    def action_grade(self) -> None:
+        if self.pending is None:
+            self.dismiss()
+            return
+        for button in self.query(Button):
+            button.disabled = True
+        self._grade()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume")
+    def _grade(self) -> None:
+        report = self._session().finish()
+        self.app.call_from_thread(self._open_report, report)
+
+    def _open_report(self, report: Any) -> None:
+        from qkv_drill.tui.screens.report import ReportScreen
+
+        self.app.switch_screen(ReportScreen(report, self.store))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.can_discard or action != "discard"
+
+    def action_discard(self) -> None:
+        if self.pending is None:
+            self.dismiss()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.store.discard_mock(self.pending.id)
+                self.notify("The interrupted interview was discarded.")
+                self.dismiss()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard the interrupted interview and its answers? This cannot be undone.",
+                "Discard",
+                "Keep it",
+            ),
+            decided,
+        )
+
+    def action_later(self) -> None:
+        self.dismiss()
+
+
+def _local_time(when: datetime | str) -> str:
+    """A stored UTC time in the user's local time, the way they remember starting."""
+    if not isinstance(when, datetime):
+        try:
+            when = datetime.fromisoformat(str(when))
+        except ValueError:
+            return str(when)
+    return when.astimezone().strftime("%a %d %b %H:%M")

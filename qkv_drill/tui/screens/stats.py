@@ -1,0 +1,148 @@
+"""Stats: accuracy per topic and over time, answers per day, the due forecast, streak, totals.
+
+Charts are plotext pictures (textual_plotext), imported here only, never at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+def summary_text(snap: Any) -> Text:
+    """Totals in one glance: answers, accuracy, streak, cards and what is due."""
+    acc = snap.accuracy
+    return Text.assemble(
+        ("Answers ", "dim"),
+        (str(snap.total_answers), "bold"),
+        ("   correct ", "dim"),
+        (f"{snap.total_correct}" + (f" ({100 * acc:.0f}%)" if acc is not None else ""), "bold"),
+        ("   streak ", "dim"),
+        (f"{snap.streak} day{'s' if snap.streak != 1 else ''}", "bold"),
+        ("   cards ", "dim"),
+        (str(snap.cards), "bold"),
+        ("   due now ", "dim"),
+        (str(snap.due_now), "bold"),
+    )
+
+
+def _ticks(labels: list[str], every: int) -> tuple[list[int], list[str]]:
+    idx = [i for i in range(len(labels)) if i % every == 0 or i == len(labels) - 1]
+    return [i + 1 for i in idx], [labels[i] for i in idx]
+
+
+class StatsScreen(Screen):
+    """A snapshot of progress, built from the store in a worker."""
+
+    CSS_PATH = "stats.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", tooltip="Back to Home", id="stats.back"),
+        Binding(
+            "r", "refresh_stats", "Refresh", tooltip="Read the store again", id="stats.refresh"
+        ),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.snapshot: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Stats", style="bold"), id="stats-title", classes="title-bar")
+        with VerticalScroll(id="stats-body"):
+            yield Static("Reading your history…", id="stats-summary")
+            yield Grid(id="charts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-body").focus()
+        self.action_refresh_stats()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def action_refresh_stats(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
+    def load(self) -> None:
+        from qkv_drill.session.clock import SYSTEM_CLOCK
+        from qkv_drill.session.stats import StatsSnapshot
+
+        app: Any = self.app
+        try:
+            snap = StatsSnapshot.build(app.store, app.clock or SYSTEM_CLOCK)
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify, f"{exc}", title="Could not read stats", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.show, snap)
+
+    def show(self, snap: Any) -> None:
+        if not self.is_attached:
+            return
+        self.snapshot = snap
+        title = Text.assemble(("Stats", "bold"), f"  ·  {snap.taken_utc:%Y-%m-%d %H:%M} UTC")
+        self.query_one("#stats-title", Static).update(title)
+        charts = self.query_one("#charts", Grid)
+        charts.remove_children()
+        if not snap.total_answers:
+            self.query_one("#stats-summary", Static).update(
+                Text.assemble(
+                    ("No history yet.\n", "bold"),
+                    "Answer a few questions in practice or drill, then come back: this screen "
+                    "shows accuracy per topic and over time, answers per day, your streak and "
+                    "what is due.",
+                )
+            )
+            charts.display = False
+            return
+        charts.display = True
+        self.query_one("#stats-summary", Static).update(summary_text(snap))
+        charts.mount_all(self._charts(snap))
+
+    def _charts(self, snap: Any) -> list[Any]:
+        from textual_plotext import PlotextPlot
+
+        topic = PlotextPlot(id="chart-topics")
+        acc = snap.topic_accuracy()
+        names = list(acc)
+        topic.plt.bar(names, [round(100 * acc[t]) for t in names], orientation="horizontal")
+        topic.plt.xlim(0, 100)
+        topic.plt.title("Accuracy per topic (%)")
+
+        days = [d.strftime("%m-%d") for d, _, _ in snap.daily]
+        totals = [n for _, _, n in snap.daily]
+        rates = [round(100 * c / n) if n else 0 for _, c, n in snap.daily]
+        xs = list(range(1, len(days) + 1))
+        every = max(1, len(days) // 4)
+
+        over_time = PlotextPlot(id="chart-accuracy")
+        answered = [(x, r) for x, r, n in zip(xs, rates, totals, strict=True) if n]
+        if answered:
+            over_time.plt.plot([x for x, _ in answered], [r for _, r in answered], marker="braille")
+            over_time.plt.scatter([x for x, _ in answered], [r for _, r in answered])
+        over_time.plt.ylim(0, 100)
+        over_time.plt.xlim(1, max(2, len(xs)))
+        over_time.plt.xticks(*_ticks(days, every))
+        over_time.plt.title("Accuracy per day (%)")
+
+        per_day = PlotextPlot(id="chart-per-day")
+        per_day.plt.bar(xs, totals)
+        per_day.plt.xticks(*_ticks(days, every))
+        per_day.plt.title("Answers per day")
+
+        forecast = PlotextPlot(id="chart-forecast")
+        f_days = [d.strftime("%m-%d") for d, _ in snap.due_forecast]
+        f_counts = [n for _, n in snap.due_forecast]
+        forecast.plt.bar(list(range(1, len(f_days) + 1)), f_counts)
+        forecast.plt.xticks(*_ticks(f_days, max(1, len(f_days) // 4)))
+        forecast.plt.title("Cards due, next 14 days")
+        return [topic, over_time, per_day, forecast]

@@ -1,0 +1,76 @@
+"""The engine's derivation, step by step: name, formula, shape, and the values when small."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+from textual.widgets import Static
+
+from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, fmt_number, matrix_table
+
+
+def _shape_of(step: Any) -> tuple[int, ...]:
+    shape = getattr(step, "shape", None)
+    if shape is None:
+        shape = getattr(getattr(step, "value", None), "shape", ())
+    return tuple(int(s) for s in shape)
+
+
+def step_renderable(index: int, step: Any) -> RenderableType:
+    """One step: a heading line, an optional note, then the value as a scalar or a table."""
+    shape = _shape_of(step)
+    formula = str(step.formula)
+    head = Text.assemble(
+        (f"{index}. ", "bold"),
+        (str(step.name), "bold"),
+        ("   " + formula if formula != str(step.name) else "", "italic"),
+        ("   shape " + (str(shape) if shape else "scalar"), "dim"),
+    )
+    parts: list[RenderableType] = [head]
+    note = getattr(step, "note", "")
+    if note:
+        parts.append(Text("   " + note, style="dim"))
+    value = getattr(step, "value", None)
+    if value is not None:
+        if not shape:
+            parts.append(Text("   = " + fmt_number(float(value), 4)))
+        else:
+            rows = _rows_of(value)
+            if rows is None:
+                parts.append(Text(f"   (values of shape {shape} not shown: more than 2 dims)"))
+            elif sum(len(r) for r in rows) > MAX_CELLS:
+                parts.append(Text(f"   (values of shape {shape} not shown: too large)", "dim"))
+            else:
+                parts.append(Padding(matrix_table(rows, decimals=3), (0, 0, 0, 3)))
+    parts.append(Text(""))
+    return Group(*parts)
+
+
+def _rows_of(value: Any) -> list[list[float]] | None:
+    ndim = getattr(value, "ndim", None)
+    if ndim is not None and ndim > 2:
+        return None
+    return as_rows(value)
+
+
+class DerivationView(Static):
+    """Every step of a `Trace`, in order, as the working an interviewer wants to hear."""
+
+    DEFAULT_CSS = """
+    DerivationView { height: auto; margin: 0 0 1 0; }
+    """
+
+    def __init__(self, trace: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.trace = trace
+
+    def on_mount(self) -> None:
+        steps = list(getattr(self.trace, "steps", []) or [])
+        title = Text("Derivation", style="bold underline")
+        if not steps:
+            self.update(Group(title, Text("No derivation for this question.", "dim")))
+            return
+        self.update(Group(title, *(step_renderable(i + 1, s) for i, s in enumerate(steps))))

@@ -1,0 +1,169 @@
+"""Drill: the FSRS queue moves with the answers; ratings from verdict and time; overrides."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from answering import right, wrong
+from fsrs import Card, Rating, Scheduler
+
+from qkv_drill.session.drill import DrillSession, schedule_misses, suggest_rating, weakest_topics
+from qkv_drill.session.filters import Filter
+from qkv_drill.session.records import make_record
+
+SCHED = Scheduler(enable_fuzzing=False)
+
+
+def drill(packs, store, clock, **kw):
+    kw.setdefault("scheduler", SCHED)
+    return DrillSession(packs, store, kw.pop("filter", Filter()), seed=4, clock=clock, **kw)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "seconds", "expected"),
+    [
+        ("wrong", 1, Rating.Again),
+        ("skipped", 1, Rating.Again),
+        ("correct", 19.9, Rating.Easy),  # under a third of 60 s
+        ("correct", 20.1, Rating.Good),
+        ("correct", 60, Rating.Good),  # on budget
+        ("correct", 60.5, Rating.Hard),  # over budget
+    ],
+)
+def test_suggested_rating_rules(verdict, seconds, expected):
+    assert suggest_rating(verdict, seconds, 60) == expected
+
+
+def test_a_hint_caps_a_right_answer_at_hard():
+    assert suggest_rating("correct", 5, 60, hints=1) == Rating.Hard
+
+
+def test_new_questions_fill_the_queue_up_to_the_daily_limit(mini_packs, store, clock):
+    s = drill(mini_packs, store, clock, new_limit=3)
+    assert s.due_count() == 0
+    assert len(s.queue()) == 3
+    for _ in range(3):
+        inst = s.next()
+        s.submit(wrong(inst))
+    assert s.new_today() == 3
+    assert [qid for qid, _ in s.queue()] == []  # limit reached, the misses not due yet
+    clock.advance(61)  # Again on a new card: due one minute later
+    assert s.due_count() == 3
+
+
+def test_wrong_stays_close_right_is_pushed_out(mini_packs, store, clock):
+    s = drill(mini_packs, store, clock)
+    a = s.next()
+    clock.advance(10)
+    s.submit(wrong(a))
+    assert s.suggested_rating == Rating.Again
+    b = s.next()
+    assert b.question.id != a.question.id
+    clock.advance(5)  # quick and right: Easy
+    s.submit(right(b))
+    assert s.suggested_rating == Rating.Easy
+    due_a, due_b = s.card_due(a.question.id), s.card_due(b.question.id)
+    assert due_a - clock.now() <= timedelta(minutes=1)
+    assert due_b - clock.now() >= timedelta(days=1)
+    clock.advance(120)
+    queue = [qid for qid, _ in s.queue()]
+    assert queue[0] == a.question.id  # due first, before any new question
+    assert b.question.id not in queue
+
+
+def test_due_cards_come_back_soonest_first(mini_packs, store, clock):
+    s = drill(mini_packs, store, clock, new_limit=2)
+    first = s.next()
+    s.submit(wrong(first))  # Again: due in 1 minute
+    second = s.next()
+    clock.advance(50)
+    s.submit(right(second))  # Good: due in 10 minutes
+    assert s.suggested_rating == Rating.Good
+    clock.advance(15 * 60)
+    assert [qid for qid, _ in s.queue()] == [first.question.id, second.question.id]
+    assert s.next().question.id == first.question.id
+
+
+def test_override_reschedules_from_the_card_before_the_review(mini_packs, store, clock):
+    s = drill(mini_packs, store, clock)
+    inst = s.next()
+    clock.advance(5)
+    s.submit(right(inst))
+    assert s.suggested_rating == Rating.Easy
+    s.rate(Rating.Good)
+    s.rate(Rating.Again)  # the last word counts, and the card is reviewed once only
+    reference, _ = SCHED.review_card(Card(due=clock.now()), Rating.Again, clock.now())
+    qid = inst.question.id
+    assert s.card_due(qid) == reference.due
+    assert s.rating == Rating.Again
+    stored = Card.from_dict(__import__("json").loads(store.get_card(qid)))
+    assert stored.stability == reference.stability and stored.step == reference.step
+
+
+def test_rate_needs_an_answer(mini_packs, store, clock):
+    s = drill(mini_packs, store, clock)
+    s.next()
+    with pytest.raises(RuntimeError):
+        s.rate(Rating.Good)
+
+
+def _history(store, clock, topic, correct, total):
+    q = SimpleNamespace(
+        id=f"h.{topic}", pack_id="h", topic=topic, difficulty="easy", type="numeric"
+    )
+    inst = SimpleNamespace(question=q, params={}, seed=0)
+    for k in range(total):
+        store.record_answer(
+            make_record(
+                inst,
+                answer_text="1",
+                verdict="correct" if k < correct else "wrong",
+                misconception=None,
+                response_ms=1000,
+                mode="practice",
+                ts=clock.now(),
+            )
+        )
+
+
+def test_weakest_topics_from_recent_accuracy(mini_packs, store, clock):
+    # mini has topics multihead, roles, scaling, shapes
+    _history(store, clock, "scaling", 1, 10)
+    _history(store, clock, "shapes", 9, 10)
+    _history(store, clock, "roles", 5, 10)
+    _history(store, clock, "multihead", 10, 10)
+    s = drill(mini_packs, store, clock, weakest=True)
+    assert s.topics == ["scaling", "roles", "shapes"]
+    seen = set()
+    for _ in range(12):
+        inst = s.next()
+        seen.add(inst.question.topic)
+        s.submit(wrong(inst))
+    assert seen <= {"scaling", "roles", "shapes"}
+    assert "scaling" in seen
+
+
+def test_weakest_without_history_uses_every_topic(mini_packs, store, clock):
+    s = drill(mini_packs, store, clock, weakest=True)
+    assert s.topics == ["multihead", "roles", "scaling", "shapes"]
+
+
+def test_weakest_ranking_counts_an_unpractised_topic_as_middling():
+    recent = {"a": (0, 4), "b": (4, 4), "c": (2, 4)}
+    assert weakest_topics(recent, ["a", "b", "c", "d"], k=2) == ["a", "c"]
+    assert weakest_topics(recent, ["b", "d"], k=1) == ["d"]
+
+
+def test_schedule_misses_makes_cards_due_now(mini_packs, store, clock):
+    s = drill(mini_packs, store, clock)
+    inst = s.next()
+    clock.advance(3)
+    s.submit(right(inst))
+    qid = inst.question.id
+    assert qid not in [q for q, _ in store.due_cards(clock.now())]
+    schedule_misses(store, [qid, "mini.never-seen"], clock.now())
+    due = dict(store.due_cards(clock.now()))
+    assert qid in due and "mini.never-seen" in due
+    assert s.due_count() == 1  # the unknown id is not in this session's pool

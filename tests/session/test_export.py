@@ -1,0 +1,46 @@
+"""`qkv-drill export`: the latest (or a given) finished interview as Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+
+from answering import right
+
+from qkv_drill.session.export import run_export
+from qkv_drill.session.mock import MockSession, MockSettings
+
+
+def _finished_mock(packs, clock, seed):
+    from qkv_drill.store import Store
+
+    store = Store.open(None)  # the data folder from QKV_DRILL_HOME, as `export` uses
+    s = MockSession.create(packs, store, MockSettings(questions=3, seed=seed), clock)
+    s.answer(right(s.current))
+    report = s.finish()
+    store.close()
+    return report
+
+
+def test_no_mock_yet_says_so(capsys):
+    assert run_export(Namespace(mock_id=None, format="md", output=None)) == 1
+    assert "No finished mock interview" in capsys.readouterr().err
+    assert run_export(Namespace(mock_id=5, format="md", output=None)) == 1
+
+
+def test_export_latest_as_markdown_and_json(balance_packs, clock, tmp_path, capsys):
+    first = _finished_mock(balance_packs, clock, 1)
+    latest = _finished_mock(balance_packs, clock, 2)
+    assert run_export(Namespace(mock_id=None, format="md", output=None)) == 0
+    md = capsys.readouterr().out
+    assert md.startswith(f"# Mock interview {latest.mock_id}")
+    assert f"**Score: {latest.correct} / 3" in md
+    for item in latest.items:
+        assert item.question_id in md
+
+    out = tmp_path / "r.json"
+    assert run_export(Namespace(mock_id=first.mock_id, format="json", output=out)) == 0
+    data = json.loads(out.read_text())
+    assert data["mock_id"] == first.mock_id
+    assert data["summary"]["correct"] == first.correct
+    assert [i["question_id"] for i in data["items"]] == [i.question_id for i in first.items]

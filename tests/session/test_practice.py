@@ -1,0 +1,151 @@
+"""Practice: what gets recorded, and that seeds reproduce the same questions and numbers."""
+
+from __future__ import annotations
+
+import json
+
+from answering import right, wrong
+
+from qkv_drill.session.filters import Filter
+from qkv_drill.session.practice import PracticeSession
+
+
+def rows(store):
+    return list(store.iter_answers())
+
+
+def session_on(packs, store, clock, qid, seed=3):
+    s = PracticeSession(packs, store, Filter(), seed=seed, clock=clock)
+    s.pool = [q for q in s.pool if q.id == qid]
+    return s
+
+
+def test_right_and_wrong_answers_are_recorded_with_their_verdicts(mini_packs, store, clock):
+    s = PracticeSession(mini_packs, store, seed=11, clock=clock)
+    given = []
+    for i in range(6):
+        inst = s.next()
+        if inst.question.type == "text":
+            continue
+        text = right(inst) if i % 2 == 0 else wrong(inst)
+        verdict = s.submit(text)
+        assert verdict.status == ("correct" if i % 2 == 0 else "wrong"), (inst.question.id, text)
+        given.append((inst.question.id, inst.seed, text, verdict.status))
+    got = [(r.question_id, r.seed, r.answer_text, r.verdict) for r in rows(store)]
+    assert got == given
+    assert {r.mode for r in rows(store)} == {"practice"}
+
+
+def test_head_dim_is_d_model_over_heads(mini_packs, store, clock):
+    s = session_on(mini_packs, store, clock, "mini.head-dim")
+    inst = s.next()
+    d_model, heads = inst.params["d_model"], inst.params["heads"]
+    assert s.submit(str(d_model // heads)).status == "correct"
+    verdict = s.submit(str(d_model))  # second answer to the same instance: checked, not stored
+    assert verdict.status == "wrong"
+    (row,) = rows(store)
+    assert row.verdict == "correct"
+    assert json.loads(row.params_json)["d_model"] == d_model
+    assert (row.pack_id, row.topic, row.difficulty, row.qtype) == (
+        "mini",
+        "multihead",
+        "easy",
+        "numeric",
+    )
+
+
+def test_naming_the_misconception(mini_packs, store, clock):
+    s = session_on(mini_packs, store, clock, "mini.head-dim")
+    inst = s.next()
+    verdict = s.submit(str(inst.params["d_model"]))  # used d_model, not the per-head size
+    assert verdict.status == "wrong"
+    assert verdict.misconception.name == "no_head_split"
+    assert rows(store)[0].misconception == "no_head_split"
+
+
+def test_unparseable_is_not_recorded_and_can_be_retried(mini_packs, store, clock):
+    s = session_on(mini_packs, store, clock, "mini.q-shape")
+    inst = s.next()
+    verdict = s.submit("(2, 10")
+    assert verdict.status == "unparseable"
+    assert verdict.message
+    assert rows(store) == []
+    assert s.submit(right(inst)).status == "correct"
+    assert [r.verdict for r in rows(store)] == ["correct"]
+
+
+def test_skip_is_recorded_as_skipped_and_moves_on(mini_packs, store, clock):
+    s = PracticeSession(mini_packs, store, seed=5, clock=clock)
+    first = s.next()
+    second = s.skip()
+    assert second is not None and second is not first
+    (row,) = rows(store)
+    assert (row.question_id, row.verdict) == (first.question.id, "skipped")
+    assert s.tally["skipped"] == 1
+
+
+def test_response_time_comes_from_the_clock(mini_packs, store, clock):
+    s = session_on(mini_packs, store, clock, "mini.scale")
+    inst = s.next()
+    clock.advance(12.5)
+    s.submit(right(inst))
+    assert rows(store)[0].response_ms == 12500
+
+
+def test_redraw_changes_the_numbers_not_the_question(mini_packs, store, clock):
+    s = session_on(mini_packs, store, clock, "mini.head-dim")
+    first = s.next()
+    draws = [s.redraw() for _ in range(8)]
+    assert {d.question.id for d in draws} == {"mini.head-dim"}
+    assert len({d.seed for d in [first, *draws]}) == 9
+    assert any(d.params != first.params for d in draws)
+    assert rows(store) == []
+
+
+def test_same_seed_same_questions_and_numbers(mini_packs, store, clock):
+    def run(seed):
+        s = PracticeSession(mini_packs, store, seed=seed, clock=clock)
+        return [
+            (i.question.id, i.seed, json.dumps(i.params)) for i in (s.next() for _ in range(10))
+        ]
+
+    assert run(42) == run(42)
+    assert run(42) != run(43)
+
+
+def test_the_pool_cycles_through_every_question(mini_packs, store, clock):
+    s = PracticeSession(mini_packs, store, seed=1, clock=clock)
+    n = len(s.pool)
+    ids = [s.next().question.id for _ in range(2 * n)]
+    assert sorted(ids[:n]) == sorted(q.id for q in s.pool)
+    assert sorted(ids[n:]) == sorted(q.id for q in s.pool)
+
+
+def test_filter_limits_the_pool(mini_packs, store, clock):
+    flt = Filter(topics=frozenset({"scaling"}), difficulties=frozenset({"medium", "hard"}))
+    s = PracticeSession(mini_packs, store, flt, seed=1, clock=clock)
+    assert {q.id for q in s.pool} == {"mini.scale", "mini.why-scale"}
+
+
+def test_text_answers_wait_for_a_self_grade(mini_packs, store, clock):
+    s = session_on(mini_packs, store, clock, "mini.explain")
+    s.next()
+    verdict = s.submit("The query is what a position is looking for.")
+    assert verdict.status == "self_grade"
+    assert rows(store) == []
+    assert s.self_grade([0, 2]).status == "correct"  # 2 of 3 points
+    s.next()
+    s.submit("Something vague.")
+    assert s.self_grade([1]).status == "wrong"  # 1 of 3
+    assert [r.verdict for r in rows(store)] == ["correct", "wrong"]
+    assert rows(store)[1].answer_text == "Something vague."
+
+
+def test_hints_one_at_a_time(mini_packs, store, clock):
+    s = session_on(mini_packs, store, clock, "mini.head-dim")
+    s.next()
+    hints = mini_packs.questions["mini.head-dim"].hints
+    assert [s.hint(), s.hint(), s.hint()] == [*hints, None]
+    assert s.hints_used == len(hints)
+    s.next()
+    assert s.hints_used == 0 and s.total_hints == len(hints)

@@ -1,0 +1,179 @@
+"""Plain mode end to end: a scripted practice and a scripted mock through a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "session"))
+
+from answering import right, wrong
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "session" / "fixtures"
+MINI = FIXTURES / "mini.yaml"
+BALANCE = FIXTURES / "balance.yaml"
+
+
+def run_cli(
+    home: Path, args: list[str], script: str, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QKV_DRILL_HOME=str(home), PYTHONUNBUFFERED="1")
+    env.pop("QKV_DRILL_PACKS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "qkv_drill", *args],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+def packs(path: Path):
+    from qkv_drill.packs.loader import load_packs
+
+    return load_packs(extra=[path])
+
+
+def typed(inst, good: bool) -> str:
+    """What a person types for this instance: text answers end with a blank line."""
+    if inst.question.type == "text":
+        body = right(inst) if good else "I am not sure."
+        return body + "\nsecond line\n\n" + ("1 3\n" if good else "\n")
+    return (right(inst) if good else wrong(inst)) + "\n"
+
+
+def test_practice_script_end_to_end(tmp_path):
+    from qkv_drill.session.filters import Filter
+    from qkv_drill.session.practice import PracticeSession
+    from qkv_drill.store import Store
+
+    # The same seed in-process gives the questions the subprocess will ask.
+    preview = PracticeSession(
+        packs(MINI), Store.in_memory(), Filter(packs=frozenset({"mini"})), seed=1
+    )
+    first, second, third = preview.next(), preview.next(), preview.next()
+    script = (
+        ":hint\n"
+        + typed(first, True)
+        + ("not an answer at all ((\n" if second.question.type != "text" else "")
+        + typed(second, False)
+        + ":why\n"
+        + ":skip\n"
+    )
+    home = tmp_path / "home"
+    out = run_cli(
+        home,
+        [
+            "--pack",
+            str(MINI),
+            "practice",
+            "--plain",
+            "--seed",
+            "1",
+            "--count",
+            "3",
+            "--pack-id",
+            "mini",
+        ],
+        script,
+    )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    for inst in (first, second, third):
+        assert inst.question.id in text
+    assert f"saved: correct {first.question.id}" in text
+    assert f"saved: wrong {second.question.id}" in text
+    assert f"saved: skipped {third.question.id}" in text
+    assert "Summary: 3 recorded: 1 correct, 1 wrong, 1 skipped" in text
+
+    store = Store.open(home / "progress.db")
+    rows = list(store.iter_answers())
+    assert [(r.question_id, r.verdict, r.mode) for r in rows] == [
+        (first.question.id, "correct", "practice"),
+        (second.question.id, "wrong", "practice"),
+        (third.question.id, "skipped", "practice"),
+    ]
+    assert rows[0].seed == first.seed and rows[1].seed == second.seed
+
+
+def test_eof_ends_cleanly_with_a_summary(tmp_path):
+    out = run_cli(
+        tmp_path / "home",
+        ["--pack", str(MINI), "practice", "--plain", "--seed", "2", "--pack-id", "mini"],
+        "",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Summary: 0 recorded" in out.stdout
+
+
+def test_broken_pack_is_reported_and_the_rest_works(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("pack:\n  id: broken\n  title: [unclosed\n")
+    out = run_cli(
+        tmp_path / "home",
+        ["--pack", str(broken), "--pack", str(MINI), "practice", "--plain", "--pack-id", "mini"],
+        ":quit\n",
+    )
+    assert out.returncode == 0
+    assert f"{broken}:" in out.stderr
+    assert "mini." in out.stdout
+
+
+def test_mock_script_end_to_end(tmp_path):
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.store import Store
+
+    settings = MockSettings(minutes=10, questions=4, seed=5, packs=("balance",))
+    preview = MockSession.create(packs(BALANCE), Store.in_memory(), settings)
+    a, b = preview.instances[0], preview.instances[1]
+    answer_a = (
+        typed(a, True).split("\n\n")[0] + "\n\n" if a.question.type == "text" else typed(a, True)
+    )
+    answer_b = (
+        typed(b, False).split("\n\n")[0] + "\n\n" if b.question.type == "text" else typed(b, False)
+    )
+    grades = "".join(
+        ("1 3\n" if inst is a else "\n") for inst in (a, b) if inst.question.type == "text"
+    )
+    script = answer_a + ":flag\n" + answer_b + ":goto 1\n:next\n:goto 9\n:finish\n" + grades
+    home = tmp_path / "home"
+    args = ["--pack", str(BALANCE), "mock", "--plain", "--seed", "5", "--questions", "4"]
+    args += ["--minutes", "10", "--pack-id", "balance"]
+    out = run_cli(home, args, script)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "10:00 left" in text
+    assert "saved: question 1 (1/4 answered" in text
+    assert "saved: question 2 (2/4 answered" in text
+    assert "Question 2 flagged." in text
+    assert "Use :goto N with N from 1 to 4." in text
+    assert "**" not in text  # Markdown emphasis rendered as plain text
+    assert "Score: 1 / 4 (25%)" in text
+    assert "(flagged)" in text
+
+    store = Store.open(home / "progress.db")
+    (row,) = store.mock_history()
+    saved = store.mock_answers(row.id)
+    assert saved[1].flagged and saved[1].answer_text is not None
+    rows = list(store.iter_answers(mode="mock"))
+    assert len(rows) == 4
+    assert sorted(r.verdict for r in rows) == ["correct", "skipped", "skipped", "wrong"]
+
+
+def test_plain_mock_refuses_to_bury_an_interrupted_one(tmp_path):
+    home = tmp_path / "home"
+    base = ["--pack", str(BALANCE), "mock", "--plain", "--pack-id", "balance", "--questions", "3"]
+    first = run_cli(home, base, "a\n")  # EOF after one answer: paused, resumable
+    assert "Interview paused: 1 of 3 answered" in first.stdout
+    again = run_cli(home, base, "")
+    assert again.returncode == 1
+    assert "--resume" in again.stdout
+    resumed = run_cli(home, [*base, "--resume"], ":finish\n")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Resumed interview" in resumed.stdout and "1 of 3 answered" in resumed.stdout
+    assert "handed in" in resumed.stdout

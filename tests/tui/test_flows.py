@@ -1,0 +1,366 @@
+"""Each flow driven by keys, asserting what was stored and what the session holds."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from textual.widgets import Input, OptionList, Static
+
+from qkv_drill.session.filters import Filter
+from tui_helpers import make_app, rows, settle
+
+
+async def open_practice(pilot, topics: set[str]) -> object:
+    app = pilot.app
+    await settle(pilot)
+    app.filter = Filter(topics=frozenset(topics))
+    await pilot.press("p")
+    await settle(pilot)
+    screen = app.screen
+    assert type(screen).__name__ == "PracticeScreen"
+    assert screen.instance is not None
+    return screen
+
+
+def head_dim(params: dict) -> int:
+    return int(params["d_model"]) // int(params["heads"])
+
+
+async def type_answer(pilot, text: str) -> None:
+    box = pilot.app.screen.query_one("#answer-input", Input)
+    box.focus()
+    box.value = text
+    await pilot.pause()
+
+
+async def test_home_lists_filters_once_packs_load(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        topics = screen.query_one("#filter-topics")
+        assert sorted(o.value for o in topics._options) == [
+            "multihead",
+            "roles",
+            "scaling",
+            "shapes",
+        ]
+        status = str(screen.query_one("#home-status", Static).content)
+        assert "5 of 5 questions match" in status
+        topics.select("scaling")
+        await pilot.pause()
+        assert app.filter.topics == frozenset({"scaling"})
+        assert "2 of 5 questions match" in str(screen.query_one("#home-status", Static).content)
+
+
+async def test_right_answer_is_recorded_correct(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        await type_answer(pilot, str(head_dim(screen.instance.params)))
+        await pilot.press("enter")
+        await settle(pilot)
+        stored = rows(app)
+        assert [(r.question_id, r.verdict, r.mode) for r in stored] == [
+            ("tui.head-dim", "correct", "practice")
+        ]
+        assert json.loads(stored[0].params_json) == screen.instance.params
+        assert screen.phase == "answered"
+        assert screen.query_one("#verdict").has_class("-correct")
+        assert "1/1 correct" in str(screen.query_one("#progress", Static).content)
+
+
+async def test_wrong_answer_is_recorded_with_its_misconception(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        # Using d_model itself is the "forgot to split across heads" mistake.
+        await type_answer(pilot, str(screen.instance.params["d_model"]))
+        await pilot.press("enter")
+        await settle(pilot)
+        stored = rows(app)
+        assert [(r.verdict, r.misconception) for r in stored] == [("wrong", "no_head_split")]
+        assert screen.query_one("#verdict").has_class("-wrong")
+        shown = str(screen.query_one("#misconception", Static).content)
+        assert screen.session.last_verdict.misconception.title in shown
+        expected = str(screen.query_one("#expected", Static).content)
+        assert str(head_dim(screen.instance.params)) in expected
+
+
+async def test_unparseable_answer_shows_why_and_is_not_recorded(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        await type_answer(pilot, "sixty four")
+        status = screen.query_one("#parse-status", Static)
+        assert status.has_class("-error")
+        live_message = str(status.content)
+        assert live_message
+        await pilot.press("enter")
+        await settle(pilot)
+        assert rows(app) == []
+        assert screen.phase == "asking"
+        assert status.has_class("-error")
+        assert str(status.content)
+        # Fixing the typo then works and is the only answer stored.
+        await type_answer(pilot, str(head_dim(screen.instance.params)))
+        assert status.has_class("-ok")
+        assert str(status.content).startswith("parses as")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r.verdict for r in rows(app)] == ["correct"]
+
+
+async def test_live_parse_confirms_a_shape(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"shapes"})
+        await type_answer(pilot, "2 x 10 x 64")
+        status = screen.query_one("#parse-status", Static)
+        assert str(status.content) == "parses as (2, 10, 64)"
+        await type_answer(pilot, "(2, 10,")
+        assert status.has_class("-error")
+
+
+async def test_redraw_gives_fresh_numbers_and_records_nothing(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        seeds = [screen.instance.seed]
+        params = [screen.instance.params]
+        for _ in range(6):
+            screen.set_focus(None)
+            await pilot.press("r")
+            await settle(pilot)
+            assert screen.instance.question.id == "tui.head-dim"
+            seeds.append(screen.instance.seed)
+            params.append(screen.instance.params)
+        assert len(set(seeds)) == len(seeds)
+        assert any(p != params[0] for p in params[1:])
+        assert rows(app) == []
+        assert screen.shown == 7
+
+
+async def test_choice_by_letter_key(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"scaling"})
+        while screen.instance.question.id != "tui.why-scale":
+            await pilot.press("s")
+            await settle(pilot)
+        # Options are not shuffled in the fixture: c is "divide by d_k", a misconception.
+        await pilot.press("c")
+        assert screen.query_one("#answer-choice", OptionList).highlighted == 2
+        await pilot.press("enter")
+        await settle(pilot)
+        answered = [r for r in rows(app) if r.verdict != "skipped"]
+        assert [(r.question_id, r.verdict, r.misconception) for r in answered] == [
+            ("tui.why-scale", "wrong", "scale_by_dk")
+        ]
+
+
+async def test_skip_is_recorded_as_skipped(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        screen.set_focus(None)
+        await pilot.press("s")
+        await settle(pilot)
+        assert [r.verdict for r in rows(app)] == ["skipped"]
+        assert screen.phase == "asking"
+
+
+async def test_hint_shows_the_pack_hint(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        screen.set_focus(None)
+        await pilot.press("h")
+        hints = str(screen.query_one("#hints", Static).content)
+        assert screen.instance.question.hints[0] in hints
+
+
+def softmax_rows(q: list[list[float]], k: list[list[float]]) -> list[list[float]]:
+    """Attention weights by hand: softmax over the keys of q.k / sqrt(d_k)."""
+    d_k = len(q[0])
+    out = []
+    for qi in q:
+        scores = [sum(a * b for a, b in zip(qi, kj, strict=True)) / math.sqrt(d_k) for kj in k]
+        m = max(scores)
+        e = [math.exp(s - m) for s in scores]
+        out.append([x / sum(e) for x in e])
+    return out
+
+
+async def test_weights_question_teaches_with_heatmap_and_derivation(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_practice(pilot, {"scaling"})
+        while screen.instance.question.id != "tui.weights":
+            await pilot.press("s")
+            await settle(pilot)
+        assert len(screen.query("MatrixView")) == 2  # Q and K as tables
+        p = screen.instance.params
+        weights = softmax_rows(p["Q"], p["K"])
+        text = "; ".join(" ".join(f"{w:.3f}" for w in row) for row in weights)
+        await type_answer(pilot, text)
+        await pilot.press("enter")
+        await settle(pilot)
+        answered = [r for r in rows(app) if r.verdict != "skipped"]
+        assert [(r.question_id, r.verdict) for r in answered] == [("tui.weights", "correct")]
+        heatmap = screen.query_one("#heatmap")
+        assert [[round(w, 6) for w in r] for r in heatmap.weights] == [
+            [round(w, 6) for w in r] for r in weights
+        ]
+        assert not screen.query("#derivation-view")
+        await pilot.press("d")
+        await pilot.pause()
+        view = screen.query_one("#derivation-view")
+        assert len(view.trace.steps) >= 3
+        await pilot.press("d")
+        await pilot.pause()
+        assert not screen.query("#derivation-view")
+
+
+async def test_text_answer_is_self_graded_from_the_rubric(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"roles"})
+        area = screen.query_one("#answer-text")
+        area.text = "The query is what a token is looking for; the key is what it offers."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.phase == "self_grade"
+        assert rows(app) == []  # nothing stored until the self-grade
+        rubric = screen.query_one("#rubric")
+        assert sorted(rubric.selected) == [0, 1]  # keywords found for Q and K, not for V
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(r.question_id, r.verdict) for r in rows(app)] == [("tui.explain", "correct")]
+        assert screen.phase == "answered"
+
+
+async def test_drill_queue_moves_after_answers_and_rating_override(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.filter = Filter(topics=frozenset({"multihead", "shapes"}))
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "DrillScreen"
+        session = screen.session
+        first = screen.instance.question.id
+        before = [qid for qid, _ in session.queue()]
+        assert first in before and len(before) == 2
+        if first == "tui.head-dim":
+            answer = str(head_dim(screen.instance.params))
+        else:
+            p = screen.instance.params
+            answer = f"({p['seq']}, {p['d_model']})"
+        await type_answer(pilot, answer)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(r.question_id, r.verdict, r.mode) for r in rows(app)] == [
+            (first, "correct", "drill")
+        ]
+        after = [qid for qid, _ in session.queue()]
+        assert first not in after  # scheduled into the future
+        assert len(after) == len(before) - 1
+        due_good = session.card_due(first)
+        assert due_good > app.clock.now()
+        assert "Scheduled as" in str(screen.query_one("#rating", Static).content)
+        await pilot.press("1")  # Again: back in the queue now
+        await settle(pilot)
+        assert int(session.rating) == 1
+        assert session.card_due(first) < due_good
+        assert "Again" in str(screen.query_one("#rating", Static).content)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.instance is not None
+
+
+BROKEN = """pack:
+  id: broken
+  title: Broken on purpose
+  description: x
+  version: 1
+questions:
+  - id: broken.one
+    topic: shapes
+    difficulty: impossible
+    type: numeric
+"""
+
+
+async def test_broken_user_pack_is_listed_with_its_line(tmp_path):
+    from qkv_drill import paths
+
+    user = paths.user_packs_dir()
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert len(app.packset.questions) == 5  # the good pack still loads
+        await pilot.press("k")
+        await settle(pilot)
+        listing = str(app.screen.query_one("#packs-list", Static).content)
+        issues = [i for i in app.packset.issues if "broken.yaml" in str(i.path)]
+        assert issues
+        for issue in issues:
+            assert f"broken.yaml:{issue.line}:" in listing
+            assert issue.message in listing
+        assert "tui" in listing and "ok" in listing
+        assert str(paths.user_packs_dir()) in str(app.screen.query_one("#packs-help").content)
+        # Fix the pack and reload: the error is gone.
+        (user / "broken.yaml").unlink()
+        await pilot.press("r")
+        await settle(pilot)
+        assert "broken.yaml" not in str(app.screen.query_one("#packs-list", Static).content)
+
+
+async def test_stats_empty_then_with_history(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "No history yet" in str(app.screen.query_one("#stats-summary", Static).content)
+        await pilot.press("escape")
+        screen = await open_practice(pilot, {"multihead"})
+        await type_answer(pilot, str(head_dim(screen.instance.params)))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen.set_focus(None)
+        await pilot.press("escape")
+        await pilot.press("s")
+        await settle(pilot)
+        stats = app.screen
+        assert stats.snapshot.total_answers == 1 and stats.snapshot.total_correct == 1
+        assert len(stats.query("PlotextPlot")) == 4
+        assert "Answers 1" in str(stats.query_one("#stats-summary", Static).content)
+
+
+async def test_command_palette_offers_navigation(app):
+    from qkv_drill.tui.commands import QkvCommands
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        provider = QkvCommands(app.screen)
+        titles = [title for title, _help, _cb in provider._commands()]
+        for wanted in ("Go: practice", "Go: stats", "Packs: reload", "Theme: toggle dark/light"):
+            assert wanted in titles
+        dict((t, cb) for t, _h, cb in provider._commands())["Go: stats"]()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StatsScreen"
+
+
+async def test_ctrl_q_quits_from_a_question(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_practice(pilot, {"multihead"})
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_small_terminal_keeps_the_answer_reachable(app):
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_practice(pilot, {"scaling"})
+        while screen.instance.question.id != "tui.weights":
+            await pilot.press("s")
+            await settle(pilot)
+        body = screen.query_one("#qbody")
+        assert body.max_scroll_y > 0  # content taller than the screen scrolls
+        box = screen.query_one("#answer-input")
+        body.scroll_to_widget(box, animate=False)
+        await pilot.pause()
+        assert box.region.height > 0 and screen.find_widget(box) is not None

@@ -1,0 +1,503 @@
+"""The mock interview screens, driven the way a user drives them: keys, a fake clock, a real store.
+
+State (session, report, store rows) is asserted first; snapshots only pin the look. The fixture
+pack in fixtures_mock/ has one question of each answer style and never changes, so the seeded
+plans and the pictures stay put.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from textual.app import App
+from textual.widgets import Checkbox, Digits, Input, TextArea
+
+from qkv_drill.session.clock import FakeClock
+from qkv_drill.tui.screens.mock import (
+    ConfirmScreen,
+    MockScreen,
+    MockSetupScreen,
+    NavCell,
+    format_mmss,
+)
+
+FIXTURE_PACKS = Path(__file__).parent / "fixtures_mock"
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+# What the test "candidate" types for each answer style. The numeric and choice answers are the
+# right ones for the fixture pack, the shape answer is the classic wrong one (d_model, not d_k).
+RIGHT_NUMERIC = "512/8"
+WRONG_SHAPE = "(10, 512)"
+TEXT_ANSWER = "Q is what a position is looking for, K is what it offers to match"
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def packset():
+    from qkv_drill.packs.loader import load_packs
+
+    ps = load_packs([FIXTURE_PACKS], include_shipped=False, include_user=False)
+    assert not ps.issues, ps.issues
+    assert len(ps.questions) == 4
+    return ps
+
+
+@pytest.fixture
+def store(tmp_path):
+    from qkv_drill.store import Store
+
+    s = Store(tmp_path / "progress.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(start=START)
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch):
+    """Local time is UTC and the store stamps a fixed start, so times shown are stable."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr("qkv_drill.store.store.now_utc", lambda: START)
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def new_session(packset, store, clock, minutes=2.0, seed=7):
+    from qkv_drill.session.mock import MockSession, MockSettings
+
+    settings = MockSettings(minutes=minutes, questions=4, seed=seed)
+    return MockSession.create(packset, store, settings, clock)
+
+
+class Host(App):
+    """Just enough app to show one mock screen (the real app pushes them the same way)."""
+
+    def __init__(self, make_screen) -> None:
+        super().__init__()
+        self.make_screen = make_screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen())
+
+
+def steady_cursors(app: App) -> None:
+    """No blinking cursor, so two snapshots of the same state are the same picture."""
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+def index_of(session, qtype: str) -> int:
+    return next(i for i, inst in enumerate(session.instances) if inst.question.type == qtype)
+
+
+async def wait_for_report(app: App, pilot) -> None:
+    """Let the countdown tick, the grading worker finish and the report screen mount."""
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    for _ in range(40):
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        if isinstance(app.screen, ReportScreen):
+            await pilot.pause()
+            return
+    raise AssertionError(f"the report never opened (screen is {app.screen!r})")
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+# --- pure helpers -----------------------------------------------------------------------------
+
+
+@given(st.floats(min_value=0, max_value=5 * 3600, allow_nan=False))
+def test_countdown_reads_zero_only_when_time_is_really_up(seconds):
+    text = format_mmss(seconds)
+    mm, ss = text.split(":")
+    shown = int(mm) * 60 + int(ss)
+    assert len(ss) == 2 and 0 <= int(ss) < 60
+    # Rounded up: never shows less time than is left, never a whole second more.
+    assert shown >= seconds - 1e-6
+    assert shown < seconds + 1
+    assert (text == "00:00") == (seconds <= 1e-9)
+
+
+# --- the full interview -----------------------------------------------------------------------
+
+
+async def test_full_short_mock_from_setup_to_report(packset, store, clock, tmp_path, monkeypatch):
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    app = Host(lambda: MockSetupScreen(packset, store, clock=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        setup = app.screen
+        assert isinstance(setup, MockSetupScreen)
+        setup.query_one("#setup-minutes", Input).value = "2"
+        setup.query_one("#setup-count", Input).value = "4"
+        setup.query_one("#setup-seed", Input).value = "7"
+        await pilot.click("#setup-start")
+        await pilot.pause()
+
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
+        session = screen.session
+        assert len(session.instances) == 4
+        assert session.remaining() == pytest.approx(120.0)
+        assert screen.query_one("#countdown", Digits).value == "02:00"
+        i_num, i_shape = index_of(session, "numeric"), index_of(session, "shape")
+        i_choice, i_text = index_of(session, "choice"), index_of(session, "text")
+
+        for _ in range(4):
+            i = session.index
+            qtype = session.instances[i].question.type
+            if qtype == "numeric":
+                # Unreadable: the parser's message shows, nothing is saved, we stay here.
+                await type_text(pilot, "sixty four")
+                await pilot.press("enter")
+                assert session.answers[i] is None
+                assert session.index == i
+                assert screen.query_one("#answer-status").has_class("-error")
+                screen.query_one("#answer-input", Input).value = ""
+                await type_text(pilot, RIGHT_NUMERIC)
+                await pilot.press("enter")
+            elif qtype == "shape":
+                await type_text(pilot, WRONG_SHAPE)
+                await pilot.press("ctrl+f")
+                await pilot.press("enter")
+            elif qtype == "choice":
+                await pilot.press("ctrl+n")  # left unanswered
+            else:
+                assert screen.query_one("#answer-text", TextArea).display
+                await type_text(pilot, TEXT_ANSWER)
+                await pilot.press("ctrl+s")
+                await pilot.press("ctrl+n")
+            await pilot.pause()
+            # Saved the moment it was given, to the store as well as the session.
+            saved = store.mock_answers(session.mock_id)
+            assert (i in saved and saved[i].answer_text is not None) == (qtype != "choice")
+
+        assert session.answers[i_num] == RIGHT_NUMERIC
+        assert session.answers[i_shape] == WRONG_SHAPE
+        assert session.answers[i_choice] is None
+        assert session.answers[i_text] == TEXT_ANSWER
+        assert session.flagged == {i_shape}
+
+        # Going back shows what was saved there.
+        while session.index > i_num:
+            await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert session.index == i_num
+        assert screen.query_one("#answer-input", Input).value == RIGHT_NUMERIC
+        cells = {cell.index: cell for cell in screen.query(NavCell)}
+        assert cells[i_num].has_class("-current") and cells[i_num].has_class("-answered")
+        assert cells[i_shape].has_class("-flagged")
+        assert not cells[i_choice].has_class("-answered")
+
+        # The countdown follows the clock; at zero the interview hands itself in.
+        clock.advance(30)
+        await pilot.pause(0.4)
+        assert screen.query_one("#countdown", Digits).value == "01:30"
+        clock.advance(90)
+        await wait_for_report(app, pilot)
+
+        report_screen = app.screen
+        assert isinstance(report_screen, ReportScreen)
+        report = report_screen.report
+        assert report.total == 4
+        assert report.correct == 1
+        status = {item.idx: item.status for item in report.items}
+        assert status == {
+            i_num: "correct",
+            i_shape: "wrong",
+            i_choice: "unanswered",
+            i_text: "pending",
+        }
+        assert report.by_topic == {
+            "multihead": (1, 1),
+            "roles": (0, 1),
+            "scaling": (0, 1),
+            "shapes": (0, 1),
+        }
+        assert report.flagged == [i_shape]
+        # All two minutes were spent looking at the numeric question.
+        times = {item.idx: item.time_s for item in report.items}
+        assert times[i_num] == pytest.approx(120.0)
+        assert sum(times.values()) == pytest.approx(120.0)
+        row = store.get_mock(session.mock_id)
+        assert row.state == "finished"
+        assert store.unfinished_mock() is None
+        mock_rows = list(store.iter_answers(mode="mock"))
+        assert sorted(r.verdict for r in mock_rows) == ["correct", "skipped", "wrong"]
+
+        # The open answer is graded here, against its rubric.
+        review = report_screen.query_one(f"#review-{i_text}")
+        review.collapsed = False
+        await pilot.pause()
+        for box in report_screen.query(f"#rubric-{i_text} Checkbox").results(Checkbox):
+            box.value = True
+        await pilot.pause()
+        report_screen.query_one(f"#grade-{i_text}").press()
+        await pilot.pause()
+        assert report.correct == 2
+        assert {item.idx: item.status for item in report.items}[i_text] == "correct"
+        graded = [r for r in store.iter_answers(mode="mock") if r.qtype == "text"]
+        assert [r.verdict for r in graded] == ["correct"]
+        headline = str(report_screen.query_one("#report-headline").content)
+        assert "2 / 4 correct (50%)" in headline
+
+        # Exports land in the data folder and say where.
+        await pilot.press("m")
+        await pilot.press("j")
+        await pilot.pause()
+        exports = Path(__import__("os").environ["QKV_DRILL_HOME"]) / "exports"
+        md = exports / f"mock-{report.mock_id}-2026-01-05.md"
+        js = exports / f"mock-{report.mock_id}-2026-01-05.json"
+        assert md.read_text(encoding="utf-8") == report.to_markdown()
+        assert json.loads(js.read_text(encoding="utf-8"))["summary"]["correct"] == 2
+
+
+async def test_keys_typed_in_the_answer_box_stay_in_it(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=10)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        start = session.index
+        await type_text(pilot, "[f]")
+        assert app.screen.query_one("#answer-input", Input).value == "[f]"
+        assert session.index == start and session.flagged == set()
+        # Out of the box, the single keys navigate and flag.
+        app.screen.query_one("#answer-input", Input).value = ""
+        await pilot.press("escape")
+        await pilot.press("f")
+        assert session.flagged == {start}
+        await pilot.press("]")
+        assert session.index == start + 1
+        await pilot.press("[")
+        assert session.index == start
+        # ctrl+f works from inside the box too, and toggles.
+        app.screen.query_one("#answer-input", Input).focus()
+        await pilot.press("ctrl+f")
+        assert session.flagged == set()
+
+
+async def test_warnings_at_five_minutes_and_one_minute(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=6)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        said: list[str] = []
+        original = screen.notify
+        screen.notify = lambda message, **kw: (said.append(message), original(message, **kw))
+        digits = screen.query_one("#countdown", Digits)
+        await pilot.pause(0.3)
+        assert not digits.has_class("-warn") and not digits.has_class("-danger")
+        clock.advance(61)
+        await pilot.pause(0.4)
+        assert digits.value == "04:59"
+        assert digits.has_class("-warn") and not digits.has_class("-danger")
+        clock.advance(240)
+        await pilot.pause(0.4)
+        assert digits.value == "00:59"
+        assert digits.has_class("-danger") and not digits.has_class("-warn")
+        assert said == ["5 minutes left", "1 minute left"]
+        assert isinstance(app.screen, MockScreen)  # still going
+
+
+async def test_end_early_asks_first(packset, store, clock):
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    session = new_session(packset, store, clock, minutes=10)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "12")  # a draft, not yet saved with enter
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MockScreen)
+        assert session.report is None
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for_report(app, pilot)
+        assert isinstance(app.screen, ReportScreen)
+        # The readable draft was kept when ending early.
+        assert session.answers[session.index] == "12" or session.instances[
+            session.index
+        ].question.type in ("choice", "text")
+        assert store.get_mock(session.mock_id).state == "finished"
+
+
+async def test_setup_refuses_nonsense_and_counts_the_pool(packset, store, clock):
+    app = Host(lambda: MockSetupScreen(packset, store, clock=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        setup = app.screen
+        await pilot.pause()
+        assert "4 questions match" in str(setup.query_one("#setup-pool").content)
+        setup.query_one("#setup-topics").select("roles")
+        await pilot.pause()
+        assert "1 questions match" in str(setup.query_one("#setup-pool").content)
+        setup.query_one("#setup-minutes", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MockSetupScreen)
+        assert store.unfinished_mock() is None
+
+
+async def test_report_trend_appears_with_earlier_interviews(packset, store, clock):
+    from textual_plotext import PlotextPlot
+
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    first = new_session(packset, store, clock, seed=1)
+    first.finish()
+    second = new_session(packset, store, clock, seed=2)
+    report = second.finish()
+    assert [p.mock_id for p in report.history] == [first.mock_id]
+    app = Host(lambda: ReportScreen(report, store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert len(app.screen.query(PlotextPlot)) == 1
+
+
+# --- resuming ---------------------------------------------------------------------------------
+
+
+def interrupted_mock(packset, store):
+    """An interview with one answer given and 30 s used, then the process 'dies'."""
+    clock = FakeClock(start=START)
+    session = new_session(packset, store, clock)
+    i = index_of(session, "numeric")
+    session.goto(i)
+    assert session.answer(RIGHT_NUMERIC) is None
+    session.toggle_flag()
+    clock.advance(30)
+    session.tick()
+    return session.mock_id, i
+
+
+async def test_resume_screen_offers_the_interrupted_interview(
+    packset, store, utc_local_time, snap_compare
+):
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    mock_id, answered = interrupted_mock(packset, store)
+    clock = FakeClock(start=START)
+    app = Host(lambda: ResumeMockScreen(store, packset, clock=clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#resume-text").content)
+        assert "Mon 05 Jan 09:00" in text
+        assert "01:30" in text and "1 of 4 questions answered" in text
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
+        assert screen.session.mock_id == mock_id
+        assert screen.session.answers[answered] == RIGHT_NUMERIC
+        assert screen.session.flagged == {answered}
+        assert screen.session.remaining() == pytest.approx(90.0)
+        assert screen.query_one("#countdown", Digits).value == "01:30"
+        assert screen.query_one(f"#nav-{answered}").has_class("-answered")
+
+    async def settle(pilot) -> None:
+        await pilot.pause()
+
+    assert snap_compare(
+        Host(lambda: ResumeMockScreen(store, packset, clock=clock)),
+        terminal_size=(80, 24),
+        run_before=settle,
+    )
+
+
+async def test_resume_screen_grades_as_it_stands(packset, store, utc_local_time):
+    from qkv_drill.tui.screens.report import ReportScreen
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    mock_id, answered = interrupted_mock(packset, store)
+    app = Host(lambda: ResumeMockScreen(store, packset, clock=FakeClock(start=START)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await wait_for_report(app, pilot)
+        assert isinstance(app.screen, ReportScreen)
+        report = app.screen.report
+        assert report.mock_id == mock_id
+        assert [i.idx for i in report.items if i.status == "correct"] == [answered]
+        assert report.flagged == [answered]
+        assert store.unfinished_mock() is None
+
+
+# --- snapshots --------------------------------------------------------------------------------
+
+
+def running_app(packset, store):
+    session = new_session(packset, store, FakeClock(start=START), minutes=20)
+    return Host(lambda: MockScreen(session)), session
+
+
+async def _answer_one_flag_next(pilot) -> None:
+    """Q1 answered, Q2 flagged with a draft typed: the navigator shows every state."""
+    app = pilot.app
+    session = app.screen.session
+    session.goto(index_of(session, "numeric"))
+    app.screen._show_question()
+    await pilot.pause()
+    await type_text(pilot, RIGHT_NUMERIC)
+    await pilot.press("enter")
+    await pilot.press("ctrl+f")
+    await pilot.pause()
+    steady_cursors(app)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_running_interview(packset, store, size, snap_compare):
+    app, session = running_app(packset, store)
+    assert snap_compare(app, terminal_size=size, run_before=_answer_one_flag_next)
+    assert sum(a is not None for a in session.answers) == 1
+    assert len(session.flagged) == 1
+
+
+def finished_report(packset, store):
+    clock = FakeClock(start=START)
+    session = new_session(packset, store, clock)
+    for i, inst in enumerate(session.instances):
+        session.goto(i)
+        clock.advance(20)
+        answer = {"numeric": RIGHT_NUMERIC, "shape": WRONG_SHAPE, "text": TEXT_ANSWER}
+        if inst.question.type in answer:
+            assert session.answer(answer[inst.question.type]) is None
+        if inst.question.type == "shape":
+            session.toggle_flag()
+    return session.finish()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_report(packset, store, size, snap_compare):
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    report = finished_report(packset, store)
+    assert (report.correct, report.total, len(report.pending)) == (1, 4, 1)
+
+    async def settle(pilot) -> None:
+        await pilot.pause()
+
+    assert snap_compare(
+        Host(lambda: ReportScreen(report, store)), terminal_size=size, run_before=settle
+    )

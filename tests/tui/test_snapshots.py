@@ -1,0 +1,136 @@
+"""Snapshots of the key screens at 80x24 and 120x36 (fixture pack, fixed seed, fake clock).
+
+Each run_before first checks state, so a snapshot never blesses a screen that did the wrong thing.
+Update after a deliberate change with `pytest tests/tui --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from textual.widgets import Input
+
+from qkv_drill.session.filters import Filter
+from tui_helpers import START, make_app, settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+
+async def _home(pilot) -> None:
+    await settle(pilot)
+    assert pilot.app.packset is not None
+
+
+async def _question(pilot) -> None:
+    await settle(pilot)
+    pilot.app.filter = Filter(topics=frozenset({"multihead"}))
+    await pilot.press("p")
+    await settle(pilot)
+    assert pilot.app.screen.instance.question.id == "tui.head-dim"
+
+
+async def _feedback(pilot) -> None:
+    from test_flows import softmax_rows
+
+    await settle(pilot)
+    app = pilot.app
+    app.filter = Filter(topics=frozenset({"scaling"}))
+    await pilot.press("p")
+    await settle(pilot)
+    screen = app.screen
+    while screen.instance.question.id != "tui.weights":
+        await pilot.press("s")
+        await settle(pilot)
+    p = screen.instance.params
+    weights = softmax_rows(p["Q"], p["K"])
+    box = screen.query_one("#answer-input", Input)
+    box.value = "; ".join(" ".join(f"{w:.2f}" for w in row) for row in weights)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert screen.verdict.status == "correct"
+    await pilot.press("d")
+    await settle(pilot)
+    assert screen.query("#derivation-view") and screen.query("#heatmap")
+
+
+async def _packs(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("k")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "PacksScreen"
+
+
+def _seed_history(store) -> None:
+    """Two weeks of answers with a rising hit rate, and a few drill cards."""
+    from qkv_drill.store import AnswerRecord
+
+    topics = [("multihead", "tui.head-dim"), ("shapes", "tui.q-shape"), ("scaling", "tui.weights")]
+    for day in range(14):
+        ts = START - timedelta(days=13 - day)
+        for i in range(2 + day % 4):
+            topic, qid = topics[(day + i) % 3]
+            right = (i + day) % 3 != 0 or day > 9
+            store.record_answer(
+                AnswerRecord(
+                    question_id=qid,
+                    pack_id="tui",
+                    topic=topic,
+                    difficulty="easy",
+                    qtype="numeric",
+                    params_json="{}",
+                    seed=i,
+                    answer_text="1",
+                    verdict="correct" if right else "wrong",
+                    ts_utc=ts + timedelta(minutes=i),
+                )
+            )
+    for n, qid in enumerate(("tui.head-dim", "tui.q-shape", "tui.weights")):
+        due = START + timedelta(days=n * 3 + 1)
+        store.put_card(qid, json.dumps({"due": due.isoformat()}), due)
+
+
+async def _stats(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    snap = pilot.app.screen.snapshot
+    assert snap.total_answers > 20 and snap.streak == 14
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home(snap_compare, snapshot_home, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=_home)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_question(snap_compare, snapshot_home, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=_question)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_feedback_with_derivation_and_heatmap(snap_compare, snapshot_home, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=_feedback)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_packs(snap_compare, snapshot_home, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=_packs)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stats(snap_compare, snapshot_home, size):
+    app = make_app()
+    _seed_history(app.store)
+    assert snap_compare(app, terminal_size=size, run_before=_stats)
+
+
+def test_home_light_theme(snap_compare, snapshot_home):
+    async def light(pilot) -> None:
+        await _home(pilot)
+        pilot.app.action_toggle_dark()
+        await pilot.pause()
+        assert not pilot.app.current_theme.dark
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=light)

@@ -1,0 +1,83 @@
+"""The small widgets' logic: colour ramp, matrix rows, parse confirmations, derivation steps."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textual.app import App
+
+from qkv_drill.tui.widgets.answer import describe_parsed, letters_for
+from qkv_drill.tui.widgets.heatmap import Heatmap, cell_style, heatmap_table, ramp
+from qkv_drill.tui.widgets.matrix import as_rows, fmt_number
+
+
+def _luminance(rgb) -> float:
+    r, g, b = rgb
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@settings(max_examples=60)
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_heavier_weights_are_brighter(a, b):
+    lo, hi = sorted((a, b))
+    assert _luminance(ramp(lo)) <= _luminance(ramp(hi)) + 1e-9
+
+
+def test_ramp_clamps_out_of_range():
+    assert ramp(-3) == ramp(0) and ramp(7) == ramp(1)
+
+
+@settings(max_examples=60)
+@given(st.floats(0, 1))
+def test_cell_text_contrasts_with_its_background(w):
+    style = cell_style(w)
+    bg = style.bgcolor.get_truecolor()
+    fg = style.color.get_truecolor()
+    assert abs(_luminance(bg) - _luminance(fg)) > 90
+
+
+def test_as_rows_accepts_vectors_matrices_and_arrays_only():
+    assert as_rows([1, 2]) == [[1.0, 2.0]]
+    assert as_rows([[1, 2], [3, 4]]) == [[1.0, 2.0], [3.0, 4.0]]
+    assert as_rows(np.eye(2)) == [[1.0, 0.0], [0.0, 1.0]]
+    assert as_rows(3) is None and as_rows("abc") is None and as_rows([]) is None
+    assert as_rows(["a", "b"]) is None
+
+
+def test_fmt_number_keeps_integers_plain():
+    assert fmt_number(4.0) == "4"
+    assert fmt_number(0.125, 2) == "0.12" or fmt_number(0.125, 2) == "0.13"
+    assert fmt_number(float("-inf")) == "-inf"
+
+
+def test_parse_confirmations():
+    assert describe_parsed("shape", (2, 10, 64)) == "parses as (2, 10, 64)"
+    assert describe_parsed("shape", (5,)) == "parses as (5,)"
+    assert describe_parsed("numeric", 64.0) == "parses as 64"
+    assert describe_parsed("numeric", 0.125) == "parses as 0.125"
+    assert describe_parsed("matrix", np.zeros((2, 3))) == "parses as a 2 x 3 matrix"
+    assert letters_for({2, 0}) == "a c"
+
+
+def test_heatmap_table_prints_every_weight_with_labels():
+    from rich.console import Console
+
+    console = Console(width=60, record=True, color_system="truecolor")
+    console.print(heatmap_table([[0.25, 0.75], [1.0, 0.0]]))
+    text = console.export_text()
+    for label in ("q0", "q1", "k0", "k1", "0.25", "0.75", "1.00", "0.00"):
+        assert label in text
+    assert text.index("q0") < text.index("q1")
+
+
+async def test_heatmap_widget_caps_its_size():
+    class One(App):
+        def compose(self):
+            yield Heatmap(np.full((20, 20), 0.05), id="h")
+
+    app = One()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        widget = app.query_one("#h", Heatmap)
+        assert widget.size.height <= 16 + 6  # 16 rows at most, plus title, header and legend
