@@ -16,6 +16,8 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 FIXTURE = ROOT / "tests" / "session" / "fixtures" / "mini.yaml"
 TYPES = ("numeric", "shape", "matrix", "choice", "multi", "text")
 TARGET_MS = 20.0

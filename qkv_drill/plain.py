@@ -64,7 +64,9 @@ _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 def _table(rows: list[str]) -> list[str]:
     cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows]
-    cells = [c for c, r in zip(cells, rows, strict=True) if not _SEPARATOR.match(r)]
+    cells = [c for c, r in zip(cells, rows, strict=True) if not _SEPARATOR.match(r) and any(c)]
+    if not cells:
+        return []
     width = max(len(c) for c in cells)
     cells = [c + [""] * (width - len(c)) for c in cells]
     widths = [max(len(row[i]) for row in cells) for i in range(width)]
@@ -85,7 +87,10 @@ def render_markdown(text: str) -> str:
         out.append(line)
     if table:
         out += _table(table)
-    return re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), "\n".join(out))
+    text = "\n".join(out)
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"`([^`\n]+)`", r"\1", text)  # inline code: the words, not the backticks
+    return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text)  # at most one blank line in a row
 
 
 def _letters(options: list[str]) -> list[str]:

@@ -3,9 +3,11 @@ interpreter and sys.modules inspected. Modules are discovered, so new ones are c
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,9 @@ def _core_modules() -> list[str]:
     return sorted(names)
 
 
+# The package's parent folder, so the child finds it whether or not it is installed.
+ENV = {**os.environ, "PYTHONPATH": str(Path(qkv_drill.__file__).resolve().parents[1])}
+
 CHECK = """
 import importlib, sys
 importlib.import_module({name!r})
@@ -43,6 +48,7 @@ def test_core_module_imports_without_torch_or_textual(name):
     done = subprocess.run(
         [sys.executable, "-c", CHECK.format(name=name, heavy=HEAVY)],
         capture_output=True,
+        env=ENV,
         text=True,
         timeout=120,
         check=False,

@@ -77,7 +77,10 @@ def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
             return Ok(_multi(text, n_options))
         return Ok(text.strip())
     except _Bad as e:
-        return ParseError(str(e))
+        message = str(e)
+        if kind in ("shape", "matrix") and "e.g." not in message:
+            message += f"; write {_EXAMPLES[kind]}"
+        return ParseError(message)
     except (RecursionError, MemoryError):  # belt and braces; limits should prevent these
         return ParseError(f"could not read that; expected {_EXAMPLES[kind]}")
 
@@ -86,6 +89,9 @@ def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
 
 
 def _number(text: str, what: str = "numeric") -> float:
+    text = text.strip()
+    if text[:1] in ("=", "≈", "~"):  # people write "= 64" or "≈ 0.88"
+        text = text[1:]
     try:
         return evaluate(text)
     except ExprError as e:

@@ -12,6 +12,7 @@ Shape legend:
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -32,19 +33,22 @@ def project_qkv(
     return q, k, v
 
 
-def _softmax_inplace(z: np.ndarray, axis: int = -1) -> np.ndarray:
+def _softmax_inplace(z: np.ndarray, axis: int = -1, dead_rows: bool = True) -> np.ndarray:
     """Softmax of a float array we own, overwriting it (saves one score-sized copy per call).
 
-    A slice that is -inf everywhere (nothing may be attended) becomes all zeros rather than nan.
+    A slice that is -inf everywhere (nothing may be attended) becomes all zeros rather than nan;
+    `dead_rows=False` skips that check when the caller knows every slice has a finite entry.
     """
     m = z.max(axis=axis, keepdims=True)  # (..., 1) largest entry of each slice
-    dead = np.isneginf(m)  # slices with no finite entry
-    if dead.any():
+    dead = np.isneginf(m) if dead_rows else None  # slices with no finite entry
+    if dead is not None and dead.any():
         m[dead] = 0.0  # exp(-inf - 0) = 0, so the dead slice sums to 0 below
+    else:
+        dead = None
     z -= m  # largest entry is now 0: exp cannot overflow
     np.exp(z, out=z)
     s = z.sum(axis=axis, keepdims=True)
-    if dead.any():
+    if dead is not None:
         s[dead] = 1.0  # 0 / 1 = 0 instead of 0 / 0 = nan
     z /= s
     return z
@@ -63,6 +67,14 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 def causal_mask(tq: int, tk: int) -> np.ndarray:
     """True where query i may see key j: j <= i, top-left aligned like torch's `is_causal`."""
     return np.tril(np.ones((tq, tk), dtype=bool))  # (Tq, Tk)
+
+
+@functools.lru_cache(maxsize=32)
+def _future(tq: int, tk: int) -> np.ndarray:
+    """The positions the causal mask hides (j > i), cached read-only: it is rebuilt often."""
+    hidden = ~causal_mask(tq, tk)  # (Tq, Tk)
+    hidden.flags.writeable = False
+    return hidden
 
 
 def _ensure_shape(scores: np.ndarray, other: np.ndarray) -> np.ndarray:
@@ -92,10 +104,12 @@ def masked_scores(
         raise ValueError(f"q and k must share their last dim (d_k): {q.shape} vs {k.shape}")
     if scale is None:
         scale = 1.0 / math.sqrt(dk)
-    att = q @ np.swapaxes(k, -1, -2)  # (..., Tq, dk) @ (..., dk, Tk) -> (..., Tq, Tk)
+    # Scaling Q (Tq x dk) costs less than scaling the scores (Tq x Tk); the product is the same.
+    # A contiguous K^T lets matmul hand whole stacks of heads to BLAS.
+    k_t = np.ascontiguousarray(np.swapaxes(k, -1, -2))  # (..., dk, Tk)
+    att = (q * scale) @ k_t  # (..., Tq, dk) @ (..., dk, Tk) -> (..., Tq, Tk)
     if not np.issubdtype(att.dtype, np.floating):
         att = att.astype(np.float64)
-    att *= scale
     tq, tk = att.shape[-2], att.shape[-1]
     if mask is not None:
         mask = np.asarray(mask)
@@ -105,7 +119,7 @@ def masked_scores(
         else:
             att += mask
     if causal:
-        np.copyto(att, -np.inf, where=~causal_mask(tq, tk))  # hide the future
+        np.copyto(att, -np.inf, where=_future(tq, tk))  # hide the future, (..., Tq, Tk)
     return att
 
 
@@ -128,6 +142,7 @@ def attention(
     """
     v = np.asarray(v)
     att = masked_scores(q, k, mask=mask, causal=causal, scale=scale)  # (..., Tq, Tk)
-    att = _softmax_inplace(att, axis=-1)  # (..., Tq, Tk) rows sum to 1 (or 0 if fully masked)
+    # Without a mask no row can be empty (causal rows always keep key 0), so skip that check.
+    att = _softmax_inplace(att, dead_rows=mask is not None)  # (..., Tq, Tk) rows sum to 1 (or 0)
     y = att @ v  # (..., Tq, Tk) @ (..., Tk, dv) -> (..., Tq, dv)
     return y, att

@@ -106,7 +106,8 @@ def grade_text(instance: Instance, covered: Sequence[int]) -> Verdict:
     hits = tuple(i in got for i in range(len(rubric)))
     missed = [p.point for i, p in enumerate(rubric) if i not in got]
     if not missed:
-        return Verdict("correct", "All points covered.", instance.expected_display, None, None,
-                       hits)
+        return Verdict(
+            "correct", "All points covered.", instance.expected_display, None, None, hits
+        )
     msg = "Missed: " + "; ".join(missed)
     return Verdict("wrong", msg, instance.expected_display, None, None, hits)

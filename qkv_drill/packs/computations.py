@@ -11,6 +11,7 @@ Shape legend: T queries, S keys/values, hs head size, hv value size.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,7 +105,9 @@ def misconception_value(name: str, misconception: str, values: Args) -> Any:
 
 
 def _gqa(a: Args) -> bool:
-    return a.get("kv_heads") is not None and a.get("heads") is not None and a["kv_heads"] != a["heads"]
+    return (
+        a.get("kv_heads") is not None and a.get("heads") is not None and a["kv_heads"] != a["heads"]
+    )
 
 
 # When a quantity mistake makes no difference, it is not offered as a diagnosis.
@@ -178,11 +181,28 @@ _quantity(
 )
 _quantity("qk_variance", ("d_k",), {"scaled": False}, "analytic Var(q.k): d_k, or 1 when scaled")
 _quantity("qk_std", ("d_k",), {"scaled": False}, "standard deviation of q.k")
-_quantity(
-    "mc_qk_variance",
-    ("d_k",),
-    {"scaled": False, "samples": 20000},
-    "seeded Monte Carlo estimate of Var(q.k)",
+
+
+@functools.lru_cache(maxsize=256)
+def _mc_variance(d_k: int, scaled: bool, samples: int) -> float:
+    """The engine's seeded estimate, cached: it is deterministic and costs milliseconds."""
+    return float(Qn.mc_qk_variance(d_k, scaled=scaled, samples=samples))
+
+
+def _mc_args(a: Args) -> tuple[int, bool, int]:
+    return int(a["d_k"]), bool(a.get("scaled")), int(a.get("samples", 20000))
+
+
+_register(
+    Computation(
+        "mc_qk_variance",
+        "numeric",
+        ("d_k",),
+        {"scaled": False, "samples": 20000},
+        "seeded Monte Carlo estimate of Var(q.k)",
+        lambda a: Result(_mc_variance(*_mc_args(a))),
+        {"std_for_variance": lambda a: math.sqrt(_mc_variance(*_mc_args(a)))},
+    )
 )
 _quantity(
     "projection_params",
@@ -244,7 +264,9 @@ _SHAPE_OPTIONAL = ("batch", "seq_kv", "kv_heads", "d_k", "d_v")
 
 def _shape(a: Args) -> tuple[int, ...]:
     kw = _pick(a, _SHAPE_OPTIONAL)
-    return tuple(int(d) for d in attention_shape(a["which"], a["seq"], a["d_model"], a["heads"], **kw))
+    return tuple(
+        int(d) for d in attention_shape(a["which"], a["seq"], a["d_model"], a["heads"], **kw)
+    )
 
 
 def _shape_wrong(mc: str) -> Callable[[Args], Any]:
@@ -293,7 +315,15 @@ def _dot(a: Args, scale: float) -> float:
 
 _register(
     Computation(
-        "dot", "numeric", ("q", "k"), {}, "q . k", lambda a: Result(_dot(a, 1.0)), {}, {}, ("q", "k")
+        "dot",
+        "numeric",
+        ("q", "k"),
+        {},
+        "q . k",
+        lambda a: Result(_dot(a, 1.0)),
+        {},
+        {},
+        ("q", "k"),
     )
 )
 _register(

@@ -39,7 +39,9 @@ class ModelConfig:
 
 
 def _c(name, display, d_model, heads, layers, d_ff, vocab, context, kv_heads=None):
-    return ModelConfig(name, display, d_model, heads, kv_heads or heads, layers, d_ff, vocab, context)
+    return ModelConfig(
+        name, display, d_model, heads, kv_heads or heads, layers, d_ff, vocab, context
+    )
 
 
 # Transformer: 6 encoder + 6 decoder layers ("layers" is per stack); shared BPE vocab of

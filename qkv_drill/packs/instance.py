@@ -52,7 +52,8 @@ def matches(kind: str, given: Any, expected: Any, tol: Tolerance) -> bool:
     if given is None or expected is None:
         return False
     if kind == "numeric":
-        return bool(np.isclose(float(given), float(expected), rtol=tol.rel, atol=tol.abs))
+        a, b = float(given), float(expected)
+        return abs(a - b) <= tol.abs + tol.rel * abs(b) or a == b  # numpy isclose semantics
     if kind == "shape":
         return tuple(given) == tuple(expected)
     g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
@@ -177,11 +178,13 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
         right = [pos for pos, i in enumerate(order) if question.options[i].correct]
         letters = ", ".join(f"{chr(97 + p)}) {options[p]}" for p in right)
         expected: Any = right[0] if question.type == "choice" else frozenset(right)
-        return Instance(question, seed, params, prompt, options, expected, letters, None, None,
-                        {}, order)
+        return Instance(
+            question, seed, params, prompt, options, expected, letters, None, None, {}, order
+        )
     if question.type == "text":
-        return Instance(question, seed, params, prompt, [], None, question.model_answer.strip(),
-                        None, None)
+        return Instance(
+            question, seed, params, prompt, [], None, question.model_answer.strip(), None, None
+        )
     result, wrong = evaluate(question, params)
     tol = question.answer.tolerance
     expected = result.value

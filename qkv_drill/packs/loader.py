@@ -42,7 +42,9 @@ class PackSet:
     issues: list[PackIssue] = field(default_factory=list)
 
 
-def load_pack_file(path: Path, source: Source = "extra", limits: Limits = DEFAULT_LIMITS) -> LoadedPack:
+def load_pack_file(
+    path: Path, source: Source = "extra", limits: Limits = DEFAULT_LIMITS
+) -> LoadedPack:
     """One file -> LoadedPack; never raises for anything in the file."""
     try:
         doc = load_file(path, limits)
@@ -83,7 +85,7 @@ def _merge(loaded: Iterable[LoadedPack], extra_issues: Iterable[PackIssue] = ())
                     lp.path,
                     1,
                     1,
-                    f"duplicate pack id '{lp.pack.id}' (also in {first.path}); this pack is skipped",
+                    f"duplicate pack id '{lp.pack.id}' (also in {first.path}); pack skipped",
                     "pack ids must be unique across all packs",
                 )
             )
@@ -147,7 +149,7 @@ def load_packs(
     from qkv_drill import paths
 
     sources: list[tuple[Path, Source]] = []
-    if include_shipped:
+    if include_shipped and paths.shipped_packs_dir().is_dir():
         sources.append((paths.shipped_packs_dir(), "shipped"))
     if include_user:
         user = paths.user_packs_dir()

@@ -16,6 +16,7 @@ import numpy as np
 from qkv_drill.packs.configs import CONFIGS
 
 MAX_TRIES = 200
+MAX_MATRIX_DIM = 64
 CONSTRAINT_KINDS = ("divisible", "less", "less_equal", "not_equal")
 
 
@@ -85,6 +86,8 @@ def _dim(d: Any, values: dict[str, Any]) -> int:
 
 def _draw_matrix(rng: np.random.Generator, spec: dict, values: dict[str, Any]) -> list:
     dims = [_dim(d, values) for d in spec["matrix"]]
+    if any(not 1 <= d <= MAX_MATRIX_DIM for d in dims):
+        raise ValueError(f"matrix size {dims} is outside 1..{MAX_MATRIX_DIM}")
     lo, hi = spec.get("values", [-3, 3])
     m = rng.integers(int(lo), int(hi) + 1, size=dims)  # (r, c) or (n,)
     return m.tolist()
@@ -97,7 +100,9 @@ def evaluate_derived(expr: Any, values: dict[str, Any]) -> Any:
     from qkv_drill.answers.expr import evaluate
 
     numbers = {
-        k: float(v) for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)
+        k: float(v)
+        for k, v in values.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
     }
     v = evaluate(str(expr), numbers)
     if math.isfinite(v) and v == int(v) and abs(v) < 2**53:
@@ -110,7 +115,7 @@ def _operand(x: Any, values: dict[str, Any]) -> Any:
 
 
 def constraint_holds(c: dict, values: dict[str, Any]) -> bool:
-    (kind, operands), = c.items()
+    ((kind, operands),) = c.items()
     a, b = (_operand(x, values) for x in operands)
     if kind == "divisible":
         return b != 0 and a % b == 0
@@ -161,6 +166,4 @@ def draw_params(question, seed: int, attempt: int = 0) -> tuple[dict[str, Any], 
         values = draw_once(question, rng_for(question.id, seed, i))
         if all(constraint_holds(c, values) for c in question.constraints):
             return values, i
-    raise ImpossibleConstraints(
-        f"no parameters satisfying the constraints in {MAX_TRIES} draws"
-    )
+    raise ImpossibleConstraints(f"no parameters satisfying the constraints in {MAX_TRIES} draws")

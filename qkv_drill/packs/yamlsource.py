@@ -17,7 +17,9 @@ import yaml
 from qkv_drill.packs.errors import PackError, PackIssue
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LOADER_NAME = "libyaml (CSafeLoader)" if Loader is not yaml.SafeLoader else "pure Python (SafeLoader)"
+LOADER_NAME = (
+    "libyaml (CSafeLoader)" if Loader is not yaml.SafeLoader else "pure Python (SafeLoader)"
+)
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_T + s for s in ("str", "int", "float", "bool", "null"))

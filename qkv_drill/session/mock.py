@@ -53,40 +53,43 @@ class MockResumeError(Exception):
 def plan_questions(pool: list[Any], n: int, rng: random.Random) -> list[Any]:
     """Pick n questions balanced across topics and difficulties.
 
-    Round-robin over topic buckets (in a seeded order); from each bucket take the difficulty that
-    is least represented so far. At least one open "say it out loud" question when the pool has
-    any. Never the same question twice.
+    Round-robin over topic buckets (in a seeded order, always serving the topic with the fewest
+    picks); from each bucket take the difficulty least represented so far. One open "say it out
+    loud" question is reserved first when the pool has any, and asked last. Never the same
+    question twice.
     """
     buckets: dict[str, dict[str, list[Any]]] = {}
-    for q in pool:
+    for q in sorted(pool, key=lambda q: q.id):
         buckets.setdefault(q.topic, {}).setdefault(q.difficulty, []).append(q)
     for by_diff in buckets.values():
         for qs in by_diff.values():
             rng.shuffle(qs)
     topics = sorted(buckets)
     rng.shuffle(topics)
-    used: Counter[str] = Counter()
+    per_diff: Counter[str] = Counter()
+    per_topic: Counter[str] = Counter()
     chosen: list[Any] = []
-    while len(chosen) < n and any(qs for b in buckets.values() for qs in b.values()):
-        for topic in topics:
-            if len(chosen) >= n:
-                break
-            avail = [d for d, qs in buckets[topic].items() if qs]
-            if not avail:
-                continue
-            rng.shuffle(avail)
-            d = min(avail, key=lambda d: used[d])
-            chosen.append(buckets[topic][d].pop())
-            used[d] += 1
-    texts = [q for q in pool if q.type == "text"]
-    if texts and chosen and not any(q.type == "text" for q in chosen):
-        pick = rng.choice(sorted(texts, key=lambda q: q.id))
-        per_topic = Counter(q.topic for q in chosen)
-        # Replace the last pick of the most represented topic, preferring the text's difficulty.
-        worst = max(per_topic.values())
-        slots = [i for i, q in enumerate(chosen) if per_topic[q.topic] == worst]
-        same = [i for i in slots if chosen[i].difficulty == pick.difficulty]
-        chosen[(same or slots)[-1]] = pick
+
+    def take(q: Any) -> None:
+        buckets[q.topic][q.difficulty].remove(q)
+        chosen.append(q)
+        per_diff[q.difficulty] += 1
+        per_topic[q.topic] += 1
+
+    texts = sorted((q for q in pool if q.type == "text"), key=lambda q: q.id)
+    if texts and n > 0:
+        take(rng.choice(texts))
+    while len(chosen) < n:
+        open_topics = [t for t in topics if any(buckets[t].values())]
+        if not open_topics:
+            break
+        topic = min(open_topics, key=lambda t: per_topic[t])
+        avail = [d for d, qs in sorted(buckets[topic].items()) if qs]
+        rng.shuffle(avail)
+        d = min(avail, key=lambda d: per_diff[d])
+        take(buckets[topic][d][-1])
+    if texts and len(chosen) > 1:
+        chosen.append(chosen.pop(0))  # the open question closes the interview
     return chosen
 
 
@@ -132,7 +135,9 @@ class MockSession:
             seed = random.SystemRandom().randrange(SEED_RANGE)
         rng = random.Random(seed)
         flt = Filter(
-            topics=frozenset(settings.topics), difficulties=frozenset(settings.difficulties)
+            topics=frozenset(settings.topics),
+            packs=frozenset(settings.packs),
+            difficulties=frozenset(settings.difficulties),
         )
         questions = plan_questions(flt.select(packset.questions.values()), settings.questions, rng)
         if not questions:

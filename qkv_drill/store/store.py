@@ -7,7 +7,10 @@ cost of one fsync per answer, which nobody typing answers can notice.)
 
 Faults never cost earlier progress:
 - a corrupt or truncated file is moved aside to `progress.db.corrupt-<UTC>` (with its -wal and
-  -shm) and a fresh store is started;
+  -shm) and a fresh store is started. Opening checks the header (and, from it, truncation) at
+  once; `PRAGMA quick_check` reads the whole file only when it is small or a -wal was left
+  behind, so start-up stays fast for years of history. Damage met later in a large file moves it
+  aside the same way, and this session's writes go to the fresh file;
 - a file or folder that cannot be written (read-only, disk full, cannot open) is left untouched
   and the session continues in memory (`persistent` is False), seeded with a copy of what the file
   holds; a write that fails mid-session does the same switch, keeping this session's answers.
@@ -29,23 +32,14 @@ from urllib.parse import quote
 from qkv_drill.store import schema
 
 BUSY_TIMEOUT_S = 5.0
+QUICK_CHECK_MAX_BYTES = 8_000_000  # about 15,000 answers; quick_check takes ~40 ms at 5 MB
 VERDICTS = ("correct", "wrong", "skipped")
 MODES = ("practice", "drill", "mock")
 
-# Primary SQLite result codes that mean "this storage cannot be used", not "this is a bug".
-_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
-    3,
-    5,
-    6,
-    8,
-    10,
-    11,
-    13,
-    14,
-    26,
-)
-_STORAGE_CODES = {_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB}
-_CORRUPT_CODES = {_CORRUPT, _NOTADB}
+# Primary SQLite result codes meaning "this storage cannot be used", not "this is a bug":
+# PERM, BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB.
+_STORAGE_CODES = {3, 5, 6, 8, 10, 11, 13, 14, 26}
+_CORRUPT_CODES = {11, 26}  # CORRUPT, NOTADB
 _INT64 = 2**63
 
 
@@ -141,14 +135,41 @@ def _is_storage_failure(e: BaseException) -> bool:
     return isinstance(e, sqlite3.DatabaseError) and _code(e) in _STORAGE_CODES
 
 
-def _not_sqlite(path: Path) -> bool:
-    """A non-empty file without the SQLite header (an empty file is a valid new database)."""
+def _structure_problem(path: Path) -> str | None:
+    """What is wrong with the file's header, read without SQLite touching it (O(1)).
+
+    SQLite is kept away on purpose: closing a connection to a file it cannot use deletes the
+    -wal beside it, and that file belongs in the copy kept aside.
+    """
     try:
+        size = path.stat().st_size
         with path.open("rb") as f:
-            head = f.read(16)
+            head = f.read(100)
     except OSError:
-        return False  # missing or unreadable: SQLite reports that itself
-    return bool(head) and head != b"SQLite format 3\x00"
+        return None  # missing or unreadable: SQLite reports that itself
+    if not head:
+        return None  # an empty file is a valid new database
+    if len(head) < 100 or head[:16] != b"SQLite format 3\x00":
+        return "not an SQLite database"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    counter_ok = head[24:28] == head[92:96]  # the in-header size is trusted only then
+    wal = path.with_name(path.name + "-wal")
+    if counter_ok and pages and size < pages * page_size and not wal.exists():
+        return f"truncated: {size:,} bytes of {pages * page_size:,}"
+    return None
+
+
+def _wants_full_check(path: Path) -> bool:
+    """quick_check reads the whole file (several ms per MB): always for small files, and after an
+    unclean exit (a -wal left behind); large clean files rely on the header checks above and on
+    SQLite reporting damage when a page is read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return True
+    return size <= QUICK_CHECK_MAX_BYTES or path.with_name(path.name + "-wal").exists()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -225,14 +246,14 @@ class Store:
             return self._fallback(f"cannot create the folder {path.parent} ({e.strerror or e})")
         conn: sqlite3.Connection | None = None
         try:
-            if retry and _not_sqlite(path):
-                # Decided before SQLite opens it: on close SQLite would delete a -wal it
-                # cannot use, and that file belongs in the copy kept aside.
-                raise _Corrupt("not an SQLite database")
+            problem = _structure_problem(path) if retry else None
+            if problem:
+                raise _Corrupt(problem)
             conn = _connect(path)
-            rows = conn.execute("PRAGMA quick_check").fetchall()
-            if rows != [("ok",)]:
-                raise _Corrupt(str(rows[0][0]) if rows else "quick_check failed")
+            if _wants_full_check(path):
+                rows = conn.execute("PRAGMA quick_check").fetchall()
+                if rows != [("ok",)]:
+                    raise _Corrupt(str(rows[0][0]) if rows else "quick_check failed")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -311,8 +332,7 @@ class Store:
         mem.close()
         mem = _memory()
         schema.migrate(mem)
-        for op, args, result in self._log:
-            self._apply(mem, op, args, result)
+        self._replay(mem)
         return mem
 
     @staticmethod
@@ -349,13 +369,40 @@ class Store:
             except sqlite3.DatabaseError as e:
                 if not self.persistent or not _is_storage_failure(e):
                     raise
-                old = self._conn
-                self._conn = self._fallback(f"writing failed ({e})", source=self.path, live=old)
-                with contextlib.suppress(sqlite3.Error):
-                    old.close()
+                self._switch(e, "writing failed")
                 result = self._apply(self._conn, op, args)
             self._log.append((op, args, result))
             return result
+
+    def _switch(self, error: sqlite3.DatabaseError, what: str) -> None:
+        """After a storage failure mid-session: a damaged file is moved aside and a fresh one
+        gets this session's writes; anything else continues in memory."""
+        old = self._conn
+        if _code(error) in _CORRUPT_CODES and self.path is not None:
+            with contextlib.suppress(sqlite3.Error):
+                old.close()
+            moved = self._move_aside(self.path)
+            if moved is not None:
+                self.warnings.append(
+                    f"{self.path.name} turned out to be damaged ({error}); it was moved to "
+                    f"{moved.name} and this session's answers were saved in a fresh file"
+                )
+                self._conn = self._open_file(self.path, retry=False)
+                if self.persistent:
+                    self._replay(self._conn)
+                return
+            self._conn = self._fallback(f"{what} ({error})")
+            return
+        self._conn = self._fallback(f"{what} ({error})", source=self.path, live=old)
+        with contextlib.suppress(sqlite3.Error):
+            old.close()
+
+    def _replay(self, conn: sqlite3.Connection) -> None:
+        """Re-apply this session's writes (inserts keep their ids); skip what no longer fits,
+        such as an answer to a mock interview that lived only in the damaged file."""
+        for op, args, result in self._log:
+            with contextlib.suppress(sqlite3.Error):
+                self._apply(conn, op, args, result)
 
     def _apply(self, conn: sqlite3.Connection, op: str, args: tuple[Any, ...], rowid=None) -> Any:
         """One write as one transaction; `rowid` replays an insert with its original id."""
@@ -486,11 +533,34 @@ class Store:
             (report, now, mock_id),
         )
 
+    def discard_mock(self, mock_id: int) -> bool:
+        """Throw away an interrupted interview and its typed answers; finished ones are kept.
+        Returns whether anything was discarded."""
+        return self._write("discard_mock", mock_id)
+
+    @staticmethod
+    def _w_discard_mock(conn: sqlite3.Connection, mock_id: int) -> bool:
+        running = conn.execute(
+            "SELECT 1 FROM mocks WHERE id = ? AND state = 'running'", (mock_id,)
+        ).fetchone()
+        if not running:
+            return False
+        conn.execute("DELETE FROM mock_answers WHERE mock_id = ?", (mock_id,))
+        conn.execute("DELETE FROM mocks WHERE id = ?", (mock_id,))
+        return True
+
     # --- reads: answers and stats ----------------------------------------------------
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as e:
+                # Damage found mid-session (a large file is not fully checked at open).
+                if not self.persistent or _code(e) not in _CORRUPT_CODES:
+                    raise
+                self._switch(e, "reading failed")
+                return self._conn.execute(sql, params).fetchall()
 
     def _shift(self) -> str:
         """SQLite date modifier turning a UTC timestamp into the local day."""

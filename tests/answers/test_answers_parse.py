@@ -105,7 +105,15 @@ def test_every_kind_describes_its_form(kind):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("64", 64.0), ("1/8", 0.125), ("2^6", 64.0), ("1,024", 1024.0), ("2 MiB", 2**21)],
+    [
+        ("64", 64.0),
+        ("1/8", 0.125),
+        ("2^6", 64.0),
+        ("1,024", 1024.0),
+        ("2 MiB", 2**21),
+        ("= 64", 64.0),
+        ("≈ 0.5", 0.5),
+    ],
 )
 def test_numeric_forms(text, value):
     assert ok("numeric", text) == value
@@ -202,7 +210,9 @@ def test_short_shapes(text, shape):
     ],
 )
 def test_shape_typos(text, fragment):
-    assert fragment in error("shape", text)
+    message = error("shape", text)
+    assert fragment in message
+    assert "e.g. (2, 10, 64)" in message  # every message shows the expected form
 
 
 _SEPARATORS = [", ", ",", "x", " x ", "X", " × ", "*", " * "]
@@ -288,7 +298,9 @@ def test_single_row_in_double_brackets_is_2d():
     ],
 )
 def test_matrix_typos(text, fragment):
-    assert fragment in error("matrix", text)
+    message = error("matrix", text)
+    assert fragment in message
+    assert "e.g. [[1, 2], [3, 4]]" in message
 
 
 _finite = st.floats(min_value=-1e300, max_value=1e300)

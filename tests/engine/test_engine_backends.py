@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import qkv_drill
 from qkv_drill.engine import get_backend
+
+ENV = {**os.environ, "PYTHONPATH": str(Path(qkv_drill.__file__).resolve().parents[1])}
 
 
 def _run(code: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        env=ENV,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()

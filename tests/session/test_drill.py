@@ -78,7 +78,7 @@ def test_due_cards_come_back_soonest_first(mini_packs, store, clock):
     first = s.next()
     s.submit(wrong(first))  # Again: due in 1 minute
     second = s.next()
-    clock.advance(50)
+    clock.advance(second.question.time_budget / 2)
     s.submit(right(second))  # Good: due in 10 minutes
     assert s.suggested_rating == Rating.Good
     clock.advance(15 * 60)

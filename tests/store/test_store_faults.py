@@ -26,6 +26,7 @@ def digest(path: Path) -> str:
 def filled(path: Path, n: int = 300) -> None:
     """A valid store with enough rows to span many pages, checkpointed into the main file."""
     with Store.open(path) as s:
+        s._conn.execute("PRAGMA synchronous = OFF")  # set-up speed only
         for i in range(n):
             s.record_answer(rec(f"answer number {i} " + "x" * 200))
         s._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -237,3 +238,46 @@ def test_programming_errors_are_not_hidden_as_storage_faults(tmp_path):
             s._write("save_mock_answer", 12345, 0, "x", 1, False, "now")  # no such mock
         assert s.persistent
         assert s.warnings == []
+
+
+def zero_pages_after_the_schema(path: Path) -> None:
+    """Wipe every page but the first (the header and the schema): damage that the O(1) header
+    checks cannot see, only reading the pages can."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = bytes(len(data) - page)
+    path.write_bytes(bytes(data))
+
+
+def test_damage_inside_a_small_file_is_found_at_open(tmp_path):
+    path = tmp_path / "progress.db"
+    filled(path, 50)
+    zero_pages_after_the_schema(path)
+    with Store.open(path) as s:
+        assert len(list(tmp_path.glob("progress.db.corrupt-*"))) == 1
+        assert "damaged" in s.warnings[0]
+        assert_fresh_and_working(s)
+
+
+@pytest.mark.parametrize("first", ["read", "write"])
+def test_damage_in_a_large_file_found_mid_session_keeps_the_session(tmp_path, monkeypatch, first):
+    # Large clean files skip the full check at open; damage then surfaces on first use.
+    monkeypatch.setattr(store_mod, "QUICK_CHECK_MAX_BYTES", 0)
+    path = tmp_path / "progress.db"
+    filled(path, 50)
+    zero_pages_after_the_schema(path)
+    damaged = digest(path)
+    s = Store.open(path)
+    assert s.persistent and s.warnings == []
+    if first == "read":
+        assert s.accuracy_by_topic(since=datetime(2000, 1, 1, tzinfo=UTC)) == {}
+    s.record_answer(rec("kept"))
+    s.record_answer(rec("kept too"))
+    assert s.persistent
+    assert "damaged" in s.warnings[0] and "fresh file" in s.warnings[0]
+    (moved,) = tmp_path.glob("progress.db.corrupt-*[0-9TZ]")
+    assert digest(moved) == damaged  # the damaged file is kept as it was
+    s.close()
+    with Store.open(path) as again:
+        assert again.warnings == []
+        assert [r.answer_text for r in again.iter_answers()] == ["kept", "kept too"]

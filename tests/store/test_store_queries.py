@@ -230,6 +230,22 @@ def test_mock_lifecycle(store):
     assert store.mock_answers(999) == {}
 
 
+def test_discard_mock_removes_only_an_interrupted_interview(store):
+    done = store.create_mock("{}", 1, 60.0, "[]")
+    store.save_mock_answer(done, 0, "64", 10, False)
+    store.finish_mock(done, "{}")
+    running = store.create_mock("{}", 2, 60.0, "[]")
+    store.save_mock_answer(running, 0, "8", 10, True)
+    assert store.discard_mock(done) is False  # a finished interview is history
+    assert store.discard_mock(running) is True
+    assert store.get_mock(running) is None
+    assert store.mock_answers(running) == {}
+    assert store.unfinished_mock() is None
+    assert store.discard_mock(running) is False
+    assert [m.id for m in store.mock_history()] == [done]
+    assert store.mock_answers(done)[0].answer_text == "64"
+
+
 def test_everything_survives_reopening(tmp_path):
     path = tmp_path / "progress.db"
     with Store.open(path, utc_offset_minutes=0) as s:

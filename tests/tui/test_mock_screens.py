@@ -31,10 +31,11 @@ FIXTURE_PACKS = Path(__file__).parent / "fixtures_mock"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 # What the test "candidate" types for each answer style. The numeric and choice answers are the
-# right ones for the fixture pack, the shape answer is the classic wrong one (d_model, not d_k).
+# right ones for the fixture pack; the shape answer is the classic slip of keeping d_model as the
+# head size.
 RIGHT_NUMERIC = "512/8"
-WRONG_SHAPE = "(10, 512)"
-TEXT_ANSWER = "Q is what a position is looking for, K is what it offers to match"
+WRONG_SHAPE = "(2, 8, 10, 512)"
+TEXT_ANSWER = "Q is what a token is looking for"
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -287,8 +288,9 @@ async def test_keys_typed_in_the_answer_box_stay_in_it(packset, store, clock):
         assert session.index == start + 1
         await pilot.press("[")
         assert session.index == start
-        # ctrl+f works from inside the box too, and toggles.
-        app.screen.query_one("#answer-input", Input).focus()
+        # enter goes back into the box; ctrl+f works from inside it too, and toggles.
+        await pilot.press("enter")
+        assert app.screen.focused is app.screen.query_one("#answer-input", Input)
         await pilot.press("ctrl+f")
         assert session.flagged == set()
 
@@ -343,6 +345,23 @@ async def test_end_early_asks_first(packset, store, clock):
         assert store.get_mock(session.mock_id).state == "finished"
 
 
+async def test_time_up_while_the_end_dialog_is_open_still_hands_in(packset, store, clock):
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    session = new_session(packset, store, clock, minutes=1)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        clock.advance(61)
+        await wait_for_report(app, pilot)
+        assert isinstance(app.screen, ReportScreen)
+        assert len(app.screen_stack) == 2  # the dialog is gone, not left under the report
+        assert store.get_mock(session.mock_id).state == "finished"
+
+
 async def test_setup_refuses_nonsense_and_counts_the_pool(packset, store, clock):
     app = Host(lambda: MockSetupScreen(packset, store, clock=clock))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -391,9 +410,7 @@ def interrupted_mock(packset, store):
     return session.mock_id, i
 
 
-async def test_resume_screen_offers_the_interrupted_interview(
-    packset, store, utc_local_time, snap_compare
-):
+async def test_resume_screen_offers_the_interrupted_interview(packset, store, utc_local_time):
     from qkv_drill.tui.screens.resume import ResumeMockScreen
 
     mock_id, answered = interrupted_mock(packset, store)
@@ -415,6 +432,13 @@ async def test_resume_screen_offers_the_interrupted_interview(
         assert screen.query_one("#countdown", Digits).value == "01:30"
         assert screen.query_one(f"#nav-{answered}").has_class("-answered")
 
+
+def test_snapshot_resume(packset, store, utc_local_time, snap_compare):
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    interrupted_mock(packset, store)
+    clock = FakeClock(start=START)
+
     async def settle(pilot) -> None:
         await pilot.pause()
 
@@ -423,6 +447,21 @@ async def test_resume_screen_offers_the_interrupted_interview(
         terminal_size=(80, 24),
         run_before=settle,
     )
+
+
+async def test_resume_refused_when_a_question_left_the_packs(packset, store, utc_local_time):
+    from qkv_drill.packs.loader import load_packs
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    interrupted_mock(packset, store)
+    empty = load_packs([], include_shipped=False, include_user=False)
+    app = Host(lambda: ResumeMockScreen(store, empty, clock=FakeClock(start=START)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeMockScreen)  # says why instead of crashing
+        assert store.unfinished_mock() is not None  # and the interview is still kept
 
 
 async def test_resume_screen_grades_as_it_stands(packset, store, utc_local_time):

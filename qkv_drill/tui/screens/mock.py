@@ -139,6 +139,12 @@ class MockSetupScreen(Screen):
         minutes = f"{init.minutes:g}" if init else "20"
         count = str(init.questions) if init else "10"
         seed = "" if init is None or init.seed is None else str(init.seed)
+        self.packs = tuple(
+            sorted(
+                set(self.initial_filter.packs if self.initial_filter else ())
+                | set(getattr(init, "packs", ()) or ())
+            )
+        )
         with Vertical(id="setup"):
             yield Static("[b]Mock interview[/b]: a timed dress rehearsal", id="setup-title")
             with Horizontal(id="setup-numbers"):
@@ -184,6 +190,7 @@ class MockSetupScreen(Screen):
             for q in self.packset.questions.values()
             if (not topics or q.topic in topics)
             and (not difficulties or q.difficulty in difficulties)
+            and (not self.packs or q.pack_id in self.packs)
         ]
         label = self.query_one("#setup-pool", Static)
         label.update(f"{len(pool)} questions match.")
@@ -219,6 +226,7 @@ class MockSetupScreen(Screen):
             topics=topics,
             difficulties=difficulties,
             seed=seed,
+            packs=self.packs,
         )
 
     @on(Button.Pressed, "#setup-start")
@@ -346,6 +354,14 @@ class MockScreen(Screen):
             id="mock.flag-f",
         ),
         Binding(
+            "enter",
+            "type_answer",
+            "Answer",
+            show=False,
+            tooltip="Back into the answer box",
+            id="mock.type-answer",
+        ),
+        Binding(
             "ctrl+s",
             "save",
             "Save",
@@ -439,12 +455,7 @@ class MockScreen(Screen):
         s = self.session
         inst = self.instance
         q = inst.question
-        n = len(s.instances)
-        budget = format_mmss(getattr(q, "time_budget", 90) or 90)
-        self.query_one("#mock-meta", Static).update(
-            f"[b]Question {s.index + 1} of {n}[/b]  ·  {q.topic}  ·  {q.difficulty}"
-            f"  ·  budget {budget}" + ("  ·  [b]flagged[/b]" if s.index in s.flagged else "")
-        )
+        self._update_meta()
         self.query_one("#question-prompt", Markdown).update(inst.prompt)
         options = self.query_one("#question-options", Static)
         if inst.options:
@@ -460,15 +471,17 @@ class MockScreen(Screen):
         is_open = q.type in OPEN_KINDS
         field = self.query_one("#answer-input", Input)
         area = self.query_one("#answer-text", TextArea)
+        # Typing carries on in the next answer box; after escape, single keys keep navigating.
+        refocus = self._shown_index is None or isinstance(self.focused, Input | TextArea)
         field.display = not is_open
         area.display = is_open
         if is_open:
             area.text = saved or ""
-            area.focus()
         else:
             field.value = saved or ""
             field.placeholder = _placeholder(q.type)
-            field.focus()
+        if refocus:
+            (area if is_open else field).focus()
         self._set_status(
             f"Saved: {_one_line(saved)}" if saved is not None else _how_to_answer(q.type)
         )
@@ -540,6 +553,10 @@ class MockScreen(Screen):
         if self.save_typed() and self.session.answers[self.session.index] is not None:
             self._move(+1)
 
+    def action_type_answer(self) -> None:
+        is_open = self.instance.question.type in OPEN_KINDS
+        self.query_one("#answer-text" if is_open else "#answer-input").focus()
+
     def action_save(self) -> None:
         self.save_typed()
 
@@ -571,19 +588,16 @@ class MockScreen(Screen):
 
     def action_flag(self) -> None:
         self.session.toggle_flag()
-        self._show_question_meta_only()
+        self._refresh_navigator()
 
-    def _show_question_meta_only(self) -> None:
-        """Re-render the header and navigator without touching what is being typed."""
+    def _update_meta(self) -> None:
         s = self.session
         q = self.instance.question
         budget = format_mmss(getattr(q, "time_budget", 90) or 90)
         self.query_one("#mock-meta", Static).update(
-            f"[b]Question {s.index + 1} of {len(s.instances)}[/b]  ·  {q.topic}  ·  "
-            f"{q.difficulty}  ·  budget {budget}"
-            + ("  ·  [b]flagged[/b]" if s.index in s.flagged else "")
+            f"[b]Question {s.index + 1} of {len(s.instances)}[/b] · {_escape(q.topic)} · "
+            f"{q.difficulty} · budget {budget}"
         )
-        self._refresh_navigator()
 
     # --- ending -------------------------------------------------------------------------
 

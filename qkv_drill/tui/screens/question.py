@@ -141,7 +141,7 @@ class QuestionScreen(Screen):
 
     # -- showing a question --------------------------------------------------------------------
 
-    def _show_instance(self, instance: Any) -> None:
+    async def _show_instance(self, instance: Any) -> None:
         if not self.is_attached:  # left the screen while the worker ran
             return
         self.instance = instance
@@ -150,15 +150,15 @@ class QuestionScreen(Screen):
         self.query_one("#hints", Static).update("")
         self.query_one("#parse-status", Static).update("")
         for selector in ("#matrices", "#answer-box", "#feedback", "#derivation"):
-            self.query_one(selector).remove_children()
+            await self.query_one(selector).remove_children()
         if instance is None:
             self._show_empty()
             return
         self.shown += 1
         q = instance.question
         self.query_one("#prompt", Markdown).update(instance.prompt)
-        self._mount_matrices(instance.params)
-        self.query_one("#answer-box").mount(self._answer_widget(instance))
+        await self._mount_matrices(instance.params)
+        await self.query_one("#answer-box").mount(self._answer_widget(instance))
         self.phase = "asking"
         self._update_progress()
         self._maybe_warm_torch(q)
@@ -176,13 +176,13 @@ class QuestionScreen(Screen):
             "Press **escape** and change the topics, packs or difficulties on Home."
         )
 
-    def _mount_matrices(self, params: dict[str, Any]) -> None:
+    async def _mount_matrices(self, params: dict[str, Any]) -> None:
         views = []
         for name, value in params.items():
             if isinstance(value, (list, tuple)) and value and as_rows(value) is not None:
                 views.append(MatrixView(name, value))
         if views:
-            self.query_one("#matrices").mount_all(views)
+            await self.query_one("#matrices").mount_all(views)
 
     def _answer_widget(self, instance: Any) -> Widget:
         kind = instance.question.type
@@ -308,7 +308,7 @@ class QuestionScreen(Screen):
 
     # -- showing the verdict ---------------------------------------------------------------------
 
-    def _show_verdict(self, verdict: Any) -> None:
+    async def _show_verdict(self, verdict: Any) -> None:
         if not self.is_attached:
             return
         if verdict.status == "unparseable":
@@ -318,17 +318,17 @@ class QuestionScreen(Screen):
             return
         self.verdict = verdict
         feedback = self.query_one("#feedback")
-        feedback.remove_children()
+        await feedback.remove_children()
         if verdict.status == "self_grade":
             self.phase = "self_grade"
             self._status("")
-            feedback.mount_all(self._self_grade_widgets(verdict))
+            await feedback.mount_all(self._self_grade_widgets(verdict))
             self.call_after_refresh(lambda: self.query_one("#rubric").focus())
             return
         self.phase = "answered"
         self._status("")
         self._disable_answer()
-        feedback.mount_all(self._feedback_widgets(verdict))
+        await feedback.mount_all(self._feedback_widgets(verdict))
         self._update_progress()
         self.set_focus(None)
         self.call_after_refresh(self._scroll_to_feedback)
@@ -443,7 +443,7 @@ class QuestionScreen(Screen):
         lines = [Text.assemble((f"Hint {i + 1}: ", "bold"), h) for i, h in enumerate(self.hints)]
         self.query_one("#hints", Static).update(Text("\n").join(lines))
 
-    def action_letter(self, letter: str) -> None:
+    async def action_letter(self, letter: str) -> None:
         """a-e pick an option while a choice is open; d is the derivation otherwise."""
         widget = self._answer() if self.phase == "asking" else None
         index = LETTERS.index(letter)
@@ -457,15 +457,15 @@ class QuestionScreen(Screen):
             widget.focus()
             return
         if letter == "d":
-            self.action_derivation()
+            await self.action_derivation()
 
-    def action_derivation(self) -> None:
+    async def action_derivation(self) -> None:
         if self.phase != "answered":
             self.notify("The derivation opens once you have answered.", timeout=3)
             return
         box = self.query_one("#derivation")
         if box.children:
-            box.remove_children()
+            await box.remove_children()
             return
         trace = self.session.derivation() if self.session is not None else None
         if trace is None:
@@ -473,7 +473,7 @@ class QuestionScreen(Screen):
             return
         from qkv_drill.tui.widgets.derivation import DerivationView
 
-        box.mount(DerivationView(trace, id="derivation-view"))
+        await box.mount(DerivationView(trace, id="derivation-view"))
         self.call_after_refresh(
             lambda: self.query_one("#qbody").scroll_to_widget(box, top=True, animate=False)
         )

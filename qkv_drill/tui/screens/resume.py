@@ -124,9 +124,15 @@ class ResumeMockScreen(Screen):
         if self.pending is None:
             self.dismiss()
             return
+        from qkv_drill.session.mock import MockResumeError
         from qkv_drill.tui.screens.mock import MockScreen
 
-        self.app.switch_screen(MockScreen(self._session()))
+        try:
+            session = self._session()
+        except MockResumeError as exc:
+            self.notify(str(exc), title="Cannot resume", severity="error", timeout=10)
+            return
+        self.app.switch_screen(MockScreen(session))
 
     def action_grade(self) -> None:
         if self.pending is None:
@@ -138,8 +144,19 @@ class ResumeMockScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume")
     def _grade(self) -> None:
-        report = self._session().finish()
+        from qkv_drill.session.mock import MockResumeError
+
+        try:
+            report = self._session().finish()
+        except MockResumeError as exc:
+            self.app.call_from_thread(self._cannot_grade, str(exc))
+            return
         self.app.call_from_thread(self._open_report, report)
+
+    def _cannot_grade(self, message: str) -> None:
+        self.notify(message, title="Cannot grade", severity="error", timeout=10)
+        for button in self.query(Button):
+            button.disabled = False
 
     def _open_report(self, report: Any) -> None:
         from qkv_drill.tui.screens.report import ReportScreen

@@ -85,14 +85,14 @@ class StatsScreen(Screen):
             return
         self.app.call_from_thread(self.show, snap)
 
-    def show(self, snap: Any) -> None:
+    async def show(self, snap: Any) -> None:
         if not self.is_attached:
             return
         self.snapshot = snap
         title = Text.assemble(("Stats", "bold"), f"  ·  {snap.taken_utc:%Y-%m-%d %H:%M} UTC")
         self.query_one("#stats-title", Static).update(title)
         charts = self.query_one("#charts", Grid)
-        charts.remove_children()
+        await charts.remove_children()
         if not snap.total_answers:
             self.query_one("#stats-summary", Static).update(
                 Text.assemble(
@@ -106,7 +106,7 @@ class StatsScreen(Screen):
             return
         charts.display = True
         self.query_one("#stats-summary", Static).update(summary_text(snap))
-        charts.mount_all(self._charts(snap))
+        await charts.mount_all(self._charts(snap))
 
     def _charts(self, snap: Any) -> list[Any]:
         from textual_plotext import PlotextPlot

@@ -31,6 +31,10 @@ class MultiSelect(SelectionList[int]):
             super().__init__()
             self.widget = widget
 
+        @property
+        def control(self) -> MultiSelect:
+            return self.widget
+
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self))
 

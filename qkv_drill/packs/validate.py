@@ -1,0 +1,209 @@
+"""`qkv-drill validate PATH...`: check packs the way the app will use them, and more.
+
+Loading catches format errors; this also draws `--seeds` instances of every question and checks
+that the engine's answer is accepted through its own displayed form, that every named
+misconception is rejected and named, that the pack's self-test examples hold, that numpy and
+torch agree, and that constraints can be met.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qkv_drill.packs.check import check
+from qkv_drill.packs.computations import COMPUTATIONS, compute
+from qkv_drill.packs.errors import PackIssue
+from qkv_drill.packs.instance import (
+    Instance,
+    InstanceError,
+    answer_args,
+    display,
+    draw,
+    draw_fixed,
+)
+from qkv_drill.packs.loader import LoadedPack, load_paths
+from qkv_drill.packs.model import COMPUTED_TYPES, Question
+from qkv_drill.packs.params import ImpossibleConstraints
+from qkv_drill.packs.yamlsource import load_file
+
+TORCH_SEEDS = 3  # torch agreement is checked on the first few seeds only (it is slow to start)
+
+
+class _Where:
+    """Positions of questions and examples in one file (re-read only when an issue needs one)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._doc: Any = None
+
+    def issue(self, q: Question, rest: tuple, message: str, hint: str = "", severity="error"):
+        if self._doc is None:
+            self._doc = load_file(self.path)
+        items = self._doc.data.get("questions", [])
+        index = next((i for i, x in enumerate(items) if x.get("id") == q.id), None)
+        if index is None:
+            return PackIssue(self.path, q.line, 1, message, hint, severity)
+        line, col = self._doc.where(("questions", index, *rest))
+        return PackIssue(self.path, line, col, message, hint, severity)
+
+
+def _same(a: Any, b: Any) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-7, atol=1e-9))
+
+
+def check_instance(inst: Instance) -> list[str]:
+    """Problems with one drawn instance (empty when it behaves)."""
+    q = inst.question
+    problems = []
+    if q.type in COMPUTED_TYPES:
+        verdict = check(inst, inst.expected_display)
+        if verdict.status != "correct":
+            problems.append(
+                f"the computed answer, shown as {inst.expected_display!r}, is not accepted "
+                f"({verdict.status}: {verdict.message})"
+            )
+        tol = q.answer.tolerance
+        for mc, value in inst.wrong.items():
+            shown = display(q.type, value, tol)
+            v = check(inst, shown)
+            if v.status != "wrong" or v.misconception is None:
+                problems.append(
+                    f"misconception '{mc}' (answer {shown}) is not rejected and named "
+                    f"({v.status}: {v.message})"
+                )
+    elif q.type in ("choice", "multi"):
+        right = inst.expected if q.type == "multi" else {inst.expected}
+        letters = " ".join(chr(97 + p) for p in sorted(right))
+        if check(inst, letters).status != "correct":
+            problems.append(f"the correct option(s) {letters} are not accepted")
+        for pos in range(len(inst.options)):
+            if pos not in right and check(inst, chr(97 + pos)).status == "correct":
+                problems.append(f"option {chr(97 + pos)} is accepted but is not correct")
+    return problems
+
+
+def _torch_problem(q: Question, inst: Instance) -> str | None:
+    comp = COMPUTATIONS[q.answer.compute]
+    if comp.torch_fn is None:
+        return None
+    values = answer_args(q, inst.params)
+    numpy_value = compute(q.answer.compute, values).value
+    torch_value = compute(q.answer.compute, values, backend="torch").value
+    if _same(numpy_value, torch_value):
+        return None
+    return f"numpy and torch disagree on {q.answer.compute} (seed {inst.seed})"
+
+
+def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable) -> None:
+    """Draw and check `seeds` instances; `report(rest, message, hint="", severity="error")`."""
+    n = seeds if q.type in COMPUTED_TYPES else min(seeds, 5)
+    warned = False
+    for seed in range(n):
+        try:
+            inst = draw(q, seed)
+        except ImpossibleConstraints as e:
+            report(("constraints",) if q.constraints else (), f"impossible constraints: {e}")
+            return
+        except (InstanceError, ValueError, ZeroDivisionError) as e:
+            report(("answer",) if q.answer else (), f"seed {seed}: {e}")
+            return
+        for p in check_instance(inst):
+            report(("answer",) if q.answer else (), f"seed {seed}: {p}")
+            return
+        if (
+            q.type == "numeric"
+            and not q.answer.tolerance.explicit
+            and inst.expected != int(inst.expected)
+            and not warned
+        ):
+            warned = True
+            report(
+                ("answer",),
+                f"the answer is not a whole number (seed {seed}: {inst.expected_display}) but "
+                "no tolerance is given",
+                "add answer.tolerance so the precision asked is clear",
+                "warning",
+            )
+        if use_torch and q.answer and seed < TORCH_SEEDS:
+            problem = _torch_problem(q, inst)
+            if problem:
+                report(("answer", "compute"), problem)
+                return
+    for j, ex in enumerate(q.examples):
+        try:
+            inst = draw_fixed(q, ex.params)
+        except (InstanceError, ValueError, KeyError) as e:
+            report(("examples", j), f"example {j + 1}: cannot compute: {e}")
+            continue
+        for text in ex.accept:
+            v = check(inst, text)
+            if v.status != "correct":
+                report(
+                    ("examples", j, "accept"),
+                    f"example {j + 1}: {text!r} should be accepted but is {v.status} "
+                    f"(expected {inst.expected_display})",
+                )
+        for text in ex.reject:
+            v = check(inst, text)
+            if v.status not in ("wrong",):
+                report(
+                    ("examples", j, "reject"),
+                    f"example {j + 1}: {text!r} should be rejected but is {v.status}",
+                )
+
+
+def validate_pack(lp: LoadedPack, seeds: int, use_torch: bool) -> list[PackIssue]:
+    issues: list[PackIssue] = []
+    if lp.pack is None:
+        return issues
+    where = _Where(lp.path)
+    for q in lp.pack.questions:
+
+        def report(rest, message, hint="", severity="error", q=q):
+            issues.append(where.issue(q, rest, f"{q.id}: {message}", hint, severity))
+
+        validate_question(q, seeds, use_torch, report)
+    return issues
+
+
+def _torch_available() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_validate(args) -> int:
+    seeds = max(1, int(getattr(args, "seeds", 50)))
+    use_torch = not getattr(args, "no_torch", False) and _torch_available()
+    packset = load_paths([Path(p) for p in args.paths])
+    out = sys.stdout
+    failed = False
+    for issue in packset.issues:
+        if issue not in [i for lp in packset.packs for i in lp.issues]:
+            print(issue, file=out)
+            failed = failed or issue.is_error
+    for lp in packset.packs:
+        issues = list(lp.issues) + validate_pack(lp, seeds, use_torch)
+        for issue in issues:
+            prefix = "" if issue.is_error else "warning: "
+            print(f"{prefix}{issue}", file=out)
+        errors = sum(i.is_error for i in issues)
+        warnings = len(issues) - errors
+        n = len(lp.pack.questions) if lp.pack else 0
+        status = "ok  " if not errors and lp.pack else "FAIL"
+        tail = f"  {errors} error{'s' * (errors != 1)}" if errors else ""
+        tail += f"  {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
+        print(f"{status}  {lp.path.name}  {n} questions{tail}", file=out)
+        failed = failed or bool(errors) or lp.pack is None
+    if not packset.packs:
+        print("no pack files found", file=out)
+        failed = True
+    return 1 if failed else 0
