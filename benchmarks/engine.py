@@ -57,6 +57,7 @@ def _fmt(seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--causal", action="store_true", help="time causal attention instead")
     args = parser.parse_args(argv)
 
     import torch
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     cores = os.cpu_count() or 1
     torch.set_num_threads(cores)
-    print(f"numpy {np.__version__}, torch {torch.__version__}, {cores} threads, float32, d_k={D_K}")
+    mode = "causal" if args.causal else "no mask"
+    print(f"numpy {np.__version__}, torch {torch.__version__}, {cores} threads, float32, {mode}")
     header = f"{'case (B, H, T, hs)':<22}{'numpy':>13}{'torch SDPA':>13}{'numpy/torch':>13}"
     print(header)
     print("-" * len(header))
@@ -77,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         repeats = args.repeats if seq <= 512 else max(5, args.repeats // 2)
 
         def run_numpy(q=q, k=k, v=v):
-            return attention(q, k, v, causal=True)
+            return attention(q, k, v, causal=args.causal)
 
         def run_torch(tq=tq, tk=tk, tv=tv):
             with torch.inference_mode():
-                return F.scaled_dot_product_attention(tq, tk, tv, is_causal=True)
+                return F.scaled_dot_product_attention(tq, tk, tv, is_causal=args.causal)
 
         np.testing.assert_allclose(run_numpy()[0], run_torch().numpy(), rtol=1e-4, atol=1e-4)
         t_np, t_torch = paired_times(run_numpy, run_torch, repeats)

@@ -177,3 +177,68 @@ def test_plain_mock_refuses_to_bury_an_interrupted_one(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert "Resumed interview" in resumed.stdout and "1 of 3 answered" in resumed.stdout
     assert "handed in" in resumed.stdout
+
+
+def test_drill_script_with_a_rating_override(tmp_path):
+    from qkv_drill.session.drill import DrillSession
+    from qkv_drill.session.filters import Filter
+    from qkv_drill.store import Store
+
+    preview = DrillSession(
+        packs(MINI), Store.in_memory(), Filter(packs=frozenset({"mini"})), seed=3
+    )
+    first = preview.next()
+    preview.submit(wrong(first) if first.question.type != "text" else "x")
+    if preview.awaiting_self_grade:
+        preview.self_grade([])
+    second = preview.next()
+    script = typed(first, False) + "\n" + typed(second, True) + "again\n"
+    home = tmp_path / "home"
+    out = run_cli(
+        home,
+        [
+            "--pack",
+            str(MINI),
+            "drill",
+            "--plain",
+            "--seed",
+            "3",
+            "--count",
+            "2",
+            "--pack-id",
+            "mini",
+        ],
+        script,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Drill: 0 due now." in out.stdout
+    assert "rating [again/hard/good/easy, enter = again]" in out.stdout
+    assert "Rated again." in out.stdout
+    store = Store.open(home / "progress.db")
+    assert [r.mode for r in store.iter_answers()] == ["drill", "drill"]
+    cards = {c.question_id: c for c in store.all_cards()}
+    assert set(cards) == {first.question.id, second.question.id}
+    # both rated Again: each due about a minute after its answer
+    for c in cards.values():
+        assert c.due_utc - c.updated_utc < __import__("datetime").timedelta(minutes=2)
+
+
+def test_plain_mock_hands_itself_in_when_time_is_up(tmp_path):
+    env = dict(os.environ, QKV_DRILL_HOME=str(tmp_path / "home"), PYTHONUNBUFFERED="1")
+    args = ["--pack", str(BALANCE), "mock", "--plain", "--minutes", "0.02", "--questions", "2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qkv_drill", *args, "--pack-id", "balance"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    import time
+
+    time.sleep(2.0)  # the 1.2 s interview runs out while waiting for input
+    out, err = proc.communicate("a\n", timeout=60)
+    assert proc.returncode == 0, err
+    assert "Time is up: that last answer came too late to count." in out
+    assert "handed in" in out and "Score: 0 / 2" in out

@@ -119,6 +119,8 @@ class _Checker:
         return True
 
     def text(self, keys: tuple, value: Any, what: str, *, empty_ok: bool = False) -> str:
+        if _is_num(value):
+            return str(value)  # `explanation: 64.` is text to the author
         if not isinstance(value, str) or (not empty_ok and not value.strip()):
             self.err(keys, f"{what} must be non-empty text, not {_type_name(value)}")
             return ""

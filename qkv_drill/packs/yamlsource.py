@@ -202,6 +202,8 @@ def load_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> YamlDoc
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if e.context_mark and "end of stream" in (e.problem or ""):
+            mark = e.context_mark  # where the unclosed quote or bracket began
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or "YAML syntax error"
         if e.context:

@@ -260,3 +260,15 @@ def test_report_json_round_trip(mini_packs, store, clock):
     again = MockReport.from_json(report.to_json())
     assert again.to_markdown() == report.to_markdown()
     assert again.by_topic == report.by_topic and again.flagged == [0]
+
+
+def test_grade_an_interrupted_interview_as_it_stands(balance_packs, store, clock):
+    from qkv_drill.session.mock import grade_as_it_stands
+
+    s = create(balance_packs, store, clock, minutes=10, questions=3)
+    clock.advance(42)
+    s.answer(right(s.current))
+    report = grade_as_it_stands(balance_packs, store, s.mock_id, FakeClock())
+    assert [i.status for i in report.items] == ["correct", "unanswered", "unanswered"]
+    assert report.used_s == pytest.approx(42)
+    assert unfinished(store) is None

@@ -449,6 +449,29 @@ def test_snapshot_resume(packset, store, utc_local_time, snap_compare):
     )
 
 
+async def test_discard_asks_first_then_forgets_the_interview(packset, store, utc_local_time):
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    mock_id, _ = interrupted_mock(packset, store)
+    app = Host(lambda: ResumeMockScreen(store, packset, clock=FakeClock(start=START)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeMockScreen)
+        assert store.unfinished_mock().id == mock_id
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.unfinished_mock() is None
+        assert store.get_mock(mock_id) is None
+        assert not isinstance(app.screen, ResumeMockScreen | ConfirmScreen)
+
+
 async def test_resume_refused_when_a_question_left_the_packs(packset, store, utc_local_time):
     from qkv_drill.packs.loader import load_packs
     from qkv_drill.tui.screens.resume import ResumeMockScreen

@@ -67,8 +67,6 @@ class ResumeMockScreen(Screen):
         self.packset = packset
         self.clock = clock
         self.pending = store.unfinished_mock()
-        self.can_discard = callable(getattr(store, "discard_mock", None))
-        """Discarding needs `Store.discard_mock`; without it the interview can only be kept."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="resume-box"):
@@ -76,8 +74,7 @@ class ResumeMockScreen(Screen):
             with Horizontal(id="resume-buttons"):
                 yield Button("Resume", id="resume-resume", variant="primary")
                 yield Button("Grade it as it stands", id="resume-grade")
-                if self.can_discard:
-                    yield Button("Discard", id="resume-discard", variant="error")
+                yield Button("Discard", id="resume-discard", variant="error")
         yield Footer()
 
     def describe(self) -> str:
@@ -93,8 +90,7 @@ class ResumeMockScreen(Screen):
             f"[b]An interview from {_local_time(p.started_utc)} was interrupted[/b] with "
             f"[b]{format_mmss(left)}[/b] left and {answered} of {total} "
             f"question{'s' if total != 1 else ''} answered.\n\n"
-            "Every answer was saved. Resume it, or grade it as it stands"
-            + (", or discard it." if self.can_discard else ".")
+            "Every answer was saved. Resume it, grade it as it stands, or discard it."
         )
 
     def on_mount(self) -> None:
@@ -162,9 +158,6 @@ class ResumeMockScreen(Screen):
         from qkv_drill.tui.screens.report import ReportScreen
 
         self.app.switch_screen(ReportScreen(report, self.store))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.can_discard or action != "discard"
 
     def action_discard(self) -> None:
         if self.pending is None:
