@@ -1,9 +1,14 @@
 """Time the numpy reference `attention` against torch's CPU `scaled_dot_product_attention`.
 
-Same float32 inputs, interview-sized cases (d_k 64, batch 1). The target: numpy within 2x of
-torch, so the readable reference is fast enough to check every answer on the spot.
+Same float32 inputs, interview-sized cases (d_k 64, batch 1), calls interleaved so that load from
+elsewhere on the machine hits both sides alike. Target: numpy within 2x of torch, so the readable
+reference is fast enough to check every answer on the spot.
 
-    .venv/bin/python benchmarks/engine.py [--repeats N]
+    python benchmarks/engine.py [--causal] [--repeats N] [--blas-threads N]
+
+Both libraries get the machine's cores (torch.set_num_threads; numpy's BLAS reads its thread count
+from the environment at import, which --blas-threads sets). On a busy machine, a multi-threaded
+BLAS that spin-waits can lose badly: `--blas-threads 1` shows the single-threaded figure.
 
 Shape legend: B batch, H heads, T sequence length, hs head size (d_k).
 """
@@ -17,24 +22,18 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(
     0, str(Path(__file__).resolve().parents[1])
 )  # run from a checkout, installed or not
 
-from qkv_drill.engine import attention
-
 CASES = [(8, 4), (32, 4), (128, 8), (512, 8), (1024, 8)]  # (seq, heads)
 D_K = 64
 TARGET = 2.0
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def paired_times(fn_a, fn_b, repeats: int, warmups: int = 3) -> tuple[float, float]:
-    """Median wall times (s) of `fn_a()` and `fn_b()`, calls interleaved after warm-ups.
-
-    Interleaving means a burst of load from elsewhere on the machine hits both sides alike.
-    """
+    """Median wall times (s) of `fn_a()` and `fn_b()`, calls interleaved after warm-ups."""
     for _ in range(warmups):
         fn_a()
         fn_b()
@@ -55,18 +54,27 @@ def _fmt(seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--causal", action="store_true", help="time causal attention instead")
+    parser.add_argument("--blas-threads", type=int, default=cores, help="numpy's BLAS threads")
     args = parser.parse_args(argv)
+    for name in BLAS_ENV:  # must be set before numpy is imported
+        os.environ[name] = str(args.blas_threads)
 
+    import numpy as np
     import torch
     import torch.nn.functional as F
 
-    cores = os.cpu_count() or 1
+    from qkv_drill.engine import attention
+
     torch.set_num_threads(cores)
     mode = "causal" if args.causal else "no mask"
-    print(f"numpy {np.__version__}, torch {torch.__version__}, {cores} threads, float32, {mode}")
+    print(
+        f"numpy {np.__version__} ({args.blas_threads} BLAS threads), torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads), float32, {mode}, load {os.getloadavg()[0]:.1f}"
+    )
     header = f"{'case (B, H, T, hs)':<22}{'numpy':>13}{'torch SDPA':>13}{'numpy/torch':>13}"
     print(header)
     print("-" * len(header))
@@ -90,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = t_np / t_torch
         worst = max(worst, ratio)
         print(f"{shape!s:<22}{_fmt(t_np):>13}{_fmt(t_torch):>13}{ratio:>12.2f}x")
-    met = worst <= TARGET
-    verdict = "met" if met else "NOT met"
+    verdict = "met" if worst <= TARGET else "NOT met"
     print(f"target: numpy within {TARGET:g}x of torch; worst {worst:.2f}x -> {verdict}")
     return 0
 

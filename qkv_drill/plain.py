@@ -102,18 +102,31 @@ def _mmss(seconds: float) -> str:
     return f"{s // 60:02d}:{s % 60:02d}"
 
 
-def _trace_lines(trace: Any) -> list[str]:
-    from qkv_drill.answers.parse import format_matrix
+def matrix_rows(value: Any) -> list[str]:
+    """A 1-D or 2-D array as right-aligned rows (4 significant digits)."""
+    import numpy as np
 
+    a = np.atleast_2d(np.asarray(value, dtype=float))
+    if a.ndim != 2:
+        return [f"(array of shape {tuple(np.shape(value))})"]
+    cells = [[f"{v:.4g}" for v in row] for row in a]
+    width = max(len(c) for row in cells for c in row)
+    return ["  ".join(c.rjust(width) for c in row) for row in cells]
+
+
+def _trace_lines(trace: Any) -> list[str]:
     lines = []
     for step in getattr(trace, "steps", None) or ():
         shape = tuple(getattr(step, "shape", ()) or ())
-        lines.append(f"- {step.name}: {step.formula}" + (f"  shape {shape}" if shape else ""))
+        formula = (
+            step.formula if step.formula.startswith(step.name) else (f"{step.name}: {step.formula}")
+        )
+        lines.append(f"- {formula}" + (f"  shape {shape}" if shape else ""))
         if getattr(step, "note", ""):
             lines.append(f"  {step.note}")
         value = getattr(step, "value", None)
-        if value is not None and getattr(value, "size", 0) and value.size <= 64:
-            lines += ["    " + row for row in format_matrix(value).splitlines()]
+        if value is not None and 0 < getattr(value, "size", 0) <= 64:
+            lines += ["    " + row for row in matrix_rows(value)]
     return lines
 
 
@@ -292,6 +305,9 @@ def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
         if cmd.startswith(":"):
             io.say(f"Unknown command {cmd}. {PRACTICE_HELP}")
             continue
+        if not cmd:
+            io.say(f"Type an answer first. {PRACTICE_HELP}")
+            continue
         if kind == "text":
             line = io.ask_more(line)
         verdict = session.submit(line)
@@ -454,6 +470,10 @@ def _mock_loop(io: PlainIO, session: Any) -> bool:
             raise Quit
         if cmd.startswith(":"):
             io.say(f"Unknown command {cmd}. {MOCK_HELP}")
+            show = False
+            continue
+        if not cmd:
+            io.say(f"Type an answer first. {MOCK_HELP}")
             show = False
             continue
         if session.current.question.type == "text":

@@ -237,8 +237,58 @@ def test_plain_mock_hands_itself_in_when_time_is_up(tmp_path):
     )
     import time
 
-    time.sleep(2.0)  # the 1.2 s interview runs out while waiting for input
+    assert proc.stdout is not None
+    shown = []
+    while not shown or not shown[-1].startswith("Answer ("):
+        shown.append(proc.stdout.readline())
+        assert shown[-1], "the interview never asked its first question"
+    time.sleep(1.5)  # the 1.2 s interview runs out while waiting for input
     out, err = proc.communicate("a\n", timeout=60)
+    out = "".join(shown) + out
     assert proc.returncode == 0, err
     assert "Time is up: that last answer came too late to count." in out
     assert "handed in" in out and "Score: 0 / 2" in out
+
+
+def test_markdown_becomes_plain_text():
+    from qkv_drill.plain import matrix_rows, render_markdown
+
+    md = "Use **this** `Q K^T`:\n\n|   |   |\n|---|---|\n| -1 | 2 |\n| 10 | 0.5 |\n\n\n\nDone."
+    assert render_markdown(md).splitlines() == [
+        "Use this Q K^T:",
+        "",
+        "  -1    2",
+        "  10  0.5",
+        "",
+        "Done.",
+    ]
+    assert matrix_rows([[1, 0.123456], [10, 2]]) == ["     1  0.1235", "    10       2"]
+    assert matrix_rows([0.5, 0.25]) == [" 0.5  0.25"]
+
+
+def test_commands_in_process():
+    import io
+    from argparse import Namespace
+
+    from qkv_drill.plain import run_plain
+    from qkv_drill.session.clock import FakeClock
+
+    args = Namespace(
+        command="practice",
+        pack=[MINI],
+        seed=1,
+        count=1,
+        topic=["multihead"],
+        pack_id=["mini"],
+        difficulty=[],
+        plain=True,
+    )
+    stdin = io.StringIO("\n:nope\n:redraw\n:redraw\n:why\n:hint\n:hint\n:hint\n64\n")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert run_plain(args, stdin, stdout, stderr, clock=FakeClock()) == 0
+    out = stdout.getvalue()
+    assert "Type an answer first." in out
+    assert "Unknown command :nope." in out
+    assert out.count("[redraw] mini.head-dim") == 2
+    assert out.count("Hint: ") == 2 and "No more hints." in out
+    assert "saved: " in out and "Summary: 1 recorded" in out

@@ -41,7 +41,7 @@ def repeat_kv(x: np.ndarray, n_rep: int) -> np.ndarray:
 
     Same order as torch's `repeat_interleave(n_rep, dim=-3)`: head j serves queries j*n_rep ....
     """
-    return x if n_rep == 1 else np.tile(x, (n_rep, 1, 1))  # (..., H, T, hs)
+    return x if n_rep == 1 else np.repeat(x, n_rep, axis=-3)  # (..., H, T, hs)
 
 
 def _check_heads(n_heads: int, n_kv_heads: int, w_q, w_k, w_v) -> None:

@@ -17,6 +17,9 @@ import math
 
 import numpy as np
 
+BLOCK_ELEMENTS = 1 << 18
+"""Scores per block of query rows in `attention` (~1 MB of float32: the block stays in cache)."""
+
 
 def project_qkv(
     x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray
@@ -140,9 +143,45 @@ def attention(
     combined with `mask` when both are given. A query row that may attend to nothing (fully
     masked) gets weights 0 and output 0, as torch's SDPA does.
     """
-    v = np.asarray(v)
+    q, k, v = np.asarray(q), np.asarray(k), np.asarray(v)
+    lead = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    if mask is None and math.prod(lead) * q.shape[-2] * k.shape[-2] > 2 * BLOCK_ELEMENTS:
+        return _attention_in_blocks(q, k, v, lead, causal, scale)
     att = masked_scores(q, k, mask=mask, causal=causal, scale=scale)  # (..., Tq, Tk)
     # Without a mask no row can be empty (causal rows always keep key 0), so skip that check.
     att = _softmax_inplace(att, dead_rows=mask is not None)  # (..., Tq, Tk) rows sum to 1 (or 0)
     y = att @ v  # (..., Tq, Tk) @ (..., Tk, dv) -> (..., Tq, dv)
+    return y, att
+
+
+def _attention_in_blocks(q, k, v, lead, causal: bool, scale: float | None):
+    """`attention` without a mask, a block of query rows at a time: the same numbers, faster.
+
+    Rows of attention are independent, so each block's scores go through the softmax while they
+    are still in cache; with `causal`, a block ending at row i1 needs only keys j < i1, so the
+    hidden half of the scores is never computed (it stays 0 in the weights).
+    """
+    tq, dk = q.shape[-2:]
+    tk, dv = v.shape[-2:]
+    if k.shape[-1] != dk:
+        raise ValueError(f"q and k must share their last dim (d_k): {q.shape} vs {k.shape}")
+    scale = 1.0 / math.sqrt(dk) if scale is None else scale
+    q = q * scale  # (..., Tq, dk) scaled once, as in masked_scores
+    if not np.issubdtype(q.dtype, np.floating):
+        q = q.astype(np.float64)
+    k_t = np.ascontiguousarray(np.swapaxes(k, -1, -2))  # (..., dk, Tk)
+    dtype = np.result_type(q, k, v)
+    att = np.zeros((*lead, tq, tk), dtype=dtype)  # (..., Tq, Tk)
+    y = np.empty((*lead, tq, dv), dtype=dtype)  # (..., Tq, dv)
+    rows = max(1, BLOCK_ELEMENTS // (math.prod(lead) * tk))
+    for i0 in range(0, tq, rows):
+        i1 = min(i0 + rows, tq)
+        n = min(i1, tk) if causal else tk  # keys this block may see
+        a = q[..., i0:i1, :] @ k_t[..., :n]  # (..., r, dk) @ (..., dk, n) -> (..., r, n)
+        if causal:
+            future = np.arange(n) > np.arange(i0, i1)[:, None]  # (r, n) key j after query i
+            np.copyto(a, -np.inf, where=future)
+        _softmax_inplace(a, dead_rows=False)  # every row keeps key 0
+        att[..., i0:i1, :n] = a
+        y[..., i0:i1, :] = a @ v[..., :n, :]  # (..., r, n) @ (..., n, dv) -> (..., r, dv)
     return y, att

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qkv_drill.engine.multihead import merge_heads, project_heads, split_heads
+from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.reference import _softmax_inplace, causal_mask
 
 
@@ -150,21 +150,23 @@ def trace_multi_head(
     n_kv = n_heads if n_kv_heads is None else n_kv_heads
     for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v), ("W_O", w_o)):
         tr.add(name, name, w)
-    tr.add("Q", "Q = X W_Q", x @ np.asarray(w_q))  # (Tq, H*hs)
-    tr.add("K", f"K = {kv_src} W_K", src @ np.asarray(w_k))  # (Tk, Hkv*hs)
-    tr.add("V", f"V = {kv_src} W_V", src @ np.asarray(w_v))  # (Tk, Hkv*hv)
-    qh, kh, vh = project_heads(x, x_kv, w_q, w_k, w_v, n_heads, n_kv)  # (H, T, hs) each
-    tr.add("Q_heads", f"Q_heads = split(Q, {n_heads} heads)", split_heads(tr["Q"].value, n_heads))
-    tr.add("K_heads", f"K_heads = split(K, {n_kv} heads)", split_heads(tr["K"].value, n_kv))
-    tr.add("V_heads", f"V_heads = split(V, {n_kv} heads)", split_heads(tr["V"].value, n_kv))
+    if n_heads % n_kv:
+        raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv}")
+    q = tr.add("Q", "Q = X W_Q", x @ np.asarray(w_q))  # (Tq, H*hs)
+    k = tr.add("K", f"K = {kv_src} W_K", src @ np.asarray(w_k))  # (Tk, Hkv*hs)
+    v = tr.add("V", f"V = {kv_src} W_V", src @ np.asarray(w_v))  # (Tk, Hkv*hv)
+    qh = tr.add("Q_heads", f"Q_heads = split(Q, {n_heads} heads)", split_heads(q, n_heads))
+    kh = tr.add("K_heads", f"K_heads = split(K, {n_kv} heads)", split_heads(k, n_kv))
+    vh = tr.add("V_heads", f"V_heads = split(V, {n_kv} heads)", split_heads(v, n_kv))
     if n_kv != n_heads:
-        tr.add(
+        rep = n_heads // n_kv
+        kh = tr.add(
             "K_rep",
-            f"K_rep = repeat each K head {n_heads // n_kv}x",
-            kh,
+            f"K_rep = repeat each K head {rep}x",
+            repeat_kv(kh, rep),  # (H, Tk, hs)
             note="grouped-query attention: query heads share key/value heads",
         )
-        tr.add("V_rep", f"V_rep = repeat each V head {n_heads // n_kv}x", vh)
+        vh = tr.add("V_rep", f"V_rep = repeat each V head {rep}x", repeat_kv(vh, rep))
     y = _attend_steps(tr, qh, kh, vh, mask, causal, None)  # (H, Tq, hv)
     merged = tr.add(
         "merged",

@@ -198,7 +198,7 @@ def run_validate(args) -> int:
         errors = sum(i.is_error for i in issues)
         warnings = len(issues) - errors
         n = len(lp.pack.questions) if lp.pack else 0
-        status = "ok  " if not errors and lp.pack else "FAIL"
+        status = "ok" if not errors and lp.pack else "FAIL"
         tail = f"  {errors} error{'s' * (errors != 1)}" if errors else ""
         tail += f"  {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
         print(f"{status}  {lp.path.name}  {n} questions{tail}", file=out)

@@ -8,6 +8,7 @@ node tree, so loading costs little more than `yaml.safe_load`.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,16 @@ def _size(node: yaml.Node, cap: int) -> int:
 
 def load_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
     """Compose and build `text`; raises PackError with a positioned issue."""
+    collecting = gc.isenabled()
+    gc.disable()  # building many small objects triggers needless collections
+    try:
+        return _load_text(path, text, limits)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_text(path: Path, text: str, limits: Limits) -> YamlDoc:
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as e:

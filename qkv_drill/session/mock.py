@@ -12,6 +12,7 @@ import json
 import random
 from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
@@ -117,6 +118,7 @@ class MockSession:
         self.flagged: set[int] = set()
         self.times: list[float] = [0.0] * len(instances)  # seconds spent on each question
         self.report: MockReport | None = None
+        self._unsaved: set[int] = set()  # questions whose time grew since their row was saved
         self._used_at_start = min(float(used_s), self.duration_s)
         self._start = clock.monotonic()
         self.deadline = self._start + (self.duration_s - self._used_at_start)
@@ -192,10 +194,14 @@ class MockSession:
         now = min(self.clock.monotonic(), self.deadline)
         if now > self._since:
             self.times[self.index] += now - self._since
+            self._unsaved.add(self.index)
         self._since = max(self._since, now)
 
     def checkpoint(self) -> None:
+        """Store the time used, and the time spent on each question visited since the last one."""
         self._accumulate()
+        for idx in sorted(self._unsaved):
+            self._save(idx)
         self.store.checkpoint_mock(self.mock_id, self.used_s())
         self._last_checkpoint = self.clock.monotonic()
 
@@ -228,6 +234,7 @@ class MockSession:
 
     # --- answering --------------------------------------------------------------------------
     def _save(self, idx: int) -> None:
+        self._unsaved.discard(idx)
         self.store.save_mock_answer(
             self.mock_id, idx, self.answers[idx], round(self.times[idx] * 1000), idx in self.flagged
         )
@@ -301,8 +308,8 @@ class MockSession:
         row = self.store.get_mock(self.mock_id)
         self.report = MockReport(
             mock_id=self.mock_id,
-            started_utc=str(getattr(row, "started_utc", "")),
-            finished_utc=now.isoformat(timespec="seconds"),
+            started_utc=_iso(getattr(row, "started_utc", "")),
+            finished_utc=_iso(now),
             duration_s=self.duration_s,
             used_s=round(self.used_s(), 3),
             seed=self.seed,
@@ -360,6 +367,10 @@ class MockSession:
         )
 
 
+def _iso(value: Any) -> str:
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else str(value)
+
+
 def past_scores(store: Any, exclude: int | None = None) -> list[PastScore]:
     """Scores of the finished interviews, oldest first."""
     out = []
@@ -370,7 +381,7 @@ def past_scores(store: Any, exclude: int | None = None) -> list[PastScore]:
         out.append(
             PastScore(
                 mock_id=row.id,
-                finished_utc=str(row.finished_utc or ""),
+                finished_utc=_iso(row.finished_utc or ""),
                 correct=int(summary.get("correct", 0)),
                 total=int(summary.get("total", 0)),
             )

@@ -282,7 +282,7 @@ class MockReport:
             if i.options:
                 lines += [f"{chr(97 + k)}) {o}" for k, o in enumerate(i.options)] + [""]
             answer = i.user_answer if i.user_answer is not None else "(no answer)"
-            lines.append(f"- Your answer: {answer}")
+            lines.append("- Your answer: " + answer.strip().replace("\n", "\n  "))
             if i.qtype == "text":
                 lines.append("- Model answer: " + " ".join(i.model_answer.split()))
                 for k, point in enumerate(i.rubric):

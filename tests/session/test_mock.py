@@ -35,7 +35,8 @@ def test_time_runs_out_and_tick_says_so(balance_packs, store, clock):
     assert s.tick() is True
     assert s.remaining() == 0
     assert s.answer(right(s.current)) is not None  # too late: not saved
-    assert store.mock_answers(s.mock_id) == {}
+    assert all(a.answer_text is None for a in store.mock_answers(s.mock_id).values())
+    assert s.times[0] == pytest.approx(60)
     report = s.finish()
     assert report.correct == 0 and report.total == 4
     assert {i.status for i in report.items} == {"unanswered"}
@@ -272,3 +273,14 @@ def test_grade_an_interrupted_interview_as_it_stands(balance_packs, store, clock
     assert [i.status for i in report.items] == ["correct", "unanswered", "unanswered"]
     assert report.used_s == pytest.approx(42)
     assert unfinished(store) is None
+
+
+def test_time_on_unanswered_questions_survives_a_resume(balance_packs, store, clock):
+    s = create(balance_packs, store, clock, minutes=10, questions=4)
+    clock.advance(6)
+    s.goto(2)
+    clock.advance(CHECKPOINT_EVERY_S)
+    assert s.tick() is False  # checkpoint: both visited questions keep their time
+    r = MockSession.resume(balance_packs, store, s.mock_id, FakeClock())
+    assert r.times == [pytest.approx(6), 0, pytest.approx(CHECKPOINT_EVERY_S), 0]
+    assert r.answers == [None] * 4 and r.flagged == set()

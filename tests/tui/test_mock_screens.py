@@ -34,8 +34,8 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # right ones for the fixture pack; the shape answer is the classic slip of keeping d_model as the
 # head size.
 RIGHT_NUMERIC = "512/8"
-WRONG_SHAPE = "(2, 8, 10, 512)"
-TEXT_ANSWER = "Q is what a token is looking for"
+WRONG_SHAPE = "2,8,10,512"
+TEXT_ANSWER = "Q seeks"
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock, tmp_p
             qtype = session.instances[i].question.type
             if qtype == "numeric":
                 # Unreadable: the parser's message shows, nothing is saved, we stay here.
-                await type_text(pilot, "sixty four")
+                await type_text(pilot, "six")
                 await pilot.press("enter")
                 assert session.answers[i] is None
                 assert session.index == i
@@ -322,8 +322,11 @@ async def test_end_early_asks_first(packset, store, clock):
     from qkv_drill.tui.screens.report import ReportScreen
 
     session = new_session(packset, store, clock, minutes=10)
+    i_num = index_of(session, "numeric")
     app = Host(lambda: MockScreen(session))
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.go_to(i_num)
         await pilot.pause()
         await type_text(pilot, "12")  # a draft, not yet saved with enter
         await pilot.press("ctrl+e")
@@ -338,11 +341,50 @@ async def test_end_early_asks_first(packset, store, clock):
         await pilot.press("y")
         await wait_for_report(app, pilot)
         assert isinstance(app.screen, ReportScreen)
-        # The readable draft was kept when ending early.
-        assert session.answers[session.index] == "12" or session.instances[
-            session.index
-        ].question.type in ("choice", "text")
+        # The readable draft was handed in with the rest.
+        assert session.answers[i_num] == "12"
+        assert {i.idx: i.user_answer for i in app.screen.report.items}[i_num] == "12"
         assert store.get_mock(session.mock_id).state == "finished"
+
+
+async def test_a_grading_failure_keeps_the_interview_for_later(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=10)
+
+    def broken() -> None:
+        raise RuntimeError("disk on fire")
+
+    session.finish = broken
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MockScreen)
+        assert "disk on fire" in str(app.screen.query_one("#answer-status").content)
+        assert store.unfinished_mock().id == session.mock_id  # offered again at start-up
+
+
+async def test_pens_down_keeps_a_typed_answer_in_the_last_second(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=1)
+    i_num = index_of(session, "numeric")
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.go_to(i_num)
+        await pilot.pause()
+        await type_text(pilot, RIGHT_NUMERIC)  # typed, never entered
+        clock.advance(58)
+        await pilot.pause(0.4)
+        assert session.answers[i_num] is None  # not yet: still time to change it
+        clock.advance(1.5)
+        await pilot.pause(0.4)
+        assert session.answers[i_num] == RIGHT_NUMERIC
+        clock.advance(1)
+        await wait_for_report(app, pilot)
+        assert {i.idx: i.status for i in app.screen.report.items}[i_num] == "correct"
 
 
 async def test_time_up_while_the_end_dialog_is_open_still_hands_in(packset, store, clock):
@@ -360,6 +402,23 @@ async def test_time_up_while_the_end_dialog_is_open_still_hands_in(packset, stor
         assert isinstance(app.screen, ReportScreen)
         assert len(app.screen_stack) == 2  # the dialog is gone, not left under the report
         assert store.get_mock(session.mock_id).state == "finished"
+
+
+async def test_command_palette_lists_the_interview_actions(packset, store, clock):
+    from qkv_drill.tui.screens.mock import ScreenCommands
+
+    session = new_session(packset, store, clock, minutes=10)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        provider = ScreenCommands(app.screen)
+        hits = {hit.text: hit async for hit in provider.discover()}
+        assert {"Mock: next question", "Mock: flag question", "Mock: end interview"} <= set(hits)
+        found = [hit async for hit in provider.search("flag")]
+        assert [hit.text for hit in found] == ["Mock: flag question"]
+        await found[0].command()
+        await pilot.pause()
+        assert session.flagged == {session.index}
 
 
 async def test_setup_refuses_nonsense_and_counts_the_pool(packset, store, clock):
@@ -392,6 +451,28 @@ async def test_report_trend_appears_with_earlier_interviews(packset, store, cloc
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert len(app.screen.query(PlotextPlot)) == 1
+
+
+async def test_leaving_the_report_with_ungraded_answers_asks_first(packset, store):
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    report = finished_report(packset, store)
+    assert len(report.pending) == 1
+    app = Host(lambda: ReportScreen(report, store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.press("g")  # grade with the keyword guesses, then leaving needs no question
+        await pilot.pause()
+        assert not report.pending
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportScreen | ConfirmScreen)
 
 
 # --- resuming ---------------------------------------------------------------------------------
@@ -532,6 +613,18 @@ async def _answer_one_flag_next(pilot) -> None:
 def test_snapshot_running_interview(packset, store, size, snap_compare):
     app, session = running_app(packset, store)
     assert snap_compare(app, terminal_size=size, run_before=_answer_one_flag_next)
+    assert sum(a is not None for a in session.answers) == 1
+    assert len(session.flagged) == 1
+
+
+def test_snapshot_running_interview_light_theme(packset, store, snap_compare):
+    app, session = running_app(packset, store)
+
+    async def light(pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await _answer_one_flag_next(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=light)
     assert sum(a is not None for a in session.answers) == 1
     assert len(session.flagged) == 1
 

@@ -44,6 +44,7 @@ CSS_FILE = Path(__file__).resolve().parent.parent / "mock.tcss"
 WARN_SECONDS = 5 * 60  # the countdown turns amber and says so
 DANGER_SECONDS = 60  # the countdown turns red and says so
 TICK_SECONDS = 0.25  # repaint often enough that mm:ss never skips a second
+PENS_DOWN_SECONDS = 1.0  # in the last second a readable draft is kept, as if handed in
 
 OPEN_KINDS = frozenset({"text"})  # answered in a multi-line text area, saved with ctrl+s
 
@@ -414,6 +415,8 @@ class MockScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Thresholds the interview (or the resumed part of it) began under are not announced.
+        self._warned = {t for t in (WARN_SECONDS, DANGER_SECONDS) if self.session.remaining() <= t}
         self._show_question()
         self._repaint_clock()
         self.set_interval(TICK_SECONDS, self._on_tick, name="mock-countdown")
@@ -424,6 +427,8 @@ class MockScreen(Screen):
         """Repaint and checkpoint; the session decides when time is up."""
         if self._finishing:
             return
+        if 0 < self.session.remaining() <= PENS_DOWN_SECONDS:
+            self._keep_draft()
         time_up = self.session.tick()
         self._repaint_clock()
         if time_up:
@@ -441,8 +446,7 @@ class MockScreen(Screen):
         ):
             if remaining <= threshold and threshold not in self._warned:
                 self._warned.add(threshold)
-                if remaining > threshold - 2 * TICK_SECONDS - 1 and remaining > 0:
-                    # Only announce a threshold actually crossed, not one the interview began under.
+                if remaining > 0:
                     self.notify(text, title="Time", severity="warning", timeout=4)
 
     # --- showing a question -------------------------------------------------------------
@@ -548,6 +552,14 @@ class MockScreen(Screen):
         else:
             self._set_status(message, error=True)
 
+    def _keep_draft(self) -> None:
+        """Save a readable answer that was typed but not yet entered (pens down, end early)."""
+        text = self._typed()
+        if not text.strip() or text == self.session.answers[self.session.index]:
+            return
+        if self.session.answer(text) is None:  # None: kept; otherwise unreadable or too late
+            self._refresh_navigator()
+
     @on(Input.Submitted, "#answer-input")
     def _submitted(self) -> None:
         if self.save_typed() and self.session.answers[self.session.index] is not None:
@@ -622,9 +634,7 @@ class MockScreen(Screen):
         if self._finishing:
             return
         self._finishing = True
-        text = self._typed()
-        if text.strip() and text != self.session.answers[self.session.index]:
-            self.session.answer(text)  # kept if still readable and in time; else nothing to do
+        self._keep_draft()
         if reason == "Time is up" and isinstance(self.app.screen, ModalScreen):
             self.app.pop_screen()
         self._set_status(f"{reason}: grading…")
@@ -634,8 +644,21 @@ class MockScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mock-finish")
     def _grade(self) -> None:
-        report = self.session.finish()
+        try:
+            report = self.session.finish()
+        except Exception as exc:  # the answers are stored; grading can be retried on resume
+            self.app.call_from_thread(self._grading_failed, exc)
+            return
         self.app.call_from_thread(self._open_report, report)
+
+    def _grading_failed(self, exc: Exception) -> None:
+        self._set_status(f"Grading failed: {exc}", error=True)
+        self.notify(
+            "Every answer is saved. Restart qkv-drill and choose Grade on the resume screen.",
+            title="Grading failed",
+            severity="error",
+            timeout=30,
+        )
 
     def _open_report(self, report: Any) -> None:
         from qkv_drill.tui.screens.report import ReportScreen

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Collapsible, Footer, Markdown, Static
 
-from qkv_drill.tui.screens.mock import CSS_FILE, ScreenCommands, format_mmss
+from qkv_drill.tui.screens.mock import CSS_FILE, ConfirmScreen, ScreenCommands, format_mmss
 
 STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
 STATUS_WORD = {
@@ -79,11 +79,16 @@ def item_markdown(item: Any) -> str:
     parts = [item.prompt.strip(), ""]
     if item.options:
         parts += [f"- **{chr(97 + k)})** {o}" for k, o in enumerate(item.options)] + [""]
-    answer = item.user_answer if item.user_answer is not None else "*(no answer)*"
+    if item.user_answer is None:
+        answer = "*(no answer)*"
+    elif item.qtype == "text":
+        answer = item.user_answer
+    else:
+        answer = f"`{item.user_answer}`"
     if item.qtype == "text":
         parts += [f"**Your answer:** {answer}", "", f"**Model answer:** {item.model_answer}"]
     else:
-        parts += [f"**Your answer:** `{answer}`  ", f"**Expected:** `{item.expected}`"]
+        parts += [f"**Your answer:** {answer}  ", f"**Expected:** `{item.expected}`"]
     if item.message:
         parts += ["", item.message]
     if item.misconception:
@@ -310,4 +315,21 @@ class ReportScreen(Screen):
             b.collapsed = collapse
 
     def action_close(self) -> None:
-        self.dismiss()
+        pending = len(self.report.pending)
+        if not pending:
+            self.dismiss()
+            return
+
+        def decided(leave: bool | None) -> None:
+            if leave:
+                self.dismiss()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{pending} open answer{'s are' if pending != 1 else ' is'} not self-graded yet "
+                "and will not count until graded. Leave the report anyway?",
+                "Leave",
+                "Grade them",
+            ),
+            decided,
+        )
