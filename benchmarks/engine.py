@@ -6,9 +6,10 @@ reference is fast enough to check every answer on the spot.
 
     python benchmarks/engine.py [--causal] [--repeats N] [--blas-threads N]
 
-Both libraries get the machine's cores (torch.set_num_threads; numpy's BLAS reads its thread count
-from the environment at import, which --blas-threads sets). On a busy machine, a multi-threaded
-BLAS that spin-waits can lose badly: `--blas-threads 1` shows the single-threaded figure.
+torch gets the machine's cores (torch.set_num_threads). numpy's BLAS gets one thread unless
+--blas-threads says otherwise (it reads the count from the environment at import): a conservative
+comparison, and a stable one, since a multi-threaded OpenBLAS that spin-waits collapses on a busy
+machine (tens of times slower when other processes hold the cores).
 
 Shape legend: B batch, H heads, T sequence length, hs head size (d_k).
 """
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--causal", action="store_true", help="time causal attention instead")
-    parser.add_argument("--blas-threads", type=int, default=cores, help="numpy's BLAS threads")
+    parser.add_argument("--blas-threads", type=int, default=1, help="numpy's BLAS threads")
     args = parser.parse_args(argv)
     for name in BLAS_ENV:  # must be set before numpy is imported
         os.environ[name] = str(args.blas_threads)

@@ -5,11 +5,15 @@ article, W_Q is (d_model, heads*d_k).
 
 Wrong variants. `QUANTITY_MISCONCEPTIONS[func_name][misconception_name]` is a callable taking the
 same arguments as the function `func_name` and returning the value a candidate making that mistake
-would give, e.g. `QUANTITY_MISCONCEPTIONS["kv_cache"]["kv_only_one"](layers=32, ...)`.
+would give, e.g. `QUANTITY_MISCONCEPTIONS["kv_cache"]["kv_only_one"](layers=32, ...)`. Keys are the
+computation names of the pack format, which are the function names here (`shape` is
+`shapes.attention_shape`).
 `wrong_value(func_name, name, **kwargs)` does the look-up and the call, and
 `supported_misconceptions(func_name)` lists the names. A variant may equal the right value for some
 arguments (`counted_bias` when bias=True); callers check that the numbers discriminate.
-`kv_ignores_gqa` needs the query head count, passed as `heads=`.
+`kv_ignores_gqa` needs the query head count, passed as `heads=`; `scale_by_dmodel` needs `d_model=`.
+
+Shape legend (the Monte Carlo estimate): N samples, dk components per vector.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from qkv_drill.engine.shapes import attention_shape
+
+MC_CHUNK_ELEMENTS = 1 << 20
+"""Random numbers per array per chunk in `mc_qk_variance` (8 MB of float64)."""
+
 
 def head_dim(d_model: int, heads: int) -> int:
     """d_k = d_model / heads: the heads split the model width, they do not each get all of it."""
@@ -28,8 +37,11 @@ def head_dim(d_model: int, heads: int) -> int:
     return d_model // heads
 
 
-def scale_factor(d_k: int) -> float:
-    """1/sqrt(d_k): brings Var(q.k) back from d_k to 1."""
+def scale_factor(d_k: int, d_model: int | None = None) -> float:
+    """1/sqrt(d_k): brings Var(q.k) back from d_k to 1.
+
+    `d_model` does not change the answer; it is only used by `scale_by_dmodel`.
+    """
     return 1.0 / math.sqrt(d_k)
 
 
@@ -127,11 +139,18 @@ def qk_std(d_k: int, scaled: bool = False) -> float:
 
 
 def mc_qk_variance(d_k: int, scaled: bool = False, samples: int = 20000, seed: int = 0) -> float:
-    """Monte Carlo estimate of Var(q.k) with standard-normal q, k; seeded, so reproducible."""
+    """Monte Carlo estimate of Var(q.k) with standard-normal q, k; seeded, so reproducible.
+
+    Drawn in chunks of at most ~1M numbers, so a large d_k times many samples stays small in memory.
+    """
     rng = np.random.default_rng(seed)
-    q = rng.standard_normal((samples, d_k))  # (N, dk)
-    k = rng.standard_normal((samples, d_k))  # (N, dk)
-    dots = np.einsum("nd,nd->n", q, k)  # (N,) one dot product per sample
+    dots = np.empty(samples)  # (N,) one dot product per sample
+    chunk = max(1, MC_CHUNK_ELEMENTS // d_k)
+    for i0 in range(0, samples, chunk):
+        n = min(chunk, samples - i0)
+        q = rng.standard_normal((n, d_k))  # (n, dk)
+        k = rng.standard_normal((n, d_k))  # (n, dk)
+        dots[i0 : i0 + n] = np.einsum("nd,nd->n", q, k)  # (n,) row-wise dot products
     if scaled:
         dots /= math.sqrt(d_k)
     return float(dots.var())
@@ -174,6 +193,12 @@ def _variant(
     return wrong
 
 
+def _model_width(args: dict) -> int:
+    if args.get("d_model") is None:
+        raise ValueError("scale_by_dmodel needs d_model=")
+    return int(args["d_model"])
+
+
 def _query_heads(args: dict) -> int:
     if args.get("heads") is None:
         raise ValueError("kv_ignores_gqa needs the number of query heads: heads=")
@@ -210,6 +235,7 @@ QUANTITY_MISCONCEPTIONS: dict[str, dict[str, Callable[..., float]]] = {
     "scale_factor": {
         "no_scaling": _variant(scale_factor, lambda v, a: 1.0),
         "scale_by_dk": _variant(scale_factor, lambda v, a: 1.0 / a["d_k"]),
+        "scale_by_dmodel": _variant(scale_factor, lambda v, a: 1.0 / math.sqrt(_model_width(a))),
     },
     "projection_params": {
         "forgot_output_projection": _variant(projection_params, output=False),
@@ -243,6 +269,12 @@ QUANTITY_MISCONCEPTIONS: dict[str, dict[str, Callable[..., float]]] = {
     },
     "qk_variance": _variance_family(qk_variance),
     "qk_std": _variance_family(qk_std),
+    "max_weight": {"no_scaling": _variant(max_weight, scaled=False)},
+    "shape": {
+        "forgot_batch": _variant(attention_shape, batch=None),
+        "no_head_split": _variant(attention_shape, d_k=lambda a: a["d_model"]),
+        "kv_ignores_gqa": _variant(attention_shape, kv_heads=None),
+    },
     "mc_qk_variance": {
         "std_for_variance": _variant(mc_qk_variance, lambda v, a: math.sqrt(v)),
     },

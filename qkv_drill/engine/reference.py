@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 BLOCK_ELEMENTS = 1 << 18
-"""Scores per block of query rows in `attention` (~1 MB of float32: the block stays in cache)."""
+"""Scores per block of query rows in causal `attention` on large inputs (~1 MB of float32)."""
 
 
 def project_qkv(
@@ -145,8 +145,8 @@ def attention(
     """
     q, k, v = np.asarray(q), np.asarray(k), np.asarray(v)
     lead = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
-    if mask is None and math.prod(lead) * q.shape[-2] * k.shape[-2] > 2 * BLOCK_ELEMENTS:
-        return _attention_in_blocks(q, k, v, lead, causal, scale)
+    if causal and mask is None and math.prod(lead) * q.shape[-2] * k.shape[-2] > BLOCK_ELEMENTS:
+        return _causal_attention_in_blocks(q, k, v, lead, scale)
     att = masked_scores(q, k, mask=mask, causal=causal, scale=scale)  # (..., Tq, Tk)
     # Without a mask no row can be empty (causal rows always keep key 0), so skip that check.
     att = _softmax_inplace(att, dead_rows=mask is not None)  # (..., Tq, Tk) rows sum to 1 (or 0)
@@ -154,12 +154,12 @@ def attention(
     return y, att
 
 
-def _attention_in_blocks(q, k, v, lead, causal: bool, scale: float | None):
-    """`attention` without a mask, a block of query rows at a time: the same numbers, faster.
+def _causal_attention_in_blocks(q, k, v, lead, scale: float | None):
+    """Causal `attention` without a mask, a block of query rows at a time: same numbers, faster.
 
-    Rows of attention are independent, so each block's scores go through the softmax while they
-    are still in cache; with `causal`, a block ending at row i1 needs only keys j < i1, so the
-    hidden half of the scores is never computed (it stays 0 in the weights).
+    Rows of attention are independent, and a block ending at query row i1 can only see keys
+    j < i1: the hidden half of the scores is never computed (it stays 0 in the weights), and each
+    block's scores go through the softmax while they are still in cache.
     """
     tq, dk = q.shape[-2:]
     tk, dv = v.shape[-2:]
@@ -176,11 +176,10 @@ def _attention_in_blocks(q, k, v, lead, causal: bool, scale: float | None):
     rows = max(1, BLOCK_ELEMENTS // (math.prod(lead) * tk))
     for i0 in range(0, tq, rows):
         i1 = min(i0 + rows, tq)
-        n = min(i1, tk) if causal else tk  # keys this block may see
+        n = min(i1, tk)  # keys this block may see
         a = q[..., i0:i1, :] @ k_t[..., :n]  # (..., r, dk) @ (..., dk, n) -> (..., r, n)
-        if causal:
-            future = np.arange(n) > np.arange(i0, i1)[:, None]  # (r, n) key j after query i
-            np.copyto(a, -np.inf, where=future)
+        future = np.arange(n) > np.arange(i0, i1)[:, None]  # (r, n) key j after query i
+        np.copyto(a, -np.inf, where=future)
         _softmax_inplace(a, dead_rows=False)  # every row keeps key 0
         att[..., i0:i1, :n] = a
         y[..., i0:i1, :] = a @ v[..., :n, :]  # (..., r, n) @ (..., n, dv) -> (..., r, dv)

@@ -82,8 +82,19 @@ def attention_shapes(
     }
 
 
-def attention_shape(which: str, seq: int, d_model: int, heads: int, **kwargs) -> tuple[int, ...]:
+def attention_shape(
+    which: str,
+    seq: int,
+    d_model: int,
+    heads: int,
+    batch: int | None = None,
+    seq_kv: int | None = None,
+    kv_heads: int | None = None,
+    d_k: int | None = None,
+    d_v: int | None = None,
+) -> tuple[int, ...]:
     """One named shape: the `shape` computation of the pack format."""
     if which not in SHAPE_NAMES:
         raise KeyError(f"unknown shape {which!r}; one of {', '.join(SHAPE_NAMES)}")
-    return attention_shapes(seq, d_model, heads, **kwargs)[which]
+    shapes = attention_shapes(seq, d_model, heads, batch, seq_kv, kv_heads, d_k, d_v)
+    return shapes[which]

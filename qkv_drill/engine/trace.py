@@ -25,7 +25,7 @@ def format_shape(shape: tuple[int, ...]) -> str:
     return "x".join(str(n) for n in shape) if shape else "scalar"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays have no single truth value: compare by identity
 class Step:
     """One line of a derivation: `formula` gives how `value` was obtained."""
 

@@ -20,6 +20,7 @@ from qkv_drill.packs.params import draw_once, draw_params, rng_for
 
 MAX_REDRAWS = 50
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")  # a table adds its own blank lines
 
 
 class InstanceError(ValueError):
@@ -124,7 +125,7 @@ def render_prompt(template: str, params: dict[str, Any]) -> str:
         name = m.group(1)
         return _render_value(params[name]) if name in params else m.group(0)
 
-    return _PLACEHOLDER.sub(sub, template)
+    return _BLANK_LINES.sub("\n\n", _PLACEHOLDER.sub(sub, template))
 
 
 def answer_args(question: Question, params: dict[str, Any]) -> dict[str, Any]:

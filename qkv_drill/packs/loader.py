@@ -5,6 +5,7 @@ and no questions, and every other pack still loads.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,16 @@ def load_pack_file(
     path: Path, source: Source = "extra", limits: Limits = DEFAULT_LIMITS
 ) -> LoadedPack:
     """One file -> LoadedPack; never raises for anything in the file."""
+    collecting = gc.isenabled()
+    gc.disable()  # loading makes many small objects and no cycles: collections are pure cost
+    try:
+        return _load_pack_file(path, source, limits)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_pack_file(path: Path, source: Source, limits: Limits) -> LoadedPack:
     try:
         doc = load_file(path, limits)
     except PackError as e:

@@ -12,6 +12,7 @@ from qkv_drill import paths
 TEMPLATE = """\
 # A qkv-drill question pack. The format: docs/pack-format.md (or `qkv-drill schema`).
 # Check it with:  qkv-drill validate {path}
+# Editor checking as you type: qkv-drill schema > qkv-drill-pack.schema.json (beside this file)
 # yaml-language-server: $schema=qkv-drill-pack.schema.json
 
 pack:

@@ -7,6 +7,7 @@ This runs at every start-up, so it does no drawing and no engine work: only chea
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from typing import Any
 
@@ -63,6 +64,14 @@ QUESTION_KEYS = (
 QUESTION_REQUIRED = ("id", "topic", "difficulty", "type", "prompt", "explanation")
 CONFIG_FIELDS = ("d_model", "heads", "kv_heads", "layers", "d_ff", "vocab", "context")
 BOOL_ARGS = ("scaled", "causal", "bias", "output")
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_in(expr: str) -> frozenset[str]:
+    """Names a derive expression uses (cached: packs repeat the same few expressions)."""
+    from qkv_drill.answers.expr import names_in
+
+    return frozenset(names_in(expr))
 
 
 def did_you_mean(word: Any, choices) -> str:
@@ -451,7 +460,7 @@ class _Checker:
         if not isinstance(raw, dict):
             self.err(keys, f"derive must be a mapping of name: expression, not {_type_name(raw)}")
             return {}
-        from qkv_drill.answers.expr import ExprError, names_in
+        from qkv_drill.answers.expr import ExprError
 
         known = set(names)
         for name, expr in raw.items():
@@ -466,7 +475,7 @@ class _Checker:
                 self.err(dk, f"derive '{name}' must be an expression, not {_type_name(expr)}")
                 continue
             try:
-                used = names_in(expr)
+                used = _names_in(expr)
             except ExprError as e:
                 self.err(dk, f"derive '{name}': {e}")
                 continue

@@ -213,7 +213,7 @@ class QkvDrillApp(App[int]):
             from qkv_drill.tui.screens.resume import ResumeMockScreen
         except ImportError:
             return False
-        self.push_screen(ResumeMockScreen(self.store, self.packset))
+        self.push_screen(ResumeMockScreen(self.store, self.packset, self.clock))
         return True
 
     def action_reload_packs(self) -> None:
@@ -252,7 +252,14 @@ class QkvDrillApp(App[int]):
             except ImportError:
                 self.notify("Mock interviews are not available in this build.", severity="error")
                 return None
-            return MockSetupScreen(self.packset, self.store, self.filter)
+            settings = None
+            if self.args is not None and getattr(self.args, "command", None) == "mock":
+                from qkv_drill.session.mock import MockSettings
+
+                settings = MockSettings.from_args(self.args)
+            return MockSetupScreen(
+                self.packset, self.store, self.filter, self.clock, settings=settings
+            )
         if where == "packs":
             from qkv_drill.tui.screens.packs import PacksScreen
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -11,6 +14,9 @@ import torch
 
 from qkv_drill.engine import quantities as qt
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
+from qkv_drill.engine.shapes import attention_shape
+
+PACK_FORMAT = Path(__file__).resolve().parents[2] / "docs" / "pack-format.md"
 
 
 def _numel(*modules: torch.nn.Module) -> int:
@@ -136,6 +142,15 @@ def test_monte_carlo_variance_matches_the_analytic_value(d_k):
     assert qt.qk_std(d_k) == pytest.approx(math.sqrt(unscaled), rel=0.03)
 
 
+def test_monte_carlo_chunks_bound_memory_without_changing_the_estimate_much():
+    with mock.patch.object(qt, "MC_CHUNK_ELEMENTS", 64):  # 64 // 16 = 4 samples per chunk
+        small_chunks = qt.mc_qk_variance(16, samples=5003)  # the last chunk holds 3
+        assert small_chunks == qt.mc_qk_variance(16, samples=5003)  # still reproducible
+    assert small_chunks == pytest.approx(16, rel=0.1)  # every sample filled in
+    with mock.patch.object(qt, "MC_CHUNK_ELEMENTS", 1):  # d_k wider than a chunk: 1 sample each
+        assert qt.mc_qk_variance(4, samples=3001) == pytest.approx(4, rel=0.15)
+
+
 def test_monte_carlo_is_seeded():
     assert qt.mc_qk_variance(8, seed=1) == qt.mc_qk_variance(8, seed=1)
     assert qt.mc_qk_variance(8, seed=1) != qt.mc_qk_variance(8, seed=2)
@@ -163,7 +178,9 @@ def test_max_weight_saturates_without_scaling():
 
 GENERIC = {
     "head_dim": {"d_model": 512, "heads": 8},
-    "scale_factor": {"d_k": 64},
+    "scale_factor": {"d_k": 64, "d_model": 512},
+    "max_weight": {"d_k": 64, "gap": 0.5, "scaled": True},
+    "shape": {"which": "k_heads", "seq": 64, "d_model": 512, "heads": 8, "batch": 2, "kv_heads": 2},
     "projection_params": {"d_model": 512, "heads": 8, "kv_heads": 2, "bias": True},
     "qkv_params_per_head": {"d_model": 512, "d_k": 64, "bias": True},
     "qk_flops": {"seq": 128, "d_k": 64, "heads": 8, "batch": 4},
@@ -201,7 +218,7 @@ def test_each_quantity_mistake_differs_on_a_generic_input(func, name):
     assert name in MISCONCEPTIONS
     kwargs = dict(GENERIC[func])
     kwargs.update(OVERRIDE.get((func, name), {}))
-    right = getattr(qt, func)(**kwargs)
+    right = (attention_shape if func == "shape" else getattr(qt, func))(**kwargs)
     assert qt.wrong_value(func, name, **kwargs) != pytest.approx(right)
     assert name in qt.supported_misconceptions(func)
 
@@ -220,3 +237,40 @@ def test_unknown_variant_is_a_key_error():
     with pytest.raises(KeyError):
         qt.wrong_value("head_dim", "flops_as_macs", d_model=8, heads=2)
     assert qt.supported_misconceptions("no_such_quantity") == frozenset()
+
+
+def test_quantities_support_what_the_pack_format_promises():
+    """The pack format lists, per computation, the misconceptions it supports."""
+    text = PACK_FORMAT.read_text(encoding="utf-8")
+    table = text[text.index("| computation | misconceptions it supports |") :]
+    table = table[: table.index("\n\n")]
+    checked = 0
+    for line in table.splitlines()[2:]:
+        cells = line.split("|")
+        funcs = re.findall(r"`(\w+)`", cells[1])
+        promised = set(re.findall(r"`(\w+)`", cells[2])) & set(MISCONCEPTIONS)
+        for func in funcs:
+            if func in qt.QUANTITY_MISCONCEPTIONS:
+                assert promised <= qt.supported_misconceptions(func), func
+                checked += 1
+    assert checked >= 12
+
+
+def test_shape_mistakes():
+    args = {"seq": 10, "d_model": 512, "heads": 8, "batch": 2, "kv_heads": 2}
+    assert qt.wrong_value("shape", "forgot_batch", "q_heads", **args) == (8, 10, 64)
+    assert qt.wrong_value("shape", "no_head_split", "q_heads", **args) == (2, 8, 10, 512)
+    assert qt.wrong_value("shape", "kv_ignores_gqa", "kv_cache_layer", **args) == (2, 2, 8, 10, 64)
+    assert attention_shape("kv_cache_layer", **args) == (2, 2, 2, 10, 64)
+
+
+def test_scale_factor_mistakes():
+    assert qt.scale_factor(64) == 0.125
+    assert qt.wrong_value("scale_factor", "scale_by_dmodel", d_k=64, d_model=512) == pytest.approx(
+        1 / math.sqrt(512)
+    )
+    with pytest.raises(ValueError, match="d_model"):
+        qt.wrong_value("scale_factor", "scale_by_dmodel", d_k=64)
+    assert qt.wrong_value("max_weight", "no_scaling", 64, 0.5, scaled=True) == qt.max_weight(
+        64, 0.5
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import Option, RubricPoint, computed, question
+from packs_helpers import Option, RubricPoint, computed, question
 
 from qkv_drill.packs.check import check, grade_text, keyword_hit
 from qkv_drill.packs.instance import display, draw, draw_fixed

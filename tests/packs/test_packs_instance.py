@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import Option, computed, question
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from packs_helpers import Option, computed, question
 
 from qkv_drill.engine import attention
 from qkv_drill.engine import quantities as Qn

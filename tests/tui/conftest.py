@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
-
 from tui_helpers import REPO, make_app
 
 

@@ -6,9 +6,9 @@ import json
 import math
 
 from textual.widgets import Input, OptionList, Static
+from tui_helpers import make_app, rows, settle
 
 from qkv_drill.session.filters import Filter
-from tui_helpers import make_app, rows, settle
 
 
 async def open_practice(pilot, topics: set[str]) -> object:
@@ -139,9 +139,7 @@ async def test_redraw_gives_fresh_numbers_and_records_nothing(app):
 async def test_choice_by_letter_key(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_practice(pilot, {"scaling"})
-        while screen.instance.question.id != "tui.why-scale":
-            await pilot.press("s")
-            await settle(pilot)
+        await goto(pilot, "tui.why-scale")
         # Options are not shuffled in the fixture: c is "divide by d_k", a misconception.
         await pilot.press("c")
         assert screen.query_one("#answer-choice", OptionList).highlighted == 2
@@ -172,6 +170,11 @@ async def test_hint_shows_the_pack_hint(app):
         assert screen.instance.question.hints[0] in hints
 
 
+def matmul(a: list[list[float]], b: list[list[float]]) -> list[list[float]]:
+    cols = list(zip(*b, strict=True))
+    return [[sum(x * y for x, y in zip(row, col, strict=True)) for col in cols] for row in a]
+
+
 def softmax_rows(q: list[list[float]], k: list[list[float]]) -> list[list[float]]:
     """Attention weights by hand: softmax over the keys of q.k / sqrt(d_k)."""
     d_k = len(q[0])
@@ -184,16 +187,32 @@ def softmax_rows(q: list[list[float]], k: list[list[float]]) -> list[list[float]
     return out
 
 
+def self_attention(p: dict) -> tuple[list[list[float]], list[list[float]]]:
+    """(output, weights) of single-head self-attention, in plain Python."""
+    q, k, v = (matmul(p["X"], p[w]) for w in ("W_Q", "W_K", "W_V"))
+    weights = softmax_rows(q, k)
+    return matmul(weights, v), weights
+
+
+async def goto(pilot, question_id: str) -> None:
+    """Skip until the given question is up (keys go to the screen, not the answer box)."""
+    screen = pilot.app.screen
+    for _ in range(10):
+        if screen.instance.question.id == question_id:
+            return
+        screen.set_focus(None)
+        await pilot.press("s")
+        await settle(pilot)
+    raise AssertionError(f"{question_id} never came up")
+
+
 async def test_weights_question_teaches_with_heatmap_and_derivation(app):
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_practice(pilot, {"scaling"})
-        while screen.instance.question.id != "tui.weights":
-            await pilot.press("s")
-            await settle(pilot)
-        assert len(screen.query("MatrixView")) == 2  # Q and K as tables
-        p = screen.instance.params
-        weights = softmax_rows(p["Q"], p["K"])
-        text = "; ".join(" ".join(f"{w:.3f}" for w in row) for row in weights)
+        await goto(pilot, "tui.weights")
+        assert len(screen.query("MatrixView")) == 4  # X and the three weights as tables
+        out, weights = self_attention(screen.instance.params)
+        text = "; ".join(" ".join(f"{x:.3f}" for x in row) for row in out)
         await type_answer(pilot, text)
         await pilot.press("enter")
         await settle(pilot)
@@ -207,7 +226,8 @@ async def test_weights_question_teaches_with_heatmap_and_derivation(app):
         await pilot.press("d")
         await pilot.pause()
         view = screen.query_one("#derivation-view")
-        assert len(view.trace.steps) >= 3
+        names = [step.name for step in view.trace.steps]
+        assert {"Q", "K", "V"} <= set(names)
         await pilot.press("d")
         await pilot.pause()
         assert not screen.query("#derivation-view")
@@ -355,9 +375,7 @@ async def test_ctrl_q_quits_from_a_question(app):
 async def test_small_terminal_keeps_the_answer_reachable(app):
     async with app.run_test(size=(60, 20)) as pilot:
         screen = await open_practice(pilot, {"scaling"})
-        while screen.instance.question.id != "tui.weights":
-            await pilot.press("s")
-            await settle(pilot)
+        await goto(pilot, "tui.weights")
         body = screen.query_one("#qbody")
         assert body.max_scroll_y > 0  # content taller than the screen scrolls
         box = screen.query_one("#answer-input")

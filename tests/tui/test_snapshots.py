@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 from textual.widgets import Input
+from tui_helpers import START, make_app, settle
 
 from qkv_drill.session.filters import Filter
-from tui_helpers import START, make_app, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
@@ -32,7 +32,7 @@ async def _question(pilot) -> None:
 
 
 async def _feedback(pilot) -> None:
-    from test_flows import softmax_rows
+    from test_flows import goto, self_attention
 
     await settle(pilot)
     app = pilot.app
@@ -40,19 +40,21 @@ async def _feedback(pilot) -> None:
     await pilot.press("p")
     await settle(pilot)
     screen = app.screen
-    while screen.instance.question.id != "tui.weights":
-        await pilot.press("s")
-        await settle(pilot)
-    p = screen.instance.params
-    weights = softmax_rows(p["Q"], p["K"])
+    await goto(pilot, "tui.weights")
+    out, _weights = self_attention(screen.instance.params)
     box = screen.query_one("#answer-input", Input)
-    box.value = "; ".join(" ".join(f"{w:.2f}" for w in row) for row in weights)
+    box.value = "; ".join(" ".join(f"{x:.2f}" for x in row) for row in out)
     await pilot.press("enter")
     await settle(pilot)
     assert screen.verdict.status == "correct"
     await pilot.press("d")
     await settle(pilot)
     assert screen.query("#derivation-view") and screen.query("#heatmap")
+    # Show the verdict, heatmap and the start of the derivation together.
+    screen.query_one("#qbody").scroll_to_widget(
+        screen.query_one("#verdict"), top=True, animate=False
+    )
+    await pilot.pause()
 
 
 async def _packs(pilot) -> None:

@@ -88,12 +88,12 @@ class HomeScreen(Screen):
         if getattr(self.app, "packset", None) is not None:
             self.data_changed()
 
-    def _menu_options(self, due: int | None) -> list[Option]:
+    def _menu_options(self, due: tuple[int, int] | None) -> list[Option]:
         options = []
         for where, key, label, tip in MENU:
             extra = ""
             if where == "drill" and due is not None:
-                extra = f"  ({due} due)"
+                extra = f"  ({due[0]} due · {due[1]} new)"
             prompt = f"[b $accent]{key}[/] [b]{label}{extra}[/]\n  [dim]{tip}[/]"
             options.append(Option(prompt, id=where))
         return options
@@ -153,10 +153,12 @@ class HomeScreen(Screen):
         app: Any = self.app
         if app.store is None:
             return
-        due = app.make_session("drill").due_count()
-        self.app.call_from_thread(self._show_due, due)
+        session = app.make_session("drill")
+        due = session.due_count()
+        new = len(session.queue()) - due
+        self.app.call_from_thread(self._show_due, (due, new))
 
-    def _show_due(self, due: int) -> None:
+    def _show_due(self, due: tuple[int, int]) -> None:
         if not self.is_attached:
             return
         menu = self.query_one("#menu", OptionList)

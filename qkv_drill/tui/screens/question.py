@@ -23,6 +23,7 @@ from qkv_drill.tui.widgets.answer import (
     LETTERS,
     PLACEHOLDERS,
     AnswerInput,
+    ChoiceList,
     MultiSelect,
     letters_for,
     live_parse,
@@ -48,12 +49,8 @@ class QuestionScreen(Screen):
         _b("s", "skip", "Skip", "Skip: recorded as skipped, not wrong"),
         _b("h", "hint", "Hint", "Show the next hint"),
         _b("r", "redraw", "Redraw", "Same question, fresh numbers"),
-        _b("d", "letter('d')", "Derivation", "The engine's working, step by step"),
+        _b("d", "derivation", "Derivation", "The engine's working, step by step"),
         _b("i", "focus_answer", "Answer box", "Back into the answer box", show=False),
-        *(
-            Binding(k, f"letter('{k}')", f"Option {k}", show=False, id=f"question.option_{k}")
-            for k in "abce"
-        ),
     ]
 
     phase: reactive[str] = reactive("loading")
@@ -148,7 +145,7 @@ class QuestionScreen(Screen):
         self.verdict = None
         self.hints = []
         self.query_one("#hints", Static).update("")
-        self.query_one("#parse-status", Static).update("")
+        self._status("")
         for selector in ("#matrices", "#answer-box", "#feedback", "#derivation"):
             await self.query_one(selector).remove_children()
         if instance is None:
@@ -160,6 +157,7 @@ class QuestionScreen(Screen):
         await self._mount_matrices(instance.params)
         await self.query_one("#answer-box").mount(self._answer_widget(instance))
         self.phase = "asking"
+        self._status("")
         self._update_progress()
         self._maybe_warm_torch(q)
         self.query_one("#qbody").scroll_home(animate=False)
@@ -191,7 +189,7 @@ class QuestionScreen(Screen):
                 Option(Text.assemble((f"{LETTERS[i]}) ", "bold"), text), id=str(i))
                 for i, text in enumerate(instance.options)
             ]
-            return OptionList(*options, id="answer-choice")
+            return ChoiceList(*options, id="answer-choice")
         if kind == "multi":
             items = [
                 (Text.assemble((f"{LETTERS[i]}) ", "bold"), text), i)
@@ -247,7 +245,7 @@ class QuestionScreen(Screen):
         status = self.query_one("#parse-status", Static)
         status.set_class(not ok, "-error")
         status.set_class(ok and bool(message), "-ok")
-        status.update(message)
+        status.update(message or self.idle_help())
 
     @on(Input.Submitted, "#answer-input")
     def _input_submitted(self, event: Input.Submitted) -> None:
@@ -284,7 +282,18 @@ class QuestionScreen(Screen):
         status = self.query_one("#parse-status", Static)
         status.set_class(error, "-error")
         status.set_class(False, "-ok")
-        status.update(message)
+        status.update(message or self.idle_help())
+
+    def idle_help(self) -> str:
+        """What the status line says while nothing is typed: how to submit and free the keys."""
+        if self.phase != "asking" or self.instance is None:
+            return ""
+        kind = self.instance.question.type
+        if kind == "text":
+            return "ctrl+s submits · esc frees the keys: h hint, s skip, r new numbers"
+        if kind in ("choice", "multi"):
+            return "a-e picks · enter submits · h hint · s skip"
+        return "enter submits · esc frees the keys: h hint, s skip, r new numbers"
 
     def action_submit(self) -> None:
         if self.phase == "self_grade":
@@ -359,9 +368,11 @@ class QuestionScreen(Screen):
     def _feedback_widgets(self, verdict: Any) -> list[Widget]:
         q = self.instance.question
         ok = verdict.status == "correct"
+        message = verdict.message or ""
+        if verdict.expected_display and verdict.expected_display in message:
+            message = ""  # the answer line below says it already
         head = Text.assemble(
-            ("✔ Correct" if ok else "✘ Not quite", "bold"),
-            ("  " + verdict.message if verdict.message else ""),
+            ("✔ Correct" if ok else "✘ Not quite", "bold"), ("  " + message if message else "")
         )
         widgets: list[Widget] = [
             Static(head, id="verdict", classes="-correct" if ok else "-wrong"),
@@ -406,6 +417,9 @@ class QuestionScreen(Screen):
             return phase in ("answered", "empty")
         if action in ("skip", "hint", "submit"):
             return phase in ("asking", "self_grade")
+        if action == "derivation":
+            s = self.session
+            return phase == "answered" and s is not None and s.derivation() is not None
         if action == "redraw":
             return True if self.instance is not None and phase != "checking" else None
         return True
@@ -443,22 +457,6 @@ class QuestionScreen(Screen):
         lines = [Text.assemble((f"Hint {i + 1}: ", "bold"), h) for i, h in enumerate(self.hints)]
         self.query_one("#hints", Static).update(Text("\n").join(lines))
 
-    async def action_letter(self, letter: str) -> None:
-        """a-e pick an option while a choice is open; d is the derivation otherwise."""
-        widget = self._answer() if self.phase == "asking" else None
-        index = LETTERS.index(letter)
-        if isinstance(widget, OptionList) and index < widget.option_count:
-            widget.highlighted = index
-            widget.focus()
-            return
-        if isinstance(widget, MultiSelect) and index < widget.option_count:
-            widget.toggle(widget.get_option_at_index(index).value)
-            widget.highlighted = index
-            widget.focus()
-            return
-        if letter == "d":
-            await self.action_derivation()
-
     async def action_derivation(self) -> None:
         if self.phase != "answered":
             self.notify("The derivation opens once you have answered.", timeout=3)
@@ -473,7 +471,8 @@ class QuestionScreen(Screen):
             return
         from qkv_drill.tui.widgets.derivation import DerivationView
 
-        await box.mount(DerivationView(trace, id="derivation-view"))
+        given = frozenset(self.instance.params) if self.instance is not None else frozenset()
+        await box.mount(DerivationView(trace, given, id="derivation-view"))
         self.call_after_refresh(
             lambda: self.query_one("#qbody").scroll_to_widget(box, top=True, animate=False)
         )

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, OptionList, SelectionList
 
 LETTERS = "abcdefghij"
 
@@ -17,12 +17,35 @@ PLACEHOLDERS = {
 }
 
 
+def _letter_bindings(prefix: str, verb: str) -> list[BindingType]:
+    return [
+        Binding(k, f"pick({i})", f"{verb} {k}", show=False, id=f"{prefix}.{k}")
+        for i, k in enumerate(LETTERS[:6])
+    ]
+
+
+class ChoiceList(OptionList):
+    """Options labelled a), b) ...; a letter key moves to that option, enter submits it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _letter_bindings("choice", "Pick")
+
+    def action_pick(self, index: int) -> None:
+        if index < self.option_count:
+            self.highlighted = index
+
+
 class MultiSelect(SelectionList[int]):
-    """A SelectionList where space toggles and enter submits (for multi answers and rubrics)."""
+    """A SelectionList where space or a letter toggles and enter submits (multi, rubrics)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Submit", tooltip="Submit what is ticked", id="multi.submit"),
+        *_letter_bindings("multi", "Tick"),
     ]
+
+    def action_pick(self, index: int) -> None:
+        if index < self.option_count:
+            self.toggle(self.get_option_at_index(index).value)
+            self.highlighted = index
 
     class Submitted(Message):
         """The user pressed enter on the list."""

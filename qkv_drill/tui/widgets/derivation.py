@@ -19,8 +19,11 @@ def _shape_of(step: Any) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
-def step_renderable(index: int, step: Any) -> RenderableType:
-    """One step: a heading line, an optional note, then the value as a scalar or a table."""
+def step_renderable(index: int, step: Any, *, given: bool = False) -> RenderableType:
+    """One step: a heading line, an optional note, then the value as a scalar or a table.
+
+    A `given` step (an input already shown with the question) gets its heading only.
+    """
     shape = _shape_of(step)
     formula = str(step.formula)
     head = Text.assemble(
@@ -29,6 +32,9 @@ def step_renderable(index: int, step: Any) -> RenderableType:
         ("   " + formula if formula != str(step.name) else "", "italic"),
         ("   shape " + (str(shape) if shape else "scalar"), "dim"),
     )
+    if given:
+        head.append("   (given above)", style="dim")
+        return head
     parts: list[RenderableType] = [head]
     note = getattr(step, "note", "")
     if note:
@@ -63,9 +69,10 @@ class DerivationView(Static):
     DerivationView { height: auto; margin: 0 0 1 0; }
     """
 
-    def __init__(self, trace: Any, **kwargs: Any) -> None:
+    def __init__(self, trace: Any, given: frozenset[str] = frozenset(), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.trace = trace
+        self.given = given
 
     def on_mount(self) -> None:
         steps = list(getattr(self.trace, "steps", []) or [])
@@ -73,4 +80,5 @@ class DerivationView(Static):
         if not steps:
             self.update(Group(title, Text("No derivation for this question.", "dim")))
             return
-        self.update(Group(title, *(step_renderable(i + 1, s) for i, s in enumerate(steps))))
+        parts = [step_renderable(i + 1, s, given=s.name in self.given) for i, s in enumerate(steps)]
+        self.update(Group(title, *parts))
