@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -81,3 +83,16 @@ async def test_heatmap_widget_caps_its_size():
         await pilot.pause()
         widget = app.query_one("#h", Heatmap)
         assert widget.size.height <= 16 + 6  # 16 rows at most, plus title, header and legend
+
+
+def test_chart_ticks_span_first_to_last_without_crowding():
+    from qkv_drill.tui.screens.stats import _ticks
+
+    for n in (1, 2, 5, 14, 30):
+        labels = [f"d{i}" for i in range(n)]
+        xs, names = _ticks(labels)
+        assert names[0] == "d0" and names[-1] == f"d{n - 1}"
+        assert xs == sorted(set(xs)) and len(xs) <= 5
+        if len(xs) > 2:
+            gaps = [b - a for a, b in itertools.pairwise(xs)]
+            assert max(gaps) - min(gaps) <= 1

@@ -518,6 +518,7 @@ class DrillScreen(QuestionScreen):
         super().__init__(**kwargs)
         self.weakest = weakest
         self.due = 0
+        self.new = 0
         self.card_due_at: Any = None
         self.next_due_at: Any = None
 
@@ -527,12 +528,13 @@ class DrillScreen(QuestionScreen):
     def refresh_in_worker(self) -> None:
         s = self.session
         self.due = s.due_count()
+        self.new = len(s.queue()) - self.due
         current = s.current
         self.card_due_at = s.card_due(current.question.id) if current is not None else None
         self.next_due_at = s.next_due() if current is None else None
 
     def progress_extra(self) -> list[Any]:
-        extra: list[Any] = [("  ·  ", ""), (f"{self.due} due", "bold")]
+        extra: list[Any] = [("  ·  ", ""), (f"{self.due} due", "bold"), f" · {self.new} new"]
         if self.weakest:
             extra.append(("  ·  weakest: " + ", ".join(getattr(self.session, "topics", [])), ""))
         return extra

@@ -33,8 +33,11 @@ def summary_text(snap: Any) -> Text:
     )
 
 
-def _ticks(labels: list[str], every: int) -> tuple[list[int], list[str]]:
-    idx = [i for i in range(len(labels)) if i % every == 0 or i == len(labels) - 1]
+def _ticks(labels: list[str], count: int = 5) -> tuple[list[int], list[str]]:
+    """`count` labels evenly spread from the first to the last (x positions from 1)."""
+    last = len(labels) - 1
+    n = min(count, len(labels))
+    idx = sorted({round(k * last / (n - 1)) for k in range(n)}) if n > 1 else [0] * n
     return [i + 1 for i in idx], [labels[i] for i in idx]
 
 
@@ -122,7 +125,6 @@ class StatsScreen(Screen):
         totals = [n for _, _, n in snap.daily]
         rates = [round(100 * c / n) if n else 0 for _, c, n in snap.daily]
         xs = list(range(1, len(days) + 1))
-        every = max(1, len(days) // 4)
 
         over_time = PlotextPlot(id="chart-accuracy")
         answered = [(x, r) for x, r, n in zip(xs, rates, totals, strict=True) if n]
@@ -131,18 +133,18 @@ class StatsScreen(Screen):
             over_time.plt.scatter([x for x, _ in answered], [r for _, r in answered])
         over_time.plt.ylim(0, 100)
         over_time.plt.xlim(1, max(2, len(xs)))
-        over_time.plt.xticks(*_ticks(days, every))
+        over_time.plt.xticks(*_ticks(days))
         over_time.plt.title("Accuracy per day (%)")
 
         per_day = PlotextPlot(id="chart-per-day")
         per_day.plt.bar(xs, totals)
-        per_day.plt.xticks(*_ticks(days, every))
+        per_day.plt.xticks(*_ticks(days))
         per_day.plt.title("Answers per day")
 
         forecast = PlotextPlot(id="chart-forecast")
         f_days = [d.strftime("%m-%d") for d, _ in snap.due_forecast]
         f_counts = [n for _, n in snap.due_forecast]
         forecast.plt.bar(list(range(1, len(f_days) + 1)), f_counts)
-        forecast.plt.xticks(*_ticks(f_days, max(1, len(f_days) // 4)))
+        forecast.plt.xticks(*_ticks(f_days))
         forecast.plt.title("Cards due, next 14 days")
         return [topic, over_time, per_day, forecast]
