@@ -53,9 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--count", type=int, default=None, help="stop after N questions")
         _add_filters(p)
         if name == "drill":
-            p.add_argument(
-                "--weakest", action="store_true", help="draw from your weakest topics"
-            )
+            p.add_argument("--weakest", action="store_true", help="draw from your weakest topics")
 
     p = sub.add_parser("mock", help="timed mock interview")
     p.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")

@@ -174,6 +174,17 @@ def _split_top(s: str, is_sep) -> list[tuple[str, str]]:
     return parts
 
 
+def _refuse_leading_zero(piece: str) -> None:
+    """`(2,048)` or `1,024` in a list: commas separate entries here, so `048` would silently
+    become 48. A leading zero before a digit is refused instead of guessed."""
+    m = re.match(r"^[+\-−]?0\d", piece)
+    if m:
+        raise _Bad(
+            f"{piece!r} starts with 0: commas separate entries here, so write 1024 "
+            "rather than 1,024 (and 0.5 rather than 0,5)"
+        )
+
+
 # --- shapes ----------------------------------------------------------------------------
 
 _SHAPE_EX = "e.g. (2, 10, 64)"
@@ -213,6 +224,7 @@ def _shape(text: str) -> tuple[int, ...]:
             after = parts[n - 2][1] if n > 1 else sep
             where = f"after {after!r}" if n > 1 else f"before {sep!r}"
             raise _Bad(f"a dimension is missing {where}; write a shape {_SHAPE_EX}")
+        _refuse_leading_zero(piece)
         if re.search(r"[\d.)]\s+[\d.(]", piece) and not re.search(r"[+\-*/^×·÷]", piece):
             raise _Bad(
                 f"{piece!r} has spaces between numbers; separate dimensions with commas, "
@@ -326,6 +338,7 @@ def _matrix(text: str) -> np.ndarray:
         for c, entry in enumerate(entries, start=1):
             if not entry:
                 raise _Bad(f"row {r} has an empty entry {c}; write numbers {_MATRIX_EX}")
+            _refuse_leading_zero(entry)
             if entry[0] in "[(" and _unwrap(entry)[1] and "[" in entry:
                 raise _Bad(f"row {r} has a nested list; write numbers {_MATRIX_EX}")
             try:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
-from qkv_drill.engine.reference import _softmax_inplace, causal_mask
+from qkv_drill.engine.reference import _softmax_inplace, causal_mask, softmax
+from qkv_drill.engine.shapes import attention_shapes
 
 
 def format_shape(shape: tuple[int, ...]) -> str:
@@ -83,8 +84,11 @@ def _mask_note(mask, causal: bool) -> str:
     return "; ".join(parts)
 
 
-def _attend_steps(tr: Trace, q, k, v, mask, causal, scale) -> np.ndarray:
-    """Scores, scaling, masking, softmax and weighting, appended to `tr`; returns the output."""
+def _attend_steps(tr: Trace, q, k, v, mask, causal, scale, with_output=True) -> np.ndarray:
+    """Scores, scaling, masking, softmax and weighting, appended to `tr`; returns the output.
+
+    Without `with_output` it stops at the weights (and returns them).
+    """
     dk = q.shape[-1]
     scores = tr.add("scores", "scores = Q K^T", q @ np.swapaxes(k, -1, -2))
     if scale is None:
@@ -116,6 +120,8 @@ def _attend_steps(tr: Trace, q, k, v, mask, causal, scale) -> np.ndarray:
         _softmax_inplace(weights),
         note="each row sums to 1 (0 if fully masked)",
     )
+    if not with_output:
+        return weights
     return tr.add("output", "output = weights V", weights @ v)
 
 
@@ -175,4 +181,201 @@ def trace_multi_head(
         note="transpose (H, T, hs) -> (T, H, hs), then reshape",
     )  # (Tq, H*hv)
     tr.add("final", "final = merged W_O", merged @ np.asarray(w_o))  # (Tq, C)
+    return tr
+
+
+# --- small derivations: numbers, vectors, one matrix product ---------------------------------
+
+MAX_TERMS = 8  # a dot product longer than this is summarised rather than written out term by term
+
+
+def num(x) -> str:
+    """A number as written in a formula: `131,072`, `0.125`, `-2`."""
+    x = float(x)
+    if math.isfinite(x) and x == math.floor(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:.6g}"
+
+
+def human_bytes(n) -> str:
+    """`131,072 bytes` -> "128 KiB": the size someone would say out loud."""
+    n = float(n)
+    for unit, power in (("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 2**power:
+            return f"{n / 2**power:.4g} {unit}"
+    return f"{num(n)} bytes"
+
+
+def _terms(q: np.ndarray, k: np.ndarray) -> str:
+    if q.size > MAX_TERMS:
+        return f"sum of {q.size} products"
+    return " + ".join(f"{_signed(a)}*{_signed(b)}" for a, b in zip(q, k, strict=True))
+
+
+def _signed(x) -> str:
+    """A factor in a written-out product: negatives in brackets, `(-2)*3`."""
+    return num(x) if x >= 0 else f"({num(x)})"
+
+
+def trace_dot(q, k, scaled: bool = False) -> Trace:
+    """q . k written out term by term (and divided by sqrt(d_k) when `scaled`)."""
+    tr = Trace()
+    q = tr.add("q", "q", np.asarray(q, dtype=np.float64).reshape(-1))  # (dk,)
+    k = tr.add("k", "k", np.asarray(k, dtype=np.float64).reshape(-1))  # (dk,)
+    tr.add("products", "q_i * k_i", q * k)  # (dk,)
+    dot = float(q @ k)
+    tr.add("dot", f"q . k = {_terms(q, k)} = {num(dot)}", dot)
+    if scaled:
+        dk = q.size
+        tr.add(
+            "scaled",
+            f"q . k / sqrt(d_k) = {num(dot)} / sqrt({dk}) = {num(dot / math.sqrt(dk))}",
+            dot * (1.0 / math.sqrt(dk)),
+            note=f"sqrt({dk}) = {math.sqrt(dk):.4g}",
+        )
+    return tr
+
+
+def trace_softmax(z) -> Trace:
+    """Softmax over each row, the stable way: subtract the row max, exponentiate, normalise."""
+    tr = Trace()
+    z = tr.add("z", "z", np.asarray(z, dtype=np.float64))  # (T, S) or (S,)
+    shifted = tr.add(
+        "shifted",
+        "shifted = z - max(z)",
+        z - z.max(axis=-1, keepdims=True),
+        note="per row; the result is unchanged and exp cannot overflow",
+    )
+    e = tr.add("exp", "exp(shifted)", np.exp(shifted))
+    tr.add("sum", "sum of exp along the row", e.sum(axis=-1))
+    tr.add("softmax", "softmax = exp / sum", softmax(z, axis=-1), note="each row sums to 1")
+    return tr
+
+
+def trace_project(x, w) -> Trace:
+    """X W: one projection (the same step makes Q, K or V)."""
+    tr = Trace()
+    x = tr.add("X", "X", np.asarray(x, dtype=np.float64))  # (T, C)
+    w = tr.add("W", "W", np.asarray(w, dtype=np.float64))  # (C, hs)
+    tr.add("XW", "X W", x @ w, note=f"({format_shape(x.shape)}) @ ({format_shape(w.shape)})")
+    return tr
+
+
+def trace_scores(q, k, scaled: bool = True) -> Trace:
+    """Q, K, K^T, Q K^T and (when `scaled`) the division by sqrt(d_k)."""
+    tr = Trace()
+    q = tr.add("Q", "Q", np.asarray(q, dtype=np.float64))  # (T, hs)
+    k = tr.add("K", "K", np.asarray(k, dtype=np.float64))  # (S, hs)
+    kt = tr.add("K^T", "K^T", k.T)  # (hs, S)
+    scores = tr.add("scores", "scores = Q K^T", q @ kt)  # (T, S)
+    if scaled:
+        dk = q.shape[-1]
+        tr.add(
+            "scaled",
+            f"scaled = scores / sqrt(d_k) = scores / sqrt({dk})",
+            scores / math.sqrt(dk),
+            note=f"sqrt({dk}) = {math.sqrt(dk):.4g}",
+        )
+    return tr
+
+
+def trace_qk_attention(q, k, v=None, causal: bool = False) -> Trace:
+    """Attention from given Q, K (and V): ends at the weights when there is no V."""
+    tr = Trace()
+    q = tr.add("Q", "Q", np.asarray(q, dtype=np.float64))  # (T, hs)
+    k = tr.add("K", "K", np.asarray(k, dtype=np.float64))  # (S, hs)
+    if v is not None:
+        v = tr.add("V", "V", np.asarray(v, dtype=np.float64))  # (S, hv)
+    tr.add("K^T", "K^T", k.T)  # (hs, S)
+    _attend_steps(tr, q, k, v, None, causal, None, with_output=v is not None)
+    return tr
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+_SHAPE_FLOW = {  # which -> the arrays leading to it, in the order they are made
+    "x": ("x",),
+    "w_q": ("x", "w_q"),
+    "q": ("x", "w_q", "q"),
+    "q_heads": ("x", "w_q", "q", "q_heads"),
+    "w_k": ("x", "w_k"),
+    "k": ("x", "w_k", "k"),
+    "k_heads": ("x", "w_k", "k", "k_heads"),
+    "w_v": ("x", "w_v"),
+    "v": ("x", "w_v", "v"),
+    "v_heads": ("x", "w_v", "v", "v_heads"),
+    "scores": ("x", "w_q", "q", "q_heads", "w_k", "k", "k_heads", "scores"),
+    "weights": ("x", "w_q", "q", "q_heads", "w_k", "k", "k_heads", "scores", "weights"),
+    "merged": (
+        *("x", "w_q", "q", "q_heads", "w_k", "k", "k_heads", "scores", "weights"),
+        *("w_v", "v", "v_heads", "merged"),
+    ),
+    "w_o": ("merged", "w_o"),
+    "output": (
+        *("x", "w_q", "q", "q_heads", "w_k", "k", "k_heads", "scores", "weights"),
+        *("w_v", "v", "v_heads", "merged", "w_o", "output"),
+    ),
+    "kv_cache_layer": ("x", "w_k", "k", "k_heads", "w_v", "v", "v_heads", "kv_cache_layer"),
+}
+
+
+def _shape_symbols(batched: bool, multi: bool, cross: bool, gqa: bool) -> dict[str, tuple]:
+    """name -> (formula, symbolic dims) for the article's letters."""
+    b = ("B",) if batched else ()
+    h = ("H",) if multi else ()
+    s = "T_kv" if cross else "T"
+    kvh = "H_kv" if gqa else "H"
+    return {
+        "x": ("x", (*b, "T", "d_model")),
+        "w_q": ("W_Q", ("d_model", "H*d_k")),
+        "w_k": ("W_K", ("d_model", f"{kvh}*d_k")),
+        "w_v": ("W_V", ("d_model", f"{kvh}*d_v")),
+        "w_o": ("W_O", ("H*d_v", "d_model")),
+        "q": ("Q = x W_Q", (*b, "T", "H*d_k")),
+        "k": ("K = x W_K" if not cross else "K = x_kv W_K", (*b, s, f"{kvh}*d_k")),
+        "v": ("V = x W_V" if not cross else "V = x_kv W_V", (*b, s, f"{kvh}*d_v")),
+        "q_heads": ("split Q into heads, heads before T", (*b, "H", "T", "d_k")),
+        "k_heads": ("split K into heads", (*b, kvh, s, "d_k")),
+        "v_heads": ("split V into heads", (*b, kvh, s, "d_v")),
+        "scores": ("scores = Q K^T / sqrt(d_k)", (*b, *h, "T", s)),
+        "weights": ("weights = softmax(scores) over the keys", (*b, *h, "T", s)),
+        "merged": ("concatenate the heads' weights V", (*b, "T", "H*d_v")),
+        "output": (
+            "output = merged W_O" if multi else "output = weights V",
+            (*b, "T", "d_model" if multi else "d_v"),
+        ),
+        "kv_cache_layer": ("stack K and V of one layer", ("2", *b, kvh, s, "d_k")),
+    }
+
+
+def trace_shape(
+    which: str,
+    seq: int,
+    d_model: int,
+    heads: int,
+    batch: int | None = None,
+    seq_kv: int | None = None,
+    kv_heads: int | None = None,
+    d_k: int | None = None,
+    d_v: int | None = None,
+) -> Trace:
+    """The shapes met on the way to `which`, symbolic and substituted; each value is the dims."""
+    shapes = attention_shapes(seq, d_model, heads, batch, seq_kv, kv_heads, d_k, d_v)
+    if which not in shapes:
+        raise KeyError(f"unknown shape {which!r}")
+    multi = heads > 1
+    symbols = _shape_symbols(
+        batch is not None,
+        multi,
+        seq_kv is not None and seq_kv != seq,
+        kv_heads is not None and kv_heads != heads,
+    )
+    flow = _SHAPE_FLOW[which]
+    if not multi and which in ("scores", "weights", "output"):
+        flow = tuple(n for n in flow if n not in ("q_heads", "k_heads", "v_heads", "merged", "w_o"))
+    tr = Trace()
+    for name in flow:
+        formula, dims = symbols[name]
+        sym = "(" + ", ".join(dims) + ")"
+        tr.add(name, f"{formula}: {sym} = {shapes[name]}", np.asarray(shapes[name], dtype=np.int64))
     return tr

@@ -63,6 +63,7 @@ def check(instance: Instance, text: str) -> Verdict:
         return _check_multi(instance, value)
     tol = q.answer.tolerance if q.answer else Tolerance()
     if q.type == "matrix":
+        value = as_expected_shape(value, np.shape(instance.expected))
         got, want = np.shape(value), np.shape(instance.expected)
         if got != want:
             msg = f"expected shape {format_shape(want)}, you gave {format_shape(got)}"
@@ -75,6 +76,23 @@ def check(instance: Instance, text: str) -> Verdict:
             msg = mc.feedback if mc else f"That is the {name} mistake."
             return Verdict("wrong", msg, shown, mc, value)
     return Verdict("wrong", f"Not quite: the answer is {shown}.", shown, None, value)
+
+
+def as_expected_shape(value: np.ndarray, want: tuple[int, ...]) -> np.ndarray:
+    """A vector typed for a one-row matrix (or a row/column typed for a vector) is read as meant.
+
+    Only the same n entries in a different bracketing are forgiven; any other shape is left as
+    given, so it is marked wrong with the expected-shape message.
+    """
+    got = np.shape(value)
+    if got == want:
+        return value
+    n = int(np.prod(want)) if want else 1
+    if len(want) == 2 and want[0] == 1 and got == (n,):
+        return np.reshape(value, want)  # (n,) -> (1, n)
+    if len(want) == 1 and got in ((1, n), (n, 1)):
+        return np.reshape(value, want)  # (1, n) or (n, 1) -> (n,)
+    return value
 
 
 def _check_choice(instance: Instance, pick: int) -> Verdict:
@@ -99,15 +117,28 @@ def _check_multi(instance: Instance, picks: frozenset[int]) -> Verdict:
     return Verdict("wrong", f"You missed {_letters(want - picks)}.", shown, None, picks)
 
 
+def text_passes(covered: int, total: int) -> bool:
+    """The one pass rule for a self-graded text answer: at least two thirds of the points.
+
+    An interviewer accepts a good answer that skips a detail; 2 of 3 passes, 1 of 3 does not.
+    An empty rubric never passes (the pack format requires one).
+    """
+    return total > 0 and 3 * covered >= 2 * total
+
+
 def grade_text(instance: Instance, covered: Sequence[int]) -> Verdict:
-    """After self-grading: correct when every rubric point was covered."""
+    """After self-grading: correct when `text_passes` (two thirds of the rubric points)."""
     rubric = instance.question.rubric
-    got = set(covered)
+    got = {i for i in covered if 0 <= i < len(rubric)}
     hits = tuple(i in got for i in range(len(rubric)))
     missed = [p.point for i, p in enumerate(rubric) if i not in got]
+    shown = instance.expected_display
+    passed = text_passes(len(got), len(rubric))
     if not missed:
-        return Verdict(
-            "correct", "All points covered.", instance.expected_display, None, None, hits
-        )
-    msg = "Missed: " + "; ".join(missed)
-    return Verdict("wrong", msg, instance.expected_display, None, None, hits)
+        return Verdict("correct", "All points covered.", shown, None, None, hits)
+    tally = f"{len(got)} of {len(rubric)} points"
+    if passed:
+        msg = f"Enough covered ({tally}). Also mention: " + "; ".join(missed)
+        return Verdict("correct", msg, shown, None, None, hits)
+    msg = f"Not enough ({tally}; two thirds needed). Missed: " + "; ".join(missed)
+    return Verdict("wrong", msg, shown, None, None, hits)

@@ -22,7 +22,15 @@ import numpy as np
 from qkv_drill.engine import attention, attention_with_misconception, project_qkv, softmax
 from qkv_drill.engine import quantities as Qn
 from qkv_drill.engine.shapes import SHAPE_NAMES, attention_shape
-from qkv_drill.engine.trace import trace_attention
+from qkv_drill.engine.trace import (
+    trace_attention,
+    trace_dot,
+    trace_project,
+    trace_qk_attention,
+    trace_scores,
+    trace_shape,
+    trace_softmax,
+)
 
 MAX_MATRIX_DIM = 64  # rows or columns of any matrix parameter
 MAX_ELEMENTS = 4096  # elements of any array a matrix computation builds
@@ -135,6 +143,7 @@ def _quantity(
     needs: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
     func = getattr(Qn, name)
+    derive = Qn.DERIVATIONS[name]
     keys = required + tuple(optional)
     variants = Qn.QUANTITY_MISCONCEPTIONS.get(name, {})
     needs = dict(needs or {})
@@ -163,7 +172,7 @@ def _quantity(
             required,
             optional,
             returns,
-            lambda a: Result(float(func(**_pick(a, keys)))),
+            lambda a: Result(float(func(**_pick(a, keys))), trace=derive(**_pick(a, keys))),
             wrong,
             needs,
         )
@@ -193,6 +202,12 @@ def _mc_args(a: Args) -> tuple[int, bool, int]:
     return int(a["d_k"]), bool(a.get("scaled")), int(a.get("samples", 20000))
 
 
+def _mc_result(a: Args) -> Result:
+    d_k, scaled, samples = _mc_args(a)
+    value = _mc_variance(d_k, scaled, samples)
+    return Result(value, trace=Qn.derive_mc_qk_variance(d_k, scaled, samples, estimate=value))
+
+
 _register(
     Computation(
         "mc_qk_variance",
@@ -200,7 +215,7 @@ _register(
         ("d_k",),
         {"scaled": False, "samples": 20000},
         "seeded Monte Carlo estimate of Var(q.k)",
-        lambda a: Result(_mc_variance(*_mc_args(a))),
+        _mc_result,
         {"std_for_variance": lambda a: math.sqrt(_mc_variance(*_mc_args(a)))},
     )
 )
@@ -269,6 +284,11 @@ def _shape(a: Args) -> tuple[int, ...]:
     )
 
 
+def _shape_trace(a: Args):
+    kw = _pick(a, _SHAPE_OPTIONAL)
+    return trace_shape(a["which"], a["seq"], a["d_model"], a["heads"], **kw)
+
+
 def _shape_wrong(mc: str) -> Callable[[Args], Any]:
     def f(a: Args) -> Any:
         if mc == "forgot_batch":
@@ -291,7 +311,7 @@ _register(
         ("which", "seq", "d_model", "heads"),
         dict.fromkeys(_SHAPE_OPTIONAL),
         "the shape of `which`",
-        lambda a: Result(_shape(a)),
+        lambda a: Result(_shape(a), trace=_shape_trace(a)),
         {mc: _shape_wrong(mc) for mc in ("forgot_batch", "no_head_split", "kv_ignores_gqa")},
     )
 )
@@ -320,7 +340,7 @@ _register(
         ("q", "k"),
         {},
         "q . k",
-        lambda a: Result(_dot(a, 1.0)),
+        lambda a: Result(_dot(a, 1.0), trace=trace_dot(_vec(a["q"]), _vec(a["k"]))),
         {},
         {},
         ("q", "k"),
@@ -333,7 +353,10 @@ _register(
         ("q", "k"),
         {},
         "q . k / sqrt(len)",
-        lambda a: Result(_dot(a, 1.0 / math.sqrt(_vec(a["q"]).size))),
+        lambda a: Result(
+            _dot(a, 1.0 / math.sqrt(_vec(a["q"]).size)),
+            trace=trace_dot(_vec(a["q"]), _vec(a["k"]), scaled=True),
+        ),
         {
             "no_scaling": lambda a: _dot(a, 1.0),
             "scale_by_dk": lambda a: _dot(a, 1.0 / _vec(a["q"]).size),
@@ -352,7 +375,7 @@ def _torch():
 
 def _softmax_rows(a: Args) -> Result:
     w = softmax(_arr(a["z"]), axis=-1)  # (T, S) each row sums to 1
-    return Result(w, heatmap=w if w.ndim == 2 else None)
+    return Result(w, trace=trace_softmax(_arr(a["z"])), heatmap=w if w.ndim == 2 else None)
 
 
 _register(
@@ -387,7 +410,10 @@ _register(
         ("X", "W"),
         {},
         "X W",
-        lambda a: Result(_arr(a["X"]) @ _arr(a["W"])),  # (T, C) @ (C, hs) -> (T, hs)
+        lambda a: Result(
+            _arr(a["X"]) @ _arr(a["W"]),  # (T, C) @ (C, hs) -> (T, hs)
+            trace=trace_project(_arr(a["X"]), _arr(a["W"])),
+        ),
         {},
         {},
         ("X", "W"),
@@ -424,7 +450,9 @@ _register(
         ("Q", "K"),
         {"scaled": True},
         "Q K^T (/ sqrt(d_k))",
-        lambda a: Result(_scores(a)),
+        lambda a: Result(
+            _scores(a), trace=trace_scores(a["Q"], a["K"], scaled=bool(a.get("scaled", True)))
+        ),
         {
             "no_scaling": lambda a: _scores(a, scale=1.0) if a.get("scaled", True) else None,
             "scale_by_dk": lambda a: (
@@ -453,11 +481,13 @@ def _attend(part: int) -> Callable[[Args], Result]:
         q, k, v = _qkv(a)  # (T, hs), (S, hs), (S, hv)
         causal = bool(a.get("causal"))
         out, w = attention(q, k, v, causal=causal)  # (T, hv), (T, S)
-        trace = None
         if a.get("X") is not None:
             trace = trace_attention(
                 _arr(a["X"]), _arr(a["W_Q"]), _arr(a["W_K"]), _arr(a["W_V"]), causal=causal
             )
+        else:  # given Q, K (and V): the weights question stops at the weights
+            given_v = _arr(a["V"]) if part == 0 and a.get("V") is not None else None
+            trace = trace_qk_attention(q, k, given_v, causal=causal)
         return Result((out, w)[part], trace=trace, heatmap=w)
 
     return f

@@ -7,6 +7,7 @@ tell a right answer from that mistake, so the instance is re-drawn.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 from qkv_drill.answers.parse import format_matrix, format_number, format_shape
 from qkv_drill.packs.computations import COMPUTATIONS, compute, misconception_value
 from qkv_drill.packs.model import Question, Tolerance
-from qkv_drill.packs.params import draw_once, draw_params, rng_for
+from qkv_drill.packs.params import ImpossibleConstraints, draw_once, draw_params, rng_for
 
 MAX_REDRAWS = 50
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -24,7 +25,28 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")  # a table adds its own bl
 
 
 class InstanceError(ValueError):
-    """The question cannot produce a usable instance for this seed (reported by `validate`)."""
+    """The question cannot produce a usable instance for this seed (reported by `validate`).
+
+    From `draw`, the message is one line naming the question and where it is written, so a
+    session can skip the question and show why; `reason` is the bare cause.
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = message if reason is None else reason
+
+
+class ConstraintsError(InstanceError, ImpossibleConstraints):
+    """`draw` found no parameters meeting the question's constraints."""
+
+
+def _cannot_draw(question: Question, seed: int, e: Exception) -> InstanceError:
+    reason = getattr(e, "reason", None) or str(e) or type(e).__name__
+    reason = " ".join(str(reason).split())  # one line
+    where = f"{question.path or '?'}:{question.line}"
+    message = f"question {question.id} ({where}) cannot be drawn with seed {seed}: {reason}"
+    cls = ConstraintsError if isinstance(e, ImpossibleConstraints) else InstanceError
+    return cls(message, reason)
 
 
 @dataclass(frozen=True)
@@ -61,29 +83,58 @@ def matches(kind: str, given: Any, expected: Any, tol: Tolerance) -> bool:
     return g.shape == e.shape and bool(np.allclose(g, e, rtol=tol.rel, atol=tol.abs))
 
 
+MAX_PLAIN = 1e15  # whole numbers below this are written out in full, never as 1.3e10
+
+
 def display(kind: str, value: Any, tol: Tolerance) -> str:
-    """The shortest rendering that still parses back well within the tolerance."""
+    """The shortest rendering that still parses back well within the tolerance.
+
+    Whole numbers are written in full with thousands separators (`1,342,177,280`), which the
+    answer parser reads back; other numbers get just enough significant digits.
+    """
     if kind == "shape":
         return format_shape(value)
+    if kind == "numeric":
+        x = float(value)
+        if math.isfinite(x) and x == math.floor(x) and abs(x) < MAX_PLAIN:
+            return f"{int(x):,}"
     tight = Tolerance(tol.abs / 10, tol.rel / 10)
-    fmt = format_number if kind == "numeric" else format_matrix
+    fmt = _plain_number if kind == "numeric" else format_matrix
     for digits in range(3, 17):
         text = fmt(value, digits)
-        back = float(text) if kind == "numeric" else _matrix_back(text, value)
+        back = _back(kind, text)
         if back is not None and matches(kind, back, value, tight):
             return text
     return fmt(value)
 
 
-def _matrix_back(text: str, like: Any) -> Any:
+def _plain_number(x: Any, digits: int | None = None) -> str:
+    """`digits` significant digits, positional for everyday magnitudes (12,300 not 1.23e04)."""
+    text = format_number(x, digits)
+    if "e" not in text:
+        return text
+    v = float(text)
+    if not (math.isfinite(v) and 1e-4 <= abs(v) < MAX_PLAIN):
+        return text
+    if v == math.floor(v):
+        return f"{int(v):,}"
+    return np.format_float_positional(v, trim="-")
+
+
+def _back(kind: str, text: str) -> Any:
     from qkv_drill.answers.parse import Ok, parse_answer
 
-    p = parse_answer("matrix", text)
+    p = parse_answer("numeric" if kind == "numeric" else "matrix", text)
     return p.value if isinstance(p, Ok) else None
 
 
 def precision_line(kind: str, tol: Tolerance, expected: Any) -> str:
-    """What precision is expected, stated so nobody is marked wrong by an unstated rule."""
+    """What precision is expected, stated so nobody is marked wrong by an unstated rule.
+
+    "Exact integer." / "Answer to within 0.01." / "Answer to within 5%." / "Answer to within
+    0.01 plus 5%." (matrices: "Give each entry to within ..."). A tolerance written with only
+    `abs` has rel 0, so no percentage tail appears.
+    """
     if kind == "shape":
         return "Give the shape as a tuple, e.g. (2, 3)."
     if kind == "numeric" and not tol.explicit and float(expected) == int(float(expected)):
@@ -92,8 +143,8 @@ def precision_line(kind: str, tol: Tolerance, expected: Any) -> str:
     if tol.abs > 0:
         parts.append(format_number(tol.abs))
     if tol.rel > 0 and (tol.explicit or tol.abs == 0):
-        parts.append(f"{format_number(tol.rel * 100)}% of the answer")
-    within = " + ".join(parts) if parts else "exactly"
+        parts.append(f"{tol.rel * 100:.6g}%")
+    within = " plus ".join(parts)
     if kind == "matrix":
         return f"Give each entry to within {within}." if parts else "Give each entry exactly."
     return f"Answer to within {within}." if parts else "Answer exactly."
@@ -207,7 +258,18 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
 
 
 def draw(question: Question, seed: int) -> Instance:
-    """A reproducible instance for `seed`; re-drawn while a misconception collides."""
+    """A reproducible instance for `seed`; re-drawn while a misconception collides.
+
+    Raises InstanceError (a one-line message naming the question and its file:line) when the
+    question cannot be drawn.
+    """
+    try:
+        return _draw(question, seed)
+    except (InstanceError, ValueError, KeyError, TypeError, ZeroDivisionError, OverflowError) as e:
+        raise _cannot_draw(question, seed, e) from e
+
+
+def _draw(question: Question, seed: int) -> Instance:
     attempt = 0
     clashes: list[str] = []
     for _ in range(MAX_REDRAWS):

@@ -23,153 +23,48 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from qkv_drill.store import schema
+from qkv_drill.store.health import (
+    CORRUPT_CODES,
+    Corrupt,
+    error_code,
+    is_storage_failure,
+    structure_problem,
+    wants_full_check,
+)
+from qkv_drill.store.records import (
+    MODES,
+    VERDICTS,
+    AnswerRecord,
+    CardRow,
+    MockAnswerRow,
+    MockRow,
+    from_iso,
+    now_utc,
+    seed_in,
+    seed_out,
+    to_iso,
+)
+
+__all__ = [
+    "MODES",
+    "VERDICTS",
+    "AnswerRecord",
+    "CardRow",
+    "MockAnswerRow",
+    "MockRow",
+    "Store",
+    "from_iso",
+    "now_utc",
+    "to_iso",
+]
 
 BUSY_TIMEOUT_S = 5.0
-QUICK_CHECK_MAX_BYTES = 8_000_000  # about 15,000 answers; quick_check takes ~40 ms at 5 MB
-VERDICTS = ("correct", "wrong", "skipped")
-MODES = ("practice", "drill", "mock")
-
-# Primary SQLite result codes meaning "this storage cannot be used", not "this is a bug":
-# PERM, BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB.
-_STORAGE_CODES = {3, 5, 6, 8, 10, 11, 13, 14, 26}
-_CORRUPT_CODES = {11, 26}  # CORRUPT, NOTADB
-_INT64 = 2**63
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def to_iso(dt: datetime) -> str:
-    """Fixed-width UTC text, so string order is time order (naive datetimes are taken as UTC)."""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _seed_in(seed: int | None) -> int | str | None:
-    if seed is None:
-        return None
-    seed = int(seed)
-    return seed if -_INT64 <= seed < _INT64 else str(seed)  # SQLite integers are 64-bit
-
-
-def _seed_out(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
-@dataclass
-class AnswerRecord:
-    """One answer as given; `ts_utc` defaults to now."""
-
-    question_id: str
-    pack_id: str
-    topic: str
-    difficulty: str
-    qtype: str
-    params_json: str
-    seed: int | None
-    answer_text: str
-    verdict: str  # correct | wrong | skipped
-    misconception: str | None = None
-    response_ms: int | None = None
-    mode: str = "practice"  # practice | drill | mock
-    mock_id: int | None = None
-    ts_utc: datetime = field(default_factory=now_utc)
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class CardRow:
-    question_id: str
-    card_json: str
-    due_utc: datetime
-    updated_utc: datetime
-
-
-@dataclass(frozen=True)
-class MockRow:
-    id: int
-    started_utc: datetime
-    settings_json: str
-    seed: int | None
-    duration_s: float
-    used_s: float
-    state: str  # running | finished
-    plan_json: str
-    finished_utc: datetime | None
-    report_json: str | None
-
-
-@dataclass(frozen=True)
-class MockAnswerRow:
-    mock_id: int
-    idx: int
-    answer_text: str | None
-    time_ms: int
-    flagged: bool
-    updated_utc: datetime
-
-
-class _Corrupt(Exception):
-    pass
-
-
-def _code(e: BaseException) -> int | None:
-    code = getattr(e, "sqlite_errorcode", None)
-    return None if code is None else code & 0xFF
-
-
-def _is_storage_failure(e: BaseException) -> bool:
-    return isinstance(e, sqlite3.DatabaseError) and _code(e) in _STORAGE_CODES
-
-
-def _structure_problem(path: Path) -> str | None:
-    """What is wrong with the file's header, read without SQLite touching it (O(1)).
-
-    SQLite is kept away on purpose: closing a connection to a file it cannot use deletes the
-    -wal beside it, and that file belongs in the copy kept aside.
-    """
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(100)
-    except OSError:
-        return None  # missing or unreadable: SQLite reports that itself
-    if not head:
-        return None  # an empty file is a valid new database
-    if len(head) < 100 or head[:16] != b"SQLite format 3\x00":
-        return "not an SQLite database"
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(head[28:32], "big")
-    counter_ok = head[24:28] == head[92:96]  # the in-header size is trusted only then
-    wal = path.with_name(path.name + "-wal")
-    if counter_ok and pages and size < pages * page_size and not wal.exists():
-        return f"truncated: {size:,} bytes of {pages * page_size:,}"
-    return None
-
-
-def _wants_full_check(path: Path) -> bool:
-    """quick_check reads the whole file (several ms per MB): always for small files, and after an
-    unclean exit (a -wal left behind); large clean files rely on the header checks above and on
-    SQLite reporting damage when a page is read."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return True
-    return size <= QUICK_CHECK_MAX_BYTES or path.with_name(path.name + "-wal").exists()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -246,23 +141,23 @@ class Store:
             return self._fallback(f"cannot create the folder {path.parent} ({e.strerror or e})")
         conn: sqlite3.Connection | None = None
         try:
-            problem = _structure_problem(path) if retry else None
+            problem = structure_problem(path) if retry else None
             if problem:
-                raise _Corrupt(problem)
+                raise Corrupt(problem)
             conn = _connect(path)
-            if _wants_full_check(path):
+            if wants_full_check(path):
                 rows = conn.execute("PRAGMA quick_check").fetchall()
                 if rows != [("ok",)]:
-                    raise _Corrupt(str(rows[0][0]) if rows else "quick_check failed")
+                    raise Corrupt(str(rows[0][0]) if rows else "quick_check failed")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             schema.migrate(conn)
             self._probe_write(conn)
-        except (_Corrupt, sqlite3.DatabaseError) as e:
+        except (Corrupt, sqlite3.DatabaseError) as e:
             if conn is not None:
                 conn.close()
-            corrupt = isinstance(e, _Corrupt) or _code(e) in _CORRUPT_CODES
+            corrupt = isinstance(e, Corrupt) or error_code(e) in CORRUPT_CODES
             if corrupt and retry:
                 moved = self._move_aside(path)
                 if moved is None:
@@ -272,7 +167,7 @@ class Store:
                     "progress file was started"
                 )
                 return self._open_file(path, retry=False)
-            if _is_storage_failure(e) or corrupt:
+            if is_storage_failure(e) or corrupt:
                 return self._fallback(f"{path} cannot be written ({e})", source=path)
             raise
         except schema.SchemaTooNew as e:
@@ -367,7 +262,7 @@ class Store:
             try:
                 result = self._apply(self._conn, op, args)
             except sqlite3.DatabaseError as e:
-                if not self.persistent or not _is_storage_failure(e):
+                if not self.persistent or not is_storage_failure(e):
                     raise
                 self._switch(e, "writing failed")
                 result = self._apply(self._conn, op, args)
@@ -378,7 +273,7 @@ class Store:
         """After a storage failure mid-session: a damaged file is moved aside and a fresh one
         gets this session's writes; anything else continues in memory."""
         old = self._conn
-        if _code(error) in _CORRUPT_CODES and self.path is not None:
+        if error_code(error) in CORRUPT_CODES and self.path is not None:
             with contextlib.suppress(sqlite3.Error):
                 old.close()
             moved = self._move_aside(self.path)
@@ -441,7 +336,7 @@ class Store:
                 rec.difficulty,
                 rec.qtype,
                 rec.params_json,
-                _seed_in(rec.seed),
+                seed_in(rec.seed),
                 rec.answer_text,
                 rec.verdict,
                 rec.misconception,
@@ -486,7 +381,7 @@ class Store:
         cur = conn.execute(
             "INSERT INTO mocks (id, started_utc, settings_json, seed, duration_s, used_s, state,"
             " plan_json) VALUES (?, ?, ?, ?, ?, 0, 'running', ?)",
-            (rowid, started, settings_json, _seed_in(seed), float(duration_s), plan_json),
+            (rowid, started, settings_json, seed_in(seed), float(duration_s), plan_json),
         )
         return int(cur.lastrowid)
 
@@ -557,7 +452,7 @@ class Store:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.DatabaseError as e:
                 # Damage found mid-session (a large file is not fully checked at open).
-                if not self.persistent or _code(e) not in _CORRUPT_CODES:
+                if not self.persistent or error_code(e) not in CORRUPT_CODES:
                     raise
                 self._switch(e, "reading failed")
                 return self._conn.execute(sql, params).fetchall()
@@ -602,7 +497,7 @@ class Store:
                 difficulty=r[5],
                 qtype=r[6],
                 params_json=r[7],
-                seed=_seed_out(r[8]),
+                seed=seed_out(r[8]),
                 answer_text=r[9],
                 verdict=r[10],
                 misconception=r[11],
@@ -722,7 +617,7 @@ class Store:
             id=r[0],
             started_utc=from_iso(r[1]),
             settings_json=r[2],
-            seed=_seed_out(r[3]),
+            seed=seed_out(r[3]),
             duration_s=float(r[4]),
             used_s=float(r[5]),
             state=r[6],

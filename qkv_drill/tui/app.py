@@ -184,7 +184,7 @@ class QkvDrillApp(App[int]):
         for screen in self.screen_stack:
             refresh = getattr(screen, "data_changed", None)
             if refresh is not None:
-                refresh()
+                self.call_next(refresh)
         if first:
             self._after_first_load()
 

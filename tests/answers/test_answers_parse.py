@@ -207,6 +207,7 @@ def test_short_shapes(text, shape):
         ("(2, 10]", "does not match"),
         ("2, 10)", "nothing to close"),
         ("x64", "missing before 'x'"),
+        ("(2,048)", "starts with 0"),  # never silently (2, 48)
     ],
 )
 def test_shape_typos(text, fragment):
@@ -295,6 +296,8 @@ def test_single_row_in_double_brackets_is_2d():
         ("1, , 2", "empty entry 2"),
         ("1 2; 3 x", "row 2, entry 2"),
         ("[[1, [2]]]", "nested list"),
+        ("1,024", "starts with 0"),  # never silently [1, 24]
+        ("0,5 0,5", "entry 2"),  # decimal commas are not guessed either
     ],
 )
 def test_matrix_typos(text, fragment):

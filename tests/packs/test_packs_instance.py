@@ -127,7 +127,7 @@ def test_precision_is_stated_in_the_prompt():
     rel = computed(
         "kv_cache_per_token", {"layers": [2], "kv_heads": [2], "head_dim": [4]}, tol=(0.0, 0.05)
     )
-    assert draw(rel, 0).prompt.endswith("Answer to within 5% of the answer.")
+    assert draw(rel, 0).prompt.endswith("Answer to within 5%.")
     shape = computed(
         "shape",
         {"seq": [4], "d_model": [8], "heads": [2]},

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qkv_drill.store import AnswerRecord, Store
+from qkv_drill.store import AnswerRecord, Store, health
 from qkv_drill.store import store as store_mod
 
 
@@ -262,7 +262,7 @@ def test_damage_inside_a_small_file_is_found_at_open(tmp_path):
 @pytest.mark.parametrize("first", ["read", "write"])
 def test_damage_in_a_large_file_found_mid_session_keeps_the_session(tmp_path, monkeypatch, first):
     # Large clean files skip the full check at open; damage then surfaces on first use.
-    monkeypatch.setattr(store_mod, "QUICK_CHECK_MAX_BYTES", 0)
+    monkeypatch.setattr(health, "QUICK_CHECK_MAX_BYTES", 0)
     path = tmp_path / "progress.db"
     filled(path, 50)
     zero_pages_after_the_schema(path)

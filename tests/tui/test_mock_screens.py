@@ -8,6 +8,7 @@ plans and the pictures stay put.
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,7 +140,7 @@ def test_countdown_reads_zero_only_when_time_is_really_up(seconds):
 # --- the full interview -----------------------------------------------------------------------
 
 
-async def test_full_short_mock_from_setup_to_report(packset, store, clock, tmp_path, monkeypatch):
+async def test_full_short_mock_from_setup_to_report(packset, store, clock):
     from qkv_drill.tui.screens.report import ReportScreen
 
     app = Host(lambda: MockSetupScreen(packset, store, clock=clock))
@@ -263,7 +264,7 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock, tmp_p
         await pilot.press("m")
         await pilot.press("j")
         await pilot.pause()
-        exports = Path(__import__("os").environ["QKV_DRILL_HOME"]) / "exports"
+        exports = Path(os.environ["QKV_DRILL_HOME"]) / "exports"
         md = exports / f"mock-{report.mock_id}-2026-01-05.md"
         js = exports / f"mock-{report.mock_id}-2026-01-05.json"
         assert md.read_text(encoding="utf-8") == report.to_markdown()
@@ -293,6 +294,16 @@ async def test_keys_typed_in_the_answer_box_stay_in_it(packset, store, clock):
         assert app.screen.focused is app.screen.query_one("#answer-input", Input)
         await pilot.press("ctrl+f")
         assert session.flagged == set()
+        # The navigator jumps straight to a question, keeping what was typed where it was.
+        i_num = index_of(session, "numeric")
+        other = (i_num + 1) % len(session.instances)
+        app.screen.go_to(i_num)
+        await pilot.pause()
+        await type_text(pilot, "7")
+        await pilot.click(f"#nav-{other}")
+        await pilot.pause()
+        assert session.index == other
+        assert session.answers[i_num] == "7"
 
 
 async def test_warnings_at_five_minutes_and_one_minute(packset, store, clock):

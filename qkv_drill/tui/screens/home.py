@@ -74,19 +74,24 @@ class HomeScreen(Screen):
             with Vertical(id="menu-column"):
                 yield OptionList(*self._menu_options(None), id="menu")
                 yield Static("Loading packs…", id="home-status")
-            with VerticalScroll(id="filters"):
-                yield SelectionList[str](id="filter-topics")
-                yield SelectionList[str](id="filter-packs")
-                yield SelectionList[str](*((d, d) for d in DIFFICULTIES), id="filter-difficulties")
+            # Filled once packs load: the first frame stays light, and empty lists say nothing.
+            yield VerticalScroll(id="filters")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter-topics").border_title = "Topics"
-        self.query_one("#filter-packs").border_title = "Packs"
-        self.query_one("#filter-difficulties").border_title = "Difficulty"
         self.query_one("#menu", OptionList).focus()
         if getattr(self.app, "packset", None) is not None:
-            self.data_changed()
+            self.call_next(self.data_changed)
+
+    def _filter_lists(self) -> list[SelectionList[str]]:
+        lists = [
+            SelectionList[str](id="filter-topics"),
+            SelectionList[str](id="filter-packs"),
+            SelectionList[str](*((d, d) for d in DIFFICULTIES), id="filter-difficulties"),
+        ]
+        for widget, title in zip(lists, ("Topics", "Packs", "Difficulty"), strict=True):
+            widget.border_title = title
+        return lists
 
     def _menu_options(self, due: tuple[int, int] | None) -> list[Option]:
         options = []
@@ -100,9 +105,11 @@ class HomeScreen(Screen):
 
     # -- data --------------------------------------------------------------------------------
 
-    def data_changed(self) -> None:
+    async def data_changed(self) -> None:
         """Packs (re)loaded: rebuild the filter lists, keeping what was selected."""
         app: Any = self.app
+        if not self.query("#filter-topics"):
+            await self.query_one("#filters").mount_all(self._filter_lists())
         questions = list(app.packset.questions.values())
         current = app.filter
         topics = sorted({q.topic for q in questions})

@@ -463,10 +463,8 @@ class MockScreen(Screen):
         self.query_one("#question-prompt", Markdown).update(inst.prompt)
         options = self.query_one("#question-options", Static)
         if inst.options:
-            letters = "abcdefghijklmnopqrstuvwxyz"
-            lines = [f"  [b]{letters[i]})[/b] {_escape(t)}" for i, t in enumerate(inst.options)]
             hint = "one letter" if q.type == "choice" else "letters, e.g. a c"
-            options.update("\n".join(lines) + f"\n\n  [dim]Answer with {hint}.[/dim]")
+            options.update(_options_table(inst.options, f"Answer with {hint}."))
             options.display = True
         else:
             options.update("")
@@ -546,6 +544,8 @@ class MockScreen(Screen):
             return
         inst = self.instance
         ok, message = live_parse(inst.question.type, text, len(inst.options) or None)
+        if ok and inst.options:
+            message = ""  # the letters typed say it best; a 0-based index would confuse
         key = "ctrl+s" if inst.question.type in OPEN_KINDS else "enter"
         if ok:
             self._set_status(f"Not saved yet ({key} saves)" + (f": {message}" if message else ""))
@@ -674,6 +674,21 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def _options_table(options: list[str], hint: str) -> Any:
+    """Lettered options with a hanging indent, so a long option wraps under its own text."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table.grid(padding=(0, 1), pad_edge=True)
+    table.add_column(no_wrap=True, justify="right")
+    table.add_column(ratio=1)
+    for i, text in enumerate(options):
+        table.add_row(Text(f" {chr(97 + i)})", style="bold"), Text(text))
+    table.add_row("", "")
+    table.add_row("", Text(hint, style="dim"))
+    return table
 
 
 def _one_line(text: str | None, width: int = 60) -> str:

@@ -28,7 +28,7 @@ from qkv_drill.tui.widgets.answer import (
     letters_for,
     live_parse,
 )
-from qkv_drill.tui.widgets.matrix import MatrixView, as_rows
+from qkv_drill.tui.widgets.matrix import MatrixView, as_rows, compact_markdown_tables
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -153,8 +153,10 @@ class QuestionScreen(Screen):
             return
         self.shown += 1
         q = instance.question
-        self.query_one("#prompt", Markdown).update(instance.prompt)
-        await self._mount_matrices(instance.params)
+        prompt, tables = compact_markdown_tables(instance.prompt)
+        self.query_one("#prompt", Markdown).update(prompt)
+        if not tables:  # matrices not written into the prompt get their own tables
+            await self._mount_matrices(instance.params)
         await self.query_one("#answer-box").mount(self._answer_widget(instance))
         self.phase = "asking"
         self._status("")
@@ -339,7 +341,7 @@ class QuestionScreen(Screen):
         self._disable_answer()
         await feedback.mount_all(self._feedback_widgets(verdict))
         self._update_progress()
-        self.set_focus(None)
+        self.query_one("#qbody").focus()  # arrows and page keys scroll the feedback
         self.call_after_refresh(self._scroll_to_feedback)
 
     def _scroll_to_feedback(self) -> None:
@@ -371,6 +373,9 @@ class QuestionScreen(Screen):
         message = verdict.message or ""
         if verdict.expected_display and verdict.expected_display in message:
             message = ""  # the answer line below says it already
+        m = verdict.misconception
+        if m is not None and m.feedback and m.feedback.strip() in message:
+            message = ""  # the misconception box below says it
         head = Text.assemble(
             ("✔ Correct" if ok else "✘ Not quite", "bold"), ("  " + message if message else "")
         )

@@ -78,7 +78,7 @@ class ResumeMockScreen(Screen):
         yield Footer()
 
     def describe(self) -> str:
-        """ "An interview from <time> was interrupted with mm:ss left and N answers"."""
+        """The one sentence a user needs to decide: when, how much time left, how much done."""
         p = self.pending
         if p is None:
             return "There is no interrupted interview."

@@ -41,6 +41,14 @@ def _ticks(labels: list[str], count: int = 5) -> tuple[list[int], list[str]]:
     return [i + 1 for i in idx], [labels[i] for i in idx]
 
 
+def _integer_y(plt: Any, top: int) -> None:
+    """Counts are whole numbers: integer ticks from 0, at most about five of them."""
+    top = max(1, top)
+    step = max(1, -(-top // 5))
+    plt.ylim(0, top)
+    plt.yticks(list(range(0, top + 1, step)))
+
+
 class StatsScreen(Screen):
     """A snapshot of progress, built from the store in a worker."""
 
@@ -138,6 +146,7 @@ class StatsScreen(Screen):
 
         per_day = PlotextPlot(id="chart-per-day")
         per_day.plt.bar(xs, totals)
+        _integer_y(per_day.plt, max(totals, default=0))
         per_day.plt.xticks(*_ticks(days))
         per_day.plt.title("Answers per day")
 
@@ -145,6 +154,7 @@ class StatsScreen(Screen):
         f_days = [d.strftime("%m-%d") for d, _ in snap.due_forecast]
         f_counts = [n for _, n in snap.due_forecast]
         forecast.plt.bar(list(range(1, len(f_days) + 1)), f_counts)
+        _integer_y(forecast.plt, max(f_counts, default=0))
         forecast.plt.xticks(*_ticks(f_days))
         forecast.plt.title("Cards due, next 14 days")
         return [topic, over_time, per_day, forecast]

@@ -82,3 +82,49 @@ class MatrixView(Static):
         self.update(
             matrix_table(self.rows, title=f"{self.matrix_name} {shape}", decimals=self.decimals)
         )
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _is_rule(cells: list[str]) -> bool:
+    return all(c and set(c) <= set("-: ") for c in cells)
+
+
+def compact_markdown_tables(markdown: str) -> tuple[str, int]:
+    """Markdown tables of numbers as right-aligned monospace blocks; (text, tables replaced).
+
+    Prompts write a matrix as a header-less Markdown table, which a terminal stretches to full
+    width with a rule under every row; a fenced block keeps it as compact as on paper.
+    """
+    out: list[str] = []
+    block: list[str] = []
+    replaced = 0
+
+    def flush() -> None:
+        nonlocal replaced
+        rows = [_cells(line) for line in block]
+        rows = [r for r in rows if not _is_rule(r)]
+        if rows and not any(rows[0]):
+            rows = rows[1:]  # the empty header row
+        if not rows:
+            out.extend(block)
+        else:
+            width = max(len(c) for r in rows for c in r)
+            out.append("```text")
+            out.extend("  ".join(c.rjust(width) for c in r) for r in rows)
+            out.append("```")
+            replaced += 1
+        block.clear()
+
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("|"):
+            block.append(line)
+            continue
+        if block:
+            flush()
+        out.append(line)
+    if block:
+        flush()
+    return "\n".join(out), replaced
