@@ -322,7 +322,7 @@ def derive_head_dim(d_model: int, heads: int):
     tr = _trace()
     hd = head_dim(d_model, heads)
     tr.add(
-        "head_dim",
+        "head size",
         f"head_dim = d_model / heads = {_n(d_model)} / {_n(heads)} = {_n(hd)}",
         hd,
         note="the heads share the model width",
@@ -388,7 +388,7 @@ def derive_mc_qk_variance(
     tr = _trace()
     what = "q.k / sqrt(d_k)" if scaled else "q.k"
     tr.add(
-        "samples",
+        "sampling",
         f"draw {_n(samples)} pairs q, k of {_n(d_k)} standard-normal components; "
         f"compute {what} for each",
         samples,
@@ -412,14 +412,18 @@ def derive_projection_params(
     tr = _trace()
     hs = head_dim(d_model, heads)
     kvh = heads if kv_heads is None else kv_heads
-    tr.add("head_dim", f"head_dim = {_n(d_model)} / {_n(heads)} = {_n(hs)}", hs)
+    tr.add("head size", f"head_dim = {_n(d_model)} / {_n(heads)} = {_n(hs)}", hs)
     q_out, kv_out = heads * hs, kvh * hs
     wq = d_model * q_out
-    tr.add("W_Q", f"W_Q: d_model x heads*head_dim = {_n(d_model)} x {_n(q_out)} = {_n(wq)}", wq)
+    tr.add(
+        "query weights",
+        f"W_Q: d_model x heads*head_dim = {_n(d_model)} x {_n(q_out)} = {_n(wq)}",
+        wq,
+    )
     wk = d_model * kv_out
     note = f"grouped-query: {kvh} key/value heads" if kvh != heads else ""
     tr.add(
-        "W_K, W_V",
+        "key and value weights",
         f"W_K + W_V: 2 x {_n(d_model)} x {_n(kv_heads or heads)}*{_n(hs)} = {_n(2 * wk)}",
         2 * wk,
         note=note,
@@ -432,7 +436,7 @@ def derive_projection_params(
     if output:
         wo = q_out * d_model + (d_model if bias else 0)
         extra = f" + {_n(d_model)} bias" if bias else ""
-        tr.add("W_O", f"W_O: {_n(q_out)} x {_n(d_model)}{extra} = {_n(wo)}", wo)
+        tr.add("output weights", f"W_O: {_n(q_out)} x {_n(d_model)}{extra} = {_n(wo)}", wo)
         parts.append(wo)
     total = projection_params(d_model, heads, kv_heads, bias, output)
     tr.add("total", "total = " + " + ".join(_n(p) for p in parts) + f" = {_n(total)}", total)
@@ -487,7 +491,7 @@ def derive_attention_flops(
     tr = _trace()
     hs = head_dim(d_model, heads)
     skv = seq if seq_kv is None else seq_kv
-    tr.add("head_dim", f"head_dim = {_n(d_model)} / {_n(heads)} = {_n(hs)}", hs)
+    tr.add("head size", f"head_dim = {_n(d_model)} / {_n(heads)} = {_n(hs)}", hs)
     qk = qk_flops(seq, hs, seq_kv, heads, batch)
     tr.add(
         "Q K^T",
@@ -523,7 +527,7 @@ def derive_score_memory(
         n,
     )
     total = score_memory(seq, seq_kv, heads, batch, bytes)
-    tr.add("bytes", f"{_n(n)} x {_n(bytes)} bytes = {_n(total)} bytes", total, note=_size(total))
+    tr.add("memory", f"{_n(n)} x {_n(bytes)} bytes = {_n(total)} bytes", total, note=_size(total))
     return tr
 
 

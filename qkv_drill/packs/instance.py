@@ -139,6 +139,8 @@ def precision_line(kind: str, tol: Tolerance, expected: Any) -> str:
         return "Give the shape as a tuple, e.g. (2, 3)."
     if kind == "numeric" and not tol.explicit and float(expected) == int(float(expected)):
         return "Exact integer."
+    if kind == "matrix" and not tol.explicit and expected is not None and _whole(expected):
+        return "Give each entry as an exact integer."
     parts = []
     if tol.abs > 0:
         parts.append(format_number(tol.abs))
@@ -148,6 +150,11 @@ def precision_line(kind: str, tol: Tolerance, expected: Any) -> str:
     if kind == "matrix":
         return f"Give each entry to within {within}." if parts else "Give each entry exactly."
     return f"Answer to within {within}." if parts else "Answer exactly."
+
+
+def _whole(a: Any) -> bool:
+    arr = np.asarray(a, dtype=float)
+    return bool(np.isfinite(arr).all() and (arr == np.round(arr)).all())
 
 
 # --- rendering ----------------------------------------------------------------------------------

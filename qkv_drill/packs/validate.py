@@ -107,11 +107,12 @@ def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable
     for seed in range(n):
         try:
             inst = draw(q, seed)
-        except ImpossibleConstraints as e:
-            report(("constraints",) if q.constraints else (), f"impossible constraints: {e}")
+        except ImpossibleConstraints as e:  # the location is the report's own: use the bare cause
+            reason = getattr(e, "reason", e)
+            report(("constraints",) if q.constraints else (), f"impossible constraints: {reason}")
             return
         except (InstanceError, ValueError, ZeroDivisionError) as e:
-            report(("answer",) if q.answer else (), f"seed {seed}: {e}")
+            report(("answer",) if q.answer else (), f"seed {seed}: {getattr(e, 'reason', e)}")
             return
         for p in check_instance(inst):
             report(("answer",) if q.answer else (), f"seed {seed}: {p}")

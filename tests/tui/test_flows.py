@@ -382,3 +382,62 @@ async def test_small_terminal_keeps_the_answer_reachable(app):
         body.scroll_to_widget(box, animate=False)
         await pilot.pause()
         assert box.region.height > 0 and screen.find_widget(box) is not None
+
+
+async def test_drill_says_when_nothing_is_due_and_weakest_keeps_going(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.filter = Filter(topics=frozenset({"multihead"}))
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        await type_answer(pilot, str(head_dim(screen.instance.params)))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.phase == "empty" and screen.instance is None
+        assert screen.session.due_count() == 0
+        assert screen.next_due_at is not None and screen.next_due_at > app.clock.now()
+        await pilot.press("w")
+        await settle(pilot)
+        assert screen.weakest and screen.phase == "asking"
+        assert screen.instance.question.id == "tui.head-dim"
+
+
+async def test_corrupt_progress_file_is_reported_and_a_fresh_one_used():
+    from tui_helpers import FIXTURE_PACK
+
+    from qkv_drill import paths
+    from qkv_drill.tui.app import QkvDrillApp
+
+    db = paths.progress_db_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(b"this is not a database" * 100)
+    app = QkvDrillApp(extra_packs=[FIXTURE_PACK], include_shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.store is not None and app.store.persistent
+        messages = [n.message for n in app._notifications]
+        assert any("damaged" in m for m in messages)
+        assert list(db.parent.glob("progress.db.corrupt-*"))
+
+
+async def test_multi_answer_ticked_by_letters():
+    from pathlib import Path
+
+    from qkv_drill.tui.app import QkvDrillApp
+
+    app = QkvDrillApp(
+        extra_packs=[Path("tests/tui/fixtures/multi.yaml")], include_shipped=False, seed=1
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"roles"})
+        assert screen.instance.question.id == "tui-multi.same-x"
+        await pilot.press("a", "b", "c", "b")  # b ticked then unticked again
+        assert sorted(screen.query_one("#answer-multi").selected) == [0, 2]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(r.question_id, r.verdict, r.answer_text) for r in rows(app)] == [
+            ("tui-multi.same-x", "correct", "a c")
+        ]

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, SelectionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qkv_drill.session.filters import Filter
@@ -83,7 +83,9 @@ class HomeScreen(Screen):
         if getattr(self.app, "packset", None) is not None:
             self.call_next(self.data_changed)
 
-    def _filter_lists(self) -> list[SelectionList[str]]:
+    def _filter_lists(self) -> list[Any]:
+        from textual.widgets import SelectionList  # not needed for the first frame
+
         lists = [
             SelectionList[str](id="filter-topics"),
             SelectionList[str](id="filter-packs"),
@@ -107,6 +109,8 @@ class HomeScreen(Screen):
 
     async def data_changed(self) -> None:
         """Packs (re)loaded: rebuild the filter lists, keeping what was selected."""
+        from textual.widgets import SelectionList
+
         app: Any = self.app
         if not self.query("#filter-topics"):
             await self.query_one("#filters").mount_all(self._filter_lists())
@@ -125,13 +129,16 @@ class HomeScreen(Screen):
         self.refresh_due()
 
     def _fill(self, selector: str, values: list[str], selected: frozenset[str]) -> None:
+        from textual.widgets import SelectionList
+
         widget = self.query_one(selector, SelectionList)
         with widget.prevent(SelectionList.SelectedChanged):
             widget.clear_options()
             widget.add_options([(v, v, v in selected) for v in values])
 
-    @on(SelectionList.SelectedChanged)
-    def _filter_changed(self) -> None:
+    def on_selection_list_selected_changed(self) -> None:
+        from textual.widgets import SelectionList
+
         app: Any = self.app
         app.filter = Filter(
             topics=frozenset(self.query_one("#filter-topics", SelectionList).selected),
@@ -180,8 +187,14 @@ class HomeScreen(Screen):
         self.app.run_action(f"go('{event.option.id}')")
 
     def action_focus_filters(self) -> None:
-        self.query_one("#filter-topics", SelectionList).focus()
+        from textual.widgets import SelectionList
+
+        for widget in self.query("#filter-topics").results(SelectionList):
+            widget.focus()
 
     def action_clear_filters(self) -> None:
+        from textual.widgets import SelectionList
+
         for selector in ("#filter-topics", "#filter-packs", "#filter-difficulties"):
-            self.query_one(selector, SelectionList).deselect_all()
+            for widget in self.query(selector).results(SelectionList):
+                widget.deselect_all()
