@@ -130,7 +130,7 @@ class MockSession:
     def create(
         cls, packset: Any, store: Any, settings: MockSettings, clock: Clock = SYSTEM_CLOCK
     ) -> MockSession:
-        from qkv_drill.packs.instance import draw
+        from qkv_drill.packs.instance import InstanceError, draw
 
         seed = settings.seed
         if seed is None:
@@ -144,8 +144,16 @@ class MockSession:
         questions = plan_questions(flt.select(packset.questions.values()), settings.questions, rng)
         if not questions:
             raise ValueError(f"no questions match ({flt.describe()})")
-        plan = [{"question_id": q.id, "seed": rng.randrange(SEED_RANGE)} for q in questions]
-        instances = [draw(q, p["seed"]) for q, p in zip(questions, plan, strict=True)]
+        plan, instances = [], []
+        for q in questions:
+            seed_q = rng.randrange(SEED_RANGE)
+            try:
+                instances.append(draw(q, seed_q))
+            except InstanceError:
+                continue  # a question that cannot be drawn is left out of the interview
+            plan.append({"question_id": q.id, "seed": seed_q})
+        if not instances:
+            raise ValueError("none of the matching questions can be drawn; run qkv-drill validate")
         duration = settings.minutes * 60.0
         stored = asdict(settings) | {"seed": seed}
         mock_id = store.create_mock(json.dumps(stored), seed, duration, json.dumps(plan))
@@ -157,7 +165,7 @@ class MockSession:
     ) -> MockSession:
         """Rebuild an interrupted interview: same instances, saved answers and flags, and the time
         left at the last checkpoint."""
-        from qkv_drill.packs.instance import draw
+        from qkv_drill.packs.instance import InstanceError, draw
 
         row = store.get_mock(mock_id)
         if row is None:
@@ -169,7 +177,10 @@ class MockSession:
                 raise MockResumeError(
                     f"question {p['question_id']} of interview {mock_id} is no longer in any pack"
                 )
-            instances.append(draw(question, int(p["seed"])))
+            try:
+                instances.append(draw(question, int(p["seed"])))
+            except InstanceError as e:
+                raise MockResumeError(str(e)) from e
         session = cls(store, mock_id, instances, row.duration_s, row.used_s or 0.0, clock, row.seed)
         for idx, a in store.mock_answers(mock_id).items():
             if not 0 <= idx < len(instances):

@@ -49,6 +49,7 @@ class PracticeSession:
         self._recorded = False  # the current instance already has its stored answer
         self._pending_text: str | None = None  # text answer waiting for self_grade
         self._pending_ms = 0
+        self.draw_errors: list[str] = []  # questions dropped because they cannot be drawn
 
     # --- choosing -------------------------------------------------------------------------
     def _pick_question(self) -> Any | None:
@@ -80,12 +81,24 @@ class PracticeSession:
         return self.current
 
     def next(self) -> Any | None:
-        """Next question with fresh numbers; None when the pool is empty."""
-        question = self._pick_question()
-        if question is None:
-            self.current = None
-            return None
-        return self._show(question)
+        """Next question with fresh numbers; None when the pool is empty.
+
+        A question that cannot be drawn (a user pack whose constraints never hold, say) is
+        dropped from the pool and its one-line reason kept in `draw_errors`; the session goes on.
+        """
+        from qkv_drill.packs.instance import InstanceError
+
+        while True:
+            question = self._pick_question()
+            if question is None:
+                self.current = None
+                return None
+            try:
+                return self._show(question)
+            except InstanceError as e:
+                self.draw_errors.append(str(e))
+                self.pool = [q for q in self.pool if q.id != question.id]
+                self._order = [q for q in self._order if q.id != question.id]
 
     def redraw(self) -> Any:
         """Same question, new numbers (and a fresh response timer)."""

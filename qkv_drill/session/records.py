@@ -7,16 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-# Self-graded "say it out loud" answers count as correct when at least two thirds of the rubric
-# points were covered: 2 of 3, 3 of 4, 4 of 5 or 6.
-SELF_GRADE_FRACTION = (2, 3)
+from qkv_drill.packs.check import text_passes
 
 
 def self_grade_passes(covered: Sequence[int], n_points: int) -> bool:
-    """True when 3 * covered >= 2 * points (an empty rubric never passes)."""
-    hit = len({i for i in covered if 0 <= i < n_points})
-    num, den = SELF_GRADE_FRACTION
-    return n_points > 0 and den * hit >= num * n_points
+    """The pack layer's rule, so every mode agrees: at least two thirds of the rubric points."""
+    return text_passes(len({i for i in covered if 0 <= i < n_points}), n_points)
 
 
 def _jsonable(value: Any) -> Any:

@@ -149,3 +149,31 @@ def test_hints_one_at_a_time(mini_packs, store, clock):
     assert s.hints_used == len(hints)
     s.next()
     assert s.hints_used == 0 and s.total_hints == len(hints)
+
+
+def test_a_question_that_cannot_be_drawn_is_dropped_with_its_reason(mini_packs, store, clock):
+    from pathlib import Path
+
+    from qkv_drill.packs.loader import load_packs
+    from qkv_drill.session.mock import MockSession, MockSettings
+
+    broken = Path(__file__).parents[1] / "packs" / "broken" / "impossible_constraints.yaml"
+    packs = load_packs(extra=[broken], include_shipped=False, include_user=False)
+    (bad,) = packs.questions.values()  # loads: only drawing finds the constraints impossible
+    packs.questions.update(mini_packs.questions)
+
+    s = PracticeSession(packs, store, Filter(), seed=1, clock=clock)
+    seen = set()
+    for _ in range(len(s.pool) + 2):
+        inst = s.next()
+        assert inst is not None
+        seen.add(inst.question.id)
+    assert bad.id not in seen
+    assert bad.id not in {q.id for q in s.pool}
+    (reason,) = s.draw_errors
+    assert bad.id in reason and "impossible_constraints.yaml" in reason
+
+    settings = MockSettings(minutes=5, questions=len(packs.questions), seed=2)
+    mock = MockSession.create(packs, store, settings, clock)
+    assert bad.id not in {i.question.id for i in mock.instances}
+    assert len(mock.instances) == len(packs.questions) - 1

@@ -51,6 +51,8 @@ def test_fmt_number_keeps_integers_plain():
     assert fmt_number(4.0) == "4"
     assert fmt_number(0.125, 2) == "0.12" or fmt_number(0.125, 2) == "0.13"
     assert fmt_number(float("-inf")) == "-inf"
+    # byte counts and FLOPs read as whole numbers, never as 13421772800.0000
+    assert fmt_number(13_421_772_800.0, 4) == "13,421,772,800"
 
 
 def test_parse_confirmations():

@@ -34,8 +34,8 @@ def fmt_number(x: float, decimals: int = 2) -> str:
         return "nan"
     if x in (float("inf"), float("-inf")):
         return "-inf" if x < 0 else "inf"
-    if float(x).is_integer() and abs(x) < 1e9:
-        return str(int(x))
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}" if abs(x) >= 10_000 else str(int(x))
     return f"{x:.{decimals}f}"
 
 
