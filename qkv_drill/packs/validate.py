@@ -13,15 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from qkv_drill.packs.check import check
-from qkv_drill.packs.computations import COMPUTATIONS, compute
+from qkv_drill.packs.crosscheck import cross_check
 from qkv_drill.packs.errors import PackIssue
 from qkv_drill.packs.instance import (
     Instance,
     InstanceError,
-    answer_args,
     display,
     draw,
     draw_fixed,
@@ -50,11 +47,6 @@ class _Where:
             return PackIssue(self.path, q.line, 1, message, hint, severity)
         line, col = self._doc.where(("questions", index, *rest))
         return PackIssue(self.path, line, col, message, hint, severity)
-
-
-def _same(a: Any, b: Any) -> bool:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-7, atol=1e-9))
 
 
 def check_instance(inst: Instance) -> list[str]:
@@ -89,13 +81,8 @@ def check_instance(inst: Instance) -> list[str]:
 
 
 def _torch_problem(q: Question, inst: Instance) -> str | None:
-    comp = COMPUTATIONS[q.answer.compute]
-    if comp.torch_fn is None:
-        return None
-    values = answer_args(q, inst.params)
-    numpy_value = compute(q.answer.compute, values).value
-    torch_value = compute(q.answer.compute, values, backend="torch").value
-    if _same(numpy_value, torch_value):
+    result = cross_check(inst)
+    if result is None or result.agrees:
         return None
     return f"numpy and torch disagree on {q.answer.compute} (seed {inst.seed})"
 

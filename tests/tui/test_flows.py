@@ -228,6 +228,11 @@ async def test_weights_question_teaches_with_heatmap_and_derivation(app):
         view = screen.query_one("#derivation-view")
         names = [step.name for step in view.trace.steps]
         assert {"Q", "K", "V"} <= set(names)
+        # the torch backend recomputes the same answer in a worker and says it agrees
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        verdict_line = str(screen.query_one("#cross-check", Static).content)
+        assert "torch agrees with the numpy engine on self_attention" in verdict_line
         await pilot.press("d")
         await pilot.pause()
         assert not screen.query("#derivation-view")

@@ -152,7 +152,6 @@ class QuestionScreen(Screen):
             self._show_empty()
             return
         self.shown += 1
-        q = instance.question
         prompt, tables = compact_markdown_tables(instance.prompt)
         self.query_one("#prompt", Markdown).update(prompt)
         if not tables:  # matrices not written into the prompt get their own tables
@@ -161,7 +160,7 @@ class QuestionScreen(Screen):
         self.phase = "asking"
         self._status("")
         self._update_progress()
-        self._maybe_warm_torch(q)
+        self._maybe_warm_torch(instance)
         self.query_one("#qbody").scroll_home(animate=False)
         self.call_after_refresh(self.action_focus_answer)
 
@@ -224,17 +223,38 @@ class QuestionScreen(Screen):
     def progress_extra(self) -> list[Any]:
         return []
 
-    def _maybe_warm_torch(self, question: Any) -> None:
-        if question.topic == "pytorch" or "torch" in (question.tags or ()):
+    def _maybe_warm_torch(self, instance: Any) -> None:
+        """Questions whose answer torch can recompute load torch in the background while the
+        user thinks, so the cross-check under the derivation is instant."""
+        from qkv_drill.packs.crosscheck import has_torch_path
+
+        if has_torch_path(instance):
             self._warm_torch()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="torch")
     def _warm_torch(self) -> None:
-        try:
-            from qkv_drill.engine.backends import warm_torch
-        except ImportError:
-            return
+        from qkv_drill.engine.backends import warm_torch
+
         warm_torch()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="crosscheck")
+    def _cross_check(self, instance: Any) -> None:
+        """The same answer from the torch backend, shown under the derivation."""
+        from qkv_drill.packs.crosscheck import cross_check
+
+        result = cross_check(instance)
+        if result is not None:
+            self.app.call_from_thread(self._show_cross_check, instance, result)
+
+    def _show_cross_check(self, instance: Any, result: Any) -> None:
+        if instance is not self.instance:
+            return  # moved on meanwhile
+        found = self.query("#cross-check")
+        if not found:
+            return  # the derivation was closed meanwhile
+        style = "green" if result.agrees else "bold red"
+        mark = "✓ " if result.agrees else "✘ "
+        found.first(Static).update(Text.assemble((mark, style), result.describe()))
 
     # -- answering -----------------------------------------------------------------------------
 
@@ -478,6 +498,11 @@ class QuestionScreen(Screen):
 
         given = frozenset(self.instance.params) if self.instance is not None else frozenset()
         await box.mount(DerivationView(trace, given, id="derivation-view"))
+        from qkv_drill.packs.crosscheck import has_torch_path
+
+        if self.instance is not None and has_torch_path(self.instance):
+            await box.mount(Static("checking the answer on torch…", id="cross-check"))
+            self._cross_check(self.instance)
         self.call_after_refresh(
             lambda: self.query_one("#qbody").scroll_to_widget(box, top=True, animate=False)
         )
