@@ -15,6 +15,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from summary import summary
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run from a checkout without installing
@@ -137,6 +139,17 @@ def main(argv: list[str] | None = None) -> int:
         for label, samples in (("default threads", default), ("one thread", single)):
             print(f"{'warm p50, ' + label:<34}{statistics.median(samples):>10.3f}")
             print(f"{'warm p99, ' + label:<34}{pct(samples, 0.99):>10.3f}")
+    summary(
+        "answer check p99, worst type", f"{worst:.2f} ms", f"< {TARGET_MS:g} ms", worst < TARGET_MS
+    )
+    if result is not None:
+        warm99 = pct(single, 0.99)
+        summary(
+            "torch cold start / warm p99",
+            f"{cold:.0f} ms / {warm99:.2f} ms",
+            f"warm < {TARGET_MS:g} ms",
+            warm99 < TARGET_MS,
+        )
     return 0 if worst < TARGET_MS else 1
 
 

@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from summary import summary
+
 sys.path.insert(
     0, str(Path(__file__).resolve().parents[1])
 )  # run from a checkout, installed or not
@@ -101,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{shape!s:<22}{_fmt(t_np):>13}{_fmt(t_torch):>13}{ratio:>12.2f}x")
     verdict = "met" if worst <= TARGET else "NOT met"
     print(f"target: numpy within {TARGET:g}x of torch; worst {worst:.2f}x -> {verdict}")
+    last = CASES[-1][0]
+    summary(
+        f"engine numpy / torch SDPA, seq 8-{last}, {mode}",
+        f"worst {worst:.2f}x",
+        f"<= {TARGET:g}x",
+        worst <= TARGET,
+    )
     return 0
 
 

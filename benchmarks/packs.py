@@ -23,6 +23,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+from summary import summary
+
 from qkv_drill.packs.loader import load_pack_file
 from qkv_drill.packs.yamlsource import LOADER_NAME, Limits, Loader
 
@@ -186,6 +188,7 @@ def main() -> int:
     )
     print("ratio = load+validate / the faster safe_load column")
     prev = None
+    worst, growths = 0.0, []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             path = write_pack(Path(tmp), n)
@@ -209,6 +212,21 @@ def main() -> int:
                 f"{t_full:>15.3f}  {ratio:>5.2f}  {growth:>22}"
             )
             prev = (n, t_full)
+            worst = max(worst, ratio)
+            growths.append(t_full / (n / args.sizes[0]))
+    linear = max(growths) <= 2 * min(growths)  # time per question stays within a factor of 2
+    summary(
+        f"packs load+validate / yaml parse, {args.sizes[0]:,}-{args.sizes[-1]:,} q",
+        f"worst {worst:.2f}x",
+        "<= 2x",
+        worst <= 2,
+    )
+    summary(
+        "packs growth, time per question",
+        f"{min(growths) / args.sizes[0] * 1e6:.0f}-{max(growths) / args.sizes[0] * 1e6:.0f} us",
+        "linear",
+        linear,
+    )
     return 0
 
 

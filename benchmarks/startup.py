@@ -27,6 +27,8 @@ import termios
 import time
 from pathlib import Path
 
+from summary import summary
+
 READY_ENV = "QKV_DRILL_READY_FILE"
 TARGET = 1.3
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     torch_loaded = any(r["torch"] for r in results["qkv-drill"])
     verdict = "ok" if ratio <= TARGET and not torch_loaded else "OVER TARGET"
     print(f"\nratio qkv-drill / minimal: {ratio:.2f}x (target <= {TARGET}x): {verdict}")
+    rss = statistics.median(r["maxrss_kb"] for r in results["qkv-drill"]) / 1024
+    summary("start-up / minimal Textual app", f"{ratio:.2f}x", f"<= {TARGET}x", ratio <= TARGET)
+    summary(
+        "peak RSS at first frame; torch loaded",
+        f"{rss:.0f} MB; {'yes' if torch_loaded else 'no'}",
+        "torch not loaded",
+        not torch_loaded,
+    )
     return 0 if verdict == "ok" else 1
 
 

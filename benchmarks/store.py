@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from summary import summary
+
 from qkv_drill.store import Store
 from qkv_drill.store.store import to_iso
 
@@ -138,6 +140,24 @@ def main() -> int:
         f"file size {small['_mb']:.1f} MB / {large['_mb']:.1f} MB; "
         f"streak {small['_streak_days']:.0f} / {large['_streak_days']:.0f} days; "
         f"rows grew 10.0x; target < {TARGET_MS:.0f} ms per stats query"
+    )
+    worst_ms = max(v for k, v in large.items() if not k.startswith("_") and "open" not in k)
+    growth = max(
+        large[k] / small[k]
+        for k in small
+        if not k.startswith("_") and "open" not in k and small[k] > 0
+    )
+    summary(
+        "store stats + drill queue at 100k answers",
+        f"worst {worst_ms:.2f} ms",
+        "< 100 ms",
+        not slow,
+    )
+    summary(
+        "store growth 10k -> 100k answers",
+        f"worst x{growth:.2f}",
+        "sub-linear (< x10)",
+        growth < 10,
     )
     return 1 if slow else 0
 
