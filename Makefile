@@ -22,12 +22,14 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check qkv_drill tests benchmarks
 	$(BIN)/ruff format --check qkv_drill tests benchmarks
+	$(BIN)/mypy qkv_drill
 	$(BIN)/qkv-drill validate questions
 	$(BIN)/pytest -n 2 -q
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check qkv_drill tests benchmarks
 	$(BIN)/ruff format --check qkv_drill tests benchmarks
+	$(BIN)/mypy qkv_drill
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run_all.py

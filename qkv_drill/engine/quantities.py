@@ -20,11 +20,16 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TypeAlias, TypeVar
 
 import numpy as np
 
 from qkv_drill.engine.shapes import attention_shape
+
+R = TypeVar("R")
+WrongValue: TypeAlias = float | tuple[int, ...]
+"""What a wrong variant returns: a number, or a shape for `shape`."""
 
 MC_CHUNK_ELEMENTS = 1 << 20
 """Random numbers per array per chunk in `mc_qk_variance` (8 MB of float64)."""
@@ -170,17 +175,17 @@ def max_weight(d_k: int, gap: float, scaled: bool = False) -> float:
 
 
 def _variant(
-    func: Callable[..., float],
-    transform: Callable[[float, dict], float] | None = None,
+    func: Callable[..., R],
+    transform: Callable[[R, dict], R] | None = None,
     **override: object,
-) -> Callable[..., float]:
+) -> Callable[..., R]:
     """`func` with some arguments overridden and/or its result transformed.
 
     An override may be a value or a callable of the bound arguments (a dict).
     """
     sig = inspect.signature(func)
 
-    def wrong(*args, **kwargs):
+    def wrong(*args, **kwargs) -> R:
         bound = sig.bind(*args, **kwargs)
         bound.apply_defaults()
         given = dict(bound.arguments)
@@ -230,7 +235,8 @@ def _projection_params_no_split(d_model, heads, kv_heads=None, bias=False, outpu
     return _projection_count(d_model, heads * d_model, kv_heads * d_model, bias, output)
 
 
-QUANTITY_MISCONCEPTIONS: dict[str, dict[str, Callable[..., float]]] = {
+# Typed apart from `shape`, so each transform is checked against a number.
+_NUMBER_MISCONCEPTIONS: dict[str, Mapping[str, Callable[..., float]]] = {
     "head_dim": {"no_head_split": _variant(head_dim, lambda v, a: a["d_model"])},
     "scale_factor": {
         "no_scaling": _variant(scale_factor, lambda v, a: 1.0),
@@ -270,13 +276,17 @@ QUANTITY_MISCONCEPTIONS: dict[str, dict[str, Callable[..., float]]] = {
     "qk_variance": _variance_family(qk_variance),
     "qk_std": _variance_family(qk_std),
     "max_weight": {"no_scaling": _variant(max_weight, scaled=False)},
+    "mc_qk_variance": {
+        "std_for_variance": _variant(mc_qk_variance, lambda v, a: math.sqrt(v)),
+    },
+}
+
+QUANTITY_MISCONCEPTIONS: dict[str, Mapping[str, Callable[..., WrongValue]]] = {
+    **_NUMBER_MISCONCEPTIONS,
     "shape": {
         "forgot_batch": _variant(attention_shape, batch=None),
         "no_head_split": _variant(attention_shape, d_k=lambda a: a["d_model"]),
         "kv_ignores_gqa": _variant(attention_shape, kv_heads=None),
-    },
-    "mc_qk_variance": {
-        "std_for_variance": _variant(mc_qk_variance, lambda v, a: math.sqrt(v)),
     },
 }
 
@@ -286,7 +296,9 @@ def supported_misconceptions(func_name: str) -> frozenset[str]:
     return frozenset(QUANTITY_MISCONCEPTIONS.get(func_name, {}))
 
 
-def wrong_value(func_name: str, misconception: str, /, *args: object, **kwargs: object) -> float:
+def wrong_value(
+    func_name: str, misconception: str, /, *args: object, **kwargs: object
+) -> WrongValue:
     """What a candidate making `misconception` answers for `func_name(*args, **kwargs)`."""
     try:
         variant = QUANTITY_MISCONCEPTIONS[func_name][misconception]

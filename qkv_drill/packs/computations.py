@@ -159,7 +159,10 @@ def _quantity(
                 applies = bool(a.get("scaled"))
             if not applies:
                 return None
-            return float(variants[mc](**_pick(a, keys + extra)))
+            value = variants[mc](**_pick(a, keys + extra))
+            if isinstance(value, tuple):  # only `shape` has shape variants, and it is no quantity
+                raise TypeError(f"{name}: wrong variant {mc!r} gave a shape, not a number")
+            return float(value)
 
         return f
 

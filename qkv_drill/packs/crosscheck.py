@@ -40,9 +40,10 @@ def has_torch_path(instance: Instance) -> bool:
 
 def cross_check(instance: Instance) -> CrossCheck | None:
     """Recompute the instance's answer on torch; None when the computation has no torch path."""
-    if not has_torch_path(instance):
+    answer = instance.question.answer
+    if answer is None or not has_torch_path(instance):
         return None
-    name = instance.question.answer.compute
+    name = answer.compute
     values = answer_args(instance.question, instance.params)
     ours = np.asarray(compute(name, values).value, dtype=float)
     theirs = np.asarray(compute(name, values, backend="torch").value, dtype=float)

@@ -56,7 +56,8 @@ class Instance:
     params: dict[str, object]  # JSON-able (matrices as nested lists)
     prompt: str  # Markdown, parameters substituted, precision line appended
     options: list[str]  # choice/multi in display order; else []
-    expected: object  # float | tuple[int, ...] | np.ndarray | int | frozenset[int] | None
+    # by question type: float | tuple[int, ...] | np.ndarray | int | frozenset[int] | None
+    expected: Any
     expected_display: str
     trace: Any | None
     heatmap: np.ndarray | None
@@ -245,6 +246,7 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
             question, seed, params, prompt, [], None, question.model_answer.strip(), None, None
         )
     result, wrong = evaluate(question, params)
+    assert question.answer is not None  # evaluate has checked it
     tol = question.answer.tolerance
     expected = result.value
     if question.type == "numeric":

@@ -60,6 +60,7 @@ def check_instance(inst: Instance) -> list[str]:
                 f"the computed answer, shown as {inst.expected_display!r}, is not accepted "
                 f"({verdict.status}: {verdict.message})"
             )
+        assert q.answer is not None  # drawing a computed question has checked it
         tol = q.answer.tolerance
         for mc, value in inst.wrong.items():
             shown = display(q.type, value, tol)
@@ -84,7 +85,7 @@ def _torch_problem(q: Question, inst: Instance) -> str | None:
     result = cross_check(inst)
     if result is None or result.agrees:
         return None
-    return f"numpy and torch disagree on {q.answer.compute} (seed {inst.seed})"
+    return f"numpy and torch disagree on {result.computation} (seed {inst.seed})"
 
 
 def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable) -> None:
@@ -106,6 +107,7 @@ def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable
             return
         if (
             q.type == "numeric"
+            and q.answer is not None
             and not q.answer.tolerance.explicit
             and inst.expected != int(inst.expected)
             and not warned

@@ -277,7 +277,8 @@ class _Checker:
 
         answer, mcs = None, ()
         options: tuple[Option, ...] = ()
-        model_answer, rubric = "", ()
+        model_answer = ""
+        rubric: tuple[RubricPoint, ...] = ()
         misplaced = {
             "answer": COMPUTED_TYPES,
             "misconceptions": COMPUTED_TYPES,
@@ -629,7 +630,7 @@ class _Checker:
                     f"misconception '{mc}' is not supported by computation '{comp.name}'",
                     "it supports: " + (", ".join(comp.misconceptions) or "none"),
                 )
-            elif comp is not None:
+            elif comp is not None and answer is not None:  # comp is only found through answer
                 for need in comp.wrong_needs.get(mc, ()):
                     if need not in names and need not in answer.args:
                         self.err(

@@ -136,23 +136,23 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             if tag != _SEQ:
                 raise self.tag_error(node)
-            value = []
-            self.memo[nid] = value
-            value.extend(self.build(child, depth + 1) for child in node.value)
-        else:
-            if tag != _MAP:
-                raise self.tag_error(node)
-            value = {}
-            self.memo[nid] = value
-            for kn, vn in node.value:
-                if kn.tag == _T + "merge":
-                    raise self.fail(kn, "merge keys (<<) are not supported", "write the keys out")
-                k = self.build(kn, depth + 1)
-                if not isinstance(k, str | int | float | bool) and k is not None:
-                    raise self.fail(kn, "a key must be a plain value")
-                if k in value:
-                    raise self.fail(kn, f"duplicate key '{k}'", "each key may appear once")
-                value[k] = self.build(vn, depth + 1)
+            items: list[Any] = []
+            self.memo[nid] = items
+            items.extend(self.build(child, depth + 1) for child in node.value)
+            return items
+        if tag != _MAP:
+            raise self.tag_error(node)
+        value: dict[Any, Any] = {}
+        self.memo[nid] = value
+        for kn, vn in node.value:
+            if kn.tag == _T + "merge":
+                raise self.fail(kn, "merge keys (<<) are not supported", "write the keys out")
+            k = self.build(kn, depth + 1)
+            if not isinstance(k, str | int | float | bool) and k is not None:
+                raise self.fail(kn, "a key must be a plain value")
+            if k in value:
+                raise self.fail(kn, f"duplicate key '{k}'", "each key may appear once")
+            value[k] = self.build(vn, depth + 1)
         return value
 
     def tag_error(self, node: yaml.Node) -> PackError:

@@ -294,7 +294,7 @@ class MockSession:
             item = self._item(idx, inst)
             text = self.answers[idx]
             verdict = check(inst, text) if text is not None else None
-            if verdict is None or verdict.status == "unparseable":
+            if text is None or verdict is None or verdict.status == "unparseable":
                 item.status = "unanswered"
                 item.user_answer = None
                 self._record(inst, idx, "", "skipped", None, now)

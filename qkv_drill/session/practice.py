@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
@@ -163,7 +163,9 @@ class PracticeSession:
         n_points = len(self.current.question.rubric or ())
         covered = sorted({int(i) for i in covered if 0 <= int(i) < n_points})
         verdict = grade_text(self.current, covered)
-        status = "correct" if self_grade_passes(covered, n_points) else "wrong"
+        status: Literal["correct", "wrong"] = (
+            "correct" if self_grade_passes(covered, n_points) else "wrong"
+        )
         if verdict.status != status:
             verdict = dataclasses.replace(verdict, status=status)
         text, self._pending_text = self._pending_text, None

@@ -24,6 +24,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -65,6 +66,14 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_S = 5.0
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made; sqlite3 types it Optional since other statements make none."""
+    rowid = cur.lastrowid
+    if rowid is None:
+        raise TypeError("the statement inserted no row")
+    return rowid
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -240,7 +249,7 @@ class Store:
         if source is not None and source.exists():
             uri = quote(str(source.resolve()))
             for flags in ("mode=ro", "immutable=1"):
-                sources.append(lambda flags=flags: sqlite3.connect(f"file:{uri}?{flags}", uri=True))
+                sources.append(partial(sqlite3.connect, f"file:{uri}?{flags}", uri=True))
         for make in sources:
             try:
                 src = make()
@@ -345,7 +354,7 @@ class Store:
                 rec.mock_id,
             ),
         )
-        return int(cur.lastrowid)
+        return _inserted_id(cur)
 
     def put_card(self, question_id: str, card_json: str, due: datetime) -> None:
         """Insert or replace the drill card of one question."""
@@ -383,7 +392,7 @@ class Store:
             " plan_json) VALUES (?, ?, ?, ?, ?, 0, 'running', ?)",
             (rowid, started, settings_json, seed_in(seed), float(duration_s), plan_json),
         )
-        return int(cur.lastrowid)
+        return _inserted_id(cur)
 
     def save_mock_answer(
         self, mock_id: int, idx: int, text: str | None, time_ms: int, flagged: bool

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -58,7 +58,7 @@ class QkvDrillApp(App[int]):
 
     TITLE = "qkv-drill"
     # Home is the default screen, whose own CSS_PATH Textual does not load: list it here.
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/home.tcss"]
+    CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "screens/home.tcss"]
     COMMANDS = App.COMMANDS | {QkvCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

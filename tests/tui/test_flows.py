@@ -446,3 +446,23 @@ async def test_multi_answer_ticked_by_letters():
         assert [(r.question_id, r.verdict, r.answer_text) for r in rows(app)] == [
             ("tui-multi.same-x", "correct", "a c")
         ]
+
+
+async def test_choosing_a_home_menu_entry_with_enter_opens_it(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        menu = app.screen.query_one("#menu")
+        menu.focus()
+        ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        menu.highlighted = ids.index("stats")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StatsScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        menu = app.screen.query_one("#menu")
+        menu.focus()
+        menu.highlighted = ids.index("practice")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PracticeScreen"

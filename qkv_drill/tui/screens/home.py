@@ -183,8 +183,8 @@ class HomeScreen(Screen):
         self.due = due
 
     @on(OptionList.OptionSelected, "#menu")
-    def _menu_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.run_action(f"go('{event.option.id}')")
+    async def _menu_selected(self, event: OptionList.OptionSelected) -> None:
+        await self.app.run_action(f"go('{event.option.id}')")
 
     def action_focus_filters(self) -> None:
         from textual.widgets import SelectionList

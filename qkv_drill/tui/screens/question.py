@@ -106,7 +106,10 @@ class QuestionScreen(Screen):
         except Exception as exc:  # shown, never fatal
             self.app.call_from_thread(self._error, exc)
             return
-        self.app.call_from_thread(self._show_instance, instance)
+        self.app.call_from_thread(
+            self._show_instance,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
+            instance,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def check(self, text: str) -> None:
@@ -116,7 +119,10 @@ class QuestionScreen(Screen):
         except Exception as exc:
             self.app.call_from_thread(self._error, exc)
             return
-        self.app.call_from_thread(self._show_verdict, verdict)
+        self.app.call_from_thread(
+            self._show_verdict,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
+            verdict,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def grade(self, covered: list[int]) -> None:
@@ -126,7 +132,10 @@ class QuestionScreen(Screen):
         except Exception as exc:
             self.app.call_from_thread(self._error, exc)
             return
-        self.app.call_from_thread(self._show_verdict, verdict)
+        self.app.call_from_thread(
+            self._show_verdict,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
+            verdict,
+        )
 
     def refresh_in_worker(self) -> None:
         """Hook: store reads the next repaint needs, done in the worker thread."""

@@ -213,7 +213,7 @@ class ReportScreen(Screen):
         from textual_plotext import PlotextPlot
 
         plot = PlotextPlot(id="report-trend")
-        xs = list(range(1, len(scores) + 1))
+        xs: list[float] = list(range(1, len(scores) + 1))  # whole numbers; plotext wants floats
         ys = [round(100 * s, 1) for s in scores]
         plt = plot.plt
         plt.plot(xs, ys, marker="dot")

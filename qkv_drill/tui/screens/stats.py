@@ -33,7 +33,7 @@ def summary_text(snap: Any) -> Text:
     )
 
 
-def _ticks(labels: list[str], count: int = 5) -> tuple[list[int], list[str]]:
+def _ticks(labels: list[str], count: int = 5) -> tuple[list[float], list[str]]:
     """`count` labels evenly spread from the first to the last (x positions from 1)."""
     last = len(labels) - 1
     n = min(count, len(labels))
@@ -94,7 +94,10 @@ class StatsScreen(Screen):
                 self.notify, f"{exc}", title="Could not read stats", severity="error"
             )
             return
-        self.app.call_from_thread(self.show, snap)
+        self.app.call_from_thread(
+            self.show,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
+            snap,
+        )
 
     async def show(self, snap: Any) -> None:
         if not self.is_attached:

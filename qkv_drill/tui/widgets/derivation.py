@@ -13,9 +13,8 @@ from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, fmt_number, matrix_
 
 
 def _shape_of(step: Any) -> tuple[int, ...]:
-    shape = getattr(step, "shape", None)
-    if shape is None:
-        shape = getattr(getattr(step, "value", None), "shape", ())
+    own = getattr(step, "shape", None)
+    shape = own if own is not None else getattr(getattr(step, "value", None), "shape", ())
     return tuple(int(s) for s in shape)
 
 
