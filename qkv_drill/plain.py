@@ -174,9 +174,16 @@ def _open(args: Any, io: PlainIO) -> tuple[Any, Any]:
     for issue in packset.issues:
         io.warn(str(issue))
     store = Store.open(None)
-    for warning in getattr(store, "warnings", ()) or ():
-        io.warn(str(warning))
+    for warning in store.take_warnings():
+        io.warn(warning)
     return packset, store
+
+
+def _saved(io: PlainIO, store: Any, text: str) -> None:
+    """Acknowledge a stored answer, then tell at once if that write could not reach the disk."""
+    io.say(text)
+    for warning in store.take_warnings():
+        io.warn(warning)
 
 
 def run_plain(
@@ -292,7 +299,7 @@ def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
             recorded = session.tally["skipped"]
             nxt = session.skip()
             if session.tally["skipped"] > recorded:
-                io.say(f"saved: skipped {inst.question.id}")
+                _saved(io, session.store, f"saved: skipped {inst.question.id}")
             return nxt
         if cmd == ":redraw":
             inst = session.redraw()
@@ -321,10 +328,10 @@ def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
                 covered = _covered(io, len(q.rubric))
             except EOFError:
                 session.skip()
-                io.say(f"saved: skipped {q.id}")
+                _saved(io, session.store, f"saved: skipped {q.id}")
                 raise
             verdict = session.self_grade(covered)
-        io.say(f"saved: {verdict.status} {inst.question.id}")
+        _saved(io, session.store, f"saved: {verdict.status} {inst.question.id}")
         _show_verdict(io, verdict, inst)
         if getattr(session, "suggested_rating", None) is not None:
             _ask_rating(io, session)
@@ -483,9 +490,11 @@ def _mock_loop(io: PlainIO, session: Any) -> bool:
             io.say(message)
             show = False
             continue
-        io.say(
+        _saved(
+            io,
+            session.store,
             f"saved: question {session.index + 1} ({session.answered_count}/{n} answered, "
-            f"{_mmss(session.remaining())} left)"
+            f"{_mmss(session.remaining())} left)",
         )
         following = [
             i

@@ -118,6 +118,7 @@ class MockSession:
         self.flagged: set[int] = set()
         self.times: list[float] = [0.0] * len(instances)  # seconds spent on each question
         self.report: MockReport | None = None
+        self._already_recorded: set[str] = set()  # question ids recorded by a cut-short hand-in
         self._unsaved: set[int] = set()  # questions whose time grew since their row was saved
         self._used_at_start = min(float(used_s), self.duration_s)
         self._start = clock.monotonic()
@@ -289,6 +290,8 @@ class MockSession:
 
         self.checkpoint()
         now = self.clock.now()
+        # A hand-in killed half-way left some answers recorded: never record those twice.
+        self._already_recorded = self.store.recorded_for_mock(self.mock_id)
         items, misses = [], []
         for idx, inst in enumerate(self.instances):
             item = self._item(idx, inst)
@@ -342,6 +345,8 @@ class MockSession:
             ts=now,
             mock_id=self.mock_id,
         )
+        if inst.question.id in self._already_recorded:
+            return
         self.store.record_answer(rec)
 
     def _item(self, idx: int, inst: Any) -> ReportItem:

@@ -103,6 +103,7 @@ class Store:
         memory: bool = False,
     ) -> None:
         self.warnings: list[str] = []
+        self._warnings_taken = 0
         self.persistent = False
         self.utc_offset_minutes = (
             _local_offset_minutes() if utc_offset_minutes is None else utc_offset_minutes
@@ -320,6 +321,13 @@ class Store:
                 conn.execute("ROLLBACK")
             raise
         return result
+
+    def take_warnings(self) -> list[str]:
+        """Warnings not taken before. Callers poll this after writes, so a failure found
+        mid-session (disk full, file turned read-only) is told the moment it happens."""
+        new = self.warnings[self._warnings_taken :]
+        self._warnings_taken = len(self.warnings)
+        return new
 
     def record_answer(self, rec: AnswerRecord) -> int:
         """Store one answer; committed (fsynced) before this returns. Returns its id."""
@@ -653,6 +661,11 @@ class Store:
             f"SELECT {self._MOCK_COLS} FROM mocks WHERE state = 'finished' ORDER BY started_utc, id"
         )
         return [self._mock(r) for r in rows]
+
+    def recorded_for_mock(self, mock_id: int) -> set[str]:
+        """Question ids already in `answers` for this interview (a hand-in cut short by a kill)."""
+        rows = self._rows("SELECT question_id FROM answers WHERE mock_id = ?", (mock_id,))
+        return {r[0] for r in rows}
 
     def mock_answers(self, mock_id: int) -> dict[int, MockAnswerRow]:
         rows = self._rows(

@@ -158,8 +158,15 @@ class QkvDrillApp(App[int]):
 
             path = self.store_path or paths.progress_db_path()
             store = Store(path)
-            warnings.extend(str(w) for w in (getattr(store, "warnings", None) or ()))
+        warnings.extend(store.take_warnings())
         return Loaded(packset, store, warnings)
+
+    def notify_store_warnings(self) -> None:
+        """Tell the user at once when a write could not reach the disk (found mid-session)."""
+        if self.store is None:
+            return
+        for warning in self.store.take_warnings():
+            self.notify(warning, title="Progress store", severity="warning", timeout=10)
 
     @on(DataLoaded)
     def _data_loaded(self, message: DataLoaded) -> None:

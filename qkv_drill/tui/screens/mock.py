@@ -525,6 +525,9 @@ class MockScreen(Screen):
             self._set_status(f"Not saved: {problem}", error=True)
             return False
         self._set_status(f"Saved: {_one_line(text)}")
+        notify = getattr(self.app, "notify_store_warnings", None)
+        if notify is not None:  # a write that could not reach the disk is told at once
+            notify()
         self._refresh_navigator()
         return True
 

@@ -351,6 +351,7 @@ class QuestionScreen(Screen):
     async def _show_verdict(self, verdict: Any) -> None:
         if not self.is_attached:
             return
+        _notify_store_warnings(self.app)
         if verdict.status == "unparseable":
             self.phase = "asking"
             self._status(verdict.message, error=True)
@@ -647,3 +648,10 @@ def _name(rating: Any) -> str:
     if rating is None:
         return "—"
     return RATING_NAMES.get(int(rating), str(rating))
+
+
+def _notify_store_warnings(app: Any) -> None:
+    """After a write: a storage failure found mid-session is told at once."""
+    notify = getattr(app, "notify_store_warnings", None)
+    if notify is not None:
+        notify()
