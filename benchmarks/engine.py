@@ -6,10 +6,10 @@ reference is fast enough to check every answer on the spot.
 
     python benchmarks/engine.py [--causal] [--repeats N] [--blas-threads N]
 
-torch gets the machine's cores (torch.set_num_threads). numpy's BLAS gets one thread unless
---blas-threads says otherwise (it reads the count from the environment at import): a conservative
-comparison, and a stable one, since a multi-threaded OpenBLAS that spin-waits collapses on a busy
-machine (tens of times slower when other processes hold the cores).
+torch gets the machine's cores (torch.set_num_threads), and so does numpy's BLAS unless
+--blas-threads says otherwise (it reads the count from the environment at import): the same
+threads on both sides. On a busy machine use --blas-threads 1: a multi-threaded OpenBLAS that
+spin-waits collapses when other processes hold the cores (tens of times slower).
 
 Shape legend: B batch, H heads, T sequence length, hs head size (d_k).
 """
@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--causal", action="store_true", help="time causal attention instead")
-    parser.add_argument("--blas-threads", type=int, default=1, help="numpy's BLAS threads")
+    parser.add_argument(
+        "--blas-threads", type=int, default=cores, help="numpy's BLAS threads (default: cores)"
+    )
     args = parser.parse_args(argv)
     for name in BLAS_ENV:  # must be set before numpy is imported
         os.environ[name] = str(args.blas_threads)

@@ -24,6 +24,7 @@ for extra in (ROOT, ROOT / "tests" / "faults"):
         sys.path.insert(0, str(extra))  # run from a checkout without installing
 
 from kill_driver import run_kills  # noqa: E402 - after the path set-up above
+from summary import summary  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     failed = False
+    kills = acknowledged = lost = 0
     with tempfile.TemporaryDirectory(prefix="qkv-faults-") as tmp:
         for mode in args.modes:
             start = time.perf_counter()
@@ -54,7 +56,18 @@ def main(argv: list[str] | None = None) -> int:
             for problem in tally.problems:
                 print(f"  {problem}", file=sys.stderr)
             failed |= bool(tally.problems) or tally.lost > 0
+            kills, acknowledged, lost = (
+                kills + tally.kills,
+                acknowledged + tally.acknowledged,
+                lost + tally.lost,
+            )
     print("\n'in flight kept': stored when the kill landed after the commit, before `saved:`.")
+    summary(
+        f"SIGKILL at random moments, {', '.join(args.modes)}",
+        f"{kills} kills, {acknowledged} acknowledged, {lost} lost",
+        "0 lost, 0 problems",
+        not failed,
+    )
     return 1 if failed else 0
 
 

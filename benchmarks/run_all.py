@@ -4,7 +4,7 @@ headline figures against their targets.
 Each script measures a ratio against a baseline taken in the same run (a minimal Textual app,
 plain yaml parsing, torch's own attention), so the figures hold on a noisy machine.
 
-    python benchmarks/run_all.py            # all of them (about 5 minutes on 2 cores)
+    python benchmarks/run_all.py            # all of them (about 8 minutes on 2 cores)
     python benchmarks/run_all.py engine     # just some
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from summary import PREFIX
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["startup", "checking", "packs", "store", "engine"]
+ORDER = ["startup", "checking", "packs", "store", "engine", "faults"]
 
 
 def run(name: str) -> tuple[int, list[list[str]]]:
