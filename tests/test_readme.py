@@ -1,0 +1,33 @@
+"""The README stays true: its example pack loads and validates, and its commands exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from qkv_drill.cli import build_parser
+from qkv_drill.packs.instance import draw
+from qkv_drill.packs.loader import load_pack_file
+from qkv_drill.packs.validate import check_instance
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_example_pack_validates(tmp_path):
+    start = README.index("pack: {id: my-pack")
+    path = tmp_path / "my-pack.yaml"
+    path.write_text(README[start : README.index("```", start)], encoding="utf-8")
+    loaded = load_pack_file(path)
+    assert loaded.ok, [str(i) for i in loaded.issues]
+    (question,) = loaded.pack.questions
+    for seed in range(20):
+        assert check_instance(draw(question, seed)) == []
+
+
+def test_every_qkv_drill_subcommand_in_the_readme_exists():
+    parser = build_parser()
+    choices = parser._subparsers._group_actions[0].choices  # the sub-command table
+    used = set(re.findall(r"(?:`|^)qkv-drill ([a-z][a-z-]+)", README, re.MULTILINE))
+    assert used, "the README names no sub-command"
+    assert used <= set(choices), used - set(choices)
