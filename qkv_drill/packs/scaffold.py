@@ -10,7 +10,7 @@ import sys
 from qkv_drill import paths
 
 TEMPLATE = """\
-# A qkv-drill question pack. The format: docs/pack-format.md (or `qkv-drill schema`).
+# A qkv-drill question pack. Every field is commented below; `qkv-drill schema` prints the format.
 # Check it with:  qkv-drill validate {path}
 # Editor checking as you type: qkv-drill schema > qkv-drill-pack.schema.json (beside this file)
 # yaml-language-server: $schema=qkv-drill-pack.schema.json
@@ -158,7 +158,7 @@ def run_new_pack(args) -> int:
     target.write_text(render(name, str(target)), encoding="utf-8")
     print(f"wrote {target}")
     print("next steps:")
-    print("  1. edit it (the format: docs/pack-format.md)")
+    print("  1. edit it (every field is commented; `qkv-drill schema` gives the full format)")
     print(f"  2. qkv-drill validate {target}")
     print("  3. qkv-drill packs        # it is picked up from the user pack folder")
     return 0
