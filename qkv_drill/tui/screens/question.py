@@ -111,23 +111,18 @@ class QuestionScreen(Screen):
             instance,
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def check(self, text: str) -> None:
-        try:
-            verdict = self.session.submit(text)
-            self.refresh_in_worker()
-        except Exception as exc:
-            self.app.call_from_thread(self._error, exc)
-            return
-        self.app.call_from_thread(
-            self._show_verdict,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
-            verdict,
-        )
+        """Check a typed answer off the UI thread."""
+        self._judge(lambda: self.session.submit(text))
+
+    def grade(self, covered: list[int]) -> None:
+        """Record a self-graded open answer off the UI thread."""
+        self._judge(lambda: self.session.self_grade(covered))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
-    def grade(self, covered: list[int]) -> None:
+    def _judge(self, verdict_of: Any) -> None:
         try:
-            verdict = self.session.self_grade(covered)
+            verdict = verdict_of()
             self.refresh_in_worker()
         except Exception as exc:
             self.app.call_from_thread(self._error, exc)
