@@ -466,3 +466,30 @@ async def test_choosing_a_home_menu_entry_with_enter_opens_it(app):
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "PracticeScreen"
+
+
+async def test_a_disk_that_fills_mid_session_is_told_at_once(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        assert app.store.persistent
+        # cap the file at its current size: within a few answers a write finds the disk full
+        conn = app.store._conn
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        typed = []
+        for i in range(40):
+            answer = "1" * 140 + str(i)  # parses, is wrong, and is long enough to fill pages
+            await type_answer(pilot, answer)
+            await pilot.press("enter")
+            await settle(pilot)
+            typed.append(answer)
+            assert screen.verdict.status == "wrong"  # still checked and shown
+            if not app.store.persistent:
+                break
+            screen.set_focus(None)
+            await pilot.press("n")
+            await settle(pilot)
+        assert not app.store.persistent, "the capped file never filled"
+        assert [r.answer_text for r in rows(app)] == typed  # nothing of this session lost
+        told = [n for n in app._notifications if "progress is not being saved" in n.message]
+        assert len(told) == 1 and told[0].severity == "warning"
