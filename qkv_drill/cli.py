@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of the pack format")
     sub.add_parser("packs", help="list packs, question counts per topic, and their status")
+    p = sub.add_parser("misconceptions", help="list the named mistakes packs can recognise")
+    p.add_argument("--markdown", action="store_true", help="as the table in docs/pack-format.md")
     sub.add_parser("locate", help="print where packs and progress live")
     return parser
 
@@ -119,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from qkv_drill.packs.listing import run_packs
 
         return run_packs(args)
+    if command == "misconceptions":
+        from qkv_drill.packs.misconception_list import run_misconceptions
+
+        return run_misconceptions(args)
     if command == "locate":
         return run_locate()
     return 2

@@ -3,33 +3,17 @@
 Conventions: FLOPs count a multiply-add as 2; `bytes` is bytes per element; weights follow the
 article, W_Q is (d_model, heads*d_k).
 
-Wrong variants. `QUANTITY_MISCONCEPTIONS[func_name][misconception_name]` is a callable taking the
-same arguments as the function `func_name` and returning the value a candidate making that mistake
-would give, e.g. `QUANTITY_MISCONCEPTIONS["kv_cache"]["kv_only_one"](layers=32, ...)`. Keys are the
-computation names of the pack format, which are the function names here (`shape` is
-`shapes.attention_shape`).
-`wrong_value(func_name, name, **kwargs)` does the look-up and the call, and
-`supported_misconceptions(func_name)` lists the names. A variant may equal the right value for some
-arguments (`counted_bias` when bias=True); callers check that the numbers discriminate.
-`kv_ignores_gqa` needs the query head count, passed as `heads=`; `scale_by_dmodel` needs `d_model=`.
+The wrong values named mistakes give live with the mistakes, in `engine.misconceptions`.
 
 Shape legend (the Monte Carlo estimate): N samples, dk components per vector.
 """
 
 from __future__ import annotations
 
-import inspect
 import math
-from collections.abc import Callable, Mapping
-from typing import TypeAlias, TypeVar
+from collections.abc import Callable
 
 import numpy as np
-
-from qkv_drill.engine.shapes import attention_shape
-
-R = TypeVar("R")
-WrongValue: TypeAlias = float | tuple[int, ...]
-"""What a wrong variant returns: a number, or a shape for `shape`."""
 
 MC_CHUNK_ELEMENTS = 1 << 20
 """Random numbers per array per chunk in `mc_qk_variance` (8 MB of float64)."""
@@ -42,11 +26,8 @@ def head_dim(d_model: int, heads: int) -> int:
     return d_model // heads
 
 
-def scale_factor(d_k: int, d_model: int | None = None) -> float:
-    """1/sqrt(d_k): brings Var(q.k) back from d_k to 1.
-
-    `d_model` does not change the answer; it is only used by `scale_by_dmodel`.
-    """
+def scale_factor(d_k: int) -> float:
+    """1/sqrt(d_k): brings Var(q.k) back from d_k to 1."""
     return 1.0 / math.sqrt(d_k)
 
 
@@ -64,10 +45,10 @@ def projection_params(
     """
     hs = head_dim(d_model, heads)
     kv_heads = heads if kv_heads is None else kv_heads
-    return _projection_count(d_model, heads * hs, kv_heads * hs, bias, output)
+    return projection_count(d_model, heads * hs, kv_heads * hs, bias, output)
 
 
-def _projection_count(d_model: int, q_out: int, kv_out: int, bias: bool, output: bool) -> int:
+def projection_count(d_model: int, q_out: int, kv_out: int, bias: bool, output: bool) -> int:
     """W_Q (C, q_out), W_K and W_V (C, kv_out), W_O (q_out, C), plus biases when asked."""
     n = d_model * q_out + 2 * d_model * kv_out
     if bias:
@@ -110,13 +91,8 @@ def score_memory(
     return batch * heads * seq * seq_kv * bytes
 
 
-def kv_cache_per_token(
-    layers: int, kv_heads: int, head_dim: int, bytes: int = 2, heads: int | None = None
-) -> int:
-    """Bytes cached per generated token: K and V (2), per layer, per key/value head.
-
-    `heads` (query heads) does not change the answer; it is only used by `kv_ignores_gqa`.
-    """
+def kv_cache_per_token(layers: int, kv_heads: int, head_dim: int, bytes: int = 2) -> int:
+    """Bytes cached per generated token: K and V (2), per layer, per key/value head."""
     return 2 * layers * kv_heads * head_dim * bytes
 
 
@@ -127,7 +103,6 @@ def kv_cache(
     seq: int,
     batch: int = 1,
     bytes: int = 2,
-    heads: int | None = None,
 ) -> int:
     """Bytes of the KV cache for `batch` sequences of `seq` tokens."""
     return kv_cache_per_token(layers, kv_heads, head_dim, bytes) * seq * batch
@@ -171,142 +146,6 @@ def max_weight(d_k: int, gap: float, scaled: bool = False) -> float:
     return 1.0 / (1.0 + math.exp(-diff))
 
 
-# Wrong variants ---------------------------------------------------------------------------------
-
-
-def _variant(
-    func: Callable[..., R],
-    transform: Callable[[R, dict], R] | None = None,
-    **override: object,
-) -> Callable[..., R]:
-    """`func` with some arguments overridden and/or its result transformed.
-
-    An override may be a value or a callable of the bound arguments (a dict).
-    """
-    sig = inspect.signature(func)
-
-    def wrong(*args, **kwargs) -> R:
-        bound = sig.bind(*args, **kwargs)
-        bound.apply_defaults()
-        given = dict(bound.arguments)
-        for key, new in override.items():
-            bound.arguments[key] = new(given) if callable(new) else new
-        value = func(*bound.args, **bound.kwargs)
-        return transform(value, given) if transform else value
-
-    wrong.__name__ = f"{func.__name__}_wrong"
-    return wrong
-
-
-def _model_width(args: dict) -> int:
-    if args.get("d_model") is None:
-        raise ValueError("scale_by_dmodel needs d_model=")
-    return int(args["d_model"])
-
-
-def _query_heads(args: dict) -> int:
-    if args.get("heads") is None:
-        raise ValueError("kv_ignores_gqa needs the number of query heads: heads=")
-    return int(args["heads"])
-
-
-def _flops_family(func: Callable[..., float]) -> dict[str, Callable[..., float]]:
-    return {
-        "flops_as_macs": _variant(func, lambda v, a: v / 2),
-        "forgot_batch": _variant(func, batch=1),
-    }
-
-
-def _variance_family(func: Callable[..., float]) -> dict[str, Callable[..., float]]:
-    other = qk_std if func is qk_variance else qk_variance
-    return {
-        "std_for_variance": _variant(other),
-        "no_scaling": _variant(func, scaled=False),
-        # scores divided by d_k: variance d_k / d_k^2 = 1 / d_k, standard deviation its root
-        "scale_by_dk": _variant(
-            func, lambda v, a: func(a["d_k"]) / a["d_k"] ** (2 if func is qk_variance else 1)
-        ),
-    }
-
-
-def _projection_params_no_split(d_model, heads, kv_heads=None, bias=False, output=True) -> int:
-    """Every head projecting to the full d_model instead of d_model / heads."""
-    kv_heads = heads if kv_heads is None else kv_heads
-    return _projection_count(d_model, heads * d_model, kv_heads * d_model, bias, output)
-
-
-# Typed apart from `shape`, so each transform is checked against a number.
-_NUMBER_MISCONCEPTIONS: dict[str, Mapping[str, Callable[..., float]]] = {
-    "head_dim": {"no_head_split": _variant(head_dim, lambda v, a: a["d_model"])},
-    "scale_factor": {
-        "no_scaling": _variant(scale_factor, lambda v, a: 1.0),
-        "scale_by_dk": _variant(scale_factor, lambda v, a: 1.0 / a["d_k"]),
-        "scale_by_dmodel": _variant(scale_factor, lambda v, a: 1.0 / math.sqrt(_model_width(a))),
-    },
-    "projection_params": {
-        "forgot_output_projection": _variant(projection_params, output=False),
-        "forgot_bias": _variant(projection_params, bias=False),
-        "counted_bias": _variant(projection_params, bias=True),
-        "kv_ignores_gqa": _variant(projection_params, kv_heads=None),
-        "no_head_split": _projection_params_no_split,
-    },
-    "qkv_params_per_head": {
-        "no_head_split": _variant(qkv_params_per_head, d_k=lambda a: a["d_model"]),
-        "forgot_bias": _variant(qkv_params_per_head, bias=False),
-        "counted_bias": _variant(qkv_params_per_head, bias=True),
-    },
-    "qk_flops": _flops_family(qk_flops),
-    "av_flops": _flops_family(av_flops),
-    "attention_flops": {
-        **_flops_family(attention_flops),
-        "no_head_split": _variant(attention_flops, lambda v, a: v * a["heads"]),
-    },
-    "score_memory": {"forgot_batch": _variant(score_memory, batch=1)},
-    "kv_cache_per_token": {
-        "kv_only_one": _variant(kv_cache_per_token, lambda v, a: v // 2),
-        "forgot_layers": _variant(kv_cache_per_token, layers=1),
-        "kv_ignores_gqa": _variant(kv_cache_per_token, kv_heads=_query_heads),
-    },
-    "kv_cache": {
-        "kv_only_one": _variant(kv_cache, lambda v, a: v // 2),
-        "forgot_layers": _variant(kv_cache, layers=1),
-        "forgot_batch": _variant(kv_cache, batch=1),
-        "kv_ignores_gqa": _variant(kv_cache, kv_heads=_query_heads),
-    },
-    "qk_variance": _variance_family(qk_variance),
-    "qk_std": _variance_family(qk_std),
-    "max_weight": {"no_scaling": _variant(max_weight, scaled=False)},
-    "mc_qk_variance": {
-        "std_for_variance": _variant(mc_qk_variance, lambda v, a: math.sqrt(v)),
-    },
-}
-
-QUANTITY_MISCONCEPTIONS: dict[str, Mapping[str, Callable[..., WrongValue]]] = {
-    **_NUMBER_MISCONCEPTIONS,
-    "shape": {
-        "forgot_batch": _variant(attention_shape, batch=None),
-        "no_head_split": _variant(attention_shape, d_k=lambda a: a["d_model"]),
-        "kv_ignores_gqa": _variant(attention_shape, kv_heads=None),
-    },
-}
-
-
-def supported_misconceptions(func_name: str) -> frozenset[str]:
-    """The misconception names that have a wrong variant for quantity `func_name`."""
-    return frozenset(QUANTITY_MISCONCEPTIONS.get(func_name, {}))
-
-
-def wrong_value(
-    func_name: str, misconception: str, /, *args: object, **kwargs: object
-) -> WrongValue:
-    """What a candidate making `misconception` answers for `func_name(*args, **kwargs)`."""
-    try:
-        variant = QUANTITY_MISCONCEPTIONS[func_name][misconception]
-    except KeyError:
-        raise KeyError(f"{func_name} has no wrong variant {misconception!r}") from None
-    return variant(*args, **kwargs)
-
-
 # Derivations ------------------------------------------------------------------------------------
 # Each `derive_<name>` takes the arguments of `<name>` and returns a Trace whose formulas show the
 # substituted numbers; its last step's value is what `<name>` returns for them.
@@ -342,7 +181,7 @@ def derive_head_dim(d_model: int, heads: int):
     return tr
 
 
-def derive_scale_factor(d_k: int, d_model: int | None = None):
+def derive_scale_factor(d_k: int):
     tr = _trace()
     root = math.sqrt(d_k)
     tr.add("sqrt(d_k)", f"sqrt(d_k) = sqrt({_n(d_k)}) = {_n(root)}", root)
@@ -555,9 +394,7 @@ def _kv_per_token_step(tr, layers, kv_heads, head_dim, bytes) -> int:
     return per
 
 
-def derive_kv_cache_per_token(
-    layers: int, kv_heads: int, head_dim: int, bytes: int = 2, heads: int | None = None
-):
+def derive_kv_cache_per_token(layers: int, kv_heads: int, head_dim: int, bytes: int = 2):
     tr = _trace()
     _kv_per_token_step(tr, layers, kv_heads, head_dim, bytes)
     return tr
@@ -570,7 +407,6 @@ def derive_kv_cache(
     seq: int,
     batch: int = 1,
     bytes: int = 2,
-    heads: int | None = None,
 ):
     tr = _trace()
     per = _kv_per_token_step(tr, layers, kv_heads, head_dim, bytes)

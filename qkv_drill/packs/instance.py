@@ -208,7 +208,7 @@ def evaluate(question: Question, params: dict[str, Any]):
         wrong = {}
         comp = COMPUTATIONS[question.answer.compute]
         for mc in question.misconceptions:
-            if mc in comp.wrong:
+            if mc in comp.misconceptions:
                 w = misconception_value(question.answer.compute, mc, values)
                 if w is not None:
                     wrong[mc] = w

@@ -624,14 +624,14 @@ class _Checker:
             mk = (*keys, j)
             if mc not in MISCONCEPTIONS:
                 self.err(mk, f"unknown misconception '{mc}'", did_you_mean(mc, MISCONCEPTIONS))
-            elif comp is not None and mc not in comp.wrong:
+            elif comp is not None and mc not in comp.misconceptions:
                 self.err(
                     mk,
                     f"misconception '{mc}' is not supported by computation '{comp.name}'",
                     "it supports: " + (", ".join(comp.misconceptions) or "none"),
                 )
             elif comp is not None and answer is not None:  # comp is only found through answer
-                for need in comp.wrong_needs.get(mc, ()):
+                for need in comp.needs(mc):
                     if need not in names and need not in answer.args:
                         self.err(
                             mk,

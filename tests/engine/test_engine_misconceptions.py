@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -15,10 +12,11 @@ from qkv_drill.engine import (
     multi_head_attention,
     multi_head_with_misconception,
 )
-from qkv_drill.engine.misconceptions import ENGINE_MISCONCEPTIONS, MULTI_HEAD_MISCONCEPTIONS
-from qkv_drill.engine.quantities import QUANTITY_MISCONCEPTIONS
+from qkv_drill.packs.computations import COMPUTATIONS
 
-PACK_FORMAT = Path(__file__).resolve().parents[2] / "docs" / "pack-format.md"
+ENGINE_MISCONCEPTIONS = {
+    n for n, m in MISCONCEPTIONS.items() if m.attention and not m.attention.merge_heads_wrong
+}
 
 
 def _qkv(seed=0, tq=4, tk=4, dk=4, dv=3, lead=()):
@@ -35,15 +33,6 @@ def _same(a, b):
     )
 
 
-def test_every_name_in_the_pack_format_table_is_defined():
-    text = PACK_FORMAT.read_text(encoding="utf-8")
-    section = text[text.index("## Misconceptions") :]
-    table = section[: section.index("\n\n", section.index("|"))]  # the first table only
-    names = {n for row in re.findall(r"^\| `(\w+)`(?: / `(\w+)`)?", table, re.M) for n in row if n}
-    assert len(names) >= 19
-    assert names <= set(MISCONCEPTIONS)
-
-
 def test_every_misconception_teaches_something():
     for name, m in MISCONCEPTIONS.items():
         assert m.name == name
@@ -52,11 +41,12 @@ def test_every_misconception_teaches_something():
         MISCONCEPTIONS["no_scaling"].feedback = "x"  # frozen
 
 
-def test_wrong_variants_only_use_named_misconceptions():
-    quantity_names = {n for table in QUANTITY_MISCONCEPTIONS.values() for n in table}
-    assert (quantity_names | MULTI_HEAD_MISCONCEPTIONS) <= set(MISCONCEPTIONS)
-    # every name has some wrong variant somewhere, so the table holds nothing unusable
-    assert set(MISCONCEPTIONS) <= quantity_names | MULTI_HEAD_MISCONCEPTIONS
+def test_every_misconception_applies_somewhere_real():
+    for m in MISCONCEPTIONS.values():
+        # a wrong value somewhere (or, for the merge, in the engine's multi-head API)
+        assert m.applies_to or (m.attention and m.attention.merge_heads_wrong), m.name
+        assert set(m.applies_to) <= set(COMPUTATIONS), m.name
+        assert set(m.needs) <= set(m.applies_to), m.name
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from pathlib import Path
 from unittest import mock
 
@@ -15,6 +14,7 @@ import torch
 from qkv_drill.engine import quantities as qt
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.engine.shapes import attention_shape
+from qkv_drill.packs.computations import COMPUTATIONS, compute, misconception_value
 
 PACK_FORMAT = Path(__file__).resolve().parents[2] / "docs" / "pack-format.md"
 
@@ -31,9 +31,7 @@ def test_projection_params_count_a_real_multihead_attention(d_model, heads, bias
     assert qt.projection_params(d_model, heads, bias=bias, output=False) == _numel(mha) - _numel(
         mha.out_proj
     )
-    wrong = qt.wrong_value(
-        "projection_params", "forgot_output_projection", d_model, heads, bias=bias
-    )
+    wrong = wrong_value("projection_params", "forgot_output_projection", d_model, heads, bias=bias)
     assert wrong == _numel(mha) - _numel(mha.out_proj)
 
 
@@ -48,7 +46,7 @@ def test_projection_params_under_grouped_query_count_real_linears(d_model, heads
         torch.nn.Linear(heads * hs, d_model, bias=bias),
     ]
     assert qt.projection_params(d_model, heads, kv_heads, bias=bias) == _numel(*layers)
-    ignores = qt.wrong_value("projection_params", "kv_ignores_gqa", d_model, heads, kv_heads, bias)
+    ignores = wrong_value("projection_params", "kv_ignores_gqa", d_model, heads, kv_heads, bias)
     assert ignores == qt.projection_params(d_model, heads, bias=bias) > _numel(*layers)
 
 
@@ -62,7 +60,7 @@ def test_head_dim_and_its_refusal():
     assert qt.head_dim(768, 12) * 12 == 768
     with pytest.raises(ValueError):
         qt.head_dim(10, 3)
-    assert qt.wrong_value("head_dim", "no_head_split", d_model=768, heads=12) == 768
+    assert wrong_value("head_dim", "no_head_split", d_model=768, heads=12) == 768
 
 
 def _loop_flops(b, h, tq, tk, d):
@@ -86,8 +84,9 @@ def test_flops_against_an_explicit_loop(b, h, tq, tk, d):
     # weights V is (tq, tk) @ (tk, d): the same number of multiply-adds
     assert qt.av_flops(tq, d, tk, heads=h, batch=b) == counted
     assert qt.attention_flops(tq, d * h, h, tk, batch=b) == 2 * counted
-    assert qt.wrong_value("qk_flops", "flops_as_macs", tq, d, tk, h, b) == counted / 2
-    assert qt.wrong_value("qk_flops", "forgot_batch", tq, d, tk, h, b) == counted / b
+    assert wrong_value("qk_flops", "flops_as_macs", tq, d, tk, h, b) == counted / 2
+    forgot = wrong_value("qk_flops", "forgot_batch", tq, d, tk, h, b)
+    assert forgot == (counted / b if b > 1 else None)  # with batch 1 there is nothing to forget
 
 
 @pytest.mark.parametrize(
@@ -114,11 +113,9 @@ def test_kv_cache_is_the_nbytes_of_real_caches(layers, kv_heads, hd, seq, batch)
     assert qt.kv_cache(layers, kv_heads, hd, seq, batch=batch, bytes=2) == total
     assert qt.kv_cache_per_token(layers, kv_heads, hd, bytes=2) * seq * batch == total
     only_k = sum(k.nbytes for k, _ in cache)
-    assert qt.wrong_value("kv_cache", "kv_only_one", layers, kv_heads, hd, seq, batch) == only_k
+    assert wrong_value("kv_cache", "kv_only_one", layers, kv_heads, hd, seq, batch) == only_k
     first_layer = cache[0][0].nbytes + cache[0][1].nbytes
-    assert (
-        qt.wrong_value("kv_cache", "forgot_layers", layers, kv_heads, hd, seq, batch) == first_layer
-    )
+    assert wrong_value("kv_cache", "forgot_layers", layers, kv_heads, hd, seq, batch) == first_layer
 
 
 def test_kv_cache_for_published_llama_2_sizes():
@@ -126,10 +123,10 @@ def test_kv_cache_for_published_llama_2_sizes():
     assert qt.kv_cache_per_token(32, 32, 128) == 512 * 1024
     # Llama-2-70B: 80 layers, 8 KV heads for 64 query heads (GQA): 8x less than with 64
     per_token = qt.kv_cache_per_token(80, 8, 128)
-    ignored = qt.wrong_value("kv_cache_per_token", "kv_ignores_gqa", 80, 8, 128, heads=64)
+    ignored = wrong_value("kv_cache_per_token", "kv_ignores_gqa", 80, 8, 128, heads=64)
     assert ignored == 8 * per_token
-    with pytest.raises(ValueError, match="heads"):
-        qt.wrong_value("kv_cache_per_token", "kv_ignores_gqa", 80, 8, 128)
+    # without the query head count there is nothing to confuse (validate asks for `heads`)
+    assert wrong_value("kv_cache_per_token", "kv_ignores_gqa", 80, 8, 128) is None
 
 
 @pytest.mark.parametrize("d_k", [1, 4, 16, 64, 256])
@@ -157,14 +154,14 @@ def test_monte_carlo_is_seeded():
 
 
 def test_variance_mistakes():
-    assert qt.wrong_value("qk_variance", "std_for_variance", d_k=64) == 8.0
-    assert qt.wrong_value("qk_std", "std_for_variance", d_k=64) == 64.0
-    assert qt.wrong_value("qk_variance", "no_scaling", d_k=64, scaled=True) == 64.0
+    assert wrong_value("qk_variance", "std_for_variance", d_k=64) == 8.0
+    assert wrong_value("qk_std", "std_for_variance", d_k=64) == 64.0
+    assert wrong_value("qk_variance", "no_scaling", d_k=64, scaled=True) == 64.0
     # dividing by d_k shrinks the variance to d_k / d_k^2
-    assert qt.wrong_value("qk_variance", "scale_by_dk", d_k=64, scaled=True) == pytest.approx(
+    assert wrong_value("qk_variance", "scale_by_dk", d_k=64, scaled=True) == pytest.approx(
         qt.mc_qk_variance(64) / 64**2, rel=0.05
     )
-    assert qt.wrong_value("qk_std", "scale_by_dk", d_k=64, scaled=True) == pytest.approx(1 / 8)
+    assert wrong_value("qk_std", "scale_by_dk", d_k=64, scaled=True) == pytest.approx(1 / 8)
 
 
 def test_max_weight_saturates_without_scaling():
@@ -210,67 +207,62 @@ OVERRIDE = {
 }
 
 
+def wrong_value(func: str, name: str, *args, **kwargs):
+    """What someone making mistake `name` answers for computation `func`, through the registry.
+
+    Positional arguments follow the computation's argument order (the engine function's).
+    """
+    values = dict(zip(COMPUTATIONS[func].arg_names, args, strict=False)) | kwargs
+    return misconception_value(func, name, values)
+
+
 @pytest.mark.parametrize(
     ("func", "name"),
-    [(f, n) for f, table in qt.QUANTITY_MISCONCEPTIONS.items() for n in table],
+    [(f, n) for f in GENERIC for n in COMPUTATIONS[f].misconceptions],
 )
 def test_each_quantity_mistake_differs_on_a_generic_input(func, name):
     assert name in MISCONCEPTIONS
     kwargs = dict(GENERIC[func])
     kwargs.update(OVERRIDE.get((func, name), {}))
-    right = (attention_shape if func == "shape" else getattr(qt, func))(**kwargs)
-    assert qt.wrong_value(func, name, **kwargs) != pytest.approx(right)
-    assert name in qt.supported_misconceptions(func)
+    right = compute(func, kwargs).value
+    wrong = wrong_value(func, name, **kwargs)
+    assert wrong is not None and wrong != pytest.approx(right)
 
 
 def test_mistakes_coincide_exactly_when_the_fact_they_get_wrong_holds():
-    assert qt.wrong_value("qk_std", "std_for_variance", d_k=64, scaled=True) == 1.0
-    assert qt.wrong_value(
-        "projection_params", "counted_bias", 64, 4, bias=True
-    ) == qt.projection_params(64, 4, bias=True)
-    assert qt.wrong_value(
-        "projection_params", "forgot_bias", 64, 4, bias=False
-    ) == qt.projection_params(64, 4)
+    assert wrong_value("qk_std", "std_for_variance", d_k=64, scaled=True) == 1.0
+    # a mistake that cannot change the answer is not offered at all (None)
+    assert wrong_value("projection_params", "counted_bias", d_model=64, heads=4, bias=True) is None
+    assert wrong_value("projection_params", "forgot_bias", d_model=64, heads=4) is None
+    assert wrong_value("kv_cache", "forgot_batch", layers=2, kv_heads=1, head_dim=4, seq=3) is None
 
 
 def test_unknown_variant_is_a_key_error():
     with pytest.raises(KeyError):
-        qt.wrong_value("head_dim", "flops_as_macs", d_model=8, heads=2)
-    assert qt.supported_misconceptions("no_such_quantity") == frozenset()
-
-
-def test_quantities_support_what_the_pack_format_promises():
-    """The pack format lists, per computation, the misconceptions it supports."""
-    text = PACK_FORMAT.read_text(encoding="utf-8")
-    table = text[text.index("| computation | misconceptions it supports |") :]
-    table = table[: table.index("\n\n")]
-    checked = 0
-    for line in table.splitlines()[2:]:
-        cells = line.split("|")
-        funcs = re.findall(r"`(\w+)`", cells[1])
-        promised = set(re.findall(r"`(\w+)`", cells[2])) & set(MISCONCEPTIONS)
-        for func in funcs:
-            if func in qt.QUANTITY_MISCONCEPTIONS:
-                assert promised <= qt.supported_misconceptions(func), func
-                checked += 1
-    assert checked >= 12
+        wrong_value("head_dim", "flops_as_macs", d_model=8, heads=2)
 
 
 def test_shape_mistakes():
     args = {"seq": 10, "d_model": 512, "heads": 8, "batch": 2, "kv_heads": 2}
-    assert qt.wrong_value("shape", "forgot_batch", "q_heads", **args) == (8, 10, 64)
-    assert qt.wrong_value("shape", "no_head_split", "q_heads", **args) == (2, 8, 10, 512)
-    assert qt.wrong_value("shape", "kv_ignores_gqa", "kv_cache_layer", **args) == (2, 2, 8, 10, 64)
+    assert wrong_value("shape", "forgot_batch", which="q_heads", **args) == (8, 10, 64)
+    assert wrong_value("shape", "no_head_split", which="q_heads", **args) == (2, 8, 10, 512)
+    assert wrong_value("shape", "kv_ignores_gqa", which="kv_cache_layer", **args) == (
+        2,
+        2,
+        8,
+        10,
+        64,
+    )
     assert attention_shape("kv_cache_layer", **args) == (2, 2, 2, 10, 64)
 
 
 def test_scale_factor_mistakes():
     assert qt.scale_factor(64) == 0.125
-    assert qt.wrong_value("scale_factor", "scale_by_dmodel", d_k=64, d_model=512) == pytest.approx(
+    assert wrong_value("scale_factor", "scale_by_dmodel", d_k=64, d_model=512) == pytest.approx(
         1 / math.sqrt(512)
     )
-    with pytest.raises(ValueError, match="d_model"):
-        qt.wrong_value("scale_factor", "scale_by_dmodel", d_k=64)
-    assert qt.wrong_value("max_weight", "no_scaling", 64, 0.5, scaled=True) == qt.max_weight(
+    with pytest.raises(KeyError, match="d_model"):
+        wrong_value("scale_factor", "scale_by_dmodel", d_k=64)
+    assert wrong_value("max_weight", "no_scaling", d_k=64, gap=0.5, scaled=True) == qt.max_weight(
         64, 0.5
     )

@@ -1,0 +1,165 @@
+"""Shape and small-matrix computations: shapes, dot products, softmax, projection, scores.
+
+Shape legend: T queries, S keys/values, hs head size, C d_model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from qkv_drill.engine.reference import softmax
+from qkv_drill.engine.shapes import attention_shape
+from qkv_drill.engine.trace import (
+    trace_dot,
+    trace_project,
+    trace_scores,
+    trace_shape,
+    trace_softmax,
+)
+from qkv_drill.packs.computations.core import (
+    Args,
+    Computation,
+    Result,
+    arr,
+    pick,
+    register,
+    torch_backend,
+)
+
+SHAPE_OPTIONAL = ("batch", "seq_kv", "kv_heads", "d_k", "d_v")
+
+
+def _shape(a: Args) -> tuple[int, ...]:
+    kw = pick(a, SHAPE_OPTIONAL)
+    return tuple(
+        int(d) for d in attention_shape(a["which"], a["seq"], a["d_model"], a["heads"], **kw)
+    )
+
+
+def _shape_result(a: Args) -> Result:
+    kw = pick(a, SHAPE_OPTIONAL)
+    trace = trace_shape(a["which"], a["seq"], a["d_model"], a["heads"], **kw)
+    return Result(value=_shape(a), trace=trace)
+
+
+register(
+    Computation(
+        name="shape",
+        kind="shape",
+        required=("which", "seq", "d_model", "heads"),
+        optional=dict.fromkeys(SHAPE_OPTIONAL),
+        returns="the shape of `which`",
+        fn=_shape_result,
+        value=_shape,
+    )
+)
+
+
+def _vec(x: object) -> np.ndarray:
+    return arr(x).reshape(-1)
+
+
+def _dot(a: Args, scale: float) -> float:
+    q, k = _vec(a["q"]), _vec(a["k"])  # (hs,), (hs,)
+    return float(q @ k) * scale
+
+
+register(
+    Computation(
+        name="dot",
+        kind="numeric",
+        required=("q", "k"),
+        returns="q . k",
+        fn=lambda a: Result(value=_dot(a, 1.0), trace=trace_dot(_vec(a["q"]), _vec(a["k"]))),
+        matrix_args=("q", "k"),
+    )
+)
+register(
+    Computation(
+        name="scaled_dot",
+        kind="numeric",
+        required=("q", "k"),
+        returns="q . k / sqrt(len)",
+        fn=lambda a: Result(
+            value=_dot(a, 1.0 / math.sqrt(_vec(a["q"]).size)),
+            trace=trace_dot(_vec(a["q"]), _vec(a["k"]), scaled=True),
+        ),
+        matrix_args=("q", "k"),
+    )
+)
+
+
+def _softmax_rows(a: Args) -> Result:
+    w = softmax(arr(a["z"]), axis=-1)  # (T, S) each row sums to 1
+    return Result(value=w, trace=trace_softmax(arr(a["z"])), heatmap=w if w.ndim == 2 else None)
+
+
+register(
+    Computation(
+        name="softmax",
+        kind="matrix",
+        required=("z",),
+        returns="softmax over the last axis (each row)",
+        fn=_softmax_rows,
+        matrix_args=("z",),
+        torch_fn=lambda a: torch_backend().softmax(arr(a["z"]), axis=-1),
+    )
+)
+
+
+def _project_torch(a: Args) -> np.ndarray:
+    X, W = arr(a["X"]), arr(a["W"])
+    return torch_backend().project_qkv(X, W, W, W)[0]  # (T, d_out)
+
+
+register(
+    Computation(
+        name="project",
+        kind="matrix",
+        required=("X", "W"),
+        returns="X W",
+        fn=lambda a: Result(
+            value=arr(a["X"]) @ arr(a["W"]),  # (T, C) @ (C, hs) -> (T, hs)
+            trace=trace_project(arr(a["X"]), arr(a["W"])),
+        ),
+        matrix_args=("X", "W"),
+        torch_fn=_project_torch,
+    )
+)
+
+
+def _scale(a: Args) -> float:
+    return 1.0 / math.sqrt(arr(a["Q"]).shape[-1]) if a.get("scaled", True) else 1.0
+
+
+def _scores(a: Args) -> np.ndarray:
+    Q, K = arr(a["Q"]), arr(a["K"])  # (T, hs), (S, hs)
+    return (Q @ K.T) * _scale(a)  # (T, S)
+
+
+def _scores_torch(a: Args) -> np.ndarray:
+    import torch  # only for the agreement check in `validate`
+
+    Q = torch.as_tensor(arr(a["Q"]))  # (T, hs)
+    K = torch.as_tensor(arr(a["K"]))  # (S, hs)
+    return (Q @ K.T * _scale(a)).numpy()  # (T, S)
+
+
+register(
+    Computation(
+        name="scores",
+        kind="matrix",
+        required=("Q", "K"),
+        optional={"scaled": True},
+        returns="Q K^T (/ sqrt(d_k))",
+        fn=lambda a: Result(
+            value=_scores(a),
+            trace=trace_scores(a["Q"], a["K"], scaled=bool(a.get("scaled", True))),
+        ),
+        value=_scores,
+        matrix_args=("Q", "K"),
+        torch_fn=_scores_torch,
+    )
+)
