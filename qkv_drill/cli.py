@@ -82,7 +82,49 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("misconceptions", help="list the named mistakes packs can recognise")
     p.add_argument("--markdown", action="store_true", help="as the table in docs/pack-format.md")
     sub.add_parser("locate", help="print where packs and progress live")
+    _add_reach_commands(sub)
     return parser
+
+
+def _add_reach_commands(sub: argparse._SubParsersAction) -> None:
+    """Anki, the browser, backups, stats for scripts and diagnostics."""
+    p = sub.add_parser("export-anki", help="write an Anki package: one deck per pack")
+    p.add_argument("--topic", action="append", default=[], help="only this topic (repeatable)")
+    p.add_argument("--pack-id", action="append", default=[], help="only this pack (repeatable)")
+    p.add_argument(
+        "--instances",
+        type=int,
+        default=3,
+        metavar="N",
+        help="drawn instances per computed question (default 3)",
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, default=None, help="file (default: exports/qkv-drill.apkg)"
+    )
+
+    p = sub.add_parser("serve", help="serve the app to a browser page (textual-serve)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+    p = sub.add_parser("backup", help="write a consistent copy of your progress")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file (default: backups/)")
+    p = sub.add_parser("restore", help="replace your progress with a backup (current kept aside)")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("stats", help="totals, accuracy per topic and cards due")
+    p.add_argument("--json", action="store_true", help="as JSON, for scripts")
+
+    sub.add_parser("doctor", help="versions, torch build, data folder and packs, for bug reports")
+
+
+REACH_COMMANDS = {
+    "export-anki": ("qkv_drill.anki.package", "run_export_anki"),
+    "serve": ("qkv_drill.serve", "run_serve"),
+    "backup": ("qkv_drill.store.backup_command", "run_backup"),
+    "restore": ("qkv_drill.store.backup_command", "run_restore"),
+    "stats": ("qkv_drill.session.stats_command", "run_stats"),
+    "doctor": ("qkv_drill.doctor", "run_doctor"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,6 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_misconceptions(args)
     if command == "locate":
         return run_locate()
+    if command in REACH_COMMANDS:
+        import importlib
+
+        module, function = REACH_COMMANDS[command]
+        return int(getattr(importlib.import_module(module), function)(args))
     return 2
 
 

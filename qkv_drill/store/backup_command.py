@@ -1,0 +1,48 @@
+"""`qkv-drill backup [-o FILE]` and `qkv-drill restore FILE` from the shell."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from qkv_drill.store.backup import BackupError, backup, default_backup_path, restore
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from qkv_drill import paths
+
+    target = args.output or default_backup_path(paths.data_dir())
+    try:
+        facts = backup(paths.progress_db_path(), target)
+    except (BackupError, OSError) as e:
+        print(f"backup failed: {e}", file=sys.stderr)
+        return 1
+    print(
+        f"wrote {facts.path} ({facts.size:,} bytes): {facts.answers} answers, {facts.cards} "
+        f"cards, {facts.mocks} mock interviews, schema v{facts.version}"
+    )
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from qkv_drill import paths
+
+    try:
+        done = restore(args.file, paths.progress_db_path())
+    except (BackupError, OSError) as e:
+        print(f"restore failed, nothing changed: {e}", file=sys.stderr)
+        return 1
+    facts = done.facts
+    if done.kept is not None:
+        print(f"kept the previous progress as {done.kept}")
+    migrated = (
+        f", migrated from schema v{done.from_version}" if done.from_version != facts.version else ""
+    )
+    print(
+        f"restored {args.file} into {facts.path}: {facts.answers} answers, {facts.cards} cards, "
+        f"{facts.mocks} mock interviews, schema v{facts.version}{migrated}"
+    )
+    return 0
