@@ -105,6 +105,7 @@ def _add_reach_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="serve the app to a browser page (textual-serve)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--public-url", default=None, help="the address browsers use, if not host:port")
 
     p = sub.add_parser("backup", help="write a consistent copy of your progress")
     p.add_argument("-o", "--output", type=Path, default=None, help="file (default: backups/)")

@@ -57,6 +57,18 @@ def run_serve(args: argparse.Namespace) -> int:
     warning = exposure_warning(args.host, args.port)
     if warning:
         print(warning, file=sys.stderr)
-    server = Server(app_command(args.pack), host=args.host, port=args.port, title="qkv-drill")
+        if args.public_url is None:
+            print(
+                "Browsers on other machines also need --public-url http://THIS-MACHINE:"
+                f"{args.port} (the page connects back to that address).",
+                file=sys.stderr,
+            )
+    server = Server(
+        app_command(args.pack),
+        host=args.host,
+        port=args.port,
+        title="qkv-drill",
+        public_url=args.public_url,
+    )
     server.serve()
     return 0
