@@ -120,6 +120,8 @@ def _misconceptions(inst: Instance) -> str:
             known = MISCONCEPTIONS.get(name)
             title = known.title if known else name
             line = f"<b>{safe_html.text(title)}</b>"
+            if known:
+                line += f": {safe_html.text(known.feedback)}"
             if name in inst.wrong:
                 wrong = inst.wrong[name]
                 shown = (
@@ -127,9 +129,7 @@ def _misconceptions(inst: Instance) -> str:
                     if q.type == "matrix"
                     else safe_html.text(display(q.type, wrong, tol))
                 )
-                line += f" gives {shown}"
-            if known:
-                line += f": {safe_html.text(known.feedback)}"
+                line += f"<br>That mistake gives {shown}"
             lines.append(line)
     for pos, i in enumerate(inst.order):
         option = q.options[i]

@@ -3,6 +3,7 @@ holding Anki's SQLite collection) to check decks, notes, fields, escaping and st
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from collections import Counter
@@ -127,7 +128,11 @@ def test_one_deck_one_note_per_instance_topic_tags_and_fields(tmp_path, pack_fil
     d_model, heads = (int(x) for x in _numbers_after(numeric.fields["Prompt"], "d_model = "))
     assert numeric.fields["Answer"] == f"{d_model // heads:,}"
     title = MISCONCEPTIONS["no_head_split"].title  # typing d_model is the named mistake
-    assert f"<b>{title}</b> gives {d_model:,}" in numeric.fields["Misconceptions"]
+    feedback = html.escape(MISCONCEPTIONS["no_head_split"].feedback)
+    assert (
+        f"<b>{title}</b>: {feedback}<br>That mistake gives {d_model:,}"
+        in (numeric.fields["Misconceptions"])
+    )
     text = by_id["evil.out-loud", "0"]
     assert "<ol><li>Mentions &lt;script&gt;" in text.fields["Rubric"]
     assert "Mentions the softmax" in text.fields["Rubric"]
