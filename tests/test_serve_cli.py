@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qkv_drill.serve import app_command, exposure_warning, is_loopback
-from tests.browser.test_serve_in_chromium import free_port, wait_for_port
+from tests.browser.serving import free_port, stop, wait_for_port
 
 pytest.importorskip("textual_serve", reason="textual-serve is not installed")
 
@@ -57,21 +57,12 @@ def serve(*args: str) -> tuple[subprocess.Popen[str], int]:
     return proc, port
 
 
-def stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
-    proc.terminate()
-    try:
-        return proc.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return proc.communicate()
-
-
 @pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
 def test_serve_answers_with_the_page_and_warns_only_when_exposed(host):
     args = () if host == "127.0.0.1" else ("--host", host)
     proc, port = serve(*args)
     try:
-        wait_for_port(port, proc)  # type: ignore[arg-type]
+        wait_for_port(port, proc)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
             html = page.read().decode()
         assert "data-session-websocket-url" in html and "qkv-drill" in html

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.browser.chromium import Chromium, Page, chromium_binary
+from tests.browser.serving import free_port, stop, wait_for_port
 
 aiohttp = pytest.importorskip("aiohttp", reason="aiohttp comes with textual-serve")
 pytest.importorskip("textual_serve", reason="textual-serve is not installed")
@@ -62,23 +60,6 @@ HOME_TEXT = "Q, K, V and the attention interview"
 STATS_TEXT = "No history yet"  # the Stats screen of a fresh data folder
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"qkv-drill serve exited with {proc.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listens on port {port}")
-
-
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
@@ -93,12 +74,7 @@ def server(tmp_path):
         wait_for_port(port, proc)
         yield f"http://127.0.0.1:{port}/"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture
