@@ -107,7 +107,9 @@ def build_package(packs: Iterable[Pack], selection: Selection) -> genanki.Packag
         notes = by_pack.get(pack.id)
         if not notes:
             continue
-        deck = genanki.Deck(deck_id(pack.id), deck_name(pack.title), description=pack.description)
+        # Anki shows a deck's description as HTML; its name as text.
+        description = safe_html.text(pack.description)
+        deck = genanki.Deck(deck_id(pack.id), deck_name(pack.title), description=description)
         for fields in notes:
             deck.add_note(to_note(fields))
         decks.append(deck)

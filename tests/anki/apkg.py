@@ -13,6 +13,7 @@ from pathlib import Path
 class NoteRow:
     guid: str
     deck: str
+    deck_description: str
     tags: tuple[str, ...]
     fields: dict[str, str]
 
@@ -24,7 +25,7 @@ def read_notes(apkg: Path, workdir: Path) -> list[NoteRow]:
     conn = sqlite3.connect(workdir / "collection.anki2")
     try:
         decks_json, models_json = conn.execute("SELECT decks, models FROM col").fetchone()
-        decks = {int(k): v["name"] for k, v in json.loads(decks_json).items()}
+        decks = {int(k): (v["name"], v.get("desc", "")) for k, v in json.loads(decks_json).items()}
         models = json.loads(models_json)
         names = {int(k): [f["name"] for f in m["flds"]] for k, m in models.items()}
         rows = conn.execute(
@@ -35,7 +36,8 @@ def read_notes(apkg: Path, workdir: Path) -> list[NoteRow]:
     return [
         NoteRow(
             guid=guid,
-            deck=decks[did],
+            deck=decks[did][0],
+            deck_description=decks[did][1],
             tags=tuple(tags.split()),
             fields=dict(zip(names[mid], flds.split("\x1f"), strict=True)),
         )

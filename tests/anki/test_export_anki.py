@@ -22,7 +22,7 @@ EVIL = "<script>alert(1)</script>"
 
 PACK = textwrap.dedent(
     """
-    pack: {id: evil-pack, title: "Tricky <b>titles</b>", description: "x", version: 1}
+    pack: {id: evil-pack, title: "Tricky <b>titles</b>", description: "%(evil)s", version: 1}
     questions:
       - id: evil.head-dim
         topic: head sizes
@@ -152,6 +152,7 @@ def test_pack_text_is_escaped_in_every_field(tmp_path, pack_file):
     for note in notes:
         for name, value in note.fields.items():
             assert "<script" not in value.lower(), f"{name} of {note.fields['QuestionId']}"
+    assert {n.deck_description for n in notes} == {html.escape(EVIL)}
     escaped = [n for n in notes if "&lt;script&gt;" in n.fields["Prompt"]]
     assert len(escaped) == len(notes) - 3  # every prompt but the matrix question's
 
