@@ -42,6 +42,10 @@ def keyword_hit(text: str, keyword: str) -> bool:
 def check(instance: Instance, text: str) -> Verdict:
     q = instance.question
     shown = instance.expected_display
+    if q.type == "code":
+        from qkv_drill.exercises.instance import check_code
+
+        return check_code(instance, text)
     if q.type == "text":
         hits = tuple(any(keyword_hit(text, k) for k in p.keywords) for p in q.rubric)
         return Verdict(

@@ -241,6 +241,10 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
         return Instance(
             question, seed, params, prompt, options, expected, letters, None, None, {}, order
         )
+    if question.type == "code":
+        from qkv_drill.exercises.instance import build_code
+
+        return build_code(question, seed, prompt)
     if question.type == "text":
         return Instance(
             question, seed, params, prompt, [], None, question.model_answer.strip(), None, None

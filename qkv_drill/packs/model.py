@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-QUESTION_TYPES = ("choice", "multi", "numeric", "shape", "matrix", "text")
+QUESTION_TYPES = ("choice", "multi", "numeric", "shape", "matrix", "text", "code")
 COMPUTED_TYPES = ("numeric", "shape", "matrix")
 DIFFICULTIES = ("easy", "medium", "hard")
 DEFAULT_TIME = 90
@@ -57,6 +57,23 @@ class Example:
         return hash((self.accept, self.reject, self.line))
 
 
+@dataclass(frozen=True, kw_only=True)
+class CodeSpec:
+    """An "implement it" exercise: the user's function is run on drawn cases (see exercises/)."""
+
+    function: str  # the name the user defines
+    language: str  # "numpy" | "torch": the arrays the function receives and returns
+    starter: str  # text pre-filled in the editor; never run by the app
+    compute: str  # an exercise task (exercises.tasks.TASKS)
+    cases: int = 8
+    params: dict[str, Any] = field(default_factory=dict)  # scalar specs, drawn per case
+    constraints: tuple[dict[str, Any], ...] = ()
+    tolerance: Tolerance = Tolerance(1e-6, 1e-6)
+
+    def __hash__(self) -> int:
+        return hash((self.function, self.compute))
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -81,6 +98,7 @@ class Question:
     examples: tuple[Example, ...] = ()
     line: int = 0
     path: str = ""
+    code: CodeSpec | None = None  # type "code" only
 
     def __hash__(self) -> int:
         return hash(self.id)

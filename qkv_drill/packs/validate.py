@@ -90,6 +90,11 @@ def _torch_problem(q: Question, inst: Instance) -> str | None:
 
 def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable) -> None:
     """Draw and check `seeds` instances; `report(rest, message, hint="", severity="error")`."""
+    if q.type == "code":
+        from qkv_drill.exercises.validate import validate_code
+
+        validate_code(q, seeds, use_torch, report)
+        return
     n = seeds if q.type in COMPUTED_TYPES else min(seeds, 5)
     warned = False
     for seed in range(n):

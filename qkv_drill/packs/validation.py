@@ -60,6 +60,10 @@ QUESTION_KEYS = (
     "model_answer",
     "rubric",
     "examples",
+    "function",
+    "language",
+    "starter",
+    "check",
 )
 QUESTION_REQUIRED = ("id", "topic", "difficulty", "type", "prompt", "explanation")
 CONFIG_FIELDS = ("d_model", "heads", "kv_heads", "layers", "d_ff", "vocab", "context")
@@ -275,13 +279,16 @@ class _Checker:
                         did_you_mean(m.group(1), names),
                     )
 
-        answer, mcs = None, ()
+        answer = None
+        mcs: tuple[str, ...] = ()
+        code = None
         options: tuple[Option, ...] = ()
         model_answer = ""
         rubric: tuple[RubricPoint, ...] = ()
         misplaced = {
             "answer": COMPUTED_TYPES,
-            "misconceptions": COMPUTED_TYPES,
+            "misconceptions": (*COMPUTED_TYPES, "code"),
+            **dict.fromkeys(("function", "language", "starter", "check"), ("code",)),
             "options": ("choice", "multi"),
             "model_answer": ("text",),
             "rubric": ("text",),
@@ -308,6 +315,10 @@ class _Checker:
             else:
                 model_answer = self.text((*at, "model_answer"), q["model_answer"], "model_answer")
             rubric = self.rubric(at, q.get("rubric"))
+        elif qtype == "code":
+            from qkv_drill.exercises.spec import code_fields
+
+            code, mcs = code_fields(self, at, q)
         examples = self.examples(at, q.get("examples"), names) if "examples" in q else ()
         if len([x for x in self.issues if x.is_error]) > before:
             return None
@@ -335,6 +346,7 @@ class _Checker:
             examples,
             line,
             str(self.doc.path),
+            code,
         )
 
     # --- parameters ----------------------------------------------------------------------------

@@ -48,6 +48,10 @@ def make_record(
     from qkv_drill.store import AnswerRecord
 
     q = instance.question
+    if q.type == "code":
+        from qkv_drill.exercises.instance import stored_code
+
+        answer_text = stored_code(answer_text)
     return AnswerRecord(
         ts_utc=ts,
         question_id=q.id,

@@ -1,0 +1,167 @@
+"""The child side of the runner: load the user's file, call their function on every case.
+
+This file is copied into a fresh temporary directory and run there as `python -I harness.py`;
+it imports nothing from qkv_drill. It reads `job.json` (what to call, how many cases, which
+arguments are plain values) and `inputs.npz`, and writes `result.json` (status, messages) and
+`outputs.npz` (plain numeric arrays only). The app never unpickles or evaluates anything it reads
+back: it reads JSON and `np.load(..., allow_pickle=False)`.
+"""
+
+import io
+import json
+import sys
+import traceback
+
+SOLUTION = "solution.py"
+MAX_PRINTED = 4000  # characters of the user's printing kept for the report
+MAX_TRACEBACK = 4000
+
+
+class _Capped(io.TextIOBase):
+    """A stdout/stderr stand-in that keeps the first MAX_PRINTED characters and counts the rest."""
+
+    def __init__(self):
+        self.kept = []
+        self.size = 0
+        self.total = 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = str(s)
+        self.total += len(s)
+        room = MAX_PRINTED - self.size
+        if room > 0:
+            self.kept.append(s[:room])
+            self.size += min(room, len(s))
+        return len(s)
+
+
+def _user_frames(exc, path):
+    """The traceback trimmed to the user's file: 'line N, in f: source' lines, then the error."""
+    lines, last_line = [], None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == path:
+            src = (frame.line or "").strip()
+            lines.append(f"line {frame.lineno}, in {frame.name}: {src}".rstrip(": "))
+            last_line = frame.lineno
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    text = "\n".join([*lines, last])
+    return text[-MAX_TRACEBACK:], last_line
+
+
+def _describe(value):
+    kind = type(value)
+    return (
+        f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__name__
+    )
+
+
+def _to_numpy(value, language, np):
+    """(array, None) for an acceptable output, or (None, what was returned instead)."""
+    if language == "torch":
+        import torch
+
+        if not isinstance(value, torch.Tensor):
+            return None, _describe(value)
+        value = value.detach().cpu()
+        if value.dtype == torch.bfloat16 or value.dtype == torch.float16:
+            value = value.float()
+        value = value.numpy()
+    elif not isinstance(value, np.ndarray | np.generic):
+        return None, _describe(value)
+    value = np.asarray(value)
+    if value.dtype.kind not in "biuf":
+        return None, f"a numpy array of dtype {value.dtype}"
+    return value, None
+
+
+def main():
+    import numpy as np
+
+    with open("job.json", encoding="utf-8") as f:
+        job = json.load(f)
+    language, function, path = job["language"], job["function"], job["path"]
+    result = {"status": "ok", "cases": [], "printed": "", "printed_chars": 0}
+    out_arrays = {}
+    capture = _Capped()
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = capture
+
+    def finish():
+        sys.stdout, sys.stderr = real_out, real_err
+        result["printed"] = "".join(capture.kept)
+        result["printed_chars"] = capture.total
+        np.savez("outputs.npz", **out_arrays)
+        with open("result.json", "w", encoding="utf-8") as f:
+            json.dump(result, f)
+
+    with open(SOLUTION, encoding="utf-8") as f:
+        source = f.read()
+    try:
+        code = compile(source, path, "exec")
+    except SyntaxError as e:  # includes IndentationError
+        result.update(status="syntax_error", line=e.lineno, message=f"{e.msg}", text=e.text or "")
+        return finish()
+    except (ValueError, MemoryError, RecursionError) as e:  # null bytes, absurd nesting
+        result.update(status="syntax_error", line=None, message=str(e), text="")
+        return finish()
+    namespace = {"__name__": "solution", "__file__": path}
+    if language == "torch":
+        import torch  # imported before the user's code, so its cost is not theirs to debug
+
+        torch.set_num_threads(1)
+    try:
+        exec(code, namespace)
+    except SystemExit as e:
+        result.update(status="exited", message=f"sys.exit({e.code!r}) while the file was loading")
+        return finish()
+    except BaseException as e:
+        text, line = _user_frames(e, path)
+        result.update(status="exception", case=None, traceback=text, line=line)
+        return finish()
+    fn = namespace.get(function)
+    if not callable(fn):
+        defined = sorted(
+            k
+            for k, v in namespace.items()
+            if callable(v)
+            and not k.startswith("_")
+            and getattr(v, "__module__", None) == "solution"
+        )
+        result.update(status="no_function", defined=defined[:20])
+        return finish()
+    inputs = np.load("inputs.npz", allow_pickle=False)
+    for i, case in enumerate(job["cases"]):
+        args = {}
+        for name, spec in case.items():
+            if spec == "array":
+                a = inputs[f"c{i}_{name}"]
+                args[name] = torch.from_numpy(a) if language == "torch" else a
+            else:
+                args[name] = spec["value"]
+        try:
+            value = fn(**args)
+        except SystemExit as e:
+            result.update(status="exited", case=i, message=f"sys.exit({e.code!r})")
+            return finish()
+        except BaseException as e:
+            text, line = _user_frames(e, path)
+            result.update(status="exception", case=i, traceback=text, line=line)
+            return finish()
+        parts = value if isinstance(value, tuple) else (value,)
+        kinds = []
+        for j, part in enumerate(parts):
+            arr, wrong = _to_numpy(part, language, np)
+            if wrong is not None:
+                result.update(status="bad_output", case=i, part=j, got=wrong, tuple=len(parts))
+                return finish()
+            out_arrays[f"c{i}_o{j}"] = arr
+            kinds.append(str(arr.dtype))
+        result["cases"].append({"outputs": len(parts), "tuple": isinstance(value, tuple)})
+    return finish()
+
+
+if __name__ == "__main__":
+    main()
