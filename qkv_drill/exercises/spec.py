@@ -129,3 +129,24 @@ def _misconceptions(ck: _Checker, at: tuple, raw: Any, spec: dict | None) -> tup
                 "it supports: " + (", ".join(task.wrong) or "none"),
             )
     return out
+
+
+def code_properties(param: dict, constraint: dict, tolerance: dict) -> dict[str, Any]:
+    """The JSON Schema of the code question fields (for `qkv-drill schema`)."""
+    return {
+        "function": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+        "language": {"enum": list(LANGUAGES)},
+        "starter": {"type": "string"},
+        "check": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["compute"],
+            "properties": {
+                "compute": {"enum": list(TASKS)},
+                "cases": {"type": "integer", "minimum": 1, "maximum": MAX_CASES},
+                "params": {"type": "object", "additionalProperties": param},
+                "constraints": {"type": "array", "items": constraint},
+                "tolerance": tolerance,
+            },
+        },
+    }

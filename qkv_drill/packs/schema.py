@@ -11,6 +11,8 @@ import sys
 from typing import Any
 
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
+from qkv_drill.exercises.mistakes import CODE_MISCONCEPTIONS
+from qkv_drill.exercises.spec import code_properties
 from qkv_drill.packs.computations import COMPUTATIONS, SHAPE_WHICH
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.model import DIFFICULTIES, QUESTION_TYPES
@@ -124,7 +126,10 @@ def build_schema() -> dict[str, Any]:
             },
             "constraints": {"type": "array", "items": constraint},
             "answer": answer,
-            "misconceptions": {"type": "array", "items": {"enum": list(MISCONCEPTIONS)}},
+            "misconceptions": {
+                "type": "array",
+                "items": {"enum": [*MISCONCEPTIONS, *CODE_MISCONCEPTIONS]},
+            },
             "options": {"type": "array", "items": option, "minItems": 2},
             "shuffle": {"type": "boolean"},
             "model_answer": _TEXT,
@@ -137,6 +142,7 @@ def build_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": _obj({"params": {"type": "object"}, "accept": _TEXTS, "reject": _TEXTS}),
             },
+            **code_properties(param, constraint, answer["properties"]["tolerance"]),
         },
         ("id", "topic", "difficulty", "type", "prompt", "explanation"),
     )
