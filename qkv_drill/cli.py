@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=int, default=10, help="number of questions (default 10)")
     p.add_argument("--seed", type=int, default=None, help="replay the same interview")
     p.add_argument("--resume", action="store_true", help="resume an interrupted interview")
+    p.add_argument(
+        "--code", action="store_true", help="include one implement-it exercise (adds its time)"
+    )
     _add_filters(p)
 
     p = sub.add_parser("export", help="export a mock interview report as Markdown or JSON")

@@ -216,6 +216,13 @@ def _show_question(io: PlainIO, inst: Any, header: str) -> None:
 
 
 def _show_verdict(io: PlainIO, verdict: Any, inst: Any) -> None:
+    if inst.question.type == "code":
+        from qkv_drill.plain_code import show_code_report
+
+        show_code_report(io, verdict)
+        if verdict.status != "correct" and inst.question.explanation:
+            io.say("Why: " + render_markdown(inst.question.explanation))
+        return
     label = {"correct": "Correct.", "wrong": "Wrong."}.get(verdict.status, verdict.status)
     io.say(f"{label} {verdict.message}".rstrip())
     if verdict.status != "correct" and inst.question.type != "text":
@@ -285,7 +292,12 @@ def _run_practice(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) 
 def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
     """One question until it is answered or skipped; returns the next instance."""
     kind = inst.question.type
-    io.say(f"Answer ({_expected_form(kind)}).")
+    if kind == "code":
+        from qkv_drill.plain_code import show_code_question
+
+        show_code_question(io, inst, session.store)
+    else:
+        io.say(f"Answer ({_expected_form(kind)}).")
     while True:
         line = io.ask("> ")
         cmd = line.strip()
@@ -309,7 +321,7 @@ def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
             steps = _trace_lines(session.derivation())
             io.say("\n".join(steps) if steps else "No derivation for this question.")
             continue
-        if cmd.startswith(":"):
+        if cmd.startswith(":") and not (kind == "code" and cmd.startswith(":file")):
             io.say(f"Unknown command {cmd}. {PRACTICE_HELP}")
             continue
         if not cmd:
@@ -317,6 +329,14 @@ def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
             continue
         if kind == "text":
             line = io.ask_more(line)
+        if kind == "code":
+            from qkv_drill.plain_code import read_code
+
+            code = read_code(io, line)
+            if code is None:
+                continue
+            line = code
+            io.say("Running your code...")
         verdict = session.submit(line)
         if verdict.status == "unparseable":
             io.say(verdict.message)
@@ -422,7 +442,8 @@ def _mock_show(io: PlainIO, session: Any) -> None:
     q = inst.question
     marks = []
     if session.answers[i] is not None:
-        marks.append(f"answered: {session.answers[i]!r}")
+        code = q.type == "code"
+        marks.append("answered" if code else f"answered: {session.answers[i]!r}")
     if i in session.flagged:
         marks.append("flagged")
     io.say("")
@@ -433,7 +454,14 @@ def _mock_show(io: PlainIO, session: Any) -> None:
     io.say(render_markdown(inst.prompt))
     if inst.options:
         io.say("\n".join(_letters(inst.options)))
-    io.say(f"Answer ({_expected_form(q.type)}).")
+    if q.type == "code":
+        from qkv_drill.plain_code import CODE_HELP
+
+        label = "Your code so far:" if session.answers[i] else "Starter:"
+        io.say(label + "\n" + (session.answers[i] or (q.code.starter if q.code else "")).rstrip())
+        io.say(CODE_HELP)
+    else:
+        io.say(f"Answer ({_expected_form(q.type)}).")
 
 
 def _mock_loop(io: PlainIO, session: Any) -> bool:
@@ -475,7 +503,8 @@ def _mock_loop(io: PlainIO, session: Any) -> bool:
             return True
         if cmd == ":quit":
             raise Quit
-        if cmd.startswith(":"):
+        is_code = session.current.question.type == "code"
+        if cmd.startswith(":") and not (is_code and cmd.startswith(":file")):
             io.say(f"Unknown command {cmd}. {MOCK_HELP}")
             show = False
             continue
@@ -485,6 +514,14 @@ def _mock_loop(io: PlainIO, session: Any) -> bool:
             continue
         if session.current.question.type == "text":
             line = io.ask_more(line)
+        if session.current.question.type == "code":
+            from qkv_drill.plain_code import read_code
+
+            code = read_code(io, line)
+            if code is None:
+                show = False
+                continue
+            line = code
         message = session.answer(line)
         if message is not None:
             io.say(message)

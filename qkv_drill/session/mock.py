@@ -34,6 +34,7 @@ class MockSettings:
     difficulties: tuple[str, ...] = ()
     seed: int | None = None
     packs: tuple[str, ...] = ()  # pack ids; empty means every pack
+    code: bool = False  # include one "implement it" exercise (its time budget is added)
 
     @classmethod
     def from_args(cls, args: Any) -> MockSettings:
@@ -44,6 +45,7 @@ class MockSettings:
             difficulties=tuple(getattr(args, "difficulty", None) or ()),
             seed=getattr(args, "seed", None),
             packs=tuple(getattr(args, "pack_id", None) or ()),
+            code=bool(getattr(args, "code", False)),
         )
 
 
@@ -142,7 +144,16 @@ class MockSession:
             packs=frozenset(settings.packs),
             difficulties=frozenset(settings.difficulties),
         )
-        questions = plan_questions(flt.select(packset.questions.values()), settings.questions, rng)
+        pool = flt.select(packset.questions.values())
+        # Code exercises take minutes each: one is asked only with --code (or when the filter
+        # leaves nothing else).
+        coding = sorted((q for q in pool if q.type == "code"), key=lambda q: q.id)
+        if len(coding) < len(pool) or settings.code:
+            pool = [q for q in pool if q.type != "code"]
+        exercise = rng.choice(coding) if settings.code and coding else None
+        questions = plan_questions(pool, settings.questions - (exercise is not None), rng)
+        if exercise is not None:
+            questions.append(exercise)
         if not questions:
             raise ValueError(f"no questions match ({flt.describe()})")
         plan, instances = [], []
@@ -156,6 +167,8 @@ class MockSession:
         if not instances:
             raise ValueError("none of the matching questions can be drawn; run qkv-drill validate")
         duration = settings.minutes * 60.0
+        if exercise is not None and any(i.question is exercise for i in instances):
+            duration += exercise.time_budget
         stored = asdict(settings) | {"seed": seed}
         mock_id = store.create_mock(json.dumps(stored), seed, duration, json.dumps(plan))
         return cls(store, mock_id, instances, duration, 0.0, clock, seed)

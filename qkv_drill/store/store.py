@@ -525,6 +525,20 @@ class Store:
                 id=r[0],
             )
 
+    def attempts(
+        self, question_id: str, limit: int = 10
+    ) -> list[tuple[datetime, str, str | None, str]]:
+        """(time, verdict, misconception, answer text) of a question's answers, newest first.
+
+        Skipped answers are left out: a code exercise pre-fills the last code actually submitted.
+        """
+        rows = self._rows(
+            "SELECT ts_utc, verdict, misconception, answer_text FROM answers"
+            " WHERE question_id = ? AND verdict != 'skipped' ORDER BY ts_utc DESC, id DESC LIMIT ?",
+            (question_id, int(limit)),
+        )
+        return [(from_iso(r[0]), r[1], r[2], r[3]) for r in rows]
+
     def accuracy_by_topic(self, since: datetime | None = None) -> dict[str, tuple[int, int]]:
         """topic -> (correct, answered); skipped answers count nowhere in the stats."""
         if since is None:

@@ -156,6 +156,9 @@ class QuestionScreen(Screen):
             self._show_empty()
             return
         self.shown += 1
+        if instance.question.type == "code":  # written in its own screen, with an editor
+            self._open_code(instance)
+            return
         prompt, tables = compact_markdown_tables(instance.prompt)
         self.query_one("#prompt", Markdown).update(prompt)
         if not tables:  # matrices not written into the prompt get their own tables
@@ -167,6 +170,21 @@ class QuestionScreen(Screen):
         self._maybe_warm_torch(instance)
         self.query_one("#qbody").scroll_home(animate=False)
         self.call_after_refresh(self.action_focus_answer)
+
+    def _open_code(self, instance: Any) -> None:
+        from qkv_drill.tui.screens.code import CodeScreen
+
+        self.phase = "asking"
+        self._update_progress()
+        self.app.push_screen(CodeScreen(self.session, instance), self._code_closed)
+
+    def _code_closed(self, result: str | None) -> None:
+        """The code screen says what comes next: the next question, a skip, or Home."""
+        if result == "back":
+            self.app.pop_screen()
+            return
+        self.phase = "loading"
+        self.advance("skip" if result == "skip" else "next")
 
     def _show_empty(self) -> None:
         self.phase = "empty"

@@ -1,0 +1,75 @@
+"""Plain mode for "implement it" exercises: code typed until a lone `.`, or `:file PATH`.
+
+The starter (or the last code submitted for the question) is printed so it can be copied; the
+report says what happened, the failing case and the named mistake, as text lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qkv_drill.plain import PlainIO
+
+CODE_HELP = (
+    "Type your code and end it with a line holding only '.', or :file PATH to submit a file."
+)
+MAX_FILE_CHARS = 100_000
+
+
+def show_code_question(io: PlainIO, inst: Any, store: Any) -> None:
+    """The starter, or the last code submitted for this question, ready to copy."""
+    q = inst.question
+    attempts = store.attempts(q.id, limit=1) if store is not None else []
+    if attempts:
+        when, verdict, _, code = attempts[0]
+        io.say(f"Your last code ({verdict}, {when:%Y-%m-%d %H:%M} UTC):")
+    else:
+        io.say("Starter:")
+        code = q.code.starter if q.code else ""
+    io.say(code.rstrip("\n"))
+    io.say(CODE_HELP)
+
+
+def read_code(io: PlainIO, first: str) -> str | None:
+    """`:file PATH` reads that file; otherwise `first` and the lines after it, up to a line holding
+    only `.` (or the end of input). None when the file cannot be read (the reason is said)."""
+    cmd = first.strip()
+    if cmd == ":file" or cmd.startswith(":file "):
+        name = cmd[len(":file") :].strip()
+        if not name:
+            io.say("Use :file PATH.")
+            return None
+        path = Path(name).expanduser()
+        try:
+            if path.stat().st_size > 4 * MAX_FILE_CHARS:
+                io.say(f"{name} is larger than the {MAX_FILE_CHARS:,}-character limit.")
+                return None
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            io.say(f"{name} is not UTF-8 text.")
+        except OSError as e:
+            io.say(f"Cannot read {name}: {e.strerror or e}.")
+        return None
+    lines = [first]
+    while True:
+        try:
+            line = io.ask("")
+        except EOFError:
+            break
+        if line.strip() == ".":
+            break
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def show_code_report(io: PlainIO, verdict: Any) -> None:
+    from qkv_drill.exercises.render import plain_lines
+
+    report = verdict.parsed
+    label = "Correct." if verdict.status == "correct" else "Wrong."
+    lines = plain_lines(report) if report is not None else [verdict.message]
+    io.say(f"{label} {lines[0]}")
+    for line in lines[1:]:
+        io.say(line)

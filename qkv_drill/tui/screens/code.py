@@ -1,0 +1,268 @@
+"""The code screen: write an "implement it" exercise, run the checks, submit, read what went wrong.
+
+ctrl+r runs the checks without recording (as often as you like), ctrl+s submits (recorded, once),
+ctrl+o hands the code to $EDITOR (the app suspends and resumes). The editor starts with the last
+code you submitted for this question, or the pack's starter. Running the user's code blocks for up
+to its time limit, so it happens in a worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static, TextArea
+
+from qkv_drill.tui.widgets.code_report import CodeReportView
+
+HISTORY = 5  # earlier attempts listed above the editor
+
+
+def _b(key: str, action: str, label: str, tip: str, **kw: Any) -> Binding:
+    name = action.replace("(", "").replace(")", "")
+    return Binding(key, action, label, tooltip=tip, id=f"code.{name}", **kw)
+
+
+class CodeScreen(Screen[str]):
+    """One exercise; dismissed with "next", "skip" or "back" for the question screen to act on."""
+
+    CSS_PATH = "code.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("ctrl+r", "run", "Run checks", "Run the checks without recording", priority=True),
+        _b("ctrl+s", "submit", "Submit", "Submit: checked and recorded", priority=True),
+        _b("ctrl+o", "editor", "$EDITOR", "Edit the code in $EDITOR", priority=True),
+        _b("escape", "back", "Back", "Leave the editor, then back to Home"),
+        _b("n", "next", "Next", "Next question"),
+        _b("s", "skip", "Skip", "Skip: recorded as skipped, not wrong"),
+        _b("h", "hint", "Hint", "Show the next hint"),
+        _b("i", "focus_editor", "Editor", "Back into the editor", show=False),
+        *(_b(str(n), f"rate({n})", str(n), "Change the rating", show=False) for n in range(1, 5)),
+    ]
+
+    phase: reactive[str] = reactive("loading")
+    """loading | editing | running | answered"""
+
+    def __init__(self, session: Any, instance: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.instance = instance
+        self.report: Any = None
+        self.hints: list[str] = []
+
+    @property
+    def spec(self) -> Any:
+        return self.instance.question.code
+
+    def compose(self) -> ComposeResult:
+        q = self.instance.question
+        yield Static(Text(f"{q.id}  ·  implement it in {self.spec.language}"), id="code-progress")
+        with VerticalScroll(id="code-body"):
+            yield Markdown(self.instance.prompt, id="code-prompt")
+            yield Static("", id="code-history")
+            language = "python" if "python" in TextArea().available_languages else None
+            editor = TextArea.code_editor(
+                self.spec.starter, language=language, id="code-editor", read_only=True
+            )
+            editor.border_title = "ctrl+r run checks · ctrl+s submit · ctrl+o $EDITOR · esc keys"
+            yield editor
+            yield Static("", id="code-status")
+            yield CodeReportView("", id="code-report")
+            yield Static("", id="code-hints")
+            yield Markdown("", id="code-explanation")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._status("Reading your earlier attempts…")
+        self._load_attempts()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="code-history")
+    def _load_attempts(self) -> None:
+        store = getattr(self.session, "store", None)
+        attempts = store.attempts(self.instance.question.id, HISTORY) if store else []
+        self.app.call_from_thread(self._prefill, attempts)
+
+    def _prefill(self, attempts: list[tuple[Any, str, str | None, str]]) -> None:
+        if not self.is_attached:
+            return
+        editor = self.query_one("#code-editor", TextArea)
+        history = Text()
+        if attempts:
+            editor.load_text(attempts[0][3])
+            history.append("Your attempts (the last one is in the editor):", style="bold")
+            for when, verdict, mistake, _ in attempts:
+                history.append(f"\n  {when:%Y-%m-%d %H:%M}  {verdict}")
+                if mistake:
+                    history.append(f"  ({mistake})")
+        self.query_one("#code-history", Static).update(history)
+        editor.read_only = False
+        self.phase = "editing"
+        self._status("")
+        editor.focus()
+
+    # -- running and submitting -----------------------------------------------------------------
+
+    def _code(self) -> str:
+        return self.query_one("#code-editor", TextArea).text
+
+    def action_run(self) -> None:
+        if self.phase == "editing":
+            self._start("Running the checks (not recorded)…")
+            self._run_checks(self._code())
+
+    def action_submit(self) -> None:
+        if self.phase == "editing":
+            self._start("Checking and recording…")
+            self._submit(self._code())
+
+    def _start(self, message: str) -> None:
+        self.phase = "running"
+        self._status(message)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="code-run")
+    def _run_checks(self, code: str) -> None:
+        from qkv_drill.exercises.instance import check_code
+
+        self._deliver(lambda: check_code(self.instance, code), recorded=False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="code-run")
+    def _submit(self, code: str) -> None:
+        self._deliver(lambda: self.session.submit(code), recorded=True)
+
+    def _deliver(self, verdict_of: Any, *, recorded: bool) -> None:
+        try:
+            verdict = verdict_of()
+        except Exception as exc:  # shown, never fatal
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, verdict, recorded)
+
+    def _failed(self, exc: Exception) -> None:
+        self.notify(f"{type(exc).__name__}: {exc}", title="Something went wrong", severity="error")
+        self.phase = "editing"
+
+    def _show(self, verdict: Any, recorded: bool) -> None:
+        if not self.is_attached:
+            return
+        if verdict.status == "unparseable":
+            self.phase = "editing"
+            self._status(verdict.message, error=True)
+            return
+        self.report = verdict.parsed
+        view = self.query_one("#code-report", CodeReportView)
+        if self.report is not None:
+            view.show(self.report, recorded=recorded)
+        if not recorded:
+            self.phase = "editing"
+            self._status("ctrl+s submits when you are ready.")
+            return
+        self.phase = "answered"
+        editor = self.query_one("#code-editor", TextArea)
+        editor.read_only = True
+        q = self.instance.question
+        if q.explanation:
+            self.query_one("#code-explanation", Markdown).update(q.explanation)
+        self._status(self._after_text())
+        self.query_one("#code-body").focus()
+        self.call_after_refresh(
+            lambda: self.query_one("#code-body").scroll_to_widget(view, top=True)
+        )
+
+    def _after_text(self) -> str:
+        keys = "Recorded. n next · escape home"
+        rating = getattr(self.session, "suggested_rating", None)
+        if rating is not None:
+            keys = f"Rated {rating.name}: 1-4 changes it · " + keys
+        return keys
+
+    # -- $EDITOR --------------------------------------------------------------------------------
+
+    def action_editor(self) -> None:
+        if self.phase != "editing":
+            return
+        editor = self.query_one("#code-editor", TextArea)
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory(prefix="qkv-drill-edit-") as folder:
+            path = Path(folder) / f"{self.spec.function}.py"
+            path.write_text(editor.text, encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(command), str(path)], check=False)
+            except SuspendNotSupported:
+                self.notify("This terminal cannot hand over to an editor.", severity="warning")
+                return
+            except (OSError, ValueError) as e:
+                self.notify(f"Could not start {command}: {e}", severity="error")
+                return
+            try:
+                editor.load_text(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as e:
+                self.notify(f"Could not read the edited file back: {e}", severity="error")
+                return
+        self._status("Loaded from your editor. ctrl+r runs the checks, ctrl+s submits.")
+
+    # -- the rest ---------------------------------------------------------------------------------
+
+    def _status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#code-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(message))
+
+    def watch_phase(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("run", "submit", "editor", "skip", "hint"):
+            return self.phase == "editing"
+        if action == "next":
+            return self.phase == "answered"
+        if action == "rate":
+            answered = self.phase == "answered"
+            return answered and getattr(self.session, "suggested_rating", None) is not None
+        return True
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, TextArea):
+            self.set_focus(None)
+            return
+        self.dismiss("back")
+
+    def action_focus_editor(self) -> None:
+        if self.phase == "editing":
+            self.query_one("#code-editor", TextArea).focus()
+
+    def action_next(self) -> None:
+        self.dismiss("next")
+
+    def action_skip(self) -> None:
+        self.dismiss("skip")
+
+    def action_hint(self) -> None:
+        hint = self.session.hint()
+        if hint is None:
+            self.notify("No more hints.", timeout=2)
+            return
+        self.hints.append(hint)
+        self.query_one("#code-hints", Static).update(
+            Text("\n".join(f"Hint: {h}" for h in self.hints))
+        )
+
+    def action_rate(self, n: int) -> None:
+        self._rate(n)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="code-rate")
+    def _rate(self, n: int) -> None:
+        from fsrs import Rating
+
+        self.session.rate(Rating(n))
+        self.app.call_from_thread(self._status, self._after_text())

@@ -1,0 +1,175 @@
+"""The code screen through Pilot: starter, run without recording, submit, named bug, $EDITOR."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import TextArea
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
+
+from tui_helpers import START, settle
+
+FIXTURE = Path(__file__).parent / "fixtures" / "code.yaml"
+RIGHT = """import numpy as np
+
+def attention(q, k, v):
+    s = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    w = np.exp(s - s.max(-1, keepdims=True))
+    return w / w.sum(-1, keepdims=True) @ v
+"""
+
+
+@pytest.fixture(autouse=True)
+def _steady(monkeypatch):
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
+def make_app():
+    from qkv_drill import paths
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.store import Store
+    from qkv_drill.tui.app import QkvDrillApp
+
+    store = Store(paths.progress_db_path(), utc_offset_minutes=0)
+    return QkvDrillApp(
+        extra_packs=[FIXTURE],
+        include_shipped=False,
+        include_user=False,
+        store=store,
+        clock=FakeClock(START),
+        seed=3,
+    )
+
+
+async def open_code(pilot):
+    from qkv_drill.tui.screens.code import CodeScreen
+
+    await settle(pilot)
+    pilot.app.action_go("practice")
+    for _ in range(50):
+        await settle(pilot)
+        if isinstance(pilot.app.screen, CodeScreen) and pilot.app.screen.phase == "editing":
+            return pilot.app.screen
+    raise AssertionError(f"no code screen: {pilot.app.screen}")
+
+
+def report_text(screen) -> str:
+    from textual.widgets import Static
+
+    return str(screen.query_one("#code-report", Static).content)
+
+
+async def wait_phase(pilot, screen, *phases):
+    for _ in range(200):
+        await settle(pilot)
+        if screen.phase in phases:
+            return
+    raise AssertionError(f"phase stayed {screen.phase}")
+
+
+async def test_the_starter_is_prefilled_with_python_highlighting():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        editor = screen.query_one("#code-editor", TextArea)
+        assert editor.text.startswith("import numpy as np")
+        assert editor.language == "python"
+        assert screen.focused is editor
+
+
+async def test_ctrl_r_runs_the_checks_without_recording_and_names_the_bug():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        screen.query_one("#code-editor", TextArea).load_text(
+            RIGHT.replace(" / np.sqrt(q.shape[-1])", "")
+        )
+        await pilot.press("ctrl+r")
+        await wait_phase(pilot, screen, "editing")
+        text = report_text(screen)
+        assert "Misconception: Scores not scaled" in text
+        assert "not recorded" in text
+        assert list(app.store.iter_answers()) == []
+
+
+async def test_ctrl_s_submits_records_the_code_and_n_moves_on():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        screen.query_one("#code-editor", TextArea).load_text(RIGHT)
+        await pilot.press("ctrl+s")
+        await wait_phase(pilot, screen, "answered")
+        assert "Right: your attention agrees with the engine on all 3 cases." in report_text(screen)
+        (row,) = list(app.store.iter_answers())
+        assert row.verdict == "correct" and row.answer_text == RIGHT
+        assert screen.query_one("#code-editor", TextArea).read_only
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is not screen
+
+
+async def test_an_endless_loop_and_a_crash_are_messages_not_a_hung_app(monkeypatch):
+    from qkv_drill.exercises import runner
+
+    monkeypatch.setitem(runner.LIMITS, "numpy", runner.Limits(wall_s=1.0, memory_mb=2048))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        editor = screen.query_one("#code-editor", TextArea)
+        editor.load_text("def attention(q, k, v):\n    while True:\n        pass\n")
+        await pilot.press("ctrl+r")
+        await wait_phase(pilot, screen, "editing")
+        assert "did not finish within 1 s" in report_text(screen)
+        editor.load_text("import os\ndef attention(q, k, v):\n    os._exit(3)\n")
+        await pilot.press("ctrl+s")
+        await wait_phase(pilot, screen, "answered")
+        assert "ended without results" in report_text(screen)
+        assert [r.verdict for r in app.store.iter_answers()] == ["wrong"]
+
+
+async def test_the_last_code_is_prefilled_next_time():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        screen.query_one("#code-editor", TextArea).load_text("def attention(q, k, v)\n")
+        await pilot.press("ctrl+s")
+        await wait_phase(pilot, screen, "answered")
+        assert "Syntax error on line 1" in report_text(screen)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = (
+            await open_code(pilot) if app.screen.__class__.__name__ != "CodeScreen" else app.screen
+        )
+        await wait_phase(pilot, screen, "editing")
+        assert screen.query_one("#code-editor", TextArea).text == "def attention(q, k, v)\n"
+        history = str(screen.query_one("#code-history").content)
+        assert "wrong" in history
+
+
+async def test_ctrl_o_hands_the_code_to_the_editor_and_reads_it_back(monkeypatch, tmp_path):
+    script = tmp_path / "fake-editor"
+    script.write_text('#!/bin/sh\nprintf "def attention(q, k, v):\\n    return v\\n" > "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(script))
+    app = make_app()
+    monkeypatch.setattr(type(app), "suspend", lambda self: contextlib.nullcontext())
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert screen.query_one("#code-editor", TextArea).text.endswith("return v\n")
+
+
+async def test_escape_leaves_the_editor_then_goes_home():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        await pilot.press("escape")
+        assert screen.focused is None or not isinstance(screen.focused, TextArea)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.id == "home"

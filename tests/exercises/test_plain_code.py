@@ -1,0 +1,140 @@
+"""Plain mode with code: lines until a lone `.`, `:file PATH`, the report, the stored code."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+
+from qkv_drill.plain import run_plain
+
+PACK = textwrap.dedent(
+    """
+    pack: {id: mini-code, title: Mini code, version: 1}
+    questions:
+      - id: mini-code.sdpa
+        topic: implement
+        difficulty: medium
+        type: code
+        prompt: Write attention(q, k, v).
+        function: attention
+        starter: |
+          import numpy as np
+
+          def attention(q, k, v):
+              ...
+        check:
+          compute: attention
+          cases: 4
+          params: {Tq: [2, 3], Tk: [3, 4], d_k: [4]}
+        misconceptions: [no_scaling, softmax_wrong_axis]
+        explanation: softmax(q k^T / sqrt(d_k)) v, the softmax over the keys.
+      - id: mini-code.what
+        topic: basics
+        difficulty: easy
+        type: choice
+        prompt: What does V hold?
+        options:
+          - {text: the values, correct: true}
+          - {text: the queries}
+        explanation: V holds the values mixed by the weights.
+    """
+)
+
+RIGHT = """import numpy as np
+
+def attention(q, k, v):
+    s = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    w = np.exp(s - s.max(-1, keepdims=True))
+    return w / w.sum(-1, keepdims=True) @ v
+"""
+
+
+def play(tmp_path: Path, script: str, command: str = "practice", **extra):
+    pack = tmp_path / "mini-code.yaml"
+    pack.write_text(PACK)
+    args = SimpleNamespace(
+        command=command,
+        pack=[str(pack)],
+        pack_id=["mini-code"],
+        topic=["implement"] if command != "mock" else None,
+        difficulty=None,
+        seed=1,
+        count=1,
+        weakest=False,
+        resume=False,
+        minutes=5.0,
+        questions=2,
+        code=False,
+    )
+    for k, v in extra.items():
+        setattr(args, k, v)
+    out, err = io.StringIO(), io.StringIO()
+    code = run_plain(args, io.StringIO(script), out, err)
+    return code, out.getvalue()
+
+
+def stored():
+    from qkv_drill.store import Store
+
+    with Store.open(None) as store:
+        return store.attempts("mini-code.sdpa")
+
+
+def test_code_typed_until_a_lone_dot_is_run_and_stored(tmp_path):
+    status, out = play(tmp_path, RIGHT + ".\n")
+    assert status == 0
+    assert "Starter:" in out and "def attention(q, k, v):\n    ..." in out
+    assert "Correct. Right: your attention agrees with the engine on all 4 cases." in out
+    assert "saved: correct mini-code.sdpa" in out
+    (attempt,) = stored()
+    assert attempt[1] == "correct" and attempt[3] == RIGHT
+
+
+def test_a_file_is_submitted_and_the_bug_named(tmp_path):
+    buggy = tmp_path / "mine.py"
+    buggy.write_text(RIGHT.replace(" / np.sqrt(q.shape[-1])", ""))
+    _, out = play(tmp_path, f":file {buggy}\n")
+    assert "Wrong. Wrong values on case" in out
+    assert "Misconception: Scores not scaled." in out
+    assert "(* = differs)" in out and "Case " in out
+    assert "Why: softmax(q k^T / sqrt(d_k)) v" in out
+    (attempt,) = stored()
+    assert attempt[1] == "wrong" and attempt[2] == "no_scaling"
+
+
+def test_the_last_code_is_shown_next_time(tmp_path):
+    play(tmp_path, "def attention(q, k, v):\n    return q @@ k\n.\n")
+    _, out = play(tmp_path, ":quit\n")
+    assert "Your last code (wrong, " in out and "return q @@ k" in out
+
+
+def test_a_syntax_error_is_one_message_and_a_stored_attempt(tmp_path):
+    _, out = play(tmp_path, "def attention(q, k, v)\n    return q\n.\n")
+    assert "Wrong. Syntax error on line 1: expected ':'." in out
+    assert "saved: wrong mini-code.sdpa" in out
+
+
+def test_an_unreadable_file_is_said_and_nothing_is_stored(tmp_path):
+    _, out = play(tmp_path, f":file {tmp_path / 'missing.py'}\n:quit\n")
+    assert "Cannot read" in out and "No such file" in out
+    assert stored() == []
+
+
+def test_sys_exit_and_wrong_names_never_end_the_session(tmp_path):
+    _, out = play(tmp_path, "import sys\ndef attention(q, k, v):\n    sys.exit(1)\n.\n")
+    assert "Your code called sys.exit(1); return the result instead." in out
+    _, out = play(tmp_path, "def attn(q, k, v):\n    return q\n.\n")
+    assert "No function named attention in your code (it defines attn)." in out
+    assert [a[1] for a in stored()] == ["wrong", "wrong"]
+
+
+def test_mock_with_code_includes_the_exercise_and_grades_it_at_the_end(tmp_path):
+    script = "a\n" + RIGHT + ".\n:finish\n"
+    status, out = play(tmp_path, script, command="mock", code=True)
+    assert status == 0, out
+    assert "2 questions in" in out
+    assert "Starter:" in out
+    assert "handed in" in out
+    assert [a[1] for a in stored()] == ["correct"]
