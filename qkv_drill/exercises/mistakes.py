@@ -110,7 +110,9 @@ _CODE_TABLE = [
 ]
 
 CODE_MISCONCEPTIONS: dict[str, Misconception] = {
-    row[0]: Misconception(*row) for row in _CODE_TABLE if row[0] not in MISCONCEPTIONS
+    name: Misconception(name=name, title=title, feedback=feedback)
+    for name, title, feedback in _CODE_TABLE
+    if name not in MISCONCEPTIONS
 }
 
 
