@@ -46,7 +46,7 @@ DANGER_SECONDS = 60  # the countdown turns red and says so
 TICK_SECONDS = 0.25  # repaint often enough that mm:ss never skips a second
 PENS_DOWN_SECONDS = 1.0  # in the last second a readable draft is kept, as if handed in
 
-OPEN_KINDS = frozenset({"text"})  # answered in a multi-line text area, saved with ctrl+s
+OPEN_KINDS = frozenset({"text", "code"})  # answered in a multi-line text area, ctrl+s saves
 
 
 def format_mmss(seconds: float) -> str:
@@ -478,7 +478,8 @@ class MockScreen(Screen):
         field.display = not is_open
         area.display = is_open
         if is_open:
-            area.text = saved or ""
+            starter = q.code.starter if q.code is not None else ""
+            area.text = saved or starter  # a code exercise starts from its starter
         else:
             field.value = saved or ""
             field.placeholder = _placeholder(q.type)
