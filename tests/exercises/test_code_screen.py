@@ -173,3 +173,35 @@ async def test_escape_leaves_the_editor_then_goes_home():
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.id == "home"
+
+
+OUTCOMES = [
+    ("def attention(q, k, v):\n    return {}['x']\n", "Your code raised KeyError"),
+    ("def attn(q, k, v):\n    return q\n", "No function named attention"),
+    ("import sys\ndef attention(q, k, v):\n    sys.exit(2)\n", "sys.exit(2)"),
+    ("def attention(q, k, v):\n    return q.tolist()\n", "returned list"),
+    (
+        "import numpy as np\ndef attention(q, k, v):\n    return np.ones((40000, 40000))\n",
+        "out of memory",
+    ),
+    ("def attention(q, k, v):\n    print('z' * 3_000_000)\n    return q\n", "Your code printed:"),
+    ("import numpy as np\ndef attention(q, k, v):\n    return v[..., :2, :] * np.nan\n", "NaN"),
+    (RIGHT.replace("@ v", "@ v[..., ::-1]"), "differing entries highlighted"),
+    (
+        RIGHT.replace("return w", "return np.swapaxes(w").replace("@ v", "@ v, -1, -2)"),
+        "transposed",
+    ),
+]
+
+
+async def test_every_outcome_is_shown_on_the_code_screen():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        editor = screen.query_one("#code-editor", TextArea)
+        for code, said in OUTCOMES:
+            editor.load_text(code)
+            await pilot.press("ctrl+r")
+            await wait_phase(pilot, screen, "editing")
+            assert said in report_text(screen), (said, report_text(screen))
+        assert list(app.store.iter_answers()) == []

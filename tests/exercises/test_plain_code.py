@@ -7,6 +7,8 @@ import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from qkv_drill.plain import run_plain
 
 PACK = textwrap.dedent(
@@ -138,3 +140,43 @@ def test_mock_with_code_includes_the_exercise_and_grades_it_at_the_end(tmp_path)
     assert "Starter:" in out
     assert "handed in" in out
     assert [a[1] for a in stored()] == ["correct"]
+
+
+BAD_INPUT = [
+    ("def attention(q, k, v):\n    while True:\n        pass\n", "did not finish within 1 s"),
+    ("def attention(q, k, v):\n    return {}['x']\n", "Your code raised KeyError: 'x' on case 1"),
+    (
+        "import numpy as np\ndef attention(q, k, v):\n    return np.ones((40000, 40000))\n",
+        "out of memory (the limit is",
+    ),
+    (
+        "import os\ndef attention(q, k, v):\n    os.system('echo shell-said-hi')\n    return q\n",
+        "shell-said-hi",
+    ),
+    ("def attention(q, k, v):\n    print('z' * 3_000_000)\n    return q\n", "Your code printed:"),
+    ("def attention(q, k, v):\n    return q.tolist()\n", "returned list; it should return"),
+    (
+        "import numpy as np\n"
+        "def attention(q, k, v):\n"
+        "    return (q @ np.swapaxes(k, -1, -2)) @ v * np.nan\n",
+        "Your output contains NaN",
+    ),
+    (
+        RIGHT.replace(
+            "return w / w.sum(-1, keepdims=True) @ v",
+            "return np.swapaxes(w / w.sum(-1, keepdims=True) @ v, -1, -2)",
+        ),
+        "Your output is the right one transposed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "said"), BAD_INPUT)
+def test_bad_input_is_one_message_and_a_stored_attempt(tmp_path, monkeypatch, code, said):
+    from qkv_drill.exercises import runner
+
+    monkeypatch.setitem(runner.LIMITS, "numpy", runner.Limits(wall_s=1.0, memory_mb=2048))
+    _, out = play(tmp_path, code + ".\n")
+    assert said in out
+    assert "saved: wrong mini-code.sdpa" in out
+    assert [a[1] for a in stored()] == ["wrong"]
