@@ -18,6 +18,7 @@ from fsrs import Card, Rating, Scheduler
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.practice import PracticeSession
+from qkv_drill.session.undo import UndoEntry
 
 DAILY_NEW_LIMIT = 10
 LEARN_AHEAD = timedelta(minutes=20)  # a card due this soon is shown when nothing else is left
@@ -138,8 +139,8 @@ class DrillSession(PracticeSession):
 
     def _new(self) -> list[str]:
         room = max(0, self.new_limit - self.new_today())
-        seen = set(self._cards())
-        return [qid for qid in self._new_order if qid not in seen][:room]
+        skip = set(self._cards()) | self.store.held_back(self.clock.now())
+        return [qid for qid in self._new_order if qid not in skip][:room]
 
     def due_count(self) -> int:
         return len(self._due(self.clock.now()))
@@ -157,7 +158,8 @@ class DrillSession(PracticeSession):
             candidates = [qid for qid, _ in self._due(now + LEARN_AHEAD)]
         if not candidates and self.weakest and self._by_id:
             # Weak topics keep coming even when nothing is due: extra practice, still scheduled.
-            candidates = list(self._by_id)
+            held = self.store.held_back(now)
+            candidates = [qid for qid in self._by_id if qid not in held]
             self.rng.shuffle(candidates)
         if len(candidates) > 1 and candidates[0] == current:
             candidates.append(candidates.pop(0))
@@ -206,6 +208,33 @@ class DrillSession(PracticeSession):
         if self._review_at is None or self.current is None or not self._recorded:
             raise RuntimeError("rate() comes after an answer")
         self._apply(Rating(rating))
+
+    # --- undo, suspend, bury ---------------------------------------------------------------
+    def _card_before_record(self) -> str | None:
+        assert self.current is not None
+        return self.store.get_card(self.current.question.id)
+
+    def _restore_card(self, entry: UndoEntry) -> None:
+        card, _ = _load_card(entry.card_json)
+        qid = entry.instance.question.id
+        self.store.restore_card(qid, entry.card_json, card.due if card is not None else None)
+        self.suggested_rating = None
+        self.rating = None
+        self._review_at = None
+
+    def suspend(self) -> Any | None:
+        """Suspend the current question (no drill until unsuspended in the browser); next one."""
+        if self.current is None:
+            raise RuntimeError("no current question")
+        self.store.set_suspended(self.current.question.id, True)
+        return self.next()
+
+    def bury(self) -> Any | None:
+        """Leave the current question until tomorrow; next one."""
+        if self.current is None:
+            raise RuntimeError("no current question")
+        self.store.bury(self.current.question.id, self.clock.now())
+        return self.next()
 
     def card_due(self, question_id: str) -> datetime | None:
         card, _ = _load_card(self.store.get_card(question_id))

@@ -12,8 +12,11 @@ class Filter:
     topics: frozenset[str] = frozenset()
     packs: frozenset[str] = frozenset()
     difficulties: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()  # some questions by id (the browser's "practise this")
 
     def accepts(self, question: Any) -> bool:
+        if self.ids and question.id not in self.ids:
+            return False
         if self.topics and question.topic not in self.topics:
             return False
         if self.packs and question.pack_id not in self.packs:
@@ -39,6 +42,7 @@ class Filter:
             ("topic", self.topics),
             ("pack", self.packs),
             ("difficulty", self.difficulties),
+            ("question", self.ids),
         ):
             if values:
                 parts.append(f"{label} " + ", ".join(sorted(values)))

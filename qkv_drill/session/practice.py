@@ -14,6 +14,7 @@ from typing import Any, Literal
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.records import make_record, misconception_name, self_grade_passes
+from qkv_drill.session.undo import UndoEntry
 
 SEED_RANGE = 2**31
 
@@ -50,6 +51,7 @@ class PracticeSession:
         self._pending_text: str | None = None  # text answer waiting for self_grade
         self._pending_ms = 0
         self.draw_errors: list[str] = []  # questions dropped because they cannot be drawn
+        self.undo_stack: list[UndoEntry] = []  # this session's recorded answers, newest last
 
     # --- choosing -------------------------------------------------------------------------
     def _pick_question(self) -> Any | None:
@@ -121,10 +123,47 @@ class PracticeSession:
             mode=self.mode,
             ts=self.clock.now(),
         )
-        self.store.record_answer(rec)
+        card_before = self._card_before_record()
+        answer_id = self.store.record_answer(rec)
         self._recorded = True
         self.tally[verdict] = self.tally.get(verdict, 0) + 1
+        self.undo_stack.append(
+            UndoEntry(
+                answer_id=answer_id, instance=self.current, verdict=verdict, card_json=card_before
+            )
+        )
         self._after_record(verdict, ms)
+
+    def _card_before_record(self) -> str | None:
+        """Hook: the drill card as it was, so undo can put it back (practice has none)."""
+        return None
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.undo_stack)
+
+    def undo(self) -> Any:
+        """Take back the last recorded answer (and, in drill, its rating): the answer leaves the
+        store, and the same question with the same numbers is asked again. Repeatable."""
+        if not self.undo_stack:
+            raise RuntimeError("nothing to undo")
+        entry = self.undo_stack.pop()
+        self.store.delete_answer(entry.answer_id)
+        self._restore_card(entry)
+        self.tally[entry.verdict] = max(0, self.tally.get(entry.verdict, 0) - 1)
+        left = self.current
+        if left is not None and left is not entry.instance and not self._recorded:
+            self._order.insert(0, left.question)  # the question left unanswered is not lost
+        self.current = entry.instance
+        self.last_verdict = None
+        self.hints_used = 0
+        self._recorded = False
+        self._pending_text = None
+        self._shown_at = self.clock.monotonic()
+        return self.current
+
+    def _restore_card(self, entry: UndoEntry) -> None:
+        """Hook: drill puts the card back."""
 
     def _after_record(self, verdict: str, response_ms: int) -> None:
         """Hook for drill scheduling."""

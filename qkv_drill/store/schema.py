@@ -107,7 +107,33 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    """Suspend and bury (kept apart from the FSRS card, so a new question can be held back too),
+    and undo: deleting an answer takes it out of the running per-topic totals."""
+    conn.execute(
+        """
+        CREATE TABLE card_flags (
+            question_id TEXT PRIMARY KEY,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until TEXT                       -- UTC instant the bury ends (local midnight)
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TRIGGER answers_uncount AFTER DELETE ON answers
+        WHEN OLD.verdict != 'skipped'
+        BEGIN
+            UPDATE topic_totals SET
+                correct = correct - (OLD.verdict = 'correct'),
+                total = total - 1
+            WHERE topic = OLD.topic;
+        END
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2]
 
 
 class SchemaTooNew(Exception):

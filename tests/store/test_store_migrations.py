@@ -9,6 +9,8 @@ import pytest
 
 from qkv_drill.store import AnswerRecord, Store, schema
 
+CURRENT = len(schema.MIGRATIONS)
+
 
 def rec(text):
     return AnswerRecord("q1", "core", "shapes", "easy", "numeric", "{}", 1, text, "correct")
@@ -26,12 +28,12 @@ def test_a_v1_file_with_rows_is_migrated_to_v2(tmp_path, monkeypatch):
         s.record_answer(rec("64"))
         s.record_answer(rec("128"))
         s.put_card("q1", "{}", datetime.now(UTC))
-        assert schema.version(s._conn) == 1
+        assert schema.version(s._conn) == CURRENT
 
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _v2_add_note])
     with Store.open(path) as s:
         assert s.persistent and s.warnings == []
-        assert schema.version(s._conn) == 2
+        assert schema.version(s._conn) == CURRENT + 1
         notes = s._conn.execute("SELECT note FROM answers ORDER BY id").fetchall()
         assert notes == [("from v1: 64",), ("from v1: 128",)]
         # The old API still works on the new schema, and new rows get the default.
@@ -43,7 +45,7 @@ def test_a_v1_file_with_rows_is_migrated_to_v2(tmp_path, monkeypatch):
             == ""
         )
     with Store.open(path) as s:  # applied once only
-        assert schema.version(s._conn) == 2
+        assert schema.version(s._conn) == CURRENT + 1
 
 
 def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
@@ -59,7 +61,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         Store.open(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT
     cols = [r[1] for r in conn.execute("PRAGMA table_info(answers)")]
     assert "half_done" not in cols
     assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] == 1
@@ -86,3 +88,25 @@ def test_stats_queries_use_indexes(tmp_path):
             "EXPLAIN QUERY PLAN SELECT question_id FROM cards WHERE due_utc <= '2026'"
         ).fetchall()
         assert "cards_due" in " ".join(r[-1] for r in plan)
+
+
+def test_a_v1_file_gets_card_flags_and_undo_keeps_the_topic_totals(tmp_path, monkeypatch):
+    """The real version 2 on a file written by version 1: rows kept, suspend and undo work."""
+    path = tmp_path / "progress.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    with Store.open(path) as s:
+        first = s.record_answer(rec("64"))
+        s.record_answer(rec("65"))
+        s.put_card("q1", "{}", datetime(2026, 1, 1, tzinfo=UTC))
+        assert schema.version(s._conn) == 1
+    monkeypatch.undo()
+    with Store.open(path) as s:
+        assert schema.version(s._conn) == 2
+        assert s.accuracy_by_topic() == {"shapes": (2, 2)}
+        assert s.delete_answer(first) and not s.delete_answer(first)
+        assert s.accuracy_by_topic() == {"shapes": (1, 1)}
+        assert [a.answer_text for a in s.iter_answers()] == ["65"]
+        now = datetime(2026, 1, 2, tzinfo=UTC)
+        assert [q for q, _ in s.due_cards(now)] == ["q1"]
+        s.set_suspended("q1")
+        assert s.due_cards(now) == [] and s.held_back(now) == {"q1"}

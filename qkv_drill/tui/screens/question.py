@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from qkv_drill.tui.screens.card_keys import BURY, CARD_ACTIONS, SUSPEND, UNDO, CardKeys
 from qkv_drill.tui.widgets.answer import (
     LETTERS,
     PLACEHOLDERS,
@@ -37,7 +38,7 @@ def _b(key: str, action: str, label: str, tip: str, *, show: bool = True, **kw: 
     return Binding(key, action, label, tooltip=tip, id=f"question.{action}", show=show, **kw)
 
 
-class QuestionScreen(Screen):
+class QuestionScreen(CardKeys, Screen):
     """Shared by practice and drill: the session decides what comes next."""
 
     CSS_PATH = "question.tcss"
@@ -51,6 +52,7 @@ class QuestionScreen(Screen):
         _b("r", "redraw", "Redraw", "Same question, fresh numbers"),
         _b("d", "derivation", "Derivation", "The engine's working, step by step"),
         _b("i", "focus_answer", "Answer box", "Back into the answer box", show=False),
+        UNDO,
     ]
 
     phase: reactive[str] = reactive("loading")
@@ -461,6 +463,8 @@ class QuestionScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         phase = self.phase
+        if action in CARD_ACTIONS:
+            return self.card_action_allowed(action)
         if action == "next":
             return phase in ("answered", "empty")
         if action in ("skip", "hint", "submit"):
@@ -565,6 +569,8 @@ class DrillScreen(QuestionScreen):
             tooltip="Drill only your weakest topics",
             id="drill.weakest",
         ),
+        SUSPEND,
+        BURY,
     ]
 
     def __init__(self, weakest: bool = False, **kwargs: Any) -> None:
