@@ -50,6 +50,8 @@ async def _feedback(pilot) -> None:
     await pilot.press("d")
     await settle(pilot)
     assert screen.query("#derivation-view") and screen.query("#heatmap")
+    # The torch cross-check line under the derivation changes the page height when it lands.
+    assert "checking" not in str(screen.query_one("#cross-check").content)
     # Show the verdict, heatmap and the start of the derivation together.
     screen.query_one("#qbody").scroll_to_widget(
         screen.query_one("#verdict"), top=True, animate=False

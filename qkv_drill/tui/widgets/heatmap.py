@@ -61,10 +61,13 @@ class Heatmap(Static):
     """
 
     def __init__(self, weights: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
         self.weights = as_rows(weights) or []
+        # Built up front, not on mount: the first layout then knows the height (no blank frame).
+        super().__init__(self._picture(), **kwargs)
 
-    def on_mount(self) -> None:
+    def _picture(self) -> Any:
+        from rich.console import Group
+
         rows = [r[:MAX_SIDE] for r in self.weights[:MAX_SIDE]]
         title = Text.assemble(
             ("Attention weights", "bold"),
@@ -75,6 +78,4 @@ class Heatmap(Static):
             *((" ", Style(bgcolor=Color.from_rgb(*ramp(i / 7)))) for i in range(8)),
             (" high", "dim"),
         )
-        from rich.console import Group
-
-        self.update(Group(title, heatmap_table(rows), legend))
+        return Group(title, heatmap_table(rows), legend)
