@@ -8,6 +8,7 @@ the app (and its progress) as this user.
 from __future__ import annotations
 
 import ipaddress
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -70,5 +71,10 @@ def run_serve(args: argparse.Namespace) -> int:
         title="qkv-drill",
         public_url=args.public_url,
     )
-    server.serve()
+    try:
+        server.serve()
+    except OSError as e:  # the port is taken, or the address is not this machine's
+        why = os.strerror(e.errno).lower() if e.errno else str(e)
+        print(f"cannot serve on {args.host}:{args.port}: {why}", file=sys.stderr)
+        return 1
     return 0

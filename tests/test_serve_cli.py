@@ -78,3 +78,23 @@ def test_serve_refuses_a_port_out_of_range(capsys):
 
     assert main(["serve", "--port", "70000"]) == 2
     assert "--port must be between 1 and 65535" in capsys.readouterr().err
+
+
+def test_serve_on_a_taken_port_says_so():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "qkv_drill", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+            check=False,
+        )
+    assert done.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}: address already in use" in done.stderr
+    assert "Traceback" not in done.stderr
