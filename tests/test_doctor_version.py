@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 
 from qkv_drill import paths
+from tests.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if home is not None:
-        env["QKV_DRILL_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "qkv_drill", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        check=False,
-    )
 
 
 def test_version_is_the_installed_package_version():

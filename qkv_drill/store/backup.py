@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -117,7 +117,7 @@ def _copy(source: sqlite3.Connection, target: Path) -> StoreFacts:
     with partial.open("rb") as f:
         os.fsync(f.fileno())
     partial.replace(target)
-    return StoreFacts(**{**facts.__dict__, "path": target, "size": target.stat().st_size})
+    return replace(facts, path=target, size=target.stat().st_size)
 
 
 def backup(store_path: Path, target: Path) -> StoreFacts:
@@ -217,7 +217,7 @@ def restore(backup_file: Path, store_path: Path) -> Restored:
     kept = keep_aside(store_path, "before-restore")
     staged.replace(store_path)
     return Restored(
-        facts=StoreFacts(**{**facts.__dict__, "path": store_path}),
+        facts=replace(facts, path=store_path),
         from_version=checked.version,
         kept=kept,
     )
