@@ -132,6 +132,13 @@ def run_export_anki(args: argparse.Namespace) -> int:
         print("no questions match (see `qkv-drill packs`)", file=sys.stderr)
         return 1
     selection = build_notes(chosen, args.instances)
+    for qtype, n in sorted(selection.left_out.items()):
+        print(f"left out {n} {qtype} question(s): a card cannot run them")
+    for line in selection.failed:
+        print(f"skipped: {line}", file=sys.stderr)
+    if not selection.notes:
+        print("nothing to export: no question here can be shown on a card", file=sys.stderr)
+        return 1
     packs = [lp.pack for lp in packset.packs if lp.pack is not None]
     output: Path = args.output or paths.data_dir() / "exports" / "qkv-drill.apkg"
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -141,10 +148,6 @@ def run_export_anki(args: argparse.Namespace) -> int:
     partial.replace(output)  # never a half-written package under the real name
     n_decks = len(package.decks)
     print(f"wrote {output}: {len(selection.notes)} notes in {n_decks} deck(s)")
-    for qtype, n in sorted(selection.left_out.items()):
-        print(f"left out {n} {qtype} question(s): a card cannot run them")
-    for line in selection.failed:
-        print(f"skipped: {line}", file=sys.stderr)
     return 0
 
 

@@ -224,13 +224,24 @@ def test_code_questions_are_left_out_and_counted():
     assert len({n.question_id for n in selection.notes}) == 5
 
 
-def test_export_says_how_many_questions_were_left_out(tmp_path, monkeypatch, capsys):
-    import qkv_drill.anki.package as package
-
-    real = package.build_notes
-    monkeypatch.setattr(package, "build_notes", lambda qs, n: real([*qs, _code_question()], n))
-    assert main(["export-anki", "--pack-id", "roles", "-o", str(tmp_path / "x.apkg")]) == 0
-    assert "left out 1 code question(s)" in capsys.readouterr().out
+def test_export_says_how_many_code_questions_were_left_out(tmp_path, capsys):
+    packset = load_packs()
+    code = [q for q in packset.questions.values() if q.type == "code"]
+    if not code:
+        pytest.skip("no shipped pack has code questions")
+    packs = sorted({q.pack_id for q in code})
+    args = [a for p in packs for a in ("--pack-id", p)]
+    others = [q for p in packs for q in packset.questions.values() if q.pack_id == p]
+    others = [q for q in others if q.type != "code"]
+    out = tmp_path / "x.apkg"
+    assert main(["export-anki", *args, "-o", str(out)]) == (0 if others else 1)
+    printed = capsys.readouterr()
+    assert f"left out {len(code)} code question(s)" in printed.out
+    if not others:  # only code exercises: no empty package, and a reason
+        assert "nothing to export" in printed.err and not out.exists()
+        return
+    notes = read_notes(out, tmp_path)
+    assert {n.fields["QuestionId"] for n in notes} == {q.id for q in others}
 
 
 def test_no_matching_question_is_an_error_not_an_empty_deck(tmp_path, capsys):
