@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--code", action="store_true", help="include one implement-it exercise (adds its time)"
     )
+    p.add_argument(
+        "--allow-pause",
+        action="store_true",
+        help="let the interview be paused (ctrl+o); off by default, as in a real interview",
+    )
     _add_filters(p)
 
     p = sub.add_parser("export", help="export a mock interview report as Markdown or JSON")

@@ -35,6 +35,7 @@ class MockSettings:
     seed: int | None = None
     packs: tuple[str, ...] = ()  # pack ids; empty means every pack
     code: bool = False  # include one "implement it" exercise (its time budget is added)
+    allow_pause: bool = False  # a real interview has no pause button; off unless asked for
 
     @classmethod
     def from_args(cls, args: Any) -> MockSettings:
@@ -46,7 +47,21 @@ class MockSettings:
             seed=getattr(args, "seed", None),
             packs=tuple(getattr(args, "pack_id", None) or ()),
             code=bool(getattr(args, "code", False)),
+            allow_pause=bool(getattr(args, "allow_pause", False)),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewRow:
+    """One question on the review-before-hand-in list."""
+
+    index: int
+    question_id: str
+    topic: str
+    answered: bool
+    flagged: bool
+    answer: str | None  # the saved answer on one line
+    time_s: float
 
 
 class MockResumeError(Exception):
@@ -108,6 +123,8 @@ class MockSession:
         used_s: float,
         clock: Clock,
         seed: int | None = None,
+        *,
+        allow_pause: bool = False,
     ) -> None:
         self.store = store
         self.mock_id = mock_id
@@ -127,6 +144,9 @@ class MockSession:
         self.deadline = self._start + (self.duration_s - self._used_at_start)
         self._since = self._start
         self._last_checkpoint = self._start
+        self.allow_pause = allow_pause
+        self.pauses: list[float] = []  # seconds of each pause taken, in order
+        self._paused_at: float | None = None
 
     # --- creating and resuming --------------------------------------------------------------
     @classmethod
@@ -171,7 +191,16 @@ class MockSession:
             duration += exercise.time_budget
         stored = asdict(settings) | {"seed": seed}
         mock_id = store.create_mock(json.dumps(stored), seed, duration, json.dumps(plan))
-        return cls(store, mock_id, instances, duration, 0.0, clock, seed)
+        return cls(
+            store,
+            mock_id,
+            instances,
+            duration,
+            0.0,
+            clock,
+            seed,
+            allow_pause=settings.allow_pause,
+        )
 
     @classmethod
     def resume(
@@ -195,7 +224,17 @@ class MockSession:
                 instances.append(draw(question, int(p["seed"])))
             except InstanceError as e:
                 raise MockResumeError(str(e)) from e
-        session = cls(store, mock_id, instances, row.duration_s, row.used_s or 0.0, clock, row.seed)
+        settings = json.loads(row.settings_json or "{}")
+        session = cls(
+            store,
+            mock_id,
+            instances,
+            row.duration_s,
+            row.used_s or 0.0,
+            clock,
+            row.seed,
+            allow_pause=bool(settings.get("allow_pause", False)),
+        )
         for idx, a in store.mock_answers(mock_id).items():
             if not 0 <= idx < len(instances):
                 continue
@@ -208,15 +247,50 @@ class MockSession:
         return session
 
     # --- time -------------------------------------------------------------------------------
+    def _now(self) -> float:
+        """The monotonic clock, held still while paused."""
+        return self._paused_at if self._paused_at is not None else self.clock.monotonic()
+
     def remaining(self) -> float:
-        """Seconds left: deadline minus the monotonic clock, never below 0."""
-        return max(0.0, self.deadline - self.clock.monotonic())
+        """Seconds left: deadline minus the monotonic clock, never below 0 (frozen in a pause)."""
+        return max(0.0, self.deadline - self._now())
+
+    def elapsed_on_current(self) -> float:
+        """Seconds spent on the current question so far, this visit included."""
+        now = min(self._now(), self.deadline)
+        return self.times[self.index] + max(0.0, now - self._since)
+
+    # --- pausing (only when the interview was set up to allow it) --------------------------
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    def pause(self) -> None:
+        """Stop the clock. Raises PermissionError when the interview does not allow pauses."""
+        if not self.allow_pause:
+            raise PermissionError("this interview was started without pauses")
+        if self.paused or self.report is not None or self.time_up:
+            return
+        self.checkpoint()
+        self._paused_at = self.clock.monotonic()
+
+    def unpause(self) -> float:
+        """Start the clock again; the deadline moves by the pause. Returns the pause's length."""
+        if self._paused_at is None:
+            return 0.0
+        length = max(0.0, self.clock.monotonic() - self._paused_at)
+        self._paused_at = None
+        self.deadline += length
+        self._since += length
+        self._last_checkpoint += length
+        self.pauses.append(length)
+        return length
 
     def used_s(self) -> float:
         return self.duration_s - self.remaining()
 
     def _accumulate(self) -> None:
-        now = min(self.clock.monotonic(), self.deadline)
+        now = min(self._now(), self.deadline)
         if now > self._since:
             self.times[self.index] += now - self._since
             self._unsaved.add(self.index)
@@ -228,11 +302,11 @@ class MockSession:
         for idx in sorted(self._unsaved):
             self._save(idx)
         self.store.checkpoint_mock(self.mock_id, self.used_s())
-        self._last_checkpoint = self.clock.monotonic()
+        self._last_checkpoint = self._now()
 
     def tick(self) -> bool:
         """Checkpoint the time used (every few seconds at most); True when time is up."""
-        if self.clock.monotonic() - self._last_checkpoint >= CHECKPOINT_EVERY_S:
+        if self._now() - self._last_checkpoint >= CHECKPOINT_EVERY_S:
             self.checkpoint()
         return self.remaining() <= 0
 
@@ -293,6 +367,22 @@ class MockSession:
     def answered_count(self) -> int:
         return sum(a is not None for a in self.answers)
 
+    def review_rows(self) -> list[ReviewRow]:
+        """Every question for the review before hand-in: answered or not, flagged, time spent."""
+        self._accumulate()
+        return [
+            ReviewRow(
+                index=i,
+                question_id=inst.question.id,
+                topic=inst.question.topic,
+                answered=answer is not None,
+                flagged=i in self.flagged,
+                answer=None if answer is None else " ".join(answer.split()),
+                time_s=self.times[i],
+            )
+            for i, (inst, answer) in enumerate(zip(self.instances, self.answers, strict=True))
+        ]
+
     # --- the end ----------------------------------------------------------------------------
     def finish(self) -> MockReport:
         """Grade every answer, record them (mode "mock"), make misses due in the drill, store the
@@ -301,6 +391,7 @@ class MockSession:
             return self.report
         from qkv_drill.packs.check import check
 
+        self.unpause()
         self.checkpoint()
         now = self.clock.now()
         # A hand-in killed half-way left some answers recorded: never record those twice.
@@ -343,6 +434,7 @@ class MockSession:
             items=items,
             history=past_scores(self.store, exclude=self.mock_id),
             store=self.store,
+            pauses=[round(p, 3) for p in self.pauses],
         )
         self.store.finish_mock(self.mock_id, self.report.to_json())
         return self.report

@@ -83,6 +83,13 @@ class MockReport:
     items: list[ReportItem]
     history: list[PastScore] = field(default_factory=list)  # earlier mocks, oldest first
     store: Any = field(default=None, repr=False, compare=False)
+    pauses: list[float] = field(default_factory=list)  # seconds of each pause, when allowed
+
+    def pause_summary(self) -> str:
+        """ "paused 2x, 03:10 in all", or "" when the clock never stopped."""
+        if not self.pauses:
+            return ""
+        return f"paused {len(self.pauses)}x, {_mmss(sum(self.pauses))} in all"
 
     # --- scores -----------------------------------------------------------------------------
     @property
@@ -226,6 +233,7 @@ class MockReport:
             items=items,
             history=history,
             store=store,
+            pauses=[float(p) for p in data.get("pauses", [])],
         )
 
     def to_markdown(self) -> str:
@@ -234,6 +242,7 @@ class MockReport:
             "",
             f"Started {self.started_utc}, finished {self.finished_utc}; "
             f"time used {_mmss(self.used_s)} of {_mmss(self.duration_s)}."
+            + (f" The clock was {self.pause_summary()}." if self.pauses else "")
             + (f" Seed {self.seed}." if self.seed is not None else ""),
             "",
             f"**Score: {self.correct} / {self.total} ({_pct(self.correct, self.total)})**",

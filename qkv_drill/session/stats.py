@@ -3,7 +3,7 @@ forecast, the streak and totals. Read-only queries on the store; nothing is cach
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,8 @@ class StatsSnapshot:
     total_answers: int
     total_correct: int
     cards: int
+    today: date | None = None  # the user's local day when taken
+    calendar: list[tuple[date, int]] = field(default_factory=list)  # (day, answers), a year+
 
     @property
     def accuracy(self) -> float | None:
@@ -38,6 +40,9 @@ class StatsSnapshot:
             (_day(d), int(c), int(n)) for d, c, n in store.daily_counts(days=days, today=today)
         ]
         forecast = [(_day(d), int(n)) for d, n in store.due_forecast(now, days=14)]
+        from qkv_drill.session.calendar import WEEKS
+
+        year = store.daily_counts(days=7 * WEEKS, today=today)
         return cls(
             taken_utc=now,
             by_topic=dict(sorted(by_topic.items())),
@@ -48,6 +53,8 @@ class StatsSnapshot:
             total_answers=sum(n for _, n in by_topic.values()),
             total_correct=sum(c for c, _ in by_topic.values()),
             cards=len(list(store.all_cards())),
+            today=_day(today),
+            calendar=[(_day(d), int(n)) for d, _, n in year],
         )
 
     def to_text(self) -> str:

@@ -70,6 +70,14 @@ class QkvDrillApp(App[int]):
             show=False,
         ),
         Binding(
+            "question_mark,f1",
+            "help",
+            "Keys",
+            key_display="?",
+            tooltip="The keys that work right now on this screen",
+            id="app.help",
+        ),
+        Binding(
             "f2",
             "toggle_dark",
             "Theme",
@@ -271,11 +279,23 @@ class QkvDrillApp(App[int]):
             from qkv_drill.tui.screens.packs import PacksScreen
 
             return PacksScreen()
+        if where == "browse":
+            from qkv_drill.tui.screens.browser import BrowserScreen
+
+            return BrowserScreen()
         if where == "stats":
             from qkv_drill.tui.screens.stats import StatsScreen
 
             return StatsScreen()
         return None
+
+    def action_help(self) -> None:
+        """`?`: the keys of the screen on top, read from its live bindings."""
+        from qkv_drill.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

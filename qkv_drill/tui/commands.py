@@ -22,6 +22,7 @@ class QkvCommands(Provider):
                 ("drill", "Spaced repetition of what is due"),
                 ("weakest", "Drill your weakest topics"),
                 ("mock", "A timed mock interview"),
+                ("browse", "Search every question and see its history"),
                 ("packs", "Every question pack and its status"),
                 ("stats", "Accuracy, streak and what is due"),
             ):

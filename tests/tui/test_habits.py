@@ -1,9 +1,12 @@
-"""Undo, suspend and bury on the question screens, driven by keys at 80x24 (state first)."""
+"""Undo, suspend, bury, the browser, help, the calendar and tick boxes, by keys at 80x24.
+
+State is asserted first; the snapshots of these screens are in test_snapshots.py.
+"""
 
 from __future__ import annotations
 
 from test_flows import head_dim, open_practice, type_answer
-from tui_helpers import rows, settle
+from tui_helpers import START, rows, settle
 
 from qkv_drill.session.filters import Filter
 
@@ -57,3 +60,172 @@ async def test_drill_suspend_and_bury_take_questions_out_of_the_queue(app):
         assert session.queue() == []
         assert screen.phase == "empty"
         assert rows(app) == []  # neither was recorded as an answer
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+async def open_browser(pilot):
+    from qkv_drill.tui.screens.browser import BrowserScreen
+
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowserScreen)
+    return screen
+
+
+async def test_browser_lists_every_question_and_searches(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot)
+        table = screen.query_one("#browser-table")
+        assert table.row_count == len(app.packset.questions) == 5
+        await pilot.press("slash")
+        assert screen.focused is screen.query_one("#browser-search")
+        await pilot.press(*"topic:scaling")
+        await settle(pilot)
+        assert sorted(r.id for r in screen.shown) == ["tui.weights", "tui.why-scale"]
+        assert table.row_count == 2
+        await pilot.press("enter")  # back to the table
+        assert screen.focused is table
+        # An unknown field is reported in the title, not ignored silently.
+        screen.query_one("#browser-search").value = "colour:red"
+        await settle(pilot)
+        assert "unknown field" in str(screen.query_one("#browser-title").content)
+
+
+async def test_browser_history_suspend_and_practise(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.filter = Filter(topics=frozenset({"multihead"}))
+        screen = await open_practice(pilot, {"multihead"})
+        await type_answer(pilot, str(screen.instance.params["d_model"]))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        browser = await open_browser(pilot)
+        browser.query_one("#browser-search").value = "head-dim"
+        await settle(pilot)
+        assert browser.current_id() == "tui.head-dim"
+        history = str(browser.query_one("#browser-history").content)
+        assert "attempts 1" in history and "right 0/1" in history
+        assert "no_head_split ×1" in history
+        browser.query_one("#browser-table").focus()
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert app.store.card_flags()["tui.head-dim"].suspended
+        assert "suspended" in str(browser.query_one("#browser-history").content)
+        await pilot.press("minus")
+        await settle(pilot)
+        assert app.store.card_flags()["tui.head-dim"].buried_until > app.clock.now()
+        await pilot.press("enter")  # practise the highlighted question
+        await settle(pilot)
+        practice = app.screen
+        assert type(practice).__name__ == "BrowserPracticeScreen"
+        assert practice.instance.question.id == "tui.head-dim"
+        await type_answer(pilot, str(head_dim(practice.instance.params)))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")  # the same question again, with new numbers
+        await settle(pilot)
+        assert practice.instance.question.id == "tui.head-dim"
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert app.screen is browser
+        assert "right 1/2" in str(browser.query_one("#browser-history").content)
+
+
+# --- help ---------------------------------------------------------------------------------------
+
+
+async def test_help_lists_the_keys_that_work_now(app):
+    from qkv_drill.tui.screens.help import HelpScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        await pilot.press("escape")  # out of the answer box
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        actions = {r.label for r in app.screen.rows}
+        assert {"Skip", "Hint", "Redraw", "Back"} <= actions
+        assert "Next" not in actions and "Undo" not in actions  # not before an answer
+        await pilot.press("escape")
+        await type_answer(pilot, str(head_dim(screen.instance.params)))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        actions = {r.label for r in app.screen.rows}
+        assert {"Next", "Undo", "Derivation"} <= actions
+        assert "Skip" not in actions
+        assert "Take&#160;back&#160;the&#160;last&#160;answer" in app.export_screenshot()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_help_on_home_includes_the_browser_key(app):
+    from qkv_drill.tui.screens.help import HelpScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {r.label: r for r in app.screen.rows}
+        assert rows["Browse"].keys == "b"
+        assert rows["Browse"].where == "screen"
+        assert rows["Theme"].where == "app"
+
+
+# --- the review calendar and the tick boxes ----------------------------------------------------
+
+
+async def test_stats_shows_a_review_calendar_of_answers_per_day(app):
+    from datetime import timedelta
+
+    from qkv_drill.store import AnswerRecord
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for days_ago, n in ((0, 3), (1, 1), (9, 6)):
+            for _ in range(n):
+                app.store.record_answer(
+                    AnswerRecord(
+                        "tui.head-dim",
+                        "tui",
+                        "multihead",
+                        "easy",
+                        "numeric",
+                        "{}",
+                        1,
+                        "1",
+                        "correct",
+                        ts_utc=START - timedelta(days=days_ago),
+                    )
+                )
+        await pilot.press("s")
+        await settle(pilot)
+        calendar = app.screen.query_one("#stats-calendar")
+        text = calendar.render()
+        assert "10 answers on 3 days" in text.plain
+        assert len(text.plain.splitlines()[0]) <= 80
+        snap = app.screen.snapshot
+        assert dict(snap.calendar)[START.date()] == 3
+
+
+async def test_tick_boxes_are_empty_or_checked(app):
+    from qkv_drill.tui.widgets.ticks import TICK
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        topics = app.screen.query_one("#filter-topics")
+        topics.select("scaling")
+        await pilot.pause()
+        lines = [topics.render_line(y).text for y in range(topics.option_count)]
+        ticked = [line for line in lines if TICK in line]
+        assert len(ticked) == 1 and "scaling" in ticked[0]
+        assert all("X" not in line[:4] for line in lines)

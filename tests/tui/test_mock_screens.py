@@ -27,6 +27,7 @@ from qkv_drill.tui.screens.mock import (
     NavCell,
     format_mmss,
 )
+from qkv_drill.tui.screens.mock_review import MockReviewScreen, PauseScreen
 
 FIXTURE_PACKS = Path(__file__).parent / "fixtures_mock"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -329,7 +330,7 @@ async def test_warnings_at_five_minutes_and_one_minute(packset, store, clock):
         assert isinstance(app.screen, MockScreen)  # still going
 
 
-async def test_end_early_asks_first(packset, store, clock):
+async def test_end_early_goes_through_the_review(packset, store, clock):
     from qkv_drill.tui.screens.report import ReportScreen
 
     session = new_session(packset, store, clock, minutes=10)
@@ -342,14 +343,14 @@ async def test_end_early_asks_first(packset, store, clock):
         await type_text(pilot, "12")  # a draft, not yet saved with enter
         await pilot.press("ctrl+e")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
+        assert isinstance(app.screen, MockReviewScreen)
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MockScreen)
         assert session.report is None
         await pilot.press("ctrl+e")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("h")
         await wait_for_report(app, pilot)
         assert isinstance(app.screen, ReportScreen)
         # The readable draft was handed in with the rest.
@@ -370,7 +371,7 @@ async def test_a_grading_failure_keeps_the_interview_for_later(packset, store, c
         await pilot.pause()
         await pilot.press("ctrl+e")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("ctrl+e")  # from the review: hand in
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, MockScreen)
@@ -398,7 +399,7 @@ async def test_pens_down_keeps_a_typed_answer_in_the_last_second(packset, store,
         assert {i.idx: i.status for i in app.screen.report.items}[i_num] == "correct"
 
 
-async def test_time_up_while_the_end_dialog_is_open_still_hands_in(packset, store, clock):
+async def test_time_up_while_the_review_is_open_still_hands_in(packset, store, clock):
     from qkv_drill.tui.screens.report import ReportScreen
 
     session = new_session(packset, store, clock, minutes=1)
@@ -407,7 +408,7 @@ async def test_time_up_while_the_end_dialog_is_open_still_hands_in(packset, stor
         await pilot.pause()
         await pilot.press("ctrl+e")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, MockReviewScreen)
         clock.advance(61)
         await wait_for_report(app, pilot)
         assert isinstance(app.screen, ReportScreen)
@@ -424,7 +425,9 @@ async def test_command_palette_lists_the_interview_actions(packset, store, clock
         await pilot.pause()
         provider = ScreenCommands(app.screen)
         hits = {hit.text: hit async for hit in provider.discover()}
-        assert {"Mock: next question", "Mock: flag question", "Mock: end interview"} <= set(hits)
+        assert {"Mock: next question", "Mock: flag question", "Mock: review and hand in"} <= set(
+            hits
+        )
         found = [hit async for hit in provider.search("flag")]
         assert [hit.text for hit in found] == ["Mock: flag question"]
         await found[0].command()
@@ -667,3 +670,118 @@ def test_snapshot_report(packset, store, size, snap_compare):
     assert snap_compare(
         Host(lambda: ReportScreen(report, store)), terminal_size=size, run_before=settle
     )
+
+
+# --- review before hand-in, pause, time on the question ---------------------------------------
+
+
+async def test_review_lists_unanswered_and_flagged_and_jumps(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=10)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        i_num = index_of(session, "numeric")
+        app.screen.go_to(i_num)
+        await pilot.pause()
+        await type_text(pilot, RIGHT_NUMERIC)
+        await pilot.press("enter")
+        await pilot.press("ctrl+f")  # flags the question after it
+        flagged = session.index
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, MockReviewScreen)
+        assert [(r.answered, r.flagged) for r in review.rows] == [
+            (i == i_num, i == flagged) for i in range(4)
+        ]
+        summary = str(review.query_one("#review-summary").content)
+        assert "1 of 4 answered" in summary and "3 unanswered" in summary
+        assert "1 flagged" in summary
+        listing = review.query_one("#review-list")
+        await pilot.press("f")  # to the flagged one
+        assert listing.highlighted == flagged
+        await pilot.press("u")  # to the next unanswered after it
+        target = listing.highlighted
+        assert not review.rows[target].answered
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MockScreen)
+        assert session.index == target
+        assert session.report is None
+
+
+async def test_no_pause_unless_set_up_with_pauses(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=10)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert not session.paused
+        assert isinstance(app.screen, MockScreen)
+        assert app.screen.check_action("pause", ()) is False
+
+
+async def test_pause_stops_the_clock_hides_the_question_and_is_reported(packset, store, clock):
+    from qkv_drill.session.mock import MockSession, MockSettings
+
+    settings = MockSettings(minutes=2, questions=4, seed=7, allow_pause=True)
+    session = MockSession.create(packset, store, settings, clock)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        clock.advance(20)
+        screen._on_tick()  # driven directly: no waiting on real timers
+        assert "00:20 of" in str(screen.query_one("#mock-meta").content)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert session.paused and isinstance(app.screen, PauseScreen)
+        clock.advance(300)
+        screen._on_tick()
+        assert session.remaining() == pytest.approx(100)
+        assert screen.query_one("#countdown", Digits).value == "01:40"
+        await pilot.press("p")
+        await pilot.pause()
+        assert not session.paused and app.screen is screen
+        clock.advance(5)
+        screen._on_tick()
+        assert "00:25 of" in str(screen.query_one("#mock-meta").content)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("h")
+        await wait_for_report(app, pilot)
+        report = app.screen.report
+        assert report.pauses == [pytest.approx(300)]
+        assert "paused 1x, 5:00 in all" in str(app.screen.query_one("#report-headline").content)
+
+
+async def test_setup_checkbox_allows_pauses(packset, store, clock):
+    from qkv_drill.tui.widgets.ticks import TickBox
+
+    app = Host(lambda: MockSetupScreen(packset, store, clock=clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = app.screen
+        await pilot.pause()
+        box = setup.query_one("#setup-pause", TickBox)
+        assert box.value is False  # off by default
+        assert setup.settings().allow_pause is False
+        box.value = True
+        await pilot.pause()
+        assert setup.settings().allow_pause is True
+        await pilot.click("#setup-start")
+        await pilot.pause()
+        assert isinstance(app.screen, MockScreen) and app.screen.session.allow_pause
+
+
+def test_snapshot_review_before_hand_in(packset, store, snap_compare):
+    app, session = running_app(packset, store)
+
+    async def review(pilot) -> None:
+        await _answer_one_flag_next(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MockReviewScreen)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=review)
+    assert session.report is None  # reviewing hands nothing in

@@ -138,3 +138,61 @@ def test_home_light_theme(snap_compare, snapshot_home):
         assert not pilot.app.current_theme.dark
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=light)
+
+
+async def _browser(pilot) -> None:
+    await settle(pilot)
+    app = pilot.app
+    app.store.set_suspended("tui.q-shape", True)
+    await pilot.press("b")
+    await settle(pilot)
+    screen = app.screen
+    assert type(screen).__name__ == "BrowserScreen"
+    assert screen.query_one("#browser-table").row_count == 5
+    await pilot.press("down")  # the second row: tui.head-dim, answered in _seed_history
+    await settle(pilot)
+    assert screen.current_id() == "tui.head-dim"
+    assert "attempts" in str(screen.query_one("#browser-history").content)
+
+
+def test_browser(snap_compare, snapshot_home):
+    app = make_app()
+    _seed_history(app.store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_browser)
+
+
+async def _help_on_practice(pilot) -> None:
+    await _question(pilot)
+    await pilot.press("escape", "question_mark")
+    await pilot.pause()
+    assert type(pilot.app.screen).__name__ == "HelpScreen"
+
+
+def test_help_on_practice(snap_compare, snapshot_home):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_help_on_practice)
+
+
+def test_stats_light_theme(snap_compare, snapshot_home):
+    async def light(pilot) -> None:
+        pilot.app.action_toggle_dark()
+        await _stats(pilot)
+        assert not pilot.app.current_theme.dark
+
+    app = make_app()
+    _seed_history(app.store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=light)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_tick_boxes(snap_compare, snapshot_home, theme):
+    """Ticked and unticked filters side by side: an empty box against a checked one."""
+
+    async def ticked(pilot) -> None:
+        await _home(pilot)
+        pilot.app.theme = theme
+        pilot.app.screen.query_one("#filter-topics").select("scaling")
+        pilot.app.screen.query_one("#filter-difficulties").select("hard")
+        await pilot.pause()
+        assert pilot.app.filter.topics == frozenset({"scaling"})
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=ticked)

@@ -21,6 +21,7 @@ MENU = (
     ("drill", "d", "Drill", "spaced repetition of what is due"),
     ("weakest", "w", "Drill weakest", "your lowest-accuracy topics"),
     ("mock", "m", "Mock interview", "timed, marked at the end"),
+    ("browse", "b", "Browse", "find questions, see history"),
     ("packs", "k", "Packs", "question packs and their status"),
     ("stats", "s", "Stats", "accuracy, streak, due forecast"),
 )
@@ -84,12 +85,12 @@ class HomeScreen(Screen):
             self.call_next(self.data_changed)
 
     def _filter_lists(self) -> list[Any]:
-        from textual.widgets import SelectionList  # not needed for the first frame
+        from qkv_drill.tui.widgets.ticks import TickList  # not needed for the first frame
 
         lists = [
-            SelectionList[str](id="filter-topics"),
-            SelectionList[str](id="filter-packs"),
-            SelectionList[str](*((d, d) for d in DIFFICULTIES), id="filter-difficulties"),
+            TickList[str](id="filter-topics"),
+            TickList[str](id="filter-packs"),
+            TickList[str](*((d, d) for d in DIFFICULTIES), id="filter-difficulties"),
         ]
         for widget, title in zip(lists, ("Topics", "Packs", "Difficulty"), strict=True):
             widget.border_title = title

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
+    Checkbox,
     Digits,
     Footer,
     Input,
@@ -32,6 +33,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from qkv_drill.tui.widgets.answer import PLACEHOLDERS, AnswerInput, live_parse
+from qkv_drill.tui.widgets.ticks import TickBox, TickList
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
@@ -162,18 +164,24 @@ class MockSetupScreen(Screen):
                     classes="setup-seed",
                 )
             with Horizontal(id="setup-lists"):
-                topic_list: SelectionList[str] = SelectionList(
+                topic_list: SelectionList[str] = TickList(
                     *(Selection(t, t, t in chosen_topics) for t in topics), id="setup-topics"
                 )
                 topic_list.border_title = "Topics (none ticked: all)"
                 yield topic_list
-                diff_list: SelectionList[str] = SelectionList(
+                diff_list: SelectionList[str] = TickList(
                     *(Selection(d, d, d in chosen_diff) for d in ("easy", "medium", "hard")),
                     id="setup-difficulties",
                 )
                 diff_list.border_title = "Difficulty (none: all)"
                 yield diff_list
             with Horizontal(id="setup-actions"):
+                yield TickBox(
+                    "Allow pauses",
+                    bool(init and init.allow_pause),
+                    id="setup-pause",
+                    tooltip="Off in a real interview; when on, ctrl+o stops the clock",
+                )
                 yield Static("", id="setup-pool")
                 yield Button("Start", id="setup-start", variant="primary")
         yield Footer()
@@ -228,6 +236,7 @@ class MockSetupScreen(Screen):
             difficulties=difficulties,
             seed=seed,
             packs=self.packs,
+            allow_pause=self.query_one("#setup-pause", Checkbox).value,
         )
 
     @on(Button.Pressed, "#setup-start")
@@ -372,10 +381,18 @@ class MockScreen(Screen):
         Binding(
             "ctrl+e",
             "end",
-            "End",
-            tooltip="End the interview early and see the report",
+            "Review",
+            tooltip="Review every question (unanswered, flagged), jump to one or hand in",
             priority=True,
             id="mock.end",
+        ),
+        Binding(
+            "ctrl+o",
+            "pause",
+            "Pause",
+            tooltip="Stop the clock and hide the question (when set up with pauses)",
+            priority=True,
+            id="mock.pause",
         ),
     ]
     COMMAND_LIST: ClassVar = [
@@ -383,7 +400,7 @@ class MockScreen(Screen):
         ("Mock: previous question", "Save the typed answer and go back one question", "prev"),
         ("Mock: flag question", "Flag or unflag this question", "flag"),
         ("Mock: save answer", "Save the typed answer and stay here", "save"),
-        ("Mock: end interview", "End early and grade what you have answered", "end"),
+        ("Mock: review and hand in", "See every question, jump to one, or hand in", "end"),
     ]
 
     def __init__(self, session: MockSession) -> None:
@@ -427,6 +444,7 @@ class MockScreen(Screen):
         """Repaint and checkpoint; the session decides when time is up."""
         if self._finishing:
             return
+        self._update_meta()
         if 0 < self.session.remaining() <= PENS_DOWN_SECONDS:
             self._keep_draft()
         time_up = self.session.tick()
@@ -594,7 +612,7 @@ class MockScreen(Screen):
         target = s.index + step
         if not 0 <= target < len(s.instances):
             if step > 0 and target == len(s.instances):
-                self.notify("That was the last question. ctrl+e ends the interview.", timeout=3)
+                self.notify("That was the last question. ctrl+e reviews and hands in.", timeout=3)
             return
         if step > 0:
             s.next()
@@ -610,28 +628,53 @@ class MockScreen(Screen):
         s = self.session
         q = self.instance.question
         budget = format_mmss(getattr(q, "time_budget", 90) or 90)
+        spent = format_mmss(s.elapsed_on_current())
         self.query_one("#mock-meta", Static).update(
             f"[b]Question {s.index + 1} of {len(s.instances)}[/b] · {_escape(q.topic)} · "
-            f"{q.difficulty} · budget {budget}"
+            f"{q.difficulty} · {spent} of {budget}"
         )
 
     # --- ending -------------------------------------------------------------------------
 
     def action_end(self) -> None:
+        """Review before hand-in: every question's state; jump to one, or hand in from there."""
         if self._finishing:
             return
+        from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen
+
+        self._keep_draft()
+
+        def decided(choice: int | str | None) -> None:
+            if choice == HAND_IN:
+                self._finish(reason="Handed in")
+            elif isinstance(choice, int):
+                self.go_to(choice)
+
+        self.app.push_screen(MockReviewScreen(self.session), decided)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pause":
+            return self.session.allow_pause and not self._finishing
+        return True
+
+    def action_pause(self) -> None:
+        """Stop the clock and cover the question until the user comes back."""
         s = self.session
-        answered = sum(a is not None for a in s.answers)
-        question = (
-            f"End the interview now?\n\n{answered} of {len(s.answers)} answered, "
-            f"{format_mmss(s.remaining())} left. Unanswered questions count as missed."
-        )
+        if not s.allow_pause or self._finishing or s.paused:
+            return
+        from qkv_drill.tui.screens.mock_review import PauseScreen
 
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self._finish(reason="Ended early")
+        self._keep_draft()
+        s.pause()
+        self._repaint_clock()
 
-        self.app.push_screen(ConfirmScreen(question, "End and grade", "Keep going"), decided)
+        def back(_: None) -> None:
+            length = s.unpause()
+            self._repaint_clock()
+            self._update_meta()
+            self.notify(f"Resumed after {format_mmss(length)}.", timeout=3)
+
+        self.app.push_screen(PauseScreen(s), back)
 
     def _finish(self, reason: str) -> None:
         """Keep a parseable draft, then grade in a worker so the UI never stalls."""
@@ -708,4 +751,4 @@ def _placeholder(kind: str) -> str:
 def _how_to_answer(kind: str) -> str:
     if kind in OPEN_KINDS:
         return "Answer as you would out loud; ctrl+s saves, ctrl+n moves on."
-    return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e ends"
+    return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e review"

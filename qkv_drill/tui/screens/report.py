@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Collapsible, Footer, Markdown, Static
 
 from qkv_drill.tui.screens.mock import CSS_FILE, ConfirmScreen, ScreenCommands, format_mmss
+from qkv_drill.tui.widgets.ticks import TickBox
 
 STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
 STATUS_WORD = {
@@ -115,7 +116,7 @@ class RubricGrader(Vertical):
                 ticked = k in item.covered
             else:
                 ticked = bool(item.rubric_hits[k]) if k < len(item.rubric_hits) else False
-            yield Checkbox(point, ticked, id=f"rubric-{item.idx}-{k}")
+            yield TickBox(point, ticked, id=f"rubric-{item.idx}-{k}")
         yield Button("Grade this answer", id=f"grade-{item.idx}", classes="grade-button")
 
     def covered(self) -> list[int]:
@@ -236,7 +237,9 @@ class ReportScreen(Screen):
             f"[b]Mock interview {r.mock_id}[/b]  ·  "
             f"[b]{r.correct} / {r.total} correct ({_pct(r.correct, r.total)})[/b]\n"
             f"Time used {format_mmss(r.used_s)} of {format_mmss(r.duration_s)}  ·  "
-            f"flagged: {flagged}" + (f"  ·  seed {r.seed}" if r.seed is not None else "")
+            f"flagged: {flagged}"
+            + (f"  ·  {r.pause_summary()}" if r.pauses else "")
+            + (f"  ·  seed {r.seed}" if r.seed is not None else "")
         )
         if pending:
             headline += (

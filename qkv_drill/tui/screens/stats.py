@@ -120,6 +120,11 @@ class StatsScreen(Screen):
             return
         charts.display = True
         self.query_one("#stats-summary", Static).update(summary_text(snap))
+        from qkv_drill.tui.widgets.calendar import ReviewCalendar
+
+        await self.query("#stats-calendar").remove()
+        calendar = ReviewCalendar(snap.calendar, snap.today, id="stats-calendar")
+        await self.query_one("#stats-body").mount(calendar, before=charts)
         await charts.mount_all(self._charts(snap))
 
     def _charts(self, snap: Any) -> list[Any]:

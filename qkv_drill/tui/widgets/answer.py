@@ -6,7 +6,9 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets import Input, OptionList
+
+from qkv_drill.tui.widgets.ticks import TickList
 
 LETTERS = "abcdefghij"
 
@@ -34,7 +36,7 @@ class ChoiceList(OptionList):
             self.highlighted = index
 
 
-class MultiSelect(SelectionList[int]):
+class MultiSelect(TickList[int]):
     """A SelectionList where space or a letter toggles and enter submits (multi, rubrics)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

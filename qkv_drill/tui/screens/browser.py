@@ -1,0 +1,319 @@
+"""The question browser: search and filter every question, see one's history, practise it.
+
+Thin on purpose: rows, search and history come from `qkv_drill.session.browser`; this screen
+lays them out. Everything a pack wrote is shown as `Text`, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from qkv_drill.tui.screens.question import PracticeScreen
+
+COLUMNS = (("id", 26), ("topic", 12), ("diff", 6), ("type", 7), ("due", 7), ("right", 6))
+VERDICT_MARK = {"correct": ("✔", "green"), "wrong": ("✘", "red"), "skipped": ("–", "dim")}
+
+
+def _when(due: datetime | None, now: datetime) -> str:
+    """A drill due time, short: "now", "in 3d", "in 5h", "—" when never drilled."""
+    if due is None:
+        return "—"
+    seconds = (due - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    if seconds < 3600:
+        return f"in {max(1, round(seconds / 60))}m"
+    if seconds < 86400:
+        return f"in {round(seconds / 3600)}h"
+    return f"in {round(seconds / 86400)}d"
+
+
+class BrowserPracticeScreen(PracticeScreen):
+    """Practice on one question picked in the browser, fresh numbers each time."""
+
+    def __init__(self, question_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.question_id = question_id
+
+    def make_session(self) -> Any:
+        from qkv_drill.session.filters import Filter
+        from qkv_drill.session.practice import PracticeSession
+
+        app: Any = self.app
+        kwargs: dict[str, Any] = {"seed": app.seed}
+        if app.clock is not None:
+            kwargs["clock"] = app.clock
+        only = Filter(ids=frozenset({self.question_id}))
+        return PracticeSession(app.packset, app.store, only, **kwargs)
+
+
+class BrowserScreen(Screen):
+    """Every question in a table; the highlighted one's history below."""
+
+    CSS_PATH = "browser.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to Home", id="browser.back"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            tooltip="Type to search",
+            id="browser.search",
+        ),
+        Binding(
+            "enter",
+            "practise",
+            "Practise",
+            tooltip="Practise the highlighted question",
+            id="browser.practise",
+            show=False,
+        ),
+        Binding(
+            "exclamation_mark",
+            "suspend",
+            "Suspend",
+            key_display="!",
+            tooltip="Suspend or unsuspend: suspended questions are left out of drill",
+            id="browser.suspend",
+        ),
+        Binding(
+            "minus",
+            "bury",
+            "Bury",
+            key_display="-",
+            tooltip="Bury until tomorrow, or lift a bury",
+            id="browser.bury",
+        ),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[Any] = []
+        self.shown: list[Any] = []
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Browser  ·  loading…", id="browser-title", classes="title-bar")
+        box = Input(
+            placeholder="search: words, topic:, pack:, diff:, type:, is:due/new/missed/suspended",
+            id="browser-search",
+        )
+        yield box
+        table: DataTable[Any] = DataTable(id="browser-table", cursor_type="row", zebra_stripes=True)
+        for name, width in COLUMNS:
+            table.add_column(name, width=width, key=name)
+        yield table
+        with VerticalScroll(id="browser-detail"):
+            yield Static("", id="browser-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#browser-table").focus()
+        self.load_rows()
+
+    def on_screen_resume(self) -> None:
+        if self.rows:  # back from practising: its history changed
+            self.load_rows()
+
+    def data_changed(self) -> None:
+        """Packs were reloaded."""
+        self.load_rows()
+
+    # -- data, read in a worker ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
+    def load_rows(self) -> None:
+        from qkv_drill.session.browser import browse_rows
+
+        app: Any = self.app
+        try:
+            rows = browse_rows(app.packset, app.store)
+        except Exception as exc:  # shown, never fatal
+            self.app.call_from_thread(self.notify, f"{exc}", severity="error")
+            return
+        self.app.call_from_thread(self._rows_loaded, rows)
+
+    def _rows_loaded(self, rows: list[Any]) -> None:
+        if not self.is_attached:
+            return
+        self.rows = rows
+        self._apply_search()
+
+    def _now(self) -> datetime:
+        app: Any = self.app
+        clock = app.clock
+        if clock is not None:
+            return clock.now()
+        from qkv_drill.store.records import now_utc
+
+        return now_utc()
+
+    def _apply_search(self) -> None:
+        from qkv_drill.session.browser import search
+
+        now = self._now()
+        shown, parsed = search(self.rows, self.query_text, now)
+        self.shown = shown
+        table = self.query_one("#browser-table", DataTable)
+        keep = self.current_id()
+        table.clear()
+        for r in shown:
+            table.add_row(*self._cells(r, now), key=r.id)
+        if keep is not None and keep in {r.id for r in shown}:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        title = Text.assemble(
+            ("Browser", "bold"), f"  ·  {len(shown)} of {len(self.rows)} questions"
+        )
+        if parsed.errors:
+            title.append("  ·  " + "; ".join(parsed.errors), style="red")
+        self.query_one("#browser-title", Static).update(title)
+        self._show_history()
+
+    def _cells(self, r: Any, now: datetime) -> list[Text]:
+        ident = Text(r.id)
+        if r.suspended:
+            ident.stylize("dim strike")
+        due = _when(r.due, now)
+        if r.buried_until is not None and r.buried_until > now:
+            due = "buried"
+        if r.suspended:
+            due = "susp."
+        mark, style = VERDICT_MARK.get(r.last_verdict or "", ("", ""))
+        right = Text.assemble(f"{r.correct}/{r.answered} ", (mark, style))
+        return [ident, Text(r.topic), Text(r.difficulty), Text(r.type), Text(due), right]
+
+    def current_id(self) -> str | None:
+        table = self.query_one("#browser-table", DataTable)
+        if not self.shown or table.cursor_row is None or table.row_count == 0:
+            return None
+        row = min(max(table.cursor_row, 0), table.row_count - 1)
+        key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key
+        return str(key.value) if key.value is not None else None
+
+    # -- history of the highlighted question -----------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#browser-table")
+    def _highlighted(self) -> None:
+        self._show_history()
+
+    def _show_history(self) -> None:
+        qid = self.current_id()
+        target = self.query_one("#browser-history", Static)
+        if qid is None:
+            target.update(Text("No question matches the search.", style="dim"))
+            return
+        self._load_history(qid)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
+    def _load_history(self, qid: str) -> None:
+        from qkv_drill.session.browser import history
+
+        app: Any = self.app
+        question = app.packset.questions.get(qid)
+        if question is None:
+            return
+        found = history(app.store, question)
+        self.app.call_from_thread(self._history_loaded, question, found)
+
+    def _history_loaded(self, question: Any, h: Any) -> None:
+        if not self.is_attached or self.current_id() != question.id:
+            return
+        self.query_one("#browser-history", Static).update(history_text(question, h, self._now()))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#browser-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self._apply_search()
+
+    @on(Input.Submitted, "#browser-search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#browser-table").focus()
+
+    @on(DataTable.RowSelected, "#browser-table")
+    def _row_selected(self) -> None:
+        self.action_practise()
+
+    def action_search(self) -> None:
+        self.query_one("#browser-search").focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one("#browser-table").focus()
+            return
+        self.app.pop_screen()
+
+    def action_practise(self) -> None:
+        qid = self.current_id()
+        if qid is not None:
+            self.app.push_screen(BrowserPracticeScreen(qid))
+
+    def action_suspend(self) -> None:
+        qid = self.current_id()
+        if qid is not None:
+            self._toggle(qid, "suspend")
+
+    def action_bury(self) -> None:
+        qid = self.current_id()
+        if qid is not None:
+            self._toggle(qid, "bury")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="browser-flag")
+    def _toggle(self, qid: str, what: str) -> None:
+        from qkv_drill.session.browser import toggle_buried, toggle_suspended
+
+        app: Any = self.app
+        if what == "suspend":
+            on_now = toggle_suspended(app.store, qid)
+            told = f"{qid} suspended." if on_now else f"{qid} unsuspended."
+        else:
+            until = toggle_buried(app.store, qid, self._now())
+            told = f"{qid} buried until tomorrow." if until else f"{qid} unburied."
+        self.app.call_from_thread(self.notify, told, timeout=3)
+        self.load_rows()
+
+
+def history_text(question: Any, h: Any, now: datetime) -> Text:
+    """The highlighted question: its text, its record, its last answers and mistakes."""
+    from qkv_drill.session.browser import one_line
+
+    out = Text()
+    out.append(one_line(question.prompt, 400) + "\n")
+    out.append(f"{question.pack_id} · ", style="dim")
+    state = f"attempts {h.attempts} · right {h.correct}/{h.answered}"
+    if h.due is not None:
+        state += f" · next due {h.due:%Y-%m-%d %H:%M} UTC ({_when(h.due, now)})"
+    else:
+        state += " · never drilled"
+    out.append(state)
+    if h.suspended:
+        out.append(" · suspended", style="bold yellow")
+    if h.buried_until is not None and h.buried_until > now:
+        out.append(f" · buried until {h.buried_until:%Y-%m-%d %H:%M} UTC", style="bold yellow")
+    if h.misconceptions:
+        out.append("\nMisconceptions hit: ", style="bold")
+        out.append(", ".join(f"{name} ×{n}" for name, n in h.misconceptions))
+    if h.last_answers:
+        out.append("\nLast answers:", style="bold")
+        for a in h.last_answers:
+            mark, style = VERDICT_MARK.get(a.verdict, ("?", ""))
+            out.append(f"\n  {a.ts_utc:%Y-%m-%d %H:%M}  ")
+            out.append(mark, style=style)
+            out.append(f" {a.mode:<8} ")
+            out.append(one_line(a.answer_text, 60) or "(skipped)")
+    else:
+        out.append("\nNot answered yet. Enter practises it.", style="dim")
+    return out
