@@ -13,7 +13,6 @@ from typing import Literal
 
 from qkv_drill.packs.errors import PackError, PackIssue
 from qkv_drill.packs.model import Pack, Question
-from qkv_drill.packs.validation import validate_document
 from qkv_drill.packs.yamlsource import DEFAULT_LIMITS, Limits, load_file
 
 Source = Literal["shipped", "user", "extra"]
@@ -57,6 +56,9 @@ def load_pack_file(
 
 
 def _load_pack_file(path: Path, source: Source, limits: Limits) -> LoadedPack:
+    # Imported here: validation pulls in the engine (numpy), which a cached start-up never needs.
+    from qkv_drill.packs.validation import validate_document
+
     try:
         doc = load_file(path, limits)
     except PackError as e:
@@ -157,6 +159,21 @@ def load_packs(
     extra: Sequence[Path] = (), *, include_shipped: bool = True, include_user: bool = True
 ) -> PackSet:
     """Shipped packs, the user's pack folder, $QKV_DRILL_PACKS, then `extra` (files or folders)."""
+    return load_sources(
+        pack_sources(extra, include_shipped=include_shipped, include_user=include_user)
+    )
+
+
+def load_sources(sources: Sequence[tuple[Path, Source]]) -> PackSet:
+    """Every pack under these (folder or file, source) pairs, merged."""
+    loaded, issues = _load_all(sources)
+    return _merge(loaded, issues)
+
+
+def pack_sources(
+    extra: Sequence[Path] = (), *, include_shipped: bool = True, include_user: bool = True
+) -> list[tuple[Path, Source]]:
+    """Where `load_packs` looks, in order (the start-up cache keys on the same list)."""
     from qkv_drill import paths
 
     sources: list[tuple[Path, Source]] = []
@@ -168,5 +185,4 @@ def load_packs(
             sources.append((user, "user"))
         sources.extend((p, "extra") for p in paths.env_pack_paths())
     sources.extend((Path(p), "extra") for p in extra)
-    loaded, issues = _load_all(sources)
-    return _merge(loaded, issues)
+    return sources

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fsrs import Card, Rating, Scheduler
+if TYPE_CHECKING:  # fsrs is imported where it is used: Home's due count never needs it
+    from fsrs import Card, Rating, Scheduler
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
@@ -30,6 +31,8 @@ DEFAULT_BUDGET_S = 90.0
 def suggest_rating(verdict: str, response_s: float, budget_s: float, hints: int = 0) -> Rating:
     """Wrong or skipped: Again. Right: Easy under a third of the budget, Hard over the budget
     (or after a hint), Good otherwise."""
+    from fsrs import Rating
+
     if verdict != "correct":
         return Rating.Again
     if hints > 0 or response_s > budget_s:
@@ -42,6 +45,8 @@ def suggest_rating(verdict: str, response_s: float, budget_s: float, hints: int 
 def _load_card(raw: str | None) -> tuple[Card | None, dict]:
     if not raw:
         return None, {}
+    from fsrs import Card
+
     data = json.loads(raw)
     return Card.from_dict(data), data
 
@@ -54,6 +59,8 @@ def _dump_card(card: Card, introduced: str) -> str:
 
 def schedule_misses(store: Any, question_ids: Iterable[str], now: datetime) -> None:
     """Make each question due now (missed in a mock: see it again in the next drill)."""
+    from fsrs import Card
+
     for qid in dict.fromkeys(question_ids):
         card, data = _load_card(store.get_card(qid))
         if card is None:
@@ -99,7 +106,7 @@ class DrillSession(PracticeSession):
         scheduler: Scheduler | None = None,
     ) -> None:
         super().__init__(packset, store, filter, seed=seed, clock=clock, mode="drill")
-        self.scheduler = scheduler or Scheduler()
+        self._scheduler = scheduler
         self.new_limit = new_limit
         self.weakest = weakest
         self.suggested_rating: Rating | None = None
@@ -185,7 +192,18 @@ class DrillSession(PracticeSession):
         self._review_at = self.clock.now()
         self._apply(self.suggested_rating)
 
+    @property
+    def scheduler(self) -> Scheduler:
+        """FSRS's scheduler, made at the first review."""
+        if self._scheduler is None:
+            from fsrs import Scheduler
+
+            self._scheduler = Scheduler()
+        return self._scheduler
+
     def _apply(self, rating: Rating) -> None:
+        from fsrs import Card
+
         assert self.current is not None and self._review_at is not None
         now = self._review_at
         card = self._pre_card
@@ -207,6 +225,8 @@ class DrillSession(PracticeSession):
         """Override the suggested rating: re-schedule from the card as it was before the review."""
         if self._review_at is None or self.current is None or not self._recorded:
             raise RuntimeError("rate() comes after an answer")
+        from fsrs import Rating
+
         self._apply(Rating(rating))
 
     # --- undo, suspend, bury ---------------------------------------------------------------

@@ -151,10 +151,10 @@ class QkvDrillApp(App[int]):
         self.post_message(self.DataLoaded(loaded))
 
     def _load(self) -> Loaded:
-        from qkv_drill.packs.loader import load_packs
+        from qkv_drill.packs.cache import load_packs_cached
 
         warnings: list[str] = []
-        packset = load_packs(
+        packset = load_packs_cached(
             self.extra_packs,
             include_shipped=self.include_shipped,
             include_user=self.include_user,
