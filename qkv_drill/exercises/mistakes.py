@@ -72,7 +72,7 @@ _CODE_TABLE = [
         "cache first, so the new query also attends to itself.",
     ),
     (
-        "rope_interleaved",
+        "rope_wrong_pairing",
         "RoPE pairs of the wrong style",
         "Your rotation pairs adjacent dimensions (0,1), (2,3), ... (the interleaved GPT-J style); "
         "the half style asked for (GPT-NeoX, Llama) pairs dimension i with i + d/2.",

@@ -39,7 +39,7 @@ register(
         build=_build_rope,
         reference=_rope,
         wrong={
-            "rope_interleaved": lambda c: _rope(c, style="interleaved"),
+            "rope_wrong_pairing": lambda c: _rope(c, style="interleaved"),
             "rope_ignores_positions": _rope_from_zero,
         },
         returns="(q rotated, k rotated)",

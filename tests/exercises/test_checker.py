@@ -210,7 +210,7 @@ def test_nan_in_the_output_is_said_plainly(grader):
             def rope(q, k, positions):
                 return rot(q, positions), rot(k, positions)
             """,
-            "rope_interleaved",
+            "rope_wrong_pairing",
         ),
         (
             "implement.cross-attention",

@@ -205,3 +205,24 @@ async def test_every_outcome_is_shown_on_the_code_screen():
             await wait_phase(pilot, screen, "editing")
             assert said in report_text(screen), (said, report_text(screen))
         assert list(app.store.iter_answers()) == []
+
+
+async def _named_bug_report(pilot) -> None:
+    screen = await open_code(pilot)
+    screen.query_one("#code-editor", TextArea).load_text(
+        RIGHT.replace(" / np.sqrt(q.shape[-1])", "")
+    )
+    await pilot.press("ctrl+r")
+    await wait_phase(pilot, screen, "editing")
+    assert "Misconception: Scores not scaled" in report_text(screen)  # state first
+    await pilot.press("escape")
+    screen.query_one("#code-body").scroll_to_widget(screen.query_one("#code-report"), top=True)
+    await settle(pilot)
+
+
+def test_snapshot_code_screen_with_a_named_bug(snap_compare, monkeypatch, tmp_path):
+    monkeypatch.setenv("QKV_DRILL_HOME", "/tmp/qkv-drill-snapshots/code-screen")
+    import shutil
+
+    shutil.rmtree("/tmp/qkv-drill-snapshots/code-screen", ignore_errors=True)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_named_bug_report)
