@@ -141,7 +141,7 @@ def _compare(run: RunResult, question: Question, cases: CodeCases, common: dict)
             outcome="bad_output", message=msg, failure=_inputs_only(cases, i), **common
         )
     part = next(j for j in range(len(want)) if not outputs_match((got[j],), (want[j],), tol))
-    named = _named_mistake(question, run, cases)
+    named = named_mistake(question, run, cases)
     label = f" (returned value {part + 1})" if len(want) > 1 else ""
     g, w = np.asarray(got[part]), np.asarray(want[part])
     notes = _notes(g, w)
@@ -211,7 +211,7 @@ def _slice_failure(i: int, inputs: dict, part: int, w: np.ndarray, g: np.ndarray
     )
 
 
-def _named_mistake(question: Question, run: RunResult, cases: CodeCases) -> Misconception | None:
+def named_mistake(question: Question, run: RunResult, cases: CodeCases) -> Misconception | None:
     """The first listed mistake whose results the user's output equals on every case."""
     assert question.code is not None
     tol = question.code.tolerance

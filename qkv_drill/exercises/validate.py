@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from qkv_drill.exercises.cases import CodeCases
-from qkv_drill.exercises.checker import _named_mistake, grade
+from qkv_drill.exercises.checker import grade, named_mistake
 from qkv_drill.exercises.runner import RunResult
 from qkv_drill.exercises.solutions import solution_source
 
@@ -27,7 +27,7 @@ def mistake_problems(question: Question, cases: CodeCases) -> list[str]:
             for wrong, right in zip(per_case, cases.expected, strict=True)
         )
         fake = RunResult(status="ok", message="", outputs=outputs)
-        named = _named_mistake(question, fake, cases)
+        named = named_mistake(question, fake, cases)
         if named is None or named.name != mc:
             said = f"named as {named.name}" if named is not None else "not named"
             problems.append(f"a function making misconception '{mc}' would be {said}")

@@ -226,3 +226,27 @@ def test_snapshot_code_screen_with_a_named_bug(snap_compare, monkeypatch, tmp_pa
 
     shutil.rmtree("/tmp/qkv-drill-snapshots/code-screen", ignore_errors=True)
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_named_bug_report)
+
+
+async def test_drill_rates_a_code_answer_and_the_rating_can_be_changed():
+    from qkv_drill.tui.screens.code import CodeScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.action_go("drill")
+        for _ in range(50):
+            await settle(pilot)
+            if isinstance(app.screen, CodeScreen) and app.screen.phase == "editing":
+                break
+        screen = app.screen
+        assert isinstance(screen, CodeScreen)
+        screen.query_one("#code-editor", TextArea).load_text("def attn(q, k, v):\n    return q\n")
+        await pilot.press("ctrl+s")
+        await wait_phase(pilot, screen, "answered")
+        status = str(screen.query_one("#code-status").content)
+        assert "Rated Again" in status
+        await pilot.press("3")
+        await settle(pilot)
+        assert "Rated Good" in str(screen.query_one("#code-status").content)
+        assert screen.session.rating.name == "Good"

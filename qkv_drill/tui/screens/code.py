@@ -13,7 +13,7 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -25,6 +25,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
 from qkv_drill.tui.widgets.code_report import CodeReportView
+
+if TYPE_CHECKING:
+    from qkv_drill.exercises.checker import CodeReport
+    from qkv_drill.packs.check import Verdict
+    from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.model import CodeSpec
+    from qkv_drill.session.practice import PracticeSession
 
 HISTORY = 5  # earlier attempts listed above the editor
 
@@ -53,16 +60,18 @@ class CodeScreen(Screen[str]):
     phase: reactive[str] = reactive("loading")
     """loading | editing | running | answered"""
 
-    def __init__(self, session: Any, instance: Any, **kwargs: Any) -> None:
+    def __init__(self, session: PracticeSession, instance: Instance, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.session = session
         self.instance = instance
-        self.report: Any = None
+        self.report: CodeReport | None = None
         self.hints: list[str] = []
 
     @property
-    def spec(self) -> Any:
-        return self.instance.question.code
+    def spec(self) -> CodeSpec:
+        spec = self.instance.question.code
+        assert spec is not None  # only code questions open this screen
+        return spec
 
     def compose(self) -> ComposeResult:
         q = self.instance.question
@@ -151,17 +160,18 @@ class CodeScreen(Screen[str]):
         self.notify(f"{type(exc).__name__}: {exc}", title="Something went wrong", severity="error")
         self.phase = "editing"
 
-    def _show(self, verdict: Any, recorded: bool) -> None:
+    def _show(self, verdict: Verdict, recorded: bool) -> None:
         if not self.is_attached:
             return
         if verdict.status == "unparseable":
             self.phase = "editing"
             self._status(verdict.message, error=True)
             return
-        self.report = verdict.parsed
+        report: CodeReport | None = verdict.parsed  # type: ignore[assignment]  # code verdicts
+        self.report = report
         view = self.query_one("#code-report", CodeReportView)
-        if self.report is not None:
-            view.show(self.report, recorded=recorded)
+        if report is not None:
+            view.show(report, recorded=recorded)
         if not recorded:
             self.phase = "editing"
             self._status("ctrl+s submits when you are ready.")
@@ -180,7 +190,8 @@ class CodeScreen(Screen[str]):
 
     def _after_text(self) -> str:
         keys = "Recorded. n next · escape home"
-        rating = getattr(self.session, "suggested_rating", None)
+        suggested = getattr(self.session, "suggested_rating", None)
+        rating = getattr(self.session, "rating", None) or suggested  # drill only
         if rating is not None:
             keys = f"Rated {rating.name}: 1-4 changes it · " + keys
         return keys
@@ -264,5 +275,7 @@ class CodeScreen(Screen[str]):
     def _rate(self, n: int) -> None:
         from fsrs import Rating
 
-        self.session.rate(Rating(n))
+        rate = getattr(self.session, "rate", None)  # drill only
+        if rate is not None:
+            rate(Rating(n))
         self.app.call_from_thread(self._status, self._after_text())
