@@ -11,6 +11,12 @@ from qkv_drill.engine.misconceptions import (
     multi_head_with_misconception,
 )
 from qkv_drill.engine.multihead import merge_heads, multi_head_attention, split_heads
+from qkv_drill.engine.positions import (
+    alibi_bias,
+    alibi_slopes,
+    biased_attention,
+    sinusoidal_positions,
+)
 from qkv_drill.engine.reference import attention, causal_mask, project_qkv, softmax
 from qkv_drill.engine.shapes import attention_shapes
 from qkv_drill.engine.trace import Step, Trace, trace_attention, trace_multi_head
@@ -20,15 +26,19 @@ __all__ = [
     "Misconception",
     "Step",
     "Trace",
+    "alibi_bias",
+    "alibi_slopes",
     "attention",
     "attention_shapes",
     "attention_with_misconception",
+    "biased_attention",
     "causal_mask",
     "get_backend",
     "merge_heads",
     "multi_head_attention",
     "multi_head_with_misconception",
     "project_qkv",
+    "sinusoidal_positions",
     "softmax",
     "split_heads",
     "torch_loaded",
