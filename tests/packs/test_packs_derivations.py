@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from positions_args import POSITION_ARGS
 
 from qkv_drill.engine.shapes import SHAPE_NAMES
 from qkv_drill.packs.computations import COMPUTATIONS, compute
@@ -122,6 +123,7 @@ ARGS = {
     "attention_weights": _qkv(with_v=False),
     "attention_output": _qkv(),
     "self_attention": _qkv(from_x=True),
+    **POSITION_ARGS,
 }
 
 HEATMAP = {"attention_weights", "attention_output", "self_attention"}

@@ -21,6 +21,7 @@ from qkv_drill.engine.misconceptions.core import (
     WrongValue,
 )
 from qkv_drill.engine.misconceptions.counting import COUNTING_MISCONCEPTIONS
+from qkv_drill.engine.misconceptions.positions import POSITION_MISCONCEPTIONS
 from qkv_drill.engine.mistaken import AttentionMistake, mistaken_attention, mistaken_multi_head
 
 __all__ = [
@@ -48,7 +49,7 @@ def _registry(*groups: tuple[Misconception, ...]) -> dict[str, Misconception]:
 
 
 MISCONCEPTIONS: dict[str, Misconception] = _registry(
-    ATTENTION_MISCONCEPTIONS, COUNTING_MISCONCEPTIONS
+    ATTENTION_MISCONCEPTIONS, COUNTING_MISCONCEPTIONS, POSITION_MISCONCEPTIONS
 )
 """Every named mistake, by name, in the order they are listed to users."""
 

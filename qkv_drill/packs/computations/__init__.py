@@ -6,7 +6,12 @@ value from the same computation, so a wrong answer can be recognised and named.
 """
 
 from qkv_drill.engine.shapes import SHAPE_NAMES
-from qkv_drill.packs.computations import attention, matrices, quantities  # noqa: F401  (register)
+from qkv_drill.packs.computations import (  # noqa: F401  (register)
+    attention,
+    matrices,
+    positions,
+    quantities,
+)
 from qkv_drill.packs.computations.core import (
     COMPUTATIONS,
     MAX_ELEMENTS,
