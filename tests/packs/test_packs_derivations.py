@@ -126,7 +126,7 @@ ARGS = {
     **POSITION_ARGS,
 }
 
-HEATMAP = {"attention_weights", "attention_output", "self_attention"}
+HEATMAP = {"attention_weights", "attention_output", "self_attention", "alibi_weights"}
 
 
 def test_every_computation_has_arguments_here():

@@ -241,17 +241,32 @@ def _alibi_weights_torch(a: Args) -> np.ndarray:
     return torch_backend().attention(q, k, np.eye(k.shape[0]), mask=bias, causal=causal)[1]
 
 
-_simple(
-    "alibi_weights",
-    "matrix",
-    ("Q", "K", "heads", "head"),
-    {"causal": True},
-    "softmax(Q K^T / sqrt(d_k) - m |i - j|), causal by default",
-    _alibi_weights,
-    D.derive_alibi_weights,
-    torch_fn=_alibi_weights_torch,
-    matrix_args=("Q", "K"),
+def _alibi_weights_value(a: Args) -> np.ndarray:
+    return _alibi_weights(a["Q"], a["K"], int(a["heads"]), int(a["head"]), a.get("causal", True))
+
+
+def _alibi_weights_result(a: Args) -> Result:
+    w = _alibi_weights_value(a)  # (T, T) rows sum to 1
+    trace = D.derive_alibi_weights(
+        a["Q"], a["K"], int(a["heads"]), int(a["head"]), a.get("causal", True)
+    )
+    return Result(value=w, trace=trace, heatmap=w)
+
+
+register(
+    Computation(
+        name="alibi_weights",
+        kind="matrix",
+        required=("Q", "K", "heads", "head"),
+        optional={"causal": True},
+        returns="softmax(Q K^T / sqrt(d_k) - m |i - j|), causal by default",
+        fn=_alibi_weights_result,
+        value=_alibi_weights_value,
+        matrix_args=("Q", "K"),
+        torch_fn=_alibi_weights_torch,
+    )
 )
+REGISTERED.append("alibi_weights")
 
 # --- RoPE context extension -------------------------------------------------------------------
 
