@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,22 @@ class Verdict:
 
 def _mc(name: str | None) -> Misconception | None:
     return MISCONCEPTIONS.get(name) if name else None
+
+
+def named_together(name: str, others: Sequence[str]) -> Misconception | None:
+    """The misconception, or, when others give the same answer by construction, one naming all
+    of them: the numbers cannot say which mistake was made, so the feedback must not guess."""
+    first = _mc(name)
+    rest = [m for m in (_mc(o) for o in others) if m is not None]
+    if first is None or not rest:
+        return first
+    every = [first, *rest]
+    return dataclasses.replace(
+        first,
+        title=" or ".join(m.title for m in every),
+        feedback="That answer comes from either of these mistakes (they give the same number "
+        "here). " + " ".join(f"{m.title}: {m.feedback}" for m in every),
+    )
 
 
 def _letters(positions) -> str:
@@ -76,7 +93,7 @@ def check(instance: Instance, text: str) -> Verdict:
         return Verdict("correct", f"Correct: {shown}.", shown, None, value)
     for name, wrong in instance.wrong.items():
         if matches(q.type, value, wrong, tol):
-            mc = _mc(name)
+            mc = named_together(name, instance.same.get(name, ()))
             msg = mc.feedback if mc else f"That is the {name} mistake."
             return Verdict("wrong", msg, shown, mc, value)
     return Verdict("wrong", f"Not quite: the answer is {shown}.", shown, None, value)

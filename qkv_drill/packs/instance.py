@@ -7,6 +7,8 @@ tell a right answer from that mistake, so the instance is re-drawn.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -16,8 +18,15 @@ import numpy as np
 
 from qkv_drill.answers.parse import format_matrix, format_number, format_shape
 from qkv_drill.packs.computations import COMPUTATIONS, compute, misconception_value
-from qkv_drill.packs.model import Question, Tolerance
-from qkv_drill.packs.params import ImpossibleConstraints, draw_once, draw_params, rng_for
+from qkv_drill.packs.configs import CONFIGS
+from qkv_drill.packs.model import Example, Question, Tolerance
+from qkv_drill.packs.params import (
+    ImpossibleConstraints,
+    draw_once,
+    draw_params,
+    rng_for,
+    spec_kind,
+)
 
 MAX_REDRAWS = 50
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -63,6 +72,9 @@ class Instance:
     heatmap: np.ndarray | None
     wrong: dict[str, object] = field(default_factory=dict)  # misconception -> its wrong answer
     order: tuple[int, ...] = ()  # display position -> index in question.options
+    # misconception -> the others that give the same answer by construction (named together)
+    same: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    redraws: int = 0  # draws thrown away because two answers could not be told apart
 
     def __hash__(self) -> int:
         return hash((self.question.id, self.seed))
@@ -223,6 +235,56 @@ def collisions(question: Question, expected: Any, wrong: dict[str, Any]) -> list
     return [mc for mc, w in wrong.items() if matches(question.type, w, expected, tol)]
 
 
+Pair = tuple[str, str]
+
+
+def pair_collisions(question: Question, wrong: dict[str, Any]) -> set[Pair]:
+    """Pairs of misconceptions whose answers cannot be told apart (the user would be told the
+    wrong one)."""
+    tol = question.answer.tolerance if question.answer else Tolerance()
+    names = list(wrong)
+    return {
+        (a, b)
+        for i, a in enumerate(names)
+        for b in names[i + 1 :]
+        if matches(question.type, wrong[a], wrong[b], tol)
+        or matches(question.type, wrong[b], wrong[a], tol)
+    }
+
+
+PROBE_DRAWS = 8  # draws that decide which pairs of mistakes are equal by construction
+
+
+@functools.lru_cache(maxsize=512)
+def equal_by_construction(question: Question) -> frozenset[Pair]:
+    """Pairs of misconceptions that give the same answer in every probe draw of this question
+    (`kv_only_one` and `forgot_layers` when layers is fixed at 2): no re-draw can separate
+    them, so feedback names both instead."""
+    if question.answer is None or len(question.misconceptions) < 2:
+        return frozenset()
+    always: set[Pair] | None = None
+    for probe in range(PROBE_DRAWS):
+        try:
+            params, _ = draw_params(question, -1 - probe)
+            _, wrong = evaluate(question, params)
+        except (ValueError, KeyError, TypeError, ZeroDivisionError, OverflowError):
+            continue  # a probe that cannot be drawn decides nothing
+        pairs = pair_collisions(question, wrong)
+        always = pairs if always is None else always & pairs
+        if not always:
+            return frozenset()
+    return frozenset(always or ())
+
+
+def _same_groups(pairs: frozenset[Pair], wrong: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    same: dict[str, list[str]] = {}
+    for a, b in sorted(pairs):
+        if a in wrong and b in wrong:
+            same.setdefault(a, []).append(b)
+            same.setdefault(b, []).append(a)
+    return {k: tuple(v) for k, v in same.items()}
+
+
 def _options(question: Question, seed: int) -> tuple[tuple[int, ...], list[str]]:
     order = list(range(len(question.options)))
     if question.shuffle:
@@ -285,17 +347,40 @@ def draw(question: Question, seed: int) -> Instance:
 def _draw(question: Question, seed: int) -> Instance:
     attempt = 0
     clashes: list[str] = []
-    for _ in range(MAX_REDRAWS):
+    pairs: set[Pair] = set()
+    allowed = equal_by_construction(question) if len(question.misconceptions) > 1 else frozenset()
+    for redraws in range(MAX_REDRAWS):
         params, used = draw_params(question, seed, attempt)
         inst = build(question, seed, params)
         clashes = collisions(question, inst.expected, inst.wrong)
-        if not clashes:
-            return inst
+        pairs = pair_collisions(question, inst.wrong) - allowed if not clashes else set()
+        if not clashes and not pairs:
+            same = _same_groups(allowed, inst.wrong)
+            return dataclasses.replace(inst, same=same, redraws=redraws)
         attempt = used + 1
+    if clashes:
+        raise InstanceError(
+            f"misconception {', '.join(clashes)} gives the right answer (within tolerance) in "
+            f"{MAX_REDRAWS} draws; widen the parameters or drop it"
+        )
+    told = ", ".join(f"{a} = {b}" for a, b in sorted(pairs))
     raise InstanceError(
-        f"misconception {', '.join(clashes)} gives the right answer (within tolerance) in "
-        f"{MAX_REDRAWS} draws; widen the parameters or drop it"
+        f"misconceptions give the same answer ({told}) in {MAX_REDRAWS} draws; widen the "
+        "parameters so they differ, or drop one"
     )
+
+
+def example_params(question: Question, example: Example) -> dict[str, Any]:
+    """An example's fixed parameters, with its `model:` config's fields filled in."""
+    fixed = dict(example.params)
+    if example.model is not None:
+        cfg = CONFIGS[example.model]
+        for name, spec in question.params.items():
+            if spec_kind(spec) == "config":
+                fixed.setdefault(name, cfg.display)
+        for k, v in cfg.fields().items():
+            fixed.setdefault(k, v)
+    return fixed
 
 
 def draw_fixed(question: Question, fixed: dict[str, Any], seed: int = 0) -> Instance:

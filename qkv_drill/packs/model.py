@@ -44,13 +44,16 @@ class RubricPoint:
     keywords: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Example:
-    """A self-test: with these parameters, these answers are accepted / rejected."""
+    """A self-test: with these parameters (and this named `model` config), these answers are
+    accepted / rejected, at the question's tolerance unless the example sets its own."""
 
     params: dict[str, Any]
     accept: tuple[str, ...] = ()
     reject: tuple[str, ...] = ()
+    model: str | None = None
+    tolerance: Tolerance | None = None
     line: int = 0
 
     def __hash__(self) -> int:

@@ -98,6 +98,9 @@ def build_schema() -> dict[str, Any]:
         },
         ("compute",),
     )
+    tolerance = _obj(
+        {"abs": {"type": "number", "minimum": 0}, "rel": {"type": "number", "minimum": 0}}
+    )
     option = _obj(
         {
             "text": _TEXT,
@@ -140,7 +143,15 @@ def build_schema() -> dict[str, Any]:
             },
             "examples": {
                 "type": "array",
-                "items": _obj({"params": {"type": "object"}, "accept": _TEXTS, "reject": _TEXTS}),
+                "items": _obj(
+                    {
+                        "params": {"type": "object"},
+                        "model": {"enum": list(CONFIGS)},
+                        "tolerance": tolerance,
+                        "accept": _TEXTS,
+                        "reject": _TEXTS,
+                    }
+                ),
             },
             **code_properties(param, constraint, answer["properties"]["tolerance"]),
         },

@@ -8,8 +8,10 @@ torch agree, and that constraints can be met.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,10 @@ from qkv_drill.packs.instance import (
     display,
     draw,
     draw_fixed,
+    example_params,
 )
 from qkv_drill.packs.loader import LoadedPack, load_paths
-from qkv_drill.packs.model import COMPUTED_TYPES, Question
+from qkv_drill.packs.model import COMPUTED_TYPES, Example, Question
 from qkv_drill.packs.params import ImpossibleConstraints
 from qkv_drill.packs.yamlsource import load_file
 
@@ -88,13 +91,30 @@ def _torch_problem(q: Question, inst: Instance) -> str | None:
     return f"numpy and torch disagree on {result.computation} (seed {inst.seed})"
 
 
-def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable) -> None:
+@dataclass
+class QuestionStats:
+    """What validating one question did: draws kept, draws thrown away, examples checked."""
+
+    question_id: str
+    draws: int = 0
+    redraws: int = 0
+    examples: int = 0
+
+    @property
+    def collision_rate(self) -> float:
+        """The share of draws re-drawn because two answers could not be told apart."""
+        total = self.draws + self.redraws
+        return self.redraws / total if total else 0.0
+
+
+def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable) -> QuestionStats:
     """Draw and check `seeds` instances; `report(rest, message, hint="", severity="error")`."""
+    stats = QuestionStats(q.id)
     if q.type == "code":
         from qkv_drill.exercises.validate import validate_code
 
         validate_code(q, seeds, use_torch, report)
-        return
+        return stats
     n = seeds if q.type in COMPUTED_TYPES else min(seeds, 5)
     warned = False
     for seed in range(n):
@@ -103,13 +123,15 @@ def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable
         except ImpossibleConstraints as e:  # the location is the report's own: use the bare cause
             reason = getattr(e, "reason", e)
             report(("constraints",) if q.constraints else (), f"impossible constraints: {reason}")
-            return
+            return stats
         except (InstanceError, ValueError, ZeroDivisionError) as e:
             report(("answer",) if q.answer else (), f"seed {seed}: {getattr(e, 'reason', e)}")
-            return
+            return stats
+        stats.draws += 1
+        stats.redraws += inst.redraws
         for p in check_instance(inst):
             report(("answer",) if q.answer else (), f"seed {seed}: {p}")
-            return
+            return stats
         if (
             q.type == "numeric"
             and q.answer is not None
@@ -129,31 +151,48 @@ def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable
             problem = _torch_problem(q, inst)
             if problem:
                 report(("answer", "compute"), problem)
-                return
+                return stats
     for j, ex in enumerate(q.examples):
-        try:
-            inst = draw_fixed(q, ex.params)
-        except (InstanceError, ValueError, KeyError) as e:
-            report(("examples", j), f"example {j + 1}: cannot compute: {e}")
-            continue
-        for text in ex.accept:
-            v = check(inst, text)
-            if v.status != "correct":
-                report(
-                    ("examples", j, "accept"),
-                    f"example {j + 1}: {text!r} should be accepted but is {v.status} "
-                    f"(expected {inst.expected_display})",
-                )
-        for text in ex.reject:
-            v = check(inst, text)
-            if v.status not in ("wrong",):
-                report(
-                    ("examples", j, "reject"),
-                    f"example {j + 1}: {text!r} should be rejected but is {v.status}",
-                )
+        stats.examples += 1
+        check_example(q, j, ex, report)
+    return stats
 
 
-def validate_pack(lp: LoadedPack, seeds: int, use_torch: bool) -> list[PackIssue]:
+def _shown(params: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items())
+
+
+def check_example(q: Question, j: int, ex: Example, report: Callable) -> None:
+    """One self-test: its answers accepted or rejected as written, at its own tolerance."""
+    if ex.tolerance is not None and q.answer is not None:
+        q = dataclasses.replace(q, answer=dataclasses.replace(q.answer, tolerance=ex.tolerance))
+    try:
+        inst = draw_fixed(q, example_params(q, ex))
+    except (InstanceError, ValueError, KeyError) as e:
+        report(("examples", j), f"example {j + 1}: cannot compute: {e} (with {_shown(ex.params)})")
+        return
+    used = f"with {_shown(inst.params)}"
+    for text in ex.accept:
+        v = check(inst, text)
+        if v.status != "correct":
+            report(
+                ("examples", j, "accept"),
+                f"example {j + 1}: {text!r} should be accepted but is {v.status} "
+                f"(expected {inst.expected_display}; {used})",
+            )
+    for text in ex.reject:
+        v = check(inst, text)
+        if v.status not in ("wrong",):
+            report(
+                ("examples", j, "reject"),
+                f"example {j + 1}: {text!r} should be rejected but is {v.status} ({used})",
+            )
+
+
+def validate_pack(
+    lp: LoadedPack, seeds: int, use_torch: bool, stats: list[QuestionStats] | None = None
+) -> list[PackIssue]:
+    """Every question's issues; what each question's validation did is appended to `stats`."""
     issues: list[PackIssue] = []
     if lp.pack is None:
         return issues
@@ -163,8 +202,20 @@ def validate_pack(lp: LoadedPack, seeds: int, use_torch: bool) -> list[PackIssue
         def report(rest, message, hint="", severity="error", q=q):
             issues.append(where.issue(q, rest, f"{q.id}: {message}", hint, severity))
 
-        validate_question(q, seeds, use_torch, report)
+        done = validate_question(q, seeds, use_torch, report)
+        if stats is not None:
+            stats.append(done)
     return issues
+
+
+def _collision_lines(stats: list[QuestionStats]) -> list[str]:
+    """One line per question whose draws were re-drawn, highest rate first."""
+    hit = sorted((s for s in stats if s.redraws), key=lambda s: -s.collision_rate)
+    return [
+        f"  collisions  {s.question_id}: {s.collision_rate:.0%} of draws re-drawn "
+        f"({s.redraws} of {s.draws + s.redraws})"
+        for s in hit
+    ]
 
 
 def _torch_available() -> bool:
@@ -186,17 +237,22 @@ def run_validate(args) -> int:
             print(issue, file=out)
             failed = failed or issue.is_error
     for lp in packset.packs:
-        issues = list(lp.issues) + validate_pack(lp, seeds, use_torch)
+        stats: list[QuestionStats] = []
+        issues = list(lp.issues) + validate_pack(lp, seeds, use_torch, stats)
         for issue in issues:
             prefix = "" if issue.is_error else "warning: "
             print(f"{prefix}{issue}", file=out)
+        for line in _collision_lines(stats):
+            print(line, file=out)
         errors = sum(i.is_error for i in issues)
         warnings = len(issues) - errors
         n = len(lp.pack.questions) if lp.pack else 0
         status = "ok" if not errors and lp.pack else "FAIL"
         tail = f"  {errors} error{'s' * (errors != 1)}" if errors else ""
         tail += f"  {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
-        print(f"{status}  {lp.path.name}  {n} questions{tail}", file=out)
+        examples = sum(s.examples for s in stats)
+        checked = f"  {examples} example{'s' * (examples != 1)} checked"
+        print(f"{status}  {lp.path.name}  {n} questions{checked}{tail}", file=out)
         failed = failed or bool(errors) or lp.pack is None
     if not packset.packs:
         print("no pack files found", file=out)

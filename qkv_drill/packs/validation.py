@@ -99,10 +99,29 @@ def _type_name(x: Any) -> str:
     }.get(type(x), type(x).__name__)
 
 
+def _config_fields_used(answer: Answer | None, derive: dict[str, Any]) -> frozenset[str]:
+    """The config fields an answer depends on: computation arguments and derive inputs."""
+    used: set[str] = set()
+    if answer is not None and answer.compute in COMPUTATIONS:
+        comp = COMPUTATIONS[answer.compute]
+        used.update(comp.arg_names)
+        for mc in comp.misconceptions:
+            used.update(comp.needs(mc))
+        used.update(v for v in answer.args.values() if isinstance(v, str))
+    for expr in derive.values():
+        if isinstance(expr, str):
+            try:
+                used.update(_names_in(expr))
+            except ValueError:
+                continue
+    return frozenset(used) & frozenset(CONFIG_FIELDS)
+
+
 class _Checker:
     def __init__(self, doc: YamlDoc) -> None:
         self.doc = doc
         self.issues: list[PackIssue] = []
+        self.config_fields_used: frozenset[str] = frozenset()
 
     # --- reporting -------------------------------------------------------------------------
 
@@ -319,7 +338,8 @@ class _Checker:
             from qkv_drill.exercises.spec import code_fields
 
             code, mcs = code_fields(self, at, q)
-        examples = self.examples(at, q.get("examples"), names) if "examples" in q else ()
+        self.config_fields_used = _config_fields_used(answer, derive)
+        examples = self.examples(at, q.get("examples"), names, params) if "examples" in q else ()
         if len([x for x in self.issues if x.is_error]) > before:
             return None
         line, _ = self.doc.where(at)
@@ -718,15 +738,18 @@ class _Checker:
                 out.append(RubricPoint(self.text((*pk, "point"), p.get("point"), "point"), kw))
         return tuple(out)
 
-    def examples(self, at: tuple, raw: Any, names: set[str]) -> tuple[Example, ...]:
+    def examples(
+        self, at: tuple, raw: Any, names: set[str], specs: dict[str, Any]
+    ) -> tuple[Example, ...]:
         keys = (*at, "examples")
         if not isinstance(raw, list):
             self.err(keys, "examples must be a list")
             return ()
         out = []
+        allowed = ("params", "model", "tolerance", "accept", "reject")
         for j, e in enumerate(raw):
             ek = (*keys, j)
-            if not self.mapping(ek, e, ("params", "accept", "reject"), (), "example"):
+            if not self.mapping(ek, e, allowed, (), "example"):
                 continue
             params = e.get("params", {}) or {}
             if not isinstance(params, dict):
@@ -740,10 +763,54 @@ class _Checker:
                         did_you_mean(k, names),
                         key=True,
                     )
+            model = e.get("model")
+            if model is not None and model not in CONFIGS:
+                self.err(
+                    (*ek, "model"),
+                    f"unknown configuration {model!r}",
+                    did_you_mean(model, CONFIGS) or "known: " + ", ".join(CONFIGS),
+                )
+            self.example_covers(ek, params, model, specs)
+            tol = self.tolerance((*ek, "tolerance"), e["tolerance"]) if "tolerance" in e else None
             acc = self.text_list((*ek, "accept"), e["accept"], "accept") if "accept" in e else ()
             rej = self.text_list((*ek, "reject"), e["reject"], "reject") if "reject" in e else ()
-            out.append(Example(params, acc, rej, self.doc.where(ek)[0]))
+            out.append(
+                Example(
+                    params=params,
+                    accept=acc,
+                    reject=rej,
+                    model=model if isinstance(model, str) else None,
+                    tolerance=tol,
+                    line=self.doc.where(ek)[0],
+                )
+            )
         return tuple(out)
+
+    def example_covers(self, ek: tuple, params: dict, model: Any, specs: dict[str, Any]) -> None:
+        """An example is a fixed case: every drawn parameter must be given (a random draw would
+        make the self-test test something else each run). A `config` parameter is given by
+        `model:`, or by fixing the config fields the answer uses."""
+        for name, spec in specs.items():
+            kind = spec_kind(spec)
+            if name in params or kind in ("value", "literal"):
+                continue
+            if model is not None and (kind == "config" or name in CONFIG_FIELDS):
+                continue
+            if kind == "config":
+                missing = sorted(f for f in self.config_fields_used if f not in params)
+                if not missing:
+                    continue
+                self.err(
+                    ek,
+                    f"example leaves out parameter '{name}' (examples never draw)",
+                    "give `model: NAME`, or fix " + ", ".join(missing),
+                )
+                continue
+            self.err(
+                ek,
+                f"example leaves out parameter '{name}' (examples never draw)",
+                f"add {name}: ... to its params",
+            )
 
 
 def validate_document(doc: YamlDoc) -> tuple[Pack | None, list[PackIssue]]:
