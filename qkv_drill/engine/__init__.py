@@ -4,6 +4,8 @@ Only numpy is imported here; `get_backend("torch")` imports torch when first ask
 """
 
 from qkv_drill.engine.backends import get_backend, torch_loaded, warm_torch
+from qkv_drill.engine.decoding import decode_step, gqa_attention, kv_head_map, kv_head_of
+from qkv_drill.engine.masks import causal_mask, padding_mask, sliding_window_mask
 from qkv_drill.engine.misconceptions import (
     MISCONCEPTIONS,
     Misconception,
@@ -17,7 +19,8 @@ from qkv_drill.engine.positions import (
     biased_attention,
     sinusoidal_positions,
 )
-from qkv_drill.engine.reference import attention, causal_mask, project_qkv, softmax
+from qkv_drill.engine.reference import attention, project_qkv, softmax
+from qkv_drill.engine.rope import rope
 from qkv_drill.engine.shapes import attention_shapes
 from qkv_drill.engine.trace import Step, Trace, trace_attention, trace_multi_head
 
@@ -33,12 +36,19 @@ __all__ = [
     "attention_with_misconception",
     "biased_attention",
     "causal_mask",
+    "decode_step",
     "get_backend",
+    "gqa_attention",
+    "kv_head_map",
+    "kv_head_of",
     "merge_heads",
     "multi_head_attention",
     "multi_head_with_misconception",
+    "padding_mask",
     "project_qkv",
+    "rope",
     "sinusoidal_positions",
+    "sliding_window_mask",
     "softmax",
     "split_heads",
     "torch_loaded",

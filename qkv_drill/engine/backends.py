@@ -19,8 +19,10 @@ def get_backend(name: str = "numpy") -> ModuleType | SimpleNamespace:
     "torch" results come back as float64 numpy arrays, so both backends compare directly.
     """
     if name == "numpy":
+        from qkv_drill.engine.decoding import decode_step, gqa_attention
         from qkv_drill.engine.multihead import multi_head_attention
         from qkv_drill.engine.reference import attention, project_qkv, softmax
+        from qkv_drill.engine.rope import rope
 
         return SimpleNamespace(
             name="numpy",
@@ -28,6 +30,9 @@ def get_backend(name: str = "numpy") -> ModuleType | SimpleNamespace:
             softmax=softmax,
             attention=attention,
             multi_head_attention=multi_head_attention,
+            gqa_attention=gqa_attention,
+            rope=rope,
+            decode_step=decode_step,
         )
     if name == "torch":
         return importlib.import_module("qkv_drill.engine.torch_backend")

@@ -145,3 +145,36 @@ def multi_head_attention(
     y = y.transpose(-2, -3).flatten(-2)  # (..., Tq, H*hv)
     y = lin(y, w_o, b_o)  # (..., Tq, C)
     return _np(y), None if att is None else _np(att)
+
+
+def gqa_attention(q, k, v, mask=None, causal=False, scale=None):
+    """Same contract as `decoding.gqa_attention`: SDPA with `enable_gqa=True` does the grouping."""
+    y, att = _attention_t(_t(q), _t(k), _t(v), mask, causal, scale, True, enable_gqa=True)
+    return _np(y), _np(att)
+
+
+def rope(x, positions=None, base: float = 10000.0, style: str = "half") -> np.ndarray:
+    """Same contract as `rope.rope`, written as torch code writes it: complex multiplication
+    for adjacent pairs (Meta's Llama reference), `rotate_half` for the two halves (GPT-NeoX)."""
+    x = _t(x)
+    t, d = x.shape[-2:]
+    pos = torch.arange(t, dtype=torch.float64) if positions is None else _t(positions)
+    inv_freq = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,)
+    ang = torch.outer(pos, inv_freq)  # (T, d/2)
+    if style == "interleaved":
+        xc = torch.view_as_complex(x.reshape(*x.shape[:-1], d // 2, 2).contiguous())
+        rot = torch.polar(torch.ones_like(ang), ang)  # (T, d/2) e^(i m theta)
+        return _np(torch.view_as_real(xc * rot).flatten(-2))  # (..., T, d)
+    if style != "half":
+        raise ValueError(f"style must be half or interleaved, not {style!r}")
+    emb = torch.cat((ang, ang), dim=-1)  # (T, d)
+    x1, x2 = x[..., : d // 2], x[..., d // 2 :]
+    return _np(x * emb.cos() + torch.cat((-x2, x1), dim=-1) * emb.sin())
+
+
+def decode_step(q_t, k_cache, v_cache, k_t, v_t, scale=None):
+    """Same contract as `decoding.decode_step`: append with torch.cat, attend with SDPA."""
+    kc = torch.cat([_t(k_cache), _t(k_t)], dim=-2)  # (..., T+1, dk)
+    vc = torch.cat([_t(v_cache), _t(v_t)], dim=-2)  # (..., T+1, dv)
+    y, att = _attention_t(_t(q_t), kc, vc, None, False, scale, True)
+    return _np(y), _np(att), _np(kc), _np(vc)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
-from qkv_drill.engine.reference import _softmax_inplace, causal_mask, softmax
+from qkv_drill.engine.masks import causal_mask
+from qkv_drill.engine.reference import softmax
 from qkv_drill.engine.shapes import attention_shapes
 
 
@@ -117,7 +118,7 @@ def _attend_steps(tr: Trace, q, k, v, mask, causal, scale, with_output=True) -> 
     weights = tr.add(
         "weights",
         f"weights = softmax({'scaled' if pre is scaled else 'masked'})",
-        _softmax_inplace(weights),
+        softmax(weights),
         note="each row sums to 1 (0 if fully masked)",
     )
     if not with_output:
