@@ -35,6 +35,12 @@ class AttentionMistake:
     `causal` drops or inverts an asked-for causal mask; `softmax_axis=-2` normalises over the
     queries; `transpose_k=False` computes Q K; `softmax=False` weights V by the raw scores;
     `merge_heads_wrong` reshapes (H, T, hs) straight to (T, H*hs) in multi-head attention.
+
+    The rest change how the inputs are prepared, so only the pack's attention computations,
+    which prepare them (RoPE, aligned causal and window masks, padding), make them:
+    `rope_on_values` rotates V too, `rope_style_swapped` pairs features the other way,
+    `causal_align_swapped` aligns the causal mask at the other corner, `window_off_by_one` lets
+    each query see one key more, `padding_on_queries` masks padded query rows, not key columns.
     """
 
     scale: Callable[[int, int | None], float] | None = None
@@ -44,6 +50,27 @@ class AttentionMistake:
     softmax: bool = True
     merge_heads_wrong: bool = False
     needs_d_model: bool = False
+    rope_on_values: bool = False
+    rope_style_swapped: bool = False
+    causal_align_swapped: bool = False
+    window_off_by_one: bool = False
+    padding_on_queries: bool = False
+
+    @property
+    def changes_weights(self) -> bool:
+        """Whether the attention weights can differ (rotating V changes only the output)."""
+        return not self.rope_on_values
+
+    @property
+    def in_inputs(self) -> bool:
+        """The mistake is in preparing the inputs (see the class docstring)."""
+        return (
+            self.rope_on_values
+            or self.rope_style_swapped
+            or self.causal_align_swapped
+            or self.window_off_by_one
+            or self.padding_on_queries
+        )
 
 
 def _and_masks(mask: np.ndarray | None, allowed: np.ndarray) -> np.ndarray:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.masks import causal_mask
+from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.reference import softmax
 from qkv_drill.engine.shapes import attention_shapes
 
@@ -85,7 +85,7 @@ def _mask_note(mask, causal: bool) -> str:
     return "; ".join(parts)
 
 
-def _attend_steps(tr: Trace, q, k, v, mask, causal, scale, with_output=True) -> np.ndarray:
+def attend_steps(tr: Trace, q, k, v, mask, causal, scale, with_output=True) -> np.ndarray:
     """Scores, scaling, masking, softmax and weighting, appended to `tr`; returns the output.
 
     Without `with_output` it stops at the weights (and returns them).
@@ -140,7 +140,7 @@ def trace_attention(x, w_q, w_k, w_v, mask=None, causal=False, scale=None, x_kv=
     q = tr.add("Q", "Q = X W_Q", x @ w_q)  # (Tq, dk)
     k = tr.add("K", f"K = {kv_src} W_K", src @ w_k)  # (Tk, dk)
     v = tr.add("V", f"V = {kv_src} W_V", src @ w_v)  # (Tk, dv)
-    _attend_steps(tr, q, k, v, mask, causal, scale)
+    attend_steps(tr, q, k, v, mask, causal, scale)
     return tr
 
 
@@ -174,7 +174,7 @@ def trace_multi_head(
             note="grouped-query attention: query heads share key/value heads",
         )
         vh = tr.add("V_rep", f"V_rep = repeat each V head {rep}x", repeat_kv(vh, rep))
-    y = _attend_steps(tr, qh, kh, vh, mask, causal, None)  # (H, Tq, hv)
+    y = attend_steps(tr, qh, kh, vh, mask, causal, None)  # (H, Tq, hv)
     merged = tr.add(
         "merged",
         "merged = concat heads",
@@ -280,7 +280,9 @@ def trace_scores(q, k, scaled: bool = True) -> Trace:
     return tr
 
 
-def trace_qk_attention(q, k, v=None, causal: bool = False) -> Trace:
+def trace_qk_attention(
+    q, k, v=None, causal: bool = False, mask=None, scale: float | None = None
+) -> Trace:
     """Attention from given Q, K (and V): ends at the weights when there is no V."""
     tr = Trace()
     q = tr.add("Q", "Q", np.asarray(q, dtype=np.float64))  # (T, hs)
@@ -288,7 +290,7 @@ def trace_qk_attention(q, k, v=None, causal: bool = False) -> Trace:
     if v is not None:
         v = tr.add("V", "V", np.asarray(v, dtype=np.float64))  # (S, hv)
     tr.add("K^T", "K^T", k.T)  # (hs, S)
-    _attend_steps(tr, q, k, v, None, causal, None, with_output=v is not None)
+    attend_steps(tr, q, k, v, mask, causal, scale, with_output=v is not None)
     return tr
 
 

@@ -87,16 +87,28 @@ def check(instance: Instance, text: str) -> Verdict:
         value = as_expected_shape(value, np.shape(instance.expected))
         got, want = np.shape(value), np.shape(instance.expected)
         if got != want:
+            named = _named_mistake(instance, value, tol)  # a transposed answer, say
+            if named is not None:
+                return named
             msg = f"expected shape {format_shape(want)}, you gave {format_shape(got)}"
             return Verdict("wrong", msg, shown, None, value)
     if matches(q.type, value, instance.expected, tol):
         return Verdict("correct", f"Correct: {shown}.", shown, None, value)
+    named = _named_mistake(instance, value, tol)
+    if named is not None:
+        return named
+    return Verdict("wrong", f"Not quite: the answer is {shown}.", shown, None, value)
+
+
+def _named_mistake(instance: Instance, value: object, tol: Tolerance) -> Verdict | None:
+    """The verdict naming the misconception whose answer `value` is, if there is one."""
+    q = instance.question
     for name, wrong in instance.wrong.items():
         if matches(q.type, value, wrong, tol):
             mc = named_together(name, instance.same.get(name, ()))
             msg = mc.feedback if mc else f"That is the {name} mistake."
-            return Verdict("wrong", msg, shown, mc, value)
-    return Verdict("wrong", f"Not quite: the answer is {shown}.", shown, None, value)
+            return Verdict("wrong", msg, instance.expected_display, mc, value)
+    return None
 
 
 def as_expected_shape(value: np.ndarray, want: tuple[int, ...]) -> np.ndarray:

@@ -17,7 +17,12 @@ from typing import Any
 import numpy as np
 
 from qkv_drill.answers.parse import format_matrix, format_number, format_shape
-from qkv_drill.packs.computations import COMPUTATIONS, compute, misconception_value
+from qkv_drill.packs.computations import (
+    COMPUTATIONS,
+    LITERAL_ARGS,
+    compute,
+    misconception_value,
+)
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.model import Example, Question, Tolerance
 from qkv_drill.packs.params import (
@@ -204,7 +209,8 @@ def answer_args(question: Question, params: dict[str, Any]) -> dict[str, Any]:
     values = dict(params)
     if question.answer:
         for k, v in question.answer.args.items():
-            values[k] = params[v] if isinstance(v, str) and k != "which" and v in params else v
+            named = isinstance(v, str) and k not in LITERAL_ARGS and v in params
+            values[k] = params[v] if named else v
     return values
 
 

@@ -31,14 +31,22 @@ def rng_for(question_id: str, seed: int, attempt: int = 0) -> np.random.Generato
 
 
 def spec_kind(spec: Any) -> str:
-    """'list' | 'range' | 'value' | 'config' | 'matrix' | 'literal'."""
+    """'list' | 'range' | 'value' | 'fixed' | 'config' | 'matrix' | 'literal'.
+
+    `{fixed: x}` and `{value: x}` are the same fixed value (a number, a vector or a matrix).
+    """
     if isinstance(spec, list):
         return "list"
     if isinstance(spec, dict):
-        for k in ("range", "value", "config", "matrix"):
+        for k in ("range", "value", "fixed", "config", "matrix"):
             if k in spec:
                 return k
     return "literal"
+
+
+def fixed_value(spec: Any) -> Any:
+    """The value of a `{fixed: ...}` / `{value: ...}` spec."""
+    return spec["fixed"] if "fixed" in spec else spec["value"]
 
 
 def _clean(x: Any) -> Any:
@@ -58,8 +66,8 @@ def max_value(spec: Any) -> float | None:
         return max(nums) if nums else None
     if kind == "range":
         return spec["range"][1]
-    if kind == "value" and isinstance(spec["value"], int | float):
-        return spec["value"]
+    if kind in ("value", "fixed") and isinstance(fixed_value(spec), int | float):
+        return fixed_value(spec)
     if kind == "literal" and isinstance(spec, int | float) and not isinstance(spec, bool):
         return spec
     return None
@@ -75,8 +83,8 @@ def _draw_scalar(rng: np.random.Generator, spec: Any) -> Any:
         n = int((hi - lo) // step) + 1
         v = lo + step * int(rng.integers(n))
         return int(v) if isinstance(lo, int) and isinstance(step, int) else float(v)
-    if kind == "value":
-        return spec["value"]
+    if kind in ("value", "fixed"):
+        return fixed_value(spec)
     return spec
 
 

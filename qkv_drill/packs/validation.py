@@ -12,8 +12,8 @@ import re
 from typing import Any
 
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
-from qkv_drill.packs.computations import COMPUTATIONS, MAX_MATRIX_DIM, SHAPE_WHICH
-from qkv_drill.packs.configs import CONFIGS
+from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, MAX_MATRIX_DIM, SHAPE_WHICH
+from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
 from qkv_drill.packs.errors import PackIssue
 from qkv_drill.packs.model import (
     COMPUTED_TYPES,
@@ -28,7 +28,7 @@ from qkv_drill.packs.model import (
     RubricPoint,
     Tolerance,
 )
-from qkv_drill.packs.params import CONSTRAINT_KINDS, max_value, spec_kind
+from qkv_drill.packs.params import CONSTRAINT_KINDS, fixed_value, max_value, spec_kind
 from qkv_drill.packs.yamlsource import YamlDoc
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -66,8 +66,7 @@ QUESTION_KEYS = (
     "check",
 )
 QUESTION_REQUIRED = ("id", "topic", "difficulty", "type", "prompt", "explanation")
-CONFIG_FIELDS = ("d_model", "heads", "kv_heads", "layers", "d_ff", "vocab", "context")
-BOOL_ARGS = ("scaled", "causal", "bias", "output")
+BOOL_ARGS = ("scaled", "causal", "bias", "output", "rope")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -397,17 +396,41 @@ class _Checker:
                 self.param_dict(pk, name, spec, kind, raw, names)
                 if kind == "config":
                     names.update(CONFIG_FIELDS)
-                if kind == "matrix":
+                if kind == "matrix" or (kind in ("value", "fixed") and self.is_array(spec)):
                     matrices.add(name)
             elif not isinstance(spec, int | float | str | bool):
                 self.err(pk, f"parameter '{name}' must be a list, a mapping or a value")
             names.add(name)
         return raw, names, matrices
 
+    @staticmethod
+    def is_array(spec: dict) -> bool:
+        return isinstance(fixed_value(spec), list)
+
+    def fixed(self, pk: tuple, name: str, spec: dict, kind: str) -> None:
+        """A fixed number, vector or matrix (floats and -.inf allowed): a worked example."""
+        v = fixed_value(spec)
+        vk = (*pk, kind)
+        if not isinstance(v, list):
+            if not isinstance(v, int | float | str | bool):
+                self.err(vk, f"parameter '{name}' must be a number, a vector or a matrix")
+            return
+        rows = v if v and all(isinstance(r, list) for r in v) else [v]
+        width = len(rows[0]) if rows else 0
+        if not width or any(len(r) != width for r in rows):
+            self.err(vk, f"parameter '{name}': every row must have the same, non-zero length")
+            return
+        if any(not _is_num(x) for r in rows for x in r):
+            self.err(vk, f"parameter '{name}': entries must be numbers (or .inf / -.inf)")
+            return
+        if max(len(rows), width) > MAX_MATRIX_DIM:
+            self.err(vk, f"parameter '{name}' is larger than {MAX_MATRIX_DIM} in a dimension")
+
     def param_dict(self, pk: tuple, name: str, spec: dict, kind: str, raw: dict, names) -> None:
         allowed = {
             "range": ("range", "step"),
             "value": ("value",),
+            "fixed": ("fixed",),
             "config": ("config",),
             "matrix": ("matrix", "values"),
         }
@@ -415,13 +438,15 @@ class _Checker:
             first = next(iter(spec), "")
             self.err(
                 (*pk, first) if first else pk,
-                f"parameter '{name}' needs one of range, value, config or matrix",
-                did_you_mean(first, ("range", "value", "config", "matrix")),
+                f"parameter '{name}' needs one of range, value, fixed, config or matrix",
+                did_you_mean(first, ("range", "value", "fixed", "config", "matrix")),
                 key=bool(first),
             )
             return
         self.mapping(pk, spec, allowed[kind], (), f"parameter '{name}'")
-        if kind == "range":
+        if kind in ("value", "fixed"):
+            self.fixed(pk, name, spec, kind)
+        elif kind == "range":
             r = spec["range"]
             if not (isinstance(r, list) and len(r) == 2 and all(_is_num(x) for x in r)):
                 self.err((*pk, "range"), "range must be [low, high]")
@@ -601,6 +626,14 @@ class _Checker:
             elif k in BOOL_ARGS:
                 if not isinstance(v, bool):
                     self.err(ak, f"argument '{k}' must be true or false")
+            elif k in CHOICE_ARGS or k == "field":
+                choices = CHOICE_ARGS.get(k, CONFIG_FIELDS)
+                if v not in choices:
+                    self.err(
+                        ak,
+                        f"argument '{k}' must be one of {', '.join(choices)}, not {v!r}",
+                        did_you_mean(v, choices),
+                    )
             elif isinstance(v, str) and v not in names:
                 self.err(
                     ak, f"argument '{k}' names unknown parameter '{v}'", did_you_mean(v, names)
@@ -792,7 +825,7 @@ class _Checker:
         `model:`, or by fixing the config fields the answer uses."""
         for name, spec in specs.items():
             kind = spec_kind(spec)
-            if name in params or kind in ("value", "literal"):
+            if name in params or kind in ("value", "fixed", "literal"):
                 continue
             if model is not None and (kind == "config" or name in CONFIG_FIELDS):
                 continue

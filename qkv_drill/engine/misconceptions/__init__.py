@@ -21,6 +21,7 @@ from qkv_drill.engine.misconceptions.core import (
     WrongValue,
 )
 from qkv_drill.engine.misconceptions.counting import COUNTING_MISCONCEPTIONS
+from qkv_drill.engine.misconceptions.modern import MODERN_MISCONCEPTIONS
 from qkv_drill.engine.misconceptions.positions import POSITION_MISCONCEPTIONS
 from qkv_drill.engine.mistaken import AttentionMistake, mistaken_attention, mistaken_multi_head
 
@@ -49,7 +50,10 @@ def _registry(*groups: tuple[Misconception, ...]) -> dict[str, Misconception]:
 
 
 MISCONCEPTIONS: dict[str, Misconception] = _registry(
-    ATTENTION_MISCONCEPTIONS, COUNTING_MISCONCEPTIONS, POSITION_MISCONCEPTIONS
+    ATTENTION_MISCONCEPTIONS,
+    COUNTING_MISCONCEPTIONS,
+    MODERN_MISCONCEPTIONS,
+    POSITION_MISCONCEPTIONS,
 )
 """Every named mistake, by name, in the order they are listed to users."""
 
@@ -86,6 +90,8 @@ def attention_with_misconception(
     mistake = _mistake(name)
     if mistake.merge_heads_wrong:
         raise KeyError(f"{name!r} needs several heads: use multi_head_with_misconception")
+    if mistake.in_inputs:
+        raise KeyError(f"{name!r} is made preparing the inputs: use the pack computations")
     return mistaken_attention(mistake, q, k, v, mask, causal, d_model=d_model)
 
 

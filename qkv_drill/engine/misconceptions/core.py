@@ -31,8 +31,20 @@ ATTENTION_COMPUTATIONS = (
     "attention_weights",
     "attention_output",
     "self_attention",
+    "self_attention_weights",
 )
 """Pack computations that run scaled dot-product attention: every `AttentionMistake` applies."""
+
+MATRIX_COMPUTATIONS = (
+    *ATTENTION_COMPUTATIONS,
+    "softmax",
+    "project",
+    "scores",
+    "rope",
+    "aligned_causal_mask",
+    "sliding_window_mask",
+)
+"""Pack computations whose answer is a matrix (`transposed_matrix` applies to each)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +69,8 @@ class Misconception:
         if mistake is None or mistake.merge_heads_wrong:  # merging needs several heads
             return
         made = with_mistake(mistake)
-        object.__setattr__(self, "wrong", each(ATTENTION_COMPUTATIONS, made) | dict(self.wrong))
+        names = [c for c in ATTENTION_COMPUTATIONS if mistake.changes_weights or "weights" not in c]
+        object.__setattr__(self, "wrong", each(names, made) | dict(self.wrong))
         if mistake.needs_d_model:  # self_attention knows d_model: it is the width of X
             needs = each((c for c in ATTENTION_COMPUTATIONS if c != "self_attention"), ("d_model",))
             object.__setattr__(self, "needs", needs | dict(self.needs))

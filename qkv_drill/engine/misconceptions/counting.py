@@ -19,7 +19,7 @@ from qkv_drill.engine.misconceptions.core import (
 from qkv_drill.engine.quantities import projection_count, qk_std, qk_variance
 
 FLOPS = ("qk_flops", "av_flops", "attention_flops")
-KV_CACHE = ("kv_cache_per_token", "kv_cache")
+KV_CACHE = ("kv_cache_per_token", "kv_cache", "kv_cache_windowed")
 
 
 def _no_split_params(a: Args) -> int:
@@ -120,7 +120,10 @@ FORGOT_BATCH = Misconception(
     title="Batch left out",
     feedback="That leaves out the batch: every sequence in the batch needs its own copy.",
     wrong={
-        **each((*FLOPS, "score_memory", "kv_cache"), only_if(batched, rerun(batch=1))),
+        **each(
+            (*FLOPS, "score_memory", "kv_cache", "kv_cache_windowed", "decode_bytes"),
+            only_if(batched, rerun(batch=1)),
+        ),
         "shape": only_if(lambda a: given(a, "batch"), rerun(batch=None)),
     },
 )

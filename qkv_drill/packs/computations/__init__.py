@@ -6,13 +6,15 @@ value from the same computation, so a wrong answer can be recognised and named.
 """
 
 from qkv_drill.engine.shapes import SHAPE_NAMES
-from qkv_drill.packs.computations import (  # noqa: F401  (register)
+from qkv_drill.packs.computations import (  # noqa: F401  (importing registers them)
     attention,
     matrices,
+    modern,
     positions,
     quantities,
 )
 from qkv_drill.packs.computations.core import (
+    CHOICE_ARGS,
     COMPUTATIONS,
     MAX_ELEMENTS,
     MAX_MATRIX_DIM,
@@ -24,9 +26,13 @@ from qkv_drill.packs.computations.core import (
 )
 
 SHAPE_WHICH = SHAPE_NAMES
+LITERAL_ARGS = ("which", "field", *CHOICE_ARGS)
+"""`answer.args` whose text is the value itself, never the name of a parameter."""
 
 __all__ = [
+    "CHOICE_ARGS",
     "COMPUTATIONS",
+    "LITERAL_ARGS",
     "MAX_ELEMENTS",
     "MAX_MATRIX_DIM",
     "SHAPE_WHICH",

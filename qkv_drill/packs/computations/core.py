@@ -23,6 +23,17 @@ MAX_ELEMENTS = 4096  # elements of any array a matrix computation builds
 
 Kind = Literal["numeric", "shape", "matrix"]
 
+ALIGNS = ("top_left", "bottom_right")
+ROPE_STYLES = ("half", "interleaved")
+CHOICE_ARGS: dict[str, tuple[str, ...]] = {
+    "causal_align": ALIGNS,
+    "align": ALIGNS,
+    "rope_style": ROPE_STYLES,
+    "style": ROPE_STYLES,
+}
+"""Arguments that take one of a few words, written literally in `answer.args` (`field`, the
+config field `config_field` returns, and `which`, the array `shape` sizes, are literal too)."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Result:

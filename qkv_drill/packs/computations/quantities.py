@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from qkv_drill.engine import quantities as Qn
 from qkv_drill.packs.computations.core import Args, Computation, Result, pick, register
 
+if TYPE_CHECKING:
+    from qkv_drill.engine.trace import Trace
 
-def quantity(name: str, required: tuple[str, ...], optional: Args, returns: str) -> None:
-    """Register `engine.quantities.<name>` with its derivation `derive_<name>`."""
-    func = getattr(Qn, name)
-    derive = Qn.DERIVATIONS[name]
+
+def quantity(
+    name: str,
+    required: tuple[str, ...],
+    optional: Args,
+    returns: str,
+    module: ModuleType = Qn,
+    derivations: Mapping[str, Callable[..., Trace]] = Qn.DERIVATIONS,
+) -> None:
+    """Register `module.<name>` (engine.quantities by default) with its derivation."""
+    func = getattr(module, name)
+    derive = derivations[name]
     keys = required + tuple(optional)
 
     def value(a: Args) -> float:
