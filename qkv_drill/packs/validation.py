@@ -113,7 +113,7 @@ def _config_fields_used(answer: Answer | None, derive: dict[str, Any]) -> frozen
                 used.update(_names_in(expr))
             except ValueError:
                 continue
-    return frozenset(used) & frozenset(CONFIG_FIELDS)
+    return (frozenset(used) - set(derive)) & frozenset(CONFIG_FIELDS)
 
 
 class _Checker:
