@@ -27,6 +27,7 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qkv-drill",
+        allow_abbrev=False,
         description="Drill transformer attention for ML interviews: Q, K, V shapes, roles, "
         "the 1/sqrt(d_k) scaling, multi-head attention, masks, cost and memory.",
     )
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
 
     p = sub.add_parser("validate", help="check question packs; exit 1 on any error")
+    p.add_argument(
+        "--alone",
+        action="store_true",
+        help="skip checking ids against the installed packs (shipped and yours)",
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--seeds", type=int, default=50, help="instances drawn per question")
     p.add_argument("--no-torch", action="store_true", help="skip the numpy/torch agreement check")
@@ -126,6 +132,38 @@ def _add_reach_commands(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("doctor", help="versions, torch build, data folder and packs, for bug reports")
 
 
+def _every_sub_command_takes_pack(parser: argparse.ArgumentParser) -> None:
+    """No abbreviations anywhere (`--pack` must never be read as `--pack-id`), and `--pack`
+    accepted after the sub-command as well as before it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.allow_abbrev = False
+                sub.add_argument(
+                    "--pack",
+                    dest="pack_after",
+                    action="append",
+                    default=[],
+                    type=Path,
+                    metavar="PATH",
+                    help="also load this pack file or folder (repeatable)",
+                )
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | int:
+    """The parsed arguments, `--pack` before and after the sub-command merged; or an exit code
+    when a `--pack` path does not exist (an error everywhere, not a silent empty pack)."""
+    parser = build_parser()
+    _every_sub_command_takes_pack(parser)
+    args = parser.parse_args(argv)
+    args.pack = list(args.pack) + list(getattr(args, "pack_after", []))
+    for path in args.pack:
+        if not Path(path).exists():
+            print(f"qkv-drill: error: --pack {path}: no such file or folder", file=sys.stderr)
+            return 2
+    return args
+
+
 REACH_COMMANDS = {
     "export-anki": ("qkv_drill.anki.package", "run_export_anki"),
     "serve": ("qkv_drill.serve", "run_serve"),
@@ -137,7 +175,9 @@ REACH_COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
+    if isinstance(args, int):
+        return args
     command = args.command
 
     if command is None:

@@ -34,7 +34,8 @@ from qkv_drill.packs.params import (
 )
 
 MAX_REDRAWS = 50
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+_ESCAPED = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")  # {{name}} shows {name}
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")  # a table adds its own blank lines
 
 
@@ -195,13 +196,14 @@ def _render_value(v: Any) -> str:
 
 
 def render_prompt(template: str, params: dict[str, Any]) -> str:
-    """Replace {name} for parameters only; any other braces are left as written."""
+    """Replace {name} by the parameter; {{name}} shows {name} as written."""
 
     def sub(m: re.Match) -> str:
         name = m.group(1)
         return _render_value(params[name]) if name in params else m.group(0)
 
-    return _BLANK_LINES.sub("\n\n", _PLACEHOLDER.sub(sub, template))
+    text = _ESCAPED.sub(r"{\1}", _PLACEHOLDER.sub(sub, template))
+    return _BLANK_LINES.sub("\n\n", text)
 
 
 def answer_args(question: Question, params: dict[str, Any]) -> dict[str, Any]:

@@ -32,4 +32,4 @@ def run_packs(args=None) -> int:
             prefix = "" if issue.is_error else "warning: "
             print(f"    {prefix}{issue}", file=out)
     print(f"{len(packset.questions)} questions in total", file=out)
-    return 0
+    return 1 if any(lp.errors or lp.pack is None for lp in packset.packs) else 0

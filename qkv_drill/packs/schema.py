@@ -13,8 +13,8 @@ from typing import Any
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.exercises.mistakes import CODE_MISCONCEPTIONS
 from qkv_drill.exercises.spec import code_properties
-from qkv_drill.packs.computations import COMPUTATIONS, SHAPE_WHICH
-from qkv_drill.packs.configs import CONFIGS
+from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, SHAPE_WHICH
+from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
 from qkv_drill.packs.model import DIFFICULTIES, QUESTION_TYPES
 from qkv_drill.packs.params import CONSTRAINT_KINDS
 
@@ -37,6 +37,10 @@ def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any
 
 def build_schema() -> dict[str, Any]:
     dim = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 64}, _NAME]}
+    row = {"type": "array", "items": _NUM, "minItems": 1, "maxItems": 64}
+    fixed = {  # a number, a vector or a matrix (YAML's .inf / -.inf load as numbers)
+        "oneOf": [_SCALAR, row, {"type": "array", "items": row, "minItems": 1, "maxItems": 64}]
+    }
     param = {
         "oneOf": [
             {"type": "array", "items": _SCALAR, "minItems": 1},
@@ -47,7 +51,8 @@ def build_schema() -> dict[str, Any]:
                 },
                 ("range",),
             ),
-            _obj({"value": _SCALAR}, ("value",)),
+            _obj({"value": fixed}, ("value",)),
+            _obj({"fixed": fixed}, ("fixed",)),
             _obj(
                 {
                     "config": {
@@ -89,7 +94,11 @@ def build_schema() -> dict[str, Any]:
             "args": {
                 "type": "object",
                 "propertyNames": {"enum": arg_names},
-                "properties": {"which": {"enum": list(SHAPE_WHICH)}},
+                "properties": {
+                    "which": {"enum": list(SHAPE_WHICH)},
+                    "field": {"enum": list(CONFIG_FIELDS)},
+                    **{k: {"enum": list(v)} for k, v in CHOICE_ARGS.items()},
+                },
                 "additionalProperties": {"type": ["number", "string", "boolean"]},
             },
             "tolerance": _obj(

@@ -218,6 +218,41 @@ def _collision_lines(stats: list[QuestionStats]) -> list[str]:
     ]
 
 
+def installed_id_clashes(validated: list[LoadedPack]) -> dict[Path, list[PackIssue]]:
+    """Pack and question ids of `validated` already used by an installed pack (shipped, the
+    user's folder, $QKV_DRILL_PACKS): the app would skip one of the two."""
+    from qkv_drill.packs.loader import load_packs
+
+    mine = {lp.path.resolve() for lp in validated}
+    pack_ids: dict[str, Path] = {}
+    question_ids: dict[str, tuple[Path, int]] = {}
+    for lp in load_packs().packs:
+        if lp.pack is None or lp.path.resolve() in mine:
+            continue
+        pack_ids.setdefault(lp.pack.id, lp.path)
+        for q in lp.pack.questions:
+            question_ids.setdefault(q.id, (lp.path, q.line))
+    out: dict[Path, list[PackIssue]] = {}
+    hint = "ids must be unique across all installed packs; `--alone` skips this check"
+    for lp in validated:
+        if lp.pack is None:
+            continue
+        found = out.setdefault(lp.path, [])
+        if lp.pack.id in pack_ids:
+            found.append(
+                PackIssue(
+                    lp.path, 1, 1,
+                    f"pack id '{lp.pack.id}' is already used by {pack_ids[lp.pack.id]}", hint,
+                )
+            )  # fmt: skip
+        for q in lp.pack.questions:
+            if q.id in question_ids:
+                where, line = question_ids[q.id]
+                message = f"question id '{q.id}' is already used by {where}:{line}"
+                found.append(PackIssue(lp.path, q.line, 1, message, hint))
+    return out
+
+
 def _torch_available() -> bool:
     try:
         import torch  # noqa: F401
@@ -232,13 +267,15 @@ def run_validate(args) -> int:
     packset = load_paths([Path(p) for p in args.paths])
     out = sys.stdout
     failed = False
+    clashes = {} if getattr(args, "alone", False) else installed_id_clashes(packset.packs)
     for issue in packset.issues:
         if issue not in [i for lp in packset.packs for i in lp.issues]:
             print(issue, file=out)
             failed = failed or issue.is_error
     for lp in packset.packs:
         stats: list[QuestionStats] = []
-        issues = list(lp.issues) + validate_pack(lp, seeds, use_torch, stats)
+        issues = list(lp.issues) + clashes.get(lp.path, [])
+        issues += validate_pack(lp, seeds, use_torch, stats)
         for issue in issues:
             prefix = "" if issue.is_error else "warning: "
             print(f"{prefix}{issue}", file=out)

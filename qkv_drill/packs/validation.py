@@ -33,7 +33,8 @@ from qkv_drill.packs.yamlsource import YamlDoc
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+SIBLING_RE = re.compile(r"^\s*([a-z_]+):(\s|$)")
 MAX_MATRIX_VALUE = 1000
 MAX_SAMPLES = 100_000  # Monte Carlo draws (each of d_k numbers)
 
@@ -78,8 +79,12 @@ def _names_in(expr: str) -> frozenset[str]:
 
 
 def did_you_mean(word: Any, choices) -> str:
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
+    """The closest choice, compared case-insensitively (`W_q` suggests `W_Q`, not `W_v`)."""
+    by_lower: dict[str, str] = {}
+    for c in choices:
+        by_lower.setdefault(str(c).lower(), str(c))
+    match = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean '{by_lower[match[0]]}'?" if match else ""
 
 
 def _is_num(x: Any) -> bool:
@@ -233,6 +238,28 @@ class _Checker:
             return None
         return Pack(pack_id, title, description, version, author, tuple(built), str(self.doc.path))
 
+    def sibling_keys_inside(self, keys: tuple, text: str) -> None:
+        """Warn at a line of a block scalar that reads like a question key (`explanation:`
+        indented too far becomes part of the prompt, silently)."""
+        style = self.doc.block_style(keys)
+        if style is None:
+            return
+        first, _ = self.doc.where(keys)  # the line of the `|` or `>`
+        for i, line in enumerate(text.splitlines()):
+            m = SIBLING_RE.match(line)
+            if m and m.group(1) in QUESTION_KEYS and m.group(1) != keys[-1]:
+                where = first + 1 + i if style == "|" else first
+                self.issues.append(
+                    PackIssue(
+                        self.doc.path,
+                        where,
+                        1,
+                        f"'{m.group(1)}:' is inside the {keys[-1]} text (indented too far?)",
+                        f"indent {m.group(1)} like {keys[-1]} to make it a field",
+                        "warning",
+                    )
+                )
+
     def ident(self, keys: tuple, value: Any, what: str) -> str:
         if not isinstance(value, str) or not ID_RE.match(value):
             self.err(
@@ -290,12 +317,15 @@ class _Checker:
         if prompt:
             for m in PLACEHOLDER_RE.finditer(prompt):
                 if m.group(1) not in names and m.group(1) not in params:
-                    self.warn(
+                    self.err(
                         (*at, "prompt"),
-                        f"prompt has {{{m.group(1)}}} but no parameter of that name; "
-                        "it is shown as written",
-                        did_you_mean(m.group(1), names),
+                        f"prompt has {{{m.group(1)}}} but no parameter of that name",
+                        did_you_mean(m.group(1), names)
+                        or "add the parameter, or write the braces as {{ }} to show them",
                     )
+        for k in ("prompt", "explanation", "model_answer"):
+            if isinstance(q.get(k), str):
+                self.sibling_keys_inside((*at, k), q[k])
 
         answer = None
         mcs: tuple[str, ...] = ()

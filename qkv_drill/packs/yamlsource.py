@@ -67,6 +67,12 @@ class YamlDoc:
                 return key_node, node
         return key_node, node
 
+    def block_style(self, keys: tuple) -> str | None:
+        """'|' or '>' when the value at `keys` is a block scalar, else None."""
+        node = self._walk(tuple(keys))[1]
+        style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
+        return style if style in ("|", ">") else None
+
     def where(self, keys: tuple = (), *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of the value at `keys`, or of its key when `key` is set."""
         key_node, node = self._walk(tuple(keys))

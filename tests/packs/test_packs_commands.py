@@ -125,7 +125,9 @@ def test_validate_broken_and_good_together(tmp_path, capsys):
 def test_packs_lists_counts_and_errors(tmp_path, capsys):
     _new_pack()
     shutil.copy(HERE / "broken" / "two_correct.yaml", tmp_path / "b.yaml")
-    assert main(["--pack", str(tmp_path), "packs"]) == 0
+    assert main(["--pack", str(tmp_path), "packs"]) == 1  # a pack with errors: exit 1
     out = capsys.readouterr().out
     assert "[user] mine v1  6 questions  (roles 2, scaling 2, shapes 2)" in out
     assert "1 error" in out and "exactly one correct option" in out
+    assert main(["packs"]) == 0  # without the broken one
+    capsys.readouterr()

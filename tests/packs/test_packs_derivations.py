@@ -8,13 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from positions_args import POSITION_ARGS
 
+from qkv_drill.engine.masks import ALIGNS
 from qkv_drill.engine.shapes import SHAPE_NAMES
 from qkv_drill.packs.computations import COMPUTATIONS, compute
+from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.instance import draw
 from qkv_drill.packs.loader import load_packs
 from qkv_drill.packs.model import COMPUTED_TYPES
 
 small = st.integers(1, 2048)
+BIG = st.integers(1, 10**12)
 
 
 def _matrix(rows, cols, lo=-3, hi=3):
@@ -124,6 +127,66 @@ ARGS = {
     "attention_output": _qkv(),
     "self_attention": _qkv(from_x=True),
     **POSITION_ARGS,
+    "self_attention_weights": _qkv(from_x=True).map(lambda a: {**a, "window": 2, "padding": 1}),
+    "rope": st.integers(1, 4).flatmap(
+        lambda t: st.fixed_dictionaries(
+            {"x": _matrix(t, 4), "style": st.sampled_from(["half", "interleaved"])}
+        )
+    ),
+    "aligned_causal_mask": st.fixed_dictionaries(
+        {"tq": st.integers(1, 5), "tk": st.integers(1, 5), "align": st.sampled_from(ALIGNS)}
+    ),
+    "sliding_window_mask": st.fixed_dictionaries(
+        {"tq": st.integers(1, 5), "tk": st.integers(1, 5), "window": st.integers(1, 4)}
+    ),
+    "kv_head": _heads().flatmap(
+        lambda a: st.integers(0, a["heads"] - 1).map(lambda j: {**a, "query_head": j})
+    ),
+    "kv_cache_windowed": st.fixed_dictionaries(
+        {
+            "layers": st.integers(1, 96),
+            "kv_heads": st.integers(1, 64),
+            "head_dim": small,
+            "seq": st.integers(1, 32768),
+            "window": st.integers(1, 8192),
+        }
+    ),
+    "prefill_flops": st.fixed_dictionaries(
+        {"params": BIG, "layers": st.integers(1, 96), "d_model": small, "seq": small}
+    ),
+    "decode_flops": st.fixed_dictionaries(
+        {"params": BIG, "layers": st.integers(1, 96), "d_model": small, "context": small}
+    ),
+    "decode_bytes": st.fixed_dictionaries(
+        {
+            "params": BIG,
+            "layers": st.integers(1, 96),
+            "kv_heads": st.integers(1, 64),
+            "head_dim": small,
+            "context": small,
+            "batch": st.integers(1, 64),
+        }
+    ),
+    "decode_intensity": st.fixed_dictionaries(
+        {
+            "params": BIG,
+            "layers": st.integers(1, 96),
+            "d_model": small,
+            "kv_heads": st.integers(1, 64),
+            "head_dim": small,
+            "context": small,
+        }
+    ),
+    "flash_extra_memory": st.fixed_dictionaries({"seq": small, "heads": st.integers(1, 64)}),
+    "training_flops": st.fixed_dictionaries(
+        {"params": BIG, "tokens": BIG, "layers": st.integers(1, 96), "d_model": small, "seq": small}
+    ),
+    "gqa_cache_ratio": _heads(),
+    "config_field": st.sampled_from(sorted(CONFIGS)).flatmap(
+        lambda c: st.sampled_from(sorted(CONFIGS[c].fields())).map(
+            lambda f: {"field": f, **CONFIGS[c].fields()}
+        )
+    ),
 }
 
 HEATMAP = {"attention_weights", "attention_output", "self_attention", "alibi_weights"}

@@ -142,7 +142,8 @@ def test_placeholders_only_replace_known_identifiers():
         "d_k = {d_k}, {unknown}, {not an id}, {{d_k}}, softmax(QK^T/sqrt{d_k}) {x}",
         {"d_k": 64, "x": 0.125},
     )
-    assert text == "d_k = 64, {unknown}, {not an id}, {64}, softmax(QK^T/sqrt64) 0.125"
+    # {{d_k}} is the way to show braces: it is not substituted
+    assert text == "d_k = 64, {unknown}, {not an id}, {d_k}, softmax(QK^T/sqrt64) 0.125"
 
 
 def test_config_sets_display_name_and_fields_unless_given():
