@@ -44,7 +44,7 @@ def test_the_example_pack_uses_every_new_computation_and_argument():
     assert {"rope", "rope_style", "causal_align", "window", "padding", "scale", "mask"} <= args
     assert {
         "elements_not_bytes", "one_attention_matmul", "rope_on_values", "rope_wrong_pairing",
-        "gqa_tiled", "causal_top_left", "window_off_by_one", "padding_on_queries",
+        "kv_heads_tiled", "causal_top_left", "window_off_by_one", "padding_on_queries",
         "transposed_matrix", "permuted_shape",
     } <= mcs  # fmt: skip
 
@@ -89,14 +89,16 @@ def test_rope_wrong_pairing():
     assert wrong("rope", "rope_wrong_pairing", x=x[:, :2]) is None  # one pair: the same layout
 
 
-def test_gqa_tiled():
+def test_kv_heads_tiled():
     assert value("kv_head", query_head=5, heads=8, kv_heads=2) == 1  # 5 // 4
-    assert wrong("kv_head", "gqa_tiled", query_head=5, heads=8, kv_heads=2) == 1  # 5 % 2: equal
+    assert (
+        wrong("kv_head", "kv_heads_tiled", query_head=5, heads=8, kv_heads=2) == 1
+    )  # 5 % 2: equal
     assert value("kv_head", query_head=2, heads=8, kv_heads=2) == 0
-    assert wrong("kv_head", "gqa_tiled", query_head=2, heads=8, kv_heads=2) == 0
+    assert wrong("kv_head", "kv_heads_tiled", query_head=2, heads=8, kv_heads=2) == 0
     assert value("kv_head", query_head=3, heads=8, kv_heads=2) == 0
-    assert wrong("kv_head", "gqa_tiled", query_head=3, heads=8, kv_heads=2) == 1  # differs
-    assert wrong("kv_head", "gqa_tiled", query_head=3, heads=8, kv_heads=1) is None  # MQA
+    assert wrong("kv_head", "kv_heads_tiled", query_head=3, heads=8, kv_heads=2) == 1  # differs
+    assert wrong("kv_head", "kv_heads_tiled", query_head=3, heads=8, kv_heads=1) is None  # MQA
 
 
 def test_causal_top_left_where_bottom_right_is_needed():

@@ -79,8 +79,8 @@ ROPE_WRONG_PAIRING = Misconception(
     wrong={"rope": only_if(lambda a: np.shape(a["x"])[-1] > 2, rerun(style=_other_style))},
 )
 
-GQA_TILED = Misconception(
-    name="gqa_tiled",
+KV_HEADS_TILED = Misconception(
+    name="kv_heads_tiled",
     title="K/V heads tiled, not grouped",
     feedback="That tiles the key/value heads (repeat: head j gets kv head j % kv_heads); GQA "
     "groups consecutive query heads (repeat_interleave): query head j reads kv head "
@@ -187,7 +187,7 @@ MODERN_MISCONCEPTIONS = (
     ONE_ATTENTION_MATMUL,
     ROPE_ON_VALUES,
     ROPE_WRONG_PAIRING,
-    GQA_TILED,
+    KV_HEADS_TILED,
     CAUSAL_TOP_LEFT,
     WINDOW_OFF_BY_ONE,
     PADDING_ON_QUERIES,
