@@ -40,12 +40,13 @@ def test_the_example_pack_uses_every_new_computation_and_argument():
         "rope", "causal_mask", "sliding_window_mask", "self_attention_weights", "kv_head",
         "kv_cache_windowed", "prefill_flops", "decode_flops", "decode_bytes", "decode_intensity",
         "flash_extra_memory", "training_flops", "gqa_cache_ratio", "config_field",
+        "self_attention_scores", "decode_output",
     } <= used  # fmt: skip
     assert {"rope", "rope_style", "causal_align", "window", "padding", "scale", "mask"} <= args
     assert {
         "elements_not_bytes", "one_attention_matmul", "rope_on_values", "rope_wrong_pairing",
         "kv_heads_tiled", "causal_top_left", "window_off_by_one", "padding_on_queries",
-        "transposed_matrix", "permuted_shape",
+        "transposed_matrix", "permuted_shape", "decode_without_new_token",
     } <= mcs  # fmt: skip
 
 
@@ -184,3 +185,22 @@ questions:
     inst = draw(lp.pack.questions[0], 0)
     assert inst.expected[0].tolist() == [1.0, 0.0]  # key 1 blocked by -inf
     assert S.gqa_cache_ratio(64, 8) == 8
+
+
+def test_decode_output_and_the_forgotten_new_token():
+    a = {"q": [1.0, 0.0], "k": [2.0, 0.0], "v": [5.0, 5.0], "K_cache": [[0.0, 0.0]],
+         "V_cache": [[1.0, 1.0]]}  # fmt: skip
+    # scores q.k / sqrt(2): cache 0, new 2/sqrt(2) = sqrt(2)
+    w_new = np.exp(np.sqrt(2)) / (1 + np.exp(np.sqrt(2)))
+    np.testing.assert_allclose(value("decode_output", **a), (1 - w_new) * 1 + w_new * 5)
+    np.testing.assert_allclose(wrong("decode_output", "decode_without_new_token", **a), [1, 1])
+
+
+def test_scores_from_x():
+    X, W = np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_allclose(
+        value("self_attention_scores", X=X, W_Q=W, W_K=W), X @ X.T / np.sqrt(2)
+    )
+    np.testing.assert_allclose(
+        wrong("self_attention_scores", "no_scaling", X=X, W_Q=W, W_K=W), X @ X.T
+    )

@@ -182,6 +182,20 @@ ARGS = {
         {"params": BIG, "tokens": BIG, "layers": st.integers(1, 96), "d_model": small, "seq": small}
     ),
     "gqa_cache_ratio": _heads(),
+    "self_attention_scores": _qkv(from_x=True).map(
+        lambda a: {"X": a["X"], "W_Q": a["W_Q"], "W_K": a["W_K"], "scaled": a["causal"]}
+    ),
+    "decode_output": st.integers(0, 3).flatmap(
+        lambda t: st.fixed_dictionaries(
+            {
+                "q": _matrix(1, 2),
+                "k": _matrix(1, 2),
+                "v": _matrix(1, 3),
+                "K_cache": _matrix(t, 2),
+                "V_cache": _matrix(t, 3),
+            }
+        )
+    ),
     "config_field": st.sampled_from(sorted(CONFIGS)).flatmap(
         lambda c: st.sampled_from(sorted(CONFIGS[c].fields())).map(
             lambda f: {"field": f, **CONFIGS[c].fields()}

@@ -37,13 +37,24 @@ def _dot(a: Args, scale: float) -> float:
     return float(_vec(a["q"]) @ _vec(a["k"])) * scale  # (hs,) . (hs,)
 
 
+def _qk(a: Args) -> tuple[np.ndarray, np.ndarray]:
+    """Q and K, given or projected from X."""
+    if a.get("X") is not None:
+        x = np.asarray(a["X"], dtype=float)  # (T, C)
+        return x @ np.asarray(a["W_Q"], dtype=float), x @ np.asarray(a["W_K"], dtype=float)
+    return np.asarray(a["Q"], dtype=float), np.asarray(a["K"], dtype=float)  # (T, hs), (S, hs)
+
+
 def _width(a: Args) -> int:
-    return int(np.shape(a["Q"])[-1])
+    return int(_qk(a)[0].shape[-1])
 
 
 def _scores(a: Args, scale: float, transpose: bool = True) -> np.ndarray:
-    Q, K = np.asarray(a["Q"], dtype=float), np.asarray(a["K"], dtype=float)  # (T, hs), (S, hs)
+    Q, K = _qk(a)  # (T, hs), (S, hs)
     return (Q @ (K.T if transpose else K)) * scale  # (T, S)
+
+
+SCORES = ("scores", "self_attention_scores")
 
 
 NO_SCALING = Misconception(
@@ -58,7 +69,7 @@ NO_SCALING = Misconception(
             ("qk_variance", "qk_std", "max_weight"), only_if(_scaled_asked, rerun(scaled=False))
         ),
         "scaled_dot": direct(lambda a: _dot(a, 1.0)),
-        "scores": only_if(_scores_scaled, rerun(scaled=False)),
+        **each(SCORES, only_if(_scores_scaled, rerun(scaled=False))),
     },
 )
 
@@ -76,7 +87,7 @@ SCALE_BY_DK = Misconception(
         ),
         "qk_std": only_if(_scaled_asked, direct(lambda a: qk_std(a["d_k"]) / a["d_k"])),
         "scaled_dot": direct(lambda a: _dot(a, 1.0 / _vec(a["q"]).size)),
-        "scores": only_if(_scores_scaled, direct(lambda a: _scores(a, 1.0 / _width(a)))),
+        **each(SCORES, only_if(_scores_scaled, direct(lambda a: _scores(a, 1.0 / _width(a))))),
     },
 )
 
@@ -128,16 +139,17 @@ NO_TRANSPOSE = Misconception(
     feedback="That multiplies Q by K instead of K^T: the scores are dot products of query rows "
     "with key rows, Q K^T.",
     attention=AttentionMistake(transpose_k=False),
-    wrong={
-        "scores": only_if(
-            lambda a: _width(a) == np.shape(a["K"])[0],
+    wrong=each(
+        SCORES,
+        only_if(
+            lambda a: _width(a) == _qk(a)[1].shape[0],
             direct(
                 lambda a: _scores(
                     a, 1.0 / math.sqrt(_width(a)) if _scores_scaled(a) else 1.0, transpose=False
                 )
             ),
-        )
-    },
+        ),
+    ),
 )
 
 HEADS_MERGED_WRONG_ORDER = Misconception(

@@ -40,6 +40,8 @@ MATRIX_COMPUTATIONS = (
     "softmax",
     "project",
     "scores",
+    "self_attention_scores",
+    "decode_output",
     "rope",
     "aligned_causal_mask",
     "sliding_window_mask",

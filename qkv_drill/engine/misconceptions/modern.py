@@ -19,6 +19,7 @@ from qkv_drill.engine.misconceptions.core import (
     transform,
 )
 from qkv_drill.engine.mistaken import AttentionMistake
+from qkv_drill.engine.reference import attention
 
 BYTES = (
     "kv_cache_per_token",
@@ -134,6 +135,20 @@ PADDING_ON_QUERIES = Misconception(
 )
 
 
+def _cache_only(a: Args) -> np.ndarray:
+    q = np.asarray(a["q"], dtype=float).reshape(1, -1)  # (1, dk)
+    return attention(q, np.asarray(a["K_cache"], float), np.asarray(a["V_cache"], float))[0][0]
+
+
+DECODE_WITHOUT_NEW_TOKEN = Misconception(
+    name="decode_without_new_token",
+    title="New token not attended to",
+    feedback="That attends over the old cache only: the new token's key and value are appended "
+    "to the cache first, so the new query also attends to itself.",
+    wrong={"decode_output": only_if(lambda a: np.size(a["K_cache"]) > 0, direct(_cache_only))},
+)
+
+
 def _transposed(v: np.ndarray, a: Args) -> np.ndarray | None:
     v = np.asarray(v)
     if v.ndim != 2 or (v.shape[0] == v.shape[1] and np.allclose(v, v.T)):
@@ -191,6 +206,7 @@ MODERN_MISCONCEPTIONS = (
     CAUSAL_TOP_LEFT,
     WINDOW_OFF_BY_ONE,
     PADDING_ON_QUERIES,
+    DECODE_WITHOUT_NEW_TOKEN,
     TRANSPOSED_MATRIX,
     PERMUTED_SHAPE,
 )

@@ -130,36 +130,50 @@ register(
 )
 
 
+def _qk(a: Args) -> tuple[np.ndarray, np.ndarray]:
+    """Q and K, given or projected from X."""
+    if a.get("X") is not None:
+        X = arr(a["X"])  # (T, C)
+        return X @ arr(a["W_Q"]), X @ arr(a["W_K"])  # (T, hs), (T, hs)
+    return arr(a["Q"]), arr(a["K"])  # (T, hs), (S, hs)
+
+
 def _scale(a: Args) -> float:
-    return 1.0 / math.sqrt(arr(a["Q"]).shape[-1]) if a.get("scaled", True) else 1.0
+    return 1.0 / math.sqrt(_qk(a)[0].shape[-1]) if a.get("scaled", True) else 1.0
 
 
 def _scores(a: Args) -> np.ndarray:
-    Q, K = arr(a["Q"]), arr(a["K"])  # (T, hs), (S, hs)
+    Q, K = _qk(a)  # (T, hs), (S, hs)
     return (Q @ K.T) * _scale(a)  # (T, S)
 
 
 def _scores_torch(a: Args) -> np.ndarray:
     import torch  # only for the agreement check in `validate`
 
-    Q = torch.as_tensor(arr(a["Q"]))  # (T, hs)
-    K = torch.as_tensor(arr(a["K"]))  # (S, hs)
+    if a.get("X") is not None:
+        X = torch.as_tensor(arr(a["X"]))  # (T, C)
+        Q, K = X @ torch.as_tensor(arr(a["W_Q"])), X @ torch.as_tensor(arr(a["W_K"]))
+    else:
+        Q, K = torch.as_tensor(arr(a["Q"])), torch.as_tensor(arr(a["K"]))  # (T, hs), (S, hs)
     return (Q @ K.T * _scale(a)).numpy()  # (T, S)
 
 
-register(
-    Computation(
-        name="scores",
-        kind="matrix",
-        required=("Q", "K"),
-        optional={"scaled": True},
-        returns="Q K^T (/ sqrt(d_k))",
-        fn=lambda a: Result(
-            value=_scores(a),
-            trace=trace_scores(a["Q"], a["K"], scaled=bool(a.get("scaled", True))),
-        ),
-        value=_scores,
-        matrix_args=("Q", "K"),
-        torch_fn=_scores_torch,
+for _name, _req, _ret in (
+    ("scores", ("Q", "K"), "Q K^T (/ sqrt(d_k))"),
+    ("self_attention_scores", ("X", "W_Q", "W_K"), "Q K^T (/ sqrt(d_k)) with Q, K from X"),
+):
+    register(
+        Computation(
+            name=_name,
+            kind="matrix",
+            required=_req,
+            optional={"scaled": True},
+            returns=_ret,
+            fn=lambda a: Result(
+                value=_scores(a), trace=trace_scores(*_qk(a), scaled=bool(a.get("scaled", True)))
+            ),
+            value=_scores,
+            matrix_args=_req,
+            torch_fn=_scores_torch,
+        )
     )
-)

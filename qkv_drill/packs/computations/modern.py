@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from qkv_drill.engine import serving as S
-from qkv_drill.engine.decoding import kv_head_of
+from qkv_drill.engine.decoding import decode_step, kv_head_of
 from qkv_drill.engine.masks import causal_mask, sliding_window_mask
 from qkv_drill.engine.rope import rope, rope_angles
 from qkv_drill.engine.serving_derivations import SERVING_DERIVATIONS
@@ -20,6 +20,7 @@ from qkv_drill.packs.computations.core import (
     Result,
     arr,
     register,
+    torch_backend,
 )
 from qkv_drill.packs.computations.quantities import quantity
 from qkv_drill.packs.configs import CONFIG_FIELDS
@@ -144,10 +145,8 @@ register(
         fn=_rope,
         value=_rope_value,
         matrix_args=("x",),
-        torch_fn=lambda a: (
-            __import__("qkv_drill.engine.backends", fromlist=["x"])
-            .get_backend("torch")
-            .rope(arr(a["x"]), base=float(a.get("base", 10000.0)), style=a.get("style", "half"))
+        torch_fn=lambda a: torch_backend().rope(
+            arr(a["x"]), base=float(a.get("base", 10000.0)), style=a.get("style", "half")
         ),
     )
 )
@@ -198,5 +197,45 @@ register(
         returns="the sliding-window mask as 0/1: itself and the window - 1 keys before",
         fn=lambda a: _mask_result(_window(a) > 0, f"causal, at most {a['window']} keys per query"),
         value=_window,
+    )
+)
+
+
+def _decode_inputs(a: Args) -> tuple[np.ndarray, ...]:
+    q = arr(a["q"]).reshape(1, -1)  # (1, dk) the new token's query
+    k = arr(a["k"]).reshape(1, -1)  # (1, dk) its key
+    v = arr(a["v"]).reshape(1, -1)  # (1, dv) its value
+    kc = arr(a["K_cache"]).reshape(-1, q.shape[1])  # (T, dk) T may be 0
+    vc = arr(a["V_cache"]).reshape(-1, v.shape[1])  # (T, dv)
+    return q, kc, vc, k, v
+
+
+def _decode_value(a: Args) -> np.ndarray:
+    q, kc, vc, k, v = _decode_inputs(a)
+    return decode_step(q, kc, vc, k, v)[0][0]  # (dv,)
+
+
+def _decode(a: Args) -> Result:
+    q, kc, vc, k, v = _decode_inputs(a)
+    out, w, k_all, v_all = decode_step(q, kc, vc, k, v)  # (1, dv), (1, T+1), (T+1, d)
+    tr = Trace()
+    tr.add("K", "K = [K_cache; k]", k_all, note="the new key is appended before attending")
+    tr.add("V", "V = [V_cache; v]", v_all)
+    tr.add("scores", "scores = q K^T / sqrt(d_k)", (q @ k_all.T) / np.sqrt(q.shape[-1]))
+    tr.add("weights", "weights = softmax(scores)", w, note="no mask: the cache holds the past")
+    tr.add("output", "output = weights V", out[0])
+    return Result(value=out[0], trace=tr, heatmap=w)
+
+
+register(
+    Computation(
+        name="decode_output",
+        kind="matrix",
+        required=("q", "K_cache", "V_cache", "k", "v"),
+        returns="one decode step's output: q over the cache plus its own key and value",
+        fn=_decode,
+        value=_decode_value,
+        matrix_args=("q", "K_cache", "V_cache", "k", "v"),
+        torch_fn=lambda a: torch_backend().decode_step(*_decode_inputs(a))[0][0],
     )
 )
