@@ -15,8 +15,11 @@ from qkv_drill.engine import (
 from qkv_drill.packs.computations import COMPUTATIONS
 
 ENGINE_MISCONCEPTIONS = {
-    n for n, m in MISCONCEPTIONS.items() if m.attention and not m.attention.merge_heads_wrong
+    n
+    for n, m in MISCONCEPTIONS.items()
+    if m.attention and not m.attention.merge_heads_wrong and not m.attention.in_inputs
 }
+"""What `attention_with_misconception` computes (input mistakes need the pack computations)."""
 
 
 def _qkv(seed=0, tq=4, tk=4, dk=4, dv=3, lead=()):
@@ -183,6 +186,8 @@ def test_heads_merged_wrong_order_scrambles_only_when_it_can():
 
 def test_unknown_names_are_refused():
     q, k, v = _qkv()
+    with pytest.raises(KeyError, match="preparing the inputs"):
+        attention_with_misconception("rope_on_values", q, k, v)
     with pytest.raises(KeyError):
         attention_with_misconception("forgot_layers", q, k, v)
     with pytest.raises(KeyError):
