@@ -28,7 +28,11 @@ FORMAT = 1
 def _code_stamp() -> list[tuple[str, int]]:
     """The pack-reading code, so a cache from an older loader is never trusted."""
     here = Path(__file__).resolve().parent
-    files = [*sorted(here.glob("*.py")), here.parent / "engine" / "misconceptions.py"]
+    files = [
+        *sorted(here.glob("*.py")),
+        *sorted((here / "computations").glob("*.py")),  # what `compute:` and its args accept
+        *sorted((here.parent / "engine" / "misconceptions").glob("*.py")),  # the known names
+    ]
     out = []
     for f in files:
         with contextlib.suppress(OSError):
