@@ -37,7 +37,7 @@ def test_the_example_pack_uses_every_new_computation_and_argument():
     args = {k for q in lp.pack.questions if q.answer for k in q.answer.args}
     mcs = {m for q in lp.pack.questions for m in q.misconceptions}
     assert {
-        "rope", "causal_mask", "sliding_window_mask", "self_attention_weights", "kv_head",
+        "rope", "aligned_causal_mask", "sliding_window_mask", "self_attention_weights", "kv_head",
         "kv_cache_windowed", "prefill_flops", "decode_flops", "decode_bytes", "decode_intensity",
         "flash_extra_memory", "training_flops", "gqa_cache_ratio", "config_field",
         "self_attention_scores", "decode_output",
@@ -103,13 +103,15 @@ def test_kv_heads_tiled():
 
 
 def test_causal_top_left_where_bottom_right_is_needed():
-    right = value("causal_mask", tq=2, tk=4, align="bottom_right")
+    right = value("aligned_causal_mask", tq=2, tk=4, align="bottom_right")
     assert right.tolist() == [[1, 1, 1, 0], [1, 1, 1, 1]]
-    assert wrong("causal_mask", "causal_top_left", tq=2, tk=4, align="bottom_right").tolist() == [
+    assert wrong(
+        "aligned_causal_mask", "causal_top_left", tq=2, tk=4, align="bottom_right"
+    ).tolist() == [
         [1, 0, 0, 0],
         [1, 1, 0, 0],
     ]
-    assert wrong("causal_mask", "causal_top_left", tq=4, tk=4, align="bottom_right") is None
+    assert wrong("aligned_causal_mask", "causal_top_left", tq=4, tk=4, align="bottom_right") is None
     a = {"Q": Q[:2], "K": K, "V": V, "causal": True, "causal_align": "bottom_right"}
     top = value("attention_output", **{**a, "causal_align": "top_left"})
     np.testing.assert_allclose(wrong("attention_output", "causal_top_left", **a), top)
