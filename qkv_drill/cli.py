@@ -58,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("mock", help="timed mock interview")
     p.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
-    p.add_argument("--minutes", type=float, default=20.0, help="duration (default 20)")
-    p.add_argument("--questions", type=int, default=10, help="number of questions (default 10)")
+    # None when not given: the app then shows its set-up form (MockSettings falls back to 20/10)
+    p.add_argument("--minutes", type=float, default=None, help="duration (default 20)")
+    p.add_argument("--questions", type=int, default=None, help="number of questions (default 10)")
     p.add_argument("--seed", type=int, default=None, help="replay the same interview")
     p.add_argument("--resume", action="store_true", help="resume an interrupted interview")
     p.add_argument(

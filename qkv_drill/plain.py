@@ -109,7 +109,7 @@ def matrix_rows(value: Any) -> list[str]:
     a = np.atleast_2d(np.asarray(value, dtype=float))
     if a.ndim != 2:
         return [f"(array of shape {tuple(np.shape(value))})"]
-    cells = [[f"{v:.4g}" for v in row] for row in a]
+    cells = [[f"{v + 0.0:.4g}" for v in row] for row in a]  # + 0.0: never "-0"
     width = max(len(c) for row in cells for c in row)
     return ["  ".join(c.rjust(width) for c in row) for row in cells]
 
@@ -224,10 +224,13 @@ def _show_verdict(io: PlainIO, verdict: Any, inst: Any) -> None:
             io.say("Why: " + render_markdown(inst.question.explanation))
         return
     label = {"correct": "Correct.", "wrong": "Wrong."}.get(verdict.status, verdict.status)
-    io.say(f"{label} {verdict.message}".rstrip())
+    m = verdict.misconception
+    message = verdict.message or ""
+    if m is not None and m.feedback and m.feedback.strip() in message:
+        message = ""  # the Misconception line below says it: once is enough
+    io.say(f"{label} {message}".rstrip())
     if verdict.status != "correct" and inst.question.type != "text":
         io.say(f"Expected: {verdict.expected_display}")
-    m = verdict.misconception
     if m is not None:
         io.say(f"Misconception: {m.title}. {m.feedback}")
     if inst.question.explanation:
@@ -265,13 +268,14 @@ def _run_practice(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) 
     )
     count = args.count
     asked = 0
+    answered: list[Any] = []  # (question id, trace) of the question answered last, for :why
     try:
         inst = session.next()
         while inst is not None and (count is None or asked < count):
             asked += 1
             total = f"/{count}" if count else ""
             _show_question(io, inst, f"[{asked}{total}]")
-            inst = _ask_one(io, session, inst)
+            inst = _ask_one(io, session, inst, answered)
         if inst is None and args.command == "drill":
             due = session.next_due()
             io.say(
@@ -289,8 +293,24 @@ def _run_practice(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) 
     return 0
 
 
-def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
-    """One question until it is answered or skipped; returns the next instance."""
+def _why(io: PlainIO, answered: list[Any]) -> None:
+    """The derivation of the question answered last: never of the one still being asked, which
+    would show its answer (the TUI's rule too: d works once the answer is in)."""
+    if not answered:
+        io.say("The derivation comes after you answer: answer (or :skip), then :why shows it.")
+        return
+    qid, trace = answered[-1]
+    steps = _trace_lines(trace)
+    io.say(f"Derivation of {qid}:" if steps else f"No derivation for {qid}.")
+    if steps:
+        io.say("\n".join(steps))
+
+
+def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
+    """One question until it is answered or skipped; returns the next instance.
+
+    `answered` holds (id, derivation) of the question answered last, for `:why`.
+    """
     kind = inst.question.type
     if kind == "code":
         from qkv_drill.plain_code import show_code_question
@@ -318,8 +338,7 @@ def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
             _show_question(io, inst, "[redraw]")
             continue
         if cmd == ":why":
-            steps = _trace_lines(session.derivation())
-            io.say("\n".join(steps) if steps else "No derivation for this question.")
+            _why(io, answered)
             continue
         if cmd.startswith(":") and not (kind == "code" and cmd.startswith(":file")):
             io.say(f"Unknown command {cmd}. {PRACTICE_HELP}")
@@ -353,6 +372,9 @@ def _ask_one(io: PlainIO, session: Any, inst: Any) -> Any:
             verdict = session.self_grade(covered)
         _saved(io, session.store, f"saved: {verdict.status} {inst.question.id}")
         _show_verdict(io, verdict, inst)
+        answered[:] = [(inst.question.id, session.derivation())]
+        if session.derivation() is not None:
+            io.say("(:why at the next prompt shows the derivation)")
         if getattr(session, "suggested_rating", None) is not None:
             _ask_rating(io, session)
         return session.next()

@@ -13,6 +13,7 @@ import numpy as np
 from qkv_drill.answers.parse import Ok, format_shape, parse_answer
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS, Misconception
 from qkv_drill.packs.instance import Instance, matches
+from qkv_drill.packs.layout_mistakes import PERMUTED, TRANSPOSED, is_permuted, is_transposed
 from qkv_drill.packs.model import Tolerance
 
 
@@ -90,8 +91,8 @@ def check(instance: Instance, text: str) -> Verdict:
             named = _named_mistake(instance, value, tol)  # a transposed answer, say
             if named is not None:
                 return named
-            msg = f"expected shape {format_shape(want)}, you gave {format_shape(got)}"
-            return Verdict("wrong", msg, shown, None, value)
+            # Not an answer to this question yet: say what shape it needs, mark nothing.
+            return Verdict("unparseable", shape_message(got, want), shown, None, None)
     if matches(q.type, value, instance.expected, tol):
         return Verdict("correct", f"Correct: {shown}.", shown, None, value)
     named = _named_mistake(instance, value, tol)
@@ -108,7 +109,36 @@ def _named_mistake(instance: Instance, value: object, tol: Tolerance) -> Verdict
             mc = named_together(name, instance.same.get(name, ()))
             msg = mc.feedback if mc else f"That is the {name} mistake."
             return Verdict("wrong", msg, instance.expected_display, mc, value)
+    layout = _layout_mistake(q.type, value, instance.expected, tol)
+    if layout is not None:
+        return Verdict("wrong", layout.feedback, instance.expected_display, layout, value)
     return None
+
+
+def _layout_mistake(kind: str, value: object, expected: object, tol: Tolerance):
+    """A transposed matrix or a shape in the wrong order, when no pack mistake matched."""
+    if kind == "matrix" and is_transposed(value, expected, tol):
+        return TRANSPOSED
+    if kind == "shape" and is_permuted(value, expected):
+        return PERMUTED
+    return None
+
+
+def _describe(shape: tuple[int, ...]) -> str:
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    if len(shape) == 2:
+        rows, cols = shape
+        return f"a {rows}x{cols} matrix ({rows} row{'s' if rows != 1 else ''} of {cols})"
+    return f"an array of shape {format_shape(shape)}"
+
+
+def shape_message(got: tuple[int, ...], want: tuple[int, ...]) -> str:
+    """Why a matrix of the wrong shape is not read as an answer, and how to write it."""
+    return (
+        f"This needs {_describe(want)}; what you typed reads as {_describe(got)}. "
+        "Separate the rows with ';' or write one row per line."
+    )
 
 
 def as_expected_shape(value: np.ndarray, want: tuple[int, ...]) -> np.ndarray:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from qkv_drill.session import mock_drafts
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.drill import schedule_misses
 from qkv_drill.session.filters import Filter
@@ -137,6 +138,7 @@ class MockSession:
         self.flagged: set[int] = set()
         self.times: list[float] = [0.0] * len(instances)  # seconds spent on each question
         self.report: MockReport | None = None
+        self.drafts: dict[int, str] = {}  # typed but not handed in (see mock_drafts)
         self._already_recorded: set[str] = set()  # question ids recorded by a cut-short hand-in
         self._unsaved: set[int] = set()  # questions whose time grew since their row was saved
         self._used_at_start = min(float(used_s), self.duration_s)
@@ -236,12 +238,13 @@ class MockSession:
             allow_pause=bool(settings.get("allow_pause", False)),
         )
         for idx, a in store.mock_answers(mock_id).items():
-            if not 0 <= idx < len(instances):
+            if not 0 <= idx < len(instances):  # drafts sit at negative indices
                 continue
             session.answers[idx] = a.answer_text
             session.times[idx] = (a.time_ms or 0) / 1000
             if a.flagged:
                 session.flagged.add(idx)
+        session.drafts = mock_drafts.load(store, mock_id, len(instances))
         unanswered = [i for i, a in enumerate(session.answers) if a is None]
         session.index = unanswered[0] if unanswered else 0
         return session
@@ -355,8 +358,27 @@ class MockSession:
         self._accumulate()
         self.answers[self.index] = text
         self._save(self.index)
+        if self.drafts.pop(self.index, None) is not None:
+            mock_drafts.save(self.store, self.mock_id, self.index, None)
         self.checkpoint()
         return None
+
+    def save_draft(self, text: str) -> None:
+        """Checkpoint what is typed on the current question but not handed in (or clear it)."""
+        idx = self.index
+        keep = text if text.strip() and text != self.answers[idx] else None
+        if keep == self.drafts.get(idx) or self.report is not None:
+            return
+        if keep is None:
+            self.drafts.pop(idx, None)
+        else:
+            self.drafts[idx] = keep
+        mock_drafts.save(self.store, self.mock_id, idx, keep)
+
+    def budget_s(self, idx: int) -> float:
+        """The question's time budget, never more than the whole interview."""
+        q = self.instances[idx].question
+        return min(float(getattr(q, "time_budget", None) or 90), self.duration_s)
 
     def toggle_flag(self) -> None:
         self._accumulate()
@@ -392,6 +414,7 @@ class MockSession:
         from qkv_drill.packs.check import check
 
         self.unpause()
+        self._adopt_drafts()
         self.checkpoint()
         now = self.clock.now()
         # A hand-in killed half-way left some answers recorded: never record those twice.
@@ -439,6 +462,18 @@ class MockSession:
         self.store.finish_mock(self.mock_id, self.report.to_json())
         return self.report
 
+    def _adopt_drafts(self) -> None:
+        """At hand-in a readable draft counts, as pens down keeps the one being typed."""
+        from qkv_drill.answers.parse import ParseError, parse_answer
+
+        for idx, text in sorted(self.drafts.items()):
+            inst = self.instances[idx]
+            n = len(inst.options) or None
+            if not isinstance(parse_answer(inst.question.type, text, n), ParseError):
+                self.answers[idx] = text
+                self._save(idx)
+        self.drafts.clear()
+
     def _record(self, inst: Any, idx: int, text: str, verdict: str, mis: str | None, now) -> None:
         rec = make_record(
             inst,
@@ -480,7 +515,7 @@ class MockSession:
             explanation=q.explanation or "",
             trace=steps,
             time_s=round(self.times[idx], 3),
-            budget_s=float(getattr(q, "time_budget", None) or 90),
+            budget_s=self.budget_s(idx),
             flagged=idx in self.flagged,
             options=list(inst.options),
             model_answer=q.model_answer or "",

@@ -8,6 +8,7 @@ renders it later without the packs.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -68,8 +69,9 @@ def _pct(c: int, n: int) -> str:
 
 
 def _mmss(seconds: float) -> str:
-    s = max(0, round(seconds))
-    return f"{s // 60}:{s % 60:02d}"
+    """Rounded up to the whole second, as the app shows it (00:00 only when time is up)."""
+    s = max(0, math.ceil(seconds - 1e-9))
+    return f"{s // 60:02d}:{s % 60:02d}"
 
 
 @dataclass

@@ -146,6 +146,7 @@ class QkvDrillApp(App[int]):
                 title="Could not load packs or progress",
                 severity="error",
                 timeout=15,
+                markup=False,
             )
             return
         self.post_message(self.DataLoaded(loaded))
@@ -174,7 +175,9 @@ class QkvDrillApp(App[int]):
         if self.store is None:
             return
         for warning in self.store.take_warnings():
-            self.notify(warning, title="Progress store", severity="warning", timeout=10)
+            self.notify(
+                warning, title="Progress store", severity="warning", timeout=10, markup=False
+            )
 
     @on(DataLoaded)
     def _data_loaded(self, message: DataLoaded) -> None:
@@ -184,7 +187,9 @@ class QkvDrillApp(App[int]):
         self.store = loaded.store
         self.load_generation += 1
         for warning in loaded.warnings:
-            self.notify(warning, title="Progress store", severity="warning", timeout=10)
+            self.notify(
+                warning, title="Progress store", severity="warning", timeout=10, markup=False
+            )
         broken = [lp for lp in self.packset.packs if lp.issues or lp.pack is None]
         if broken:
             n = len(broken)
@@ -255,26 +260,16 @@ class QkvDrillApp(App[int]):
 
     def _make_screen(self, where: str) -> Any:
         if where in ("practice", "drill", "weakest"):
-            from qkv_drill.tui.screens.question import DrillScreen, PracticeScreen
-
             if where == "practice":
+                from qkv_drill.tui.screens.question import PracticeScreen
+
                 return PracticeScreen()
+            from qkv_drill.tui.screens.drill import DrillScreen
+
             weakest = where == "weakest" or bool(getattr(self.args, "weakest", False))
             return DrillScreen(weakest=weakest)
         if where == "mock":
-            try:
-                from qkv_drill.tui.screens.mock import MockSetupScreen
-            except ImportError:
-                self.notify("Mock interviews are not available in this build.", severity="error")
-                return None
-            settings = None
-            if self.args is not None and getattr(self.args, "command", None) == "mock":
-                from qkv_drill.session.mock import MockSettings
-
-                settings = MockSettings.from_args(self.args)
-            return MockSetupScreen(
-                self.packset, self.store, self.filter, self.clock, settings=settings
-            )
+            return self._mock_screen()
         if where == "packs":
             from qkv_drill.tui.screens.packs import PacksScreen
 
@@ -296,6 +291,34 @@ class QkvDrillApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
+
+    def _mock_screen(self) -> Any:
+        """The set-up form, or, when `qkv-drill mock --minutes/--questions` already said how
+        long and how many, the interview itself (the form would only ask again)."""
+        from qkv_drill.tui.screens.mock_setup import MockSetupScreen
+
+        settings = None
+        args = self.args
+        if args is not None and getattr(args, "command", None) == "mock":
+            from qkv_drill.session.mock import MockSettings
+
+            settings = MockSettings.from_args(args)
+            told = any(getattr(args, k, None) is not None for k in ("minutes", "questions"))
+            if told and self.start == "mock":
+                from qkv_drill.session.clock import SYSTEM_CLOCK
+                from qkv_drill.session.mock import MockSession
+                from qkv_drill.tui.screens.mock import MockScreen
+
+                self.start = None  # only the first time: Home's m shows the form again
+                try:
+                    session = MockSession.create(
+                        self.packset, self.store, settings, self.clock or SYSTEM_CLOCK
+                    )
+                except ValueError as exc:
+                    self.notify(str(exc), title="Cannot start", severity="error", markup=False)
+                else:
+                    return MockScreen(session)
+        return MockSetupScreen(self.packset, self.store, self.filter, self.clock, settings=settings)
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

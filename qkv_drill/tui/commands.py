@@ -46,3 +46,29 @@ class QkvCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+class ScreenCommands(Provider):
+    """Command palette entries for a screen's `COMMAND_LIST`: ("group: verb", help, action)."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return list(getattr(self.screen, "COMMAND_LIST", ()))
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in self._commands():
+            yield DiscoveryHit(title, self._runner(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_text)
+
+    def _runner(self, action: str):
+        screen = self.screen
+
+        async def run() -> None:
+            await screen.run_action(action)
+
+        return run

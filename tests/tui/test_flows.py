@@ -6,7 +6,7 @@ import json
 import math
 
 from textual.widgets import Input, OptionList, Static
-from tui_helpers import make_app, rows, settle
+from tui_helpers import make_app, on_screen, rows, settle
 
 from qkv_drill.session.filters import Filter
 
@@ -28,9 +28,13 @@ def head_dim(params: dict) -> int:
 
 
 async def type_answer(pilot, text: str) -> None:
-    box = pilot.app.screen.query_one("#answer-input", Input)
+    """Put `text` in the answer box (one-line or matrix) as if typed."""
+    box = pilot.app.screen.query_one("#answer-input, #answer-matrix")
     box.focus()
-    box.value = text
+    if isinstance(box, Input):
+        box.value = text
+    else:
+        box.text = text
     await pilot.pause()
 
 
@@ -133,7 +137,8 @@ async def test_redraw_gives_fresh_numbers_and_records_nothing(app):
         assert len(set(seeds)) == len(seeds)
         assert any(p != params[0] for p in params[1:])
         assert rows(app) == []
-        assert screen.shown == 7
+        progress = str(screen.query_one("#progress", Static).content)
+        assert "0/0 correct" in progress and "skipped" not in progress  # re-draws count nothing
 
 
 async def test_choice_by_letter_key(app):
@@ -142,7 +147,8 @@ async def test_choice_by_letter_key(app):
         await goto(pilot, "tui.why-scale")
         # Options are not shuffled in the fixture: c is "divide by d_k", a misconception.
         await pilot.press("c")
-        assert screen.query_one("#answer-choice", OptionList).highlighted == 2
+        field = screen.query_one("#answer-choice", OptionList)
+        assert field.highlighted == 2 and field.picked == {2}
         await pilot.press("enter")
         await settle(pilot)
         answered = [r for r in rows(app) if r.verdict != "skipped"]
@@ -210,7 +216,8 @@ async def test_weights_question_teaches_with_heatmap_and_derivation(app):
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_practice(pilot, {"scaling"})
         await goto(pilot, "tui.weights")
-        assert len(screen.query("MatrixView")) == 4  # X and the three weights as tables
+        grid = screen.query_one("#matrices")
+        assert [m.caption for m in grid.items] == ["X", "W_Q", "W_K", "W_V"]  # one grid, four
         out, weights = self_attention(screen.instance.params)
         text = "; ".join(" ".join(f"{x:.3f}" for x in row) for row in out)
         await type_answer(pilot, text)
@@ -248,7 +255,7 @@ async def test_text_answer_is_self_graded_from_the_rubric(app):
         assert screen.phase == "self_grade"
         assert rows(app) == []  # nothing stored until the self-grade
         rubric = screen.query_one("#rubric")
-        assert sorted(rubric.selected) == [0, 1]  # keywords found for Q and K, not for V
+        assert rubric.picked_sorted == (0, 1)  # keywords found for Q and K, not for V
         await pilot.press("enter")
         await settle(pilot)
         assert [(r.question_id, r.verdict) for r in rows(app)] == [("tui.explain", "correct")]
@@ -351,7 +358,7 @@ async def test_stats_empty_then_with_history(app):
         await settle(pilot)
         stats = app.screen
         assert stats.snapshot.total_answers == 1 and stats.snapshot.total_correct == 1
-        assert len(stats.query("PlotextPlot")) == 4
+        assert len(stats.query("PlotextPlot")) == 3 and stats.query("AccuracyBars")
         assert "Answers 1" in str(stats.query_one("#stats-summary", Static).content)
 
 
@@ -381,12 +388,10 @@ async def test_small_terminal_keeps_the_answer_reachable(app):
     async with app.run_test(size=(60, 20)) as pilot:
         screen = await open_practice(pilot, {"scaling"})
         await goto(pilot, "tui.weights")
-        body = screen.query_one("#qbody")
-        assert body.max_scroll_y > 0  # content taller than the screen scrolls
-        box = screen.query_one("#answer-input")
-        body.scroll_to_widget(box, animate=False)
+        # four matrices side by side, the question sentence and the box all fit at 60x20
         await pilot.pause()
-        assert box.region.height > 0 and screen.find_widget(box) is not None
+        assert on_screen(screen.query_one("#answer-matrix"))
+        assert on_screen(screen.query_one("#prompt-ask"))
 
 
 async def test_drill_says_when_nothing_is_due_and_weakest_keeps_going(app):
@@ -440,7 +445,7 @@ async def test_multi_answer_ticked_by_letters():
         screen = await open_practice(pilot, {"roles"})
         assert screen.instance.question.id == "tui-multi.same-x"
         await pilot.press("a", "b", "c", "b")  # b ticked then unticked again
-        assert sorted(screen.query_one("#answer-multi").selected) == [0, 2]
+        assert screen.query_one("#answer-choice").picked_sorted == (0, 2)
         await pilot.press("enter")
         await settle(pilot)
         assert [(r.question_id, r.verdict, r.answer_text) for r in rows(app)] == [

@@ -20,14 +20,9 @@ from textual.app import App
 from textual.widgets import Checkbox, Digits, Input, TextArea
 
 from qkv_drill.session.clock import FakeClock
-from qkv_drill.tui.screens.mock import (
-    ConfirmScreen,
-    MockScreen,
-    MockSetupScreen,
-    NavCell,
-    format_mmss,
-)
+from qkv_drill.tui.screens.mock import ConfirmScreen, MockScreen, NavCell, format_mmss
 from qkv_drill.tui.screens.mock_review import MockReviewScreen, PauseScreen
+from qkv_drill.tui.screens.mock_setup import MockSetupScreen
 
 FIXTURE_PACKS = Path(__file__).parent / "fixtures_mock"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -298,7 +293,7 @@ async def test_keys_typed_in_the_answer_box_stay_in_it(packset, store, clock):
         # The navigator jumps straight to a question, keeping what was typed where it was.
         i_num = index_of(session, "numeric")
         other = (i_num + 1) % len(session.instances)
-        app.screen.go_to(i_num)
+        await app.screen.go_to(i_num)
         await pilot.pause()
         await type_text(pilot, "7")
         await pilot.click(f"#nav-{other}")
@@ -338,7 +333,7 @@ async def test_end_early_goes_through_the_review(packset, store, clock):
     app = Host(lambda: MockScreen(session))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.screen.go_to(i_num)
+        await app.screen.go_to(i_num)
         await pilot.pause()
         await type_text(pilot, "12")  # a draft, not yet saved with enter
         await pilot.press("ctrl+e")
@@ -385,7 +380,7 @@ async def test_pens_down_keeps_a_typed_answer_in_the_last_second(packset, store,
     app = Host(lambda: MockScreen(session))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.screen.go_to(i_num)
+        await app.screen.go_to(i_num)
         await pilot.pause()
         await type_text(pilot, RIGHT_NUMERIC)  # typed, never entered
         clock.advance(58)
@@ -481,7 +476,7 @@ async def test_leaving_the_report_with_ungraded_answers_asks_first(packset, stor
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
-        await pilot.press("g")  # grade with the keyword guesses, then leaving needs no question
+        await pilot.press("g", "g")  # open the open answer's rubric, then grade it as ticked
         await pilot.pause()
         assert not report.pending
         await pilot.press("escape")
@@ -611,9 +606,10 @@ def running_app(packset, store):
 async def _answer_one_flag_next(pilot) -> None:
     """Q1 answered, Q2 flagged with a draft typed: the navigator shows every state."""
     app = pilot.app
+    await pilot.pause()  # the screen has finished showing its first question
     session = app.screen.session
     session.goto(index_of(session, "numeric"))
-    app.screen._show_question()
+    await app.screen._show_question()
     await pilot.pause()
     await type_text(pilot, RIGHT_NUMERIC)
     await pilot.press("enter")
@@ -681,7 +677,7 @@ async def test_review_lists_unanswered_and_flagged_and_jumps(packset, store, clo
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         i_num = index_of(session, "numeric")
-        app.screen.go_to(i_num)
+        await app.screen.go_to(i_num)
         await pilot.pause()
         await type_text(pilot, RIGHT_NUMERIC)
         await pilot.press("enter")

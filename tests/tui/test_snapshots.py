@@ -10,7 +10,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from textual.widgets import Input
 from tui_helpers import START, make_app, settle
 
 from qkv_drill.session.filters import Filter
@@ -42,8 +41,8 @@ async def _feedback(pilot) -> None:
     screen = app.screen
     await goto(pilot, "tui.weights")
     out, _weights = self_attention(screen.instance.params)
-    box = screen.query_one("#answer-input", Input)
-    box.value = "; ".join(" ".join(f"{x:.2f}" for x in row) for row in out)
+    box = screen.query_one("#answer-matrix")
+    box.text = "; ".join(" ".join(f"{x:.2f}" for x in row) for row in out)
     await pilot.press("enter")
     await settle(pilot)
     assert screen.verdict.status == "correct"

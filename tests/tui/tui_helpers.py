@@ -41,3 +41,37 @@ async def settle(pilot) -> None:
 def rows(app) -> list:
     """Every stored answer, oldest first."""
     return list(app.store.iter_answers())
+
+
+def on_screen(widget) -> bool:
+    """The widget is drawn and wholly inside its scrolling parent's visible region (and the
+    screen), so a user sees it without scrolling."""
+    region = widget.region
+    if region.height <= 0 or region.width <= 0:
+        return False
+    screen = widget.screen
+    if not screen.region.contains_region(region):
+        return False
+    from textual.containers import ScrollableContainer
+
+    for ancestor in widget.ancestors:
+        if ancestor is screen or not hasattr(ancestor, "region"):
+            continue
+        if isinstance(ancestor, ScrollableContainer):
+            clip = ancestor.scrollable_content_region
+        else:
+            clip = ancestor.region
+        if not clip.contains_region(region):
+            return False
+    return True
+
+
+def screen_text(app) -> str:
+    """What the terminal shows right now, as plain text (one line per row)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
+def shown_flat(app) -> str:
+    """The screen's text with all whitespace runs squeezed, so wrapped text can be searched."""
+    return " ".join(screen_text(app).replace("│", " ").split())

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
 from qkv_drill.tui.widgets.code_report import CodeReportView
+from qkv_drill.tui.widgets.packtext import PackMarkdown
 
 if TYPE_CHECKING:
     from qkv_drill.exercises.checker import CodeReport
@@ -77,7 +78,7 @@ class CodeScreen(Screen[str]):
         q = self.instance.question
         yield Static(Text(f"{q.id}  ·  implement it in {self.spec.language}"), id="code-progress")
         with VerticalScroll(id="code-body"):
-            yield Markdown(self.instance.prompt, id="code-prompt")
+            yield PackMarkdown(self.instance.prompt, id="code-prompt")
             yield Static("", id="code-history")
             language = "python" if "python" in TextArea().available_languages else None
             editor = TextArea.code_editor(
@@ -88,7 +89,7 @@ class CodeScreen(Screen[str]):
             yield Static("", id="code-status")
             yield CodeReportView("", id="code-report")
             yield Static("", id="code-hints")
-            yield Markdown("", id="code-explanation")
+            yield PackMarkdown("", id="code-explanation")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -157,7 +158,12 @@ class CodeScreen(Screen[str]):
         self.app.call_from_thread(self._show, verdict, recorded)
 
     def _failed(self, exc: Exception) -> None:
-        self.notify(f"{type(exc).__name__}: {exc}", title="Something went wrong", severity="error")
+        self.notify(
+            f"{type(exc).__name__}: {exc}",
+            title="Something went wrong",
+            severity="error",
+            markup=False,
+        )
         self.phase = "editing"
 
     def _show(self, verdict: Verdict, recorded: bool) -> None:
@@ -213,12 +219,14 @@ class CodeScreen(Screen[str]):
                 self.notify("This terminal cannot hand over to an editor.", severity="warning")
                 return
             except (OSError, ValueError) as e:
-                self.notify(f"Could not start {command}: {e}", severity="error")
+                self.notify(f"Could not start {command}: {e}", severity="error", markup=False)
                 return
             try:
                 editor.load_text(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as e:
-                self.notify(f"Could not read the edited file back: {e}", severity="error")
+                self.notify(
+                    f"Could not read the edited file back: {e}", severity="error", markup=False
+                )
                 return
         self._status("Loaded from your editor. ctrl+r runs the checks, ctrl+s submits.")
 

@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qkv_drill.session.filters import Filter
+from qkv_drill.tui.widgets.packtext import literal
 
 DIFFICULTIES = ("easy", "medium", "hard")
 MENU = (
@@ -84,6 +85,12 @@ class HomeScreen(Screen):
         if getattr(self.app, "packset", None) is not None:
             self.call_next(self.data_changed)
 
+    def on_screen_resume(self) -> None:
+        """Back from a drill (or anything that answers): the due and new counts move on."""
+        app: Any = self.app
+        if app.packset is not None and app.store is not None:  # not before packs load
+            self.refresh_due()
+
     def _filter_lists(self) -> list[Any]:
         from qkv_drill.tui.widgets.ticks import TickList  # not needed for the first frame
 
@@ -135,7 +142,7 @@ class HomeScreen(Screen):
         widget = self.query_one(selector, SelectionList)
         with widget.prevent(SelectionList.SelectedChanged):
             widget.clear_options()
-            widget.add_options([(v, v, v in selected) for v in values])
+            widget.add_options([(literal(v), v, v in selected) for v in values])
 
     def on_selection_list_selected_changed(self) -> None:
         from textual.widgets import SelectionList

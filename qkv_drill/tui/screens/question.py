@@ -1,7 +1,9 @@
-"""Practice and drill: one question at a time, checked in a worker, then taught.
+"""Practice (and, in `drill.py`, drill): one question at a time, checked in a worker, then taught.
 
-After each answer the screen shows the verdict, the engine's answer, the misconception it
-matched, the explanation, the attention heatmap when there is one, and (key d) the derivation.
+Who owns the keys is the whole interaction design here. While the user is answering, the answer
+widget has focus and owns every key (letters type, or pick an option). Handing in moves focus to
+the scrolling body at once, so a habitual `n` pressed while the answer is checked, or right after,
+never types into the next question; after the verdict, n / r / d / h act without escape.
 """
 
 from __future__ import annotations
@@ -12,26 +14,18 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Markdown, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static, TextArea
 
-from qkv_drill.tui.screens.card_keys import BURY, CARD_ACTIONS, SUSPEND, UNDO, CardKeys
-from qkv_drill.tui.widgets.answer import (
-    LETTERS,
-    PLACEHOLDERS,
-    AnswerInput,
-    ChoiceList,
-    MultiSelect,
-    letters_for,
-    live_parse,
-)
-from qkv_drill.tui.widgets.matrix import MatrixView, as_rows, compact_markdown_tables
-
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+from qkv_drill.tui.screens.card_keys import CARD_ACTIONS, UNDO, CardKeys
+from qkv_drill.tui.widgets.answer import MatrixInput, answer_widget, live_parse, typed_text
+from qkv_drill.tui.widgets.choices import ChoiceField, letters_for
+from qkv_drill.tui.widgets.feedback import self_grade_widgets, verdict_widgets
+from qkv_drill.tui.widgets.packtext import literal
+from qkv_drill.tui.widgets.prompt import PromptView
 
 
 def _b(key: str, action: str, label: str, tip: str, *, show: bool = True, **kw: Any) -> Binding:
@@ -63,9 +57,7 @@ class QuestionScreen(CardKeys, Screen):
         self.session: Any = None
         self.instance: Any = None
         self.verdict: Any = None
-        self.shown = 0
         self.hints: list[str] = []
-        self.parse_ok = True
         self.last_text = ""
 
     # -- layout ------------------------------------------------------------------------------
@@ -73,8 +65,7 @@ class QuestionScreen(CardKeys, Screen):
     def compose(self) -> ComposeResult:
         yield Static("", id="progress", classes="title-bar")
         with VerticalScroll(id="qbody"):
-            yield Markdown("", id="prompt")
-            yield Horizontal(id="matrices")
+            yield PromptView(id="prompt-view")
             yield Vertical(id="answer-box")
             yield Static("", id="parse-status")
             yield Static("", id="hints")
@@ -138,9 +129,15 @@ class QuestionScreen(CardKeys, Screen):
         """Hook: store reads the next repaint needs, done in the worker thread."""
 
     def _error(self, exc: Exception) -> None:
-        self.notify(f"{type(exc).__name__}: {exc}", title="Something went wrong", severity="error")
+        self.notify(
+            f"{type(exc).__name__}: {exc}",
+            title="Something went wrong",
+            severity="error",
+            markup=False,
+        )
         if self.phase == "checking":
             self.phase = "asking"
+            self.action_focus_answer()
 
     # -- showing a question --------------------------------------------------------------------
 
@@ -151,27 +148,37 @@ class QuestionScreen(CardKeys, Screen):
         self.verdict = None
         self.hints = []
         self.query_one("#hints", Static).update("")
-        self._status("")
-        for selector in ("#matrices", "#answer-box", "#feedback", "#derivation"):
+        for selector in ("#answer-box", "#feedback", "#derivation"):
             await self.query_one(selector).remove_children()
         if instance is None:
-            self._show_empty()
+            await self._show_empty()
             return
-        self.shown += 1
         if instance.question.type == "code":  # written in its own screen, with an editor
             self._open_code(instance)
             return
-        prompt, tables = compact_markdown_tables(instance.prompt)
-        self.query_one("#prompt", Markdown).update(prompt)
-        if not tables:  # matrices not written into the prompt get their own tables
-            await self._mount_matrices(instance.params)
-        await self.query_one("#answer-box").mount(self._answer_widget(instance))
+        await self.query_one(PromptView).show(instance.prompt, instance.params)
+        await self.query_one("#answer-box").mount(answer_widget(instance))
         self.phase = "asking"
         self._status("")
         self._update_progress()
         self._maybe_warm_torch(instance)
         self.query_one("#qbody").scroll_home(animate=False)
-        self.call_after_refresh(self.action_focus_answer)
+        self.call_after_refresh(self._focus_and_frame)
+
+    def _focus_and_frame(self) -> None:
+        """Focus the answer and scroll just enough that it and the question sentence show."""
+        self.action_focus_answer(scroll=False)
+        body = self.query_one("#qbody", VerticalScroll)
+        ask = self.query_one(PromptView).ask
+        box = self.query_one("#answer-box")
+        top = body.content_region.y - int(body.scroll_y)
+
+        def offset(widget: Widget) -> int:
+            return widget.region.y - top
+
+        need = offset(box) + box.region.height - body.content_region.height
+        if need > 0:
+            body.scroll_to(y=min(need, offset(ask)), animate=False)
 
     def _open_code(self, instance: Any) -> None:
         from qkv_drill.tui.screens.code import CodeScreen
@@ -188,9 +195,9 @@ class QuestionScreen(CardKeys, Screen):
         self.phase = "loading"
         self.advance("skip" if result == "skip" else "next")
 
-    def _show_empty(self) -> None:
+    async def _show_empty(self) -> None:
         self.phase = "empty"
-        self.query_one("#prompt", Markdown).update(self.empty_message())
+        await self.query_one(PromptView).show(self.empty_message())
         self._update_progress()
 
     def empty_message(self) -> str:
@@ -199,46 +206,18 @@ class QuestionScreen(CardKeys, Screen):
             "Press **escape** and change the topics, packs or difficulties on Home."
         )
 
-    async def _mount_matrices(self, params: dict[str, Any]) -> None:
-        views = []
-        for name, value in params.items():
-            if isinstance(value, (list, tuple)) and value and as_rows(value) is not None:
-                views.append(MatrixView(name, value))
-        if views:
-            await self.query_one("#matrices").mount_all(views)
-
-    def _answer_widget(self, instance: Any) -> Widget:
-        kind = instance.question.type
-        if kind == "choice":
-            options = [
-                Option(Text.assemble((f"{LETTERS[i]}) ", "bold"), text), id=str(i))
-                for i, text in enumerate(instance.options)
-            ]
-            return ChoiceList(*options, id="answer-choice")
-        if kind == "multi":
-            items = [
-                (Text.assemble((f"{LETTERS[i]}) ", "bold"), text), i)
-                for i, text in enumerate(instance.options)
-            ]
-            widget = MultiSelect(*items, id="answer-multi")
-            widget.border_title = "space or a-e ticks · enter submits"
-            return widget
-        if kind == "text":
-            area = TextArea(id="answer-text", soft_wrap=True, show_line_numbers=False)
-            area.border_title = "Say it as in an interview · ctrl+s submits"
-            return area
-        return AnswerInput(placeholder=PLACEHOLDERS.get(kind, "your answer"), id="answer-input")
-
     def _update_progress(self) -> None:
         self.query_one("#progress", Static).update(self.progress_text())
 
     def progress_text(self) -> Text:
+        """Mode, what was recorded so far (re-draws count nothing, skips are their own tally)."""
         s = self.session
         tally = getattr(s, "tally", {}) if s is not None else {}
         correct = tally.get("correct", 0)
         answered = correct + tally.get("wrong", 0)
-        parts: list[Any] = [(self.MODE.capitalize(), "bold"), f"  question {self.shown}"]
-        parts.append(f"  ·  {correct}/{answered} correct")
+        parts: list[Any] = [(self.MODE.capitalize(), "bold"), f"  {correct}/{answered} correct"]
+        if tally.get("skipped"):
+            parts.append(f" · {tally['skipped']} skipped")
         if self.instance is not None:
             q = self.instance.question
             parts += ["  ·  ", (q.topic, "bold"), f"  ·  {q.difficulty}"]
@@ -283,52 +262,60 @@ class QuestionScreen(CardKeys, Screen):
     # -- answering -----------------------------------------------------------------------------
 
     @on(Input.Changed, "#answer-input")
-    def _live_parse(self, event: Input.Changed) -> None:
-        if self.instance is None:
+    @on(TextArea.Changed, "#answer-matrix")
+    def _live_parse(self) -> None:
+        if self.instance is None or self.phase != "asking":
             return
-        ok, message = live_parse(self.instance.question.type, event.value)
-        self.parse_ok = ok
+        text = typed_text(self._answer()) or ""
+        ok, message = live_parse(self.instance.question.type, text)
         status = self.query_one("#parse-status", Static)
         status.set_class(not ok, "-error")
         status.set_class(ok and bool(message), "-ok")
-        status.update(message or self.idle_help())
+        status.update(literal(message) if message else self.idle_help())
 
     @on(Input.Submitted, "#answer-input")
     def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit_text(event.value)
 
-    @on(OptionList.OptionSelected, "#answer-choice")
-    def _choice_selected(self, event: OptionList.OptionSelected) -> None:
-        self.submit_text(LETTERS[int(event.option.id or 0)])
+    @on(MatrixInput.Submitted, "#answer-matrix")
+    def _matrix_submitted(self, event: MatrixInput.Submitted) -> None:
+        event.stop()
+        self.submit_text(event.value)
 
-    @on(MultiSelect.Submitted, "#answer-multi")
-    def _multi_submitted(self, event: MultiSelect.Submitted) -> None:
-        self.submit_text(letters_for(event.widget.selected))
+    @on(ChoiceField.Submitted, "#answer-choice")
+    def _choice_submitted(self, event: ChoiceField.Submitted) -> None:
+        event.stop()
+        self.submit_text(letters_for(event.picked))
 
-    @on(MultiSelect.Submitted, "#rubric")
-    def _rubric_submitted(self, event: MultiSelect.Submitted) -> None:
-        if self.phase != "self_grade":
-            return
-        self.phase = "checking"
-        self.grade(sorted(event.widget.selected))
+    @on(ChoiceField.Submitted, "#rubric")
+    def _rubric_submitted(self, event: ChoiceField.Submitted) -> None:
+        event.stop()
+        if self.phase == "self_grade":
+            self.phase = "checking"
+            self.grade(list(event.picked))
 
     def submit_text(self, text: str) -> None:
         if self.phase != "asking":
             return
         if not text.strip():
-            self._status("Type an answer first (or press escape, then s to skip).", error=True)
+            how = "pick an option" if self.instance.question.type in ("choice", "multi") else ""
+            self._status(
+                f"Nothing handed in: {how or 'type an answer'} first (esc, then s skips).",
+                error=True,
+            )
             return
         self.last_text = text
         self.phase = "checking"
         self._status("Checking…")
+        self.query_one("#qbody").focus()  # keys pressed while checking belong to the screen
         self.check(text)
 
     def _status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#parse-status", Static)
         status.set_class(error, "-error")
         status.set_class(False, "-ok")
-        status.update(message or self.idle_help())
+        status.update(literal(message) if message else self.idle_help())
 
     def idle_help(self) -> str:
         """What the status line says while nothing is typed: how to submit and free the keys."""
@@ -338,24 +325,20 @@ class QuestionScreen(CardKeys, Screen):
         if kind == "text":
             return "ctrl+s submits · esc frees the keys: h hint, s skip, r new numbers"
         if kind in ("choice", "multi"):
-            return "a-e picks · enter submits · h hint · s skip"
+            return "a-e picks · enter submits · esc frees the keys: h hint, s skip"
+        if kind == "matrix":
+            return "enter submits · ctrl+j new row · esc frees the keys: h hint, s skip"
         return "enter submits · esc frees the keys: h hint, s skip, r new numbers"
 
     def action_submit(self) -> None:
         if self.phase == "self_grade":
-            rubric = self.query_one("#rubric", MultiSelect)
+            rubric = self.query_one("#rubric", ChoiceField)
             self.phase = "checking"
-            self.grade(sorted(rubric.selected))
+            self.grade(list(rubric.picked_sorted))
             return
-        widget = self._answer()
-        if isinstance(widget, Input):
-            self.submit_text(widget.value)
-        elif isinstance(widget, TextArea):
-            self.submit_text(widget.text)
-        elif isinstance(widget, MultiSelect):
-            self.submit_text(letters_for(widget.selected))
-        elif isinstance(widget, OptionList) and widget.highlighted is not None:
-            self.submit_text(LETTERS[widget.highlighted])
+        text = typed_text(self._answer())
+        if text is not None:
+            self.submit_text(text)
 
     def _answer(self) -> Widget | None:
         box = self.query_one("#answer-box")
@@ -378,16 +361,29 @@ class QuestionScreen(CardKeys, Screen):
         if verdict.status == "self_grade":
             self.phase = "self_grade"
             self._status("")
-            await feedback.mount_all(self._self_grade_widgets(verdict))
-            self.call_after_refresh(lambda: self.query_one("#rubric").focus())
+            self._disable_answer()
+            await feedback.mount_all(self_grade_widgets(self.instance, verdict))
+            self.call_after_refresh(self._focus_rubric)
             return
         self.phase = "answered"
         self._status("")
         self._disable_answer()
-        await feedback.mount_all(self._feedback_widgets(verdict))
+        await feedback.mount_all(verdict_widgets(self.instance, verdict))
+        await feedback.mount_all(self.after_verdict_widgets())
+        await feedback.mount(Static(Text(self._next_keys(), style="dim"), id="next-keys"))
         self._update_progress()
-        self.query_one("#qbody").focus()  # arrows and page keys scroll the feedback
+        self.query_one("#qbody").focus()  # n r d h act now; arrows and page keys scroll
         self.call_after_refresh(self._scroll_to_feedback)
+
+    def _next_keys(self) -> str:
+        keys = "n next · r new numbers · h hint · escape home"
+        if self.session is not None and self.session.derivation() is not None:
+            keys = "d derivation · " + keys
+        return keys
+
+    def _focus_rubric(self) -> None:
+        rubric = self.query_one("#rubric")
+        rubric.focus()
 
     def _scroll_to_feedback(self) -> None:
         self.query_one("#qbody").scroll_to_widget(self.query_one("#feedback"), top=True)
@@ -396,62 +392,6 @@ class QuestionScreen(CardKeys, Screen):
         widget = self._answer()
         if widget is not None:
             widget.disabled = True
-
-    def _self_grade_widgets(self, verdict: Any) -> list[Widget]:
-        q = self.instance.question
-        hits = tuple(verdict.rubric_hits or ())
-        items = [
-            (point.point, i, bool(hits[i]) if i < len(hits) else False)
-            for i, point in enumerate(q.rubric)
-        ]
-        rubric = MultiSelect(*items, id="rubric")
-        rubric.border_title = "Tick what you covered (pre-ticked: keywords found) · enter"
-        return [
-            Static(Text("A model answer", style="bold"), classes="section"),
-            Markdown(q.model_answer or "", id="model-answer"),
-            rubric,
-        ]
-
-    def _feedback_widgets(self, verdict: Any) -> list[Widget]:
-        q = self.instance.question
-        ok = verdict.status == "correct"
-        message = verdict.message or ""
-        if verdict.expected_display and verdict.expected_display in message:
-            message = ""  # the answer line below says it already
-        m = verdict.misconception
-        if m is not None and m.feedback and m.feedback.strip() in message:
-            message = ""  # the misconception box below says it
-        head = Text.assemble(
-            ("✔ Correct" if ok else "✘ Not quite", "bold"), ("  " + message if message else "")
-        )
-        widgets: list[Widget] = [
-            Static(head, id="verdict", classes="-correct" if ok else "-wrong"),
-            Static(
-                Text.assemble(("Answer: ", "bold"), verdict.expected_display or "—"),
-                id="expected",
-            ),
-        ]
-        if verdict.misconception is not None:
-            m = verdict.misconception
-            widgets.append(
-                Static(
-                    Text.assemble(("Misconception: ", "bold"), (m.title, "bold"), "\n", m.feedback),
-                    id="misconception",
-                )
-            )
-        widgets.append(Markdown(q.explanation or "", id="explanation"))
-        if q.type == "text" and q.model_answer and self.phase == "answered":
-            pass  # the model answer is already on screen from the self-grade step
-        if getattr(self.instance, "heatmap", None) is not None:
-            from qkv_drill.tui.widgets.heatmap import Heatmap
-
-            widgets.append(Heatmap(self.instance.heatmap, id="heatmap"))
-        widgets.extend(self.after_verdict_widgets())
-        keys = "n next · r new numbers · escape home"
-        if self.session is not None and self.session.derivation() is not None:
-            keys = "d derivation · " + keys
-        widgets.append(Static(Text(keys, style="dim"), id="next-keys"))
-        return widgets
 
     def after_verdict_widgets(self) -> list[Widget]:
         return []
@@ -467,8 +407,10 @@ class QuestionScreen(CardKeys, Screen):
             return self.card_action_allowed(action)
         if action == "next":
             return phase in ("answered", "empty")
-        if action in ("skip", "hint", "submit"):
+        if action in ("skip", "submit"):
             return phase in ("asking", "self_grade")
+        if action == "hint":
+            return phase in ("asking", "self_grade", "answered")
         if action == "derivation":
             s = self.session
             return phase == "answered" and s is not None and s.derivation() is not None
@@ -478,7 +420,7 @@ class QuestionScreen(CardKeys, Screen):
 
     def action_back(self) -> None:
         focused = self.focused
-        if isinstance(focused, (Input, TextArea)):
+        if isinstance(focused, (Input, TextArea, ChoiceField)) and self.phase == "asking":
             self.set_focus(None)
             return
         self.app.pop_screen()
@@ -499,7 +441,7 @@ class QuestionScreen(CardKeys, Screen):
             self.advance("redraw")
 
     def action_hint(self) -> None:
-        if self.session is None or self.phase not in ("asking", "self_grade"):
+        if self.session is None or self.phase not in ("asking", "self_grade", "answered"):
             return
         hint = self.session.hint()
         if hint is None:
@@ -521,12 +463,15 @@ class QuestionScreen(CardKeys, Screen):
         if trace is None:
             self.notify("No derivation for this question.", timeout=3)
             return
+        from qkv_drill.packs.crosscheck import has_torch_path
         from qkv_drill.tui.widgets.derivation import DerivationView
 
-        given = frozenset(self.instance.params) if self.instance is not None else frozenset()
-        await box.mount(DerivationView(trace, given, id="derivation-view"))
-        from qkv_drill.packs.crosscheck import has_torch_path
-
+        inst = self.instance
+        given = frozenset(inst.params) if inst is not None else frozenset()
+        shapes = inst is not None and inst.question.type == "shape"
+        await box.mount(
+            DerivationView(trace, given, values_are_shapes=shapes, id="derivation-view")
+        )
         if self.instance is not None and has_torch_path(self.instance):
             await box.mount(Static("checking the answer on torch…", id="cross-check"))
             self._cross_check(self.instance)
@@ -534,139 +479,16 @@ class QuestionScreen(CardKeys, Screen):
             lambda: self.query_one("#qbody").scroll_to_widget(box, top=True, animate=False)
         )
 
-    def action_focus_answer(self) -> None:
+    def action_focus_answer(self, scroll: bool = True) -> None:
         widget = self._answer()
-        if widget is not None and not widget.disabled:
-            widget.focus()
+        if widget is not None and not widget.disabled and self.phase == "asking":
+            widget.focus(scroll_visible=scroll)
 
 
 class PracticeScreen(QuestionScreen):
     """Practice: every question of the filter, shuffled, with instant feedback."""
 
     MODE = "practice"
-
-
-class DrillScreen(QuestionScreen):
-    """Drill: due cards first, a suggested FSRS rating after each answer (1-4 to change it)."""
-
-    MODE = "drill"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(
-                str(n),
-                f"rate({n})",
-                name,
-                tooltip=f"Schedule this card as {name}",
-                id=f"drill.rate_{name.lower()}",
-                show=n in (1, 4),
-            )
-            for n, name in RATING_NAMES.items()
-        ),
-        Binding(
-            "w",
-            "toggle_weakest",
-            "Weakest",
-            tooltip="Drill only your weakest topics",
-            id="drill.weakest",
-        ),
-        SUSPEND,
-        BURY,
-    ]
-
-    def __init__(self, weakest: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.weakest = weakest
-        self.due = 0
-        self.new = 0
-        self.card_due_at: Any = None
-        self.next_due_at: Any = None
-
-    def make_session(self) -> Any:
-        return self.app.make_session("drill", weakest=self.weakest)  # type: ignore[attr-defined]
-
-    def refresh_in_worker(self) -> None:
-        s = self.session
-        self.due = s.due_count()
-        self.new = len(s.queue()) - self.due
-        current = s.current
-        self.card_due_at = s.card_due(current.question.id) if current is not None else None
-        self.next_due_at = s.next_due() if current is None else None
-
-    def progress_extra(self) -> list[Any]:
-        extra: list[Any] = [("  ·  ", ""), (f"{self.due} due", "bold"), f" · {self.new} new"]
-        if self.weakest:
-            extra.append(("  ·  weakest: " + ", ".join(getattr(self.session, "topics", [])), ""))
-        return extra
-
-    def empty_message(self) -> str:
-        when = self.next_due_at
-        later = f" The next card is due {when:%Y-%m-%d %H:%M} UTC." if when else ""
-        return (
-            "## Nothing due\n\nYou are up to date." + later + "\n\n"
-            "Press **w** to drill your weakest topics anyway, or **escape** for Home."
-        )
-
-    def after_verdict_widgets(self) -> list[Widget]:
-        return [Static(self._rating_text(), id="rating")]
-
-    def _rating_text(self) -> Text:
-        s = self.session
-        suggested = getattr(s, "suggested_rating", None)
-        applied = getattr(s, "rating", None) or suggested
-        parts: list[Any] = [("Scheduled as ", ""), (_name(applied), "bold")]
-        if suggested is not None and applied is not None and int(applied) != int(suggested):
-            parts.append(f" (suggested {_name(suggested)})")
-        else:
-            parts.append(" (suggested from your answer and time)")
-        due = self.card_due_at
-        if due is not None:
-            parts.append(f"; next review {due:%Y-%m-%d %H:%M} UTC")
-        parts.append(("\nPress 1 Again · 2 Hard · 3 Good · 4 Easy to change it.", "dim"))
-        return Text.assemble(*parts)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "rate":
-            return self.phase == "answered"
-        return super().check_action(action, parameters)
-
-    def action_rate(self, n: int) -> None:
-        if self.phase != "answered" or self.session is None:
-            return
-        self._rate(n)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rate")
-    def _rate(self, n: int) -> None:
-        from fsrs import Rating
-
-        try:
-            self.session.rate(Rating(n))
-            self.refresh_in_worker()
-        except Exception as exc:
-            self.app.call_from_thread(self._error, exc)
-            return
-        self.app.call_from_thread(self._rated)
-
-    def _rated(self) -> None:
-        if not self.is_attached:
-            return
-        self.query_one("#rating", Static).update(self._rating_text())
-        self._update_progress()
-
-    def action_toggle_weakest(self) -> None:
-        if self.phase == "checking":
-            return
-        self.weakest = not self.weakest
-        self.session = None
-        self.shown = 0
-        self.phase = "loading"
-        self.notify("Weakest topics only." if self.weakest else "All due cards.", timeout=2)
-        self.advance("next")
-
-
-def _name(rating: Any) -> str:
-    if rating is None:
-        return "—"
-    return RATING_NAMES.get(int(rating), str(rating))
 
 
 def _notify_store_warnings(app: Any) -> None:

@@ -6,6 +6,7 @@ or exported looks the same as the one shown when the interview ended.
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from rich import box
@@ -15,10 +16,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Collapsible, Footer, Markdown, Static
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Collapsible, Footer, Static
 
-from qkv_drill.tui.screens.mock import CSS_FILE, ConfirmScreen, ScreenCommands, format_mmss
+from qkv_drill.tui.commands import ScreenCommands
+from qkv_drill.tui.screens.mock import CSS_FILE, format_mmss
+from qkv_drill.tui.widgets.confirm import ConfirmScreen
+from qkv_drill.tui.widgets.matrix import MatrixGrid
+from qkv_drill.tui.widgets.packtext import PackMarkdown, literal
+from qkv_drill.tui.widgets.prompt import parts_for
 from qkv_drill.tui.widgets.ticks import TickBox
 
 STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
@@ -28,6 +36,15 @@ STATUS_WORD = {
     "unanswered": "not answered",
     "pending": "to self-grade",
 }
+
+
+def _flagged_words(flagged: list[int]) -> str:
+    """ "flagged: question 2" / "flagged: questions 2, 5" / "nothing flagged": never a bare
+    number that reads as a count."""
+    if not flagged:
+        return "nothing flagged"
+    numbers = ", ".join(str(i + 1) for i in flagged)
+    return f"flagged: question{'s' if len(flagged) > 1 else ''} {numbers}"
 
 
 def _pct(correct: int, total: int) -> str:
@@ -67,17 +84,33 @@ def time_table(items: list[Any]) -> Table:
     return table
 
 
-def item_title(item: Any) -> str:
+def item_title(item: Any) -> Content:
+    """The review's one-line title; the topic is pack text, so it is shown literally."""
     flag = "  ! flagged" if item.flagged else ""
-    return (
+    return literal(
         f"{STATUS_MARK.get(item.status, '?')} {item.idx + 1}. {item.topic} · {item.difficulty}"
         f" · {STATUS_WORD.get(item.status, item.status)}{flag}"
     )
 
 
+def review_widgets(item: Any) -> list[Widget]:
+    """The prompt laid out as when it was asked (matrices side by side), then the review."""
+    parts = parts_for(item.prompt, json.loads(item.params_json or "{}"))
+    widgets: list[Widget] = []
+    if parts.lead.strip():
+        widgets.append(PackMarkdown(parts.lead, classes="review-body"))
+    if parts.matrices:
+        widgets.append(MatrixGrid(parts.matrices, classes="review-matrices"))
+    widgets.append(PackMarkdown(parts.ask, classes="review-body"))
+    widgets.append(
+        PackMarkdown(item_markdown(item), classes="review-body", id=f"review-rest-{item.idx}")
+    )
+    return widgets
+
+
 def item_markdown(item: Any) -> str:
-    """The prompt, both answers, the derivation and the explanation of one question."""
-    parts = [item.prompt.strip(), ""]
+    """Both answers, the derivation and the explanation of one question (the prompt is above)."""
+    parts = []
     if item.options:
         parts += [f"- **{chr(97 + k)})** {o}" for k, o in enumerate(item.options)] + [""]
     if item.user_answer is None:
@@ -116,7 +149,7 @@ class RubricGrader(Vertical):
                 ticked = k in item.covered
             else:
                 ticked = bool(item.rubric_hits[k]) if k < len(item.rubric_hits) else False
-            yield TickBox(point, ticked, id=f"rubric-{item.idx}-{k}")
+            yield TickBox(literal(point), ticked, id=f"rubric-{item.idx}-{k}")
         yield Button("Grade this answer", id=f"grade-{item.idx}", classes="grade-button")
 
     def covered(self) -> list[int]:
@@ -149,10 +182,10 @@ class ReportScreen(Screen):
         ),
         Binding(
             "g",
-            "grade_all",
-            "Grade open",
-            tooltip="Self-grade every open answer with the ticked rubric points",
-            id="mock.report.grade_all",
+            "grade_here",
+            "Grade",
+            tooltip="Open the next answer to self-grade, or grade the one whose rubric you ticked",
+            id="mock.report.grade",
         ),
         Binding(
             "e",
@@ -172,7 +205,7 @@ class ReportScreen(Screen):
     COMMAND_LIST: ClassVar = [
         ("Report: export Markdown", "Write the report to exports/ as Markdown", "export('md')"),
         ("Report: export JSON", "Write the report to exports/ as JSON", "export('json')"),
-        ("Report: grade open answers", "Self-grade with the ticked rubric points", "grade_all"),
+        ("Report: grade this answer", "Open the next open answer, or grade it", "grade_here"),
         ("Report: expand all", "Open or close every question's review", "expand_all"),
         ("Report: close", "Leave the report", "close"),
     ]
@@ -199,8 +232,12 @@ class ReportScreen(Screen):
             yield from self._trend()
             yield Static("Questions", classes="report-section")
             for item in r.items:
-                with Collapsible(title=item_title(item), collapsed=True, id=f"review-{item.idx}"):
-                    yield Markdown(item_markdown(item), classes="review-body")
+                with Collapsible(
+                    title=item_title(item),  # type: ignore[arg-type]  # Content, so literal
+                    collapsed=True,
+                    id=f"review-{item.idx}",
+                ):
+                    yield from review_widgets(item)
                     if item.qtype == "text" and item.user_answer is not None and item.rubric:
                         yield RubricGrader(item)
         yield Footer()
@@ -232,19 +269,19 @@ class ReportScreen(Screen):
     def _refresh_summary(self) -> None:
         r = self.report
         pending = len(r.pending)
-        flagged = ", ".join(str(i + 1) for i in r.flagged) or "none"
+        flagged = _flagged_words(r.flagged)
         headline = (
             f"[b]Mock interview {r.mock_id}[/b]  ·  "
             f"[b]{r.correct} / {r.total} correct ({_pct(r.correct, r.total)})[/b]\n"
             f"Time used {format_mmss(r.used_s)} of {format_mmss(r.duration_s)}  ·  "
-            f"flagged: {flagged}"
+            f"{flagged}"
             + (f"  ·  {r.pause_summary()}" if r.pauses else "")
             + (f"  ·  seed {r.seed}" if r.seed is not None else "")
         )
         if pending:
             headline += (
                 f"\n[b]{pending} open answer{'s' if pending != 1 else ''}[/b] to self-grade: "
-                "open the question, tick the points you made, then Grade (g grades all)."
+                "g opens the next one; tick the points you made, then g grades it."
             )
         self.query_one("#report-headline", Static).update(headline)
         self.query_one("#report-by-topic", Static).update(score_table("topic", r.by_topic))
@@ -261,7 +298,8 @@ class ReportScreen(Screen):
             "\n".join(lines) or "None of the known mistakes showed up in your answers."
         )
         for item in r.items:
-            self.query_one(f"#review-{item.idx}", Collapsible).title = item_title(item)
+            box = self.query_one(f"#review-{item.idx}", Collapsible)
+            box.title = item_title(item)  # type: ignore[assignment]  # Content, so literal
 
     # --- self-grading ---------------------------------------------------------------------
 
@@ -271,12 +309,35 @@ class ReportScreen(Screen):
         if isinstance(grader, RubricGrader):
             self.grade({grader.item.idx: grader.covered()})
 
-    def action_grade_all(self) -> None:
-        graders = list(self.query(RubricGrader))
+    def action_grade_here(self) -> None:
+        """Grade one open answer, and only once its rubric is on screen and in hand.
+
+        Inside a rubric, g grades that answer from the boxes as ticked. Elsewhere it opens the
+        next answer still to grade and puts the cursor on its first point: keyword pre-ticks are
+        a guess, so nothing is graded until the user has read the points.
+        """
+        focused = self.focused
+        grader = next(
+            (a for a in (focused.ancestors if focused else []) if isinstance(a, RubricGrader)), None
+        )
+        if grader is not None:
+            self.grade({grader.item.idx: grader.covered()})
+            return
+        pending = [i for i in self.report.items if i.idx in {p.idx for p in self.report.pending}]
+        graders = [g for g in self.query(RubricGrader) if g.item in pending]
         if not graders:
             self.notify("There are no open answers to grade.", timeout=3)
             return
-        self.grade({g.item.idx: g.covered() for g in graders})
+        target = graders[0]
+        box = self.query_one(f"#review-{target.item.idx}", Collapsible)
+        box.collapsed = False
+        first = target.query(Checkbox).first()
+        self.call_after_refresh(first.focus)
+        self.notify(
+            f"Question {target.item.idx + 1}: read the points, tick the ones you made, "
+            "then g (or the button) grades this answer.",
+            timeout=6,
+        )
 
     def grade(self, grades: dict[int, list[int]]) -> None:
         """Apply self-grades (recorded in the store by the report) and refresh the scores."""
@@ -284,8 +345,7 @@ class ReportScreen(Screen):
         self._refresh_summary()
         for idx in grades:
             item = next(i for i in self.report.items if i.idx == idx)
-            md = self.query_one(f"#review-{idx}", Collapsible).query_one(Markdown)
-            md.update(item_markdown(item))
+            self.query_one(f"#review-rest-{idx}", PackMarkdown).update(item_markdown(item))
         n = len(grades)
         self.notify(f"Graded {n} open answer{'s' if n != 1 else ''}.", timeout=3)
 
@@ -307,9 +367,9 @@ class ReportScreen(Screen):
         try:
             path = self.export(fmt)
         except OSError as exc:
-            self.notify(f"Could not write the export: {exc}", severity="error")
+            self.notify(f"Could not write the export: {exc}", severity="error", markup=False)
             return
-        self.notify(str(path), title="Report exported", timeout=8)
+        self.notify(str(path), title="Report exported", timeout=8, markup=False)
 
     def action_expand_all(self) -> None:
         boxes = list(self.query(Collapsible))

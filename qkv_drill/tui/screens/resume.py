@@ -17,7 +17,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from qkv_drill.tui.screens.mock import CSS_FILE, ConfirmScreen, ScreenCommands, format_mmss
+from qkv_drill.session import mock_drafts
+from qkv_drill.tui.commands import ScreenCommands
+from qkv_drill.tui.screens.mock import CSS_FILE, format_mmss
+from qkv_drill.tui.widgets.confirm import ConfirmScreen
 
 
 class ResumeMockScreen(Screen):
@@ -83,14 +86,15 @@ class ResumeMockScreen(Screen):
         if p is None:
             return "There is no interrupted interview."
         answers = self.store.mock_answers(p.id)
-        answered = sum(a.answer_text is not None for a in answers.values())
+        answered = mock_drafts.answered(answers)
         total = len(json.loads(p.plan_json))
         left = max(0.0, float(p.duration_s) - float(p.used_s or 0.0))
         return (
             f"[b]An interview from {_local_time(p.started_utc)} was interrupted[/b] with "
             f"[b]{format_mmss(left)}[/b] left and {answered} of {total} "
             f"question{'s' if total != 1 else ''} answered.\n\n"
-            "Every answer was saved. Resume it, grade it as it stands, or discard it."
+            "Every answer, and what you were typing, was saved. Resume it, grade it as it "
+            "stands, or discard it."
         )
 
     def on_mount(self) -> None:
@@ -126,7 +130,7 @@ class ResumeMockScreen(Screen):
         try:
             session = self._session()
         except MockResumeError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="error", timeout=10)
+            self.notify(str(exc), title="Cannot resume", severity="error", timeout=10, markup=False)
             return
         self.app.switch_screen(MockScreen(session))
 
@@ -150,7 +154,7 @@ class ResumeMockScreen(Screen):
         self.app.call_from_thread(self._open_report, report)
 
     def _cannot_grade(self, message: str) -> None:
-        self.notify(message, title="Cannot grade", severity="error", timeout=10)
+        self.notify(message, title="Cannot grade", severity="error", timeout=10, markup=False)
         for button in self.query(Button):
             button.disabled = False
 

@@ -15,6 +15,8 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from qkv_drill.tui.widgets.bars import AccuracyBars
+
 
 def summary_text(snap: Any) -> Text:
     """Totals in one glance: answers, accuracy, streak, cards and what is due."""
@@ -91,7 +93,7 @@ class StatsScreen(Screen):
             snap = StatsSnapshot.build(app.store, app.clock or SYSTEM_CLOCK)
         except Exception as exc:
             self.app.call_from_thread(
-                self.notify, f"{exc}", title="Could not read stats", severity="error"
+                self.notify, f"{exc}", title="Could not read stats", severity="error", markup=False
             )
             return
         self.app.call_from_thread(
@@ -125,17 +127,13 @@ class StatsScreen(Screen):
         await self.query("#stats-calendar").remove()
         calendar = ReviewCalendar(snap.calendar, snap.today, id="stats-calendar")
         await self.query_one("#stats-body").mount(calendar, before=charts)
+        await self.query("#chart-topics").remove()
+        bars = AccuracyBars(snap.by_topic, id="chart-topics")
+        await self.query_one("#stats-body").mount(bars, before=charts)
         await charts.mount_all(self._charts(snap))
 
     def _charts(self, snap: Any) -> list[Any]:
         from textual_plotext import PlotextPlot
-
-        topic = PlotextPlot(id="chart-topics")
-        acc = snap.topic_accuracy()
-        names = list(acc)
-        topic.plt.bar(names, [round(100 * acc[t]) for t in names], orientation="horizontal")
-        topic.plt.xlim(0, 100)
-        topic.plt.title("Accuracy per topic (%)")
 
         days = [d.strftime("%m-%d") for d, _, _ in snap.daily]
         totals = [n for _, _, n in snap.daily]
@@ -165,4 +163,4 @@ class StatsScreen(Screen):
         _integer_y(forecast.plt, max(f_counts, default=0))
         forecast.plt.xticks(*_ticks(f_days))
         forecast.plt.title("Cards due, next 14 days")
-        return [topic, over_time, per_day, forecast]
+        return [over_time, per_day, forecast]

@@ -1,72 +1,26 @@
-"""Answer widgets that fit the question type, and the live "parses as ..." line."""
+"""Typed answer boxes (one line, or a matrix row by row) and the live "parses as ..." line.
+
+Choices have their own widget (`choices.ChoiceField`); these boxes own every key while they have
+focus, and escape hands the keys back to the screen.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input, OptionList
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
-from qkv_drill.tui.widgets.ticks import TickList
-
-LETTERS = "abcdefghij"
+from qkv_drill.tui.widgets.choices import ChoiceField, letters_for
 
 PLACEHOLDERS = {
     "numeric": "a number or expression, e.g. 64, 512/8, 1/sqrt(64)",
     "shape": "a shape, e.g. (2, 10, 64)",
-    "matrix": "rows separated by ';', e.g. 0.25 0.75; 0.5 0.5",
+    "matrix": "one row per line (ctrl+j or shift+enter: new row) or rows split by ';'",
 }
-
-
-def _letter_bindings(prefix: str, verb: str) -> list[BindingType]:
-    return [
-        Binding(k, f"pick({i})", f"{verb} {k}", show=False, id=f"{prefix}.{k}")
-        for i, k in enumerate(LETTERS[:6])
-    ]
-
-
-class ChoiceList(OptionList):
-    """Options labelled a), b) ...; a letter key moves to that option, enter submits it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = _letter_bindings("choice", "Pick")
-
-    def action_pick(self, index: int) -> None:
-        if index < self.option_count:
-            self.highlighted = index
-
-
-class MultiSelect(TickList[int]):
-    """A SelectionList where space or a letter toggles and enter submits (multi, rubrics)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Submit", tooltip="Submit what is ticked", id="multi.submit"),
-        *_letter_bindings("multi", "Tick"),
-    ]
-
-    def action_pick(self, index: int) -> None:
-        if index < self.option_count:
-            self.toggle(self.get_option_at_index(index).value)
-            self.highlighted = index
-
-    class Submitted(Message):
-        """The user pressed enter on the list."""
-
-        def __init__(self, widget: MultiSelect) -> None:
-            super().__init__()
-            self.widget = widget
-
-        @property
-        def control(self) -> MultiSelect:
-            return self.widget
-
-    def action_submit(self) -> None:
-        self.post_message(self.Submitted(self))
-
-
-def letters_for(indices: Any) -> str:
-    """Selected option indices (0-based) as letters the checker accepts: "a c"."""
-    return " ".join(LETTERS[i] for i in sorted(indices))
 
 
 def describe_parsed(kind: str, value: Any) -> str:
@@ -117,3 +71,91 @@ class AnswerInput(Input):
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)
+
+
+class MatrixInput(TextArea):
+    """A matrix typed as on paper: one row per line. Enter submits; ctrl+j or shift+enter
+    starts the next row (terminals without the kitty protocol send shift+enter as enter, so
+    ctrl+j is the key that works everywhere). `;` still separates rows on one line."""
+
+    DEFAULT_CSS = """
+    MatrixInput { height: auto; min-height: 3; max-height: 10; border: tall $border-blurred; }
+    MatrixInput:focus { border: tall $border; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "leave", "Leave box", tooltip="Let h s r d work as keys", id="matrix.leave"
+        ),
+    ]
+
+    class Submitted(Message):
+        """Enter in the box: hand in what is typed."""
+
+        def __init__(self, box: MatrixInput, value: str) -> None:
+            super().__init__()
+            self.box = box
+            self.value = value
+
+        @property
+        def control(self) -> MatrixInput:
+            return self.box
+
+    def __init__(self, *, placeholder: str = "", **kwargs: Any) -> None:
+        super().__init__(soft_wrap=False, show_line_numbers=False, tab_behavior="focus", **kwargs)
+        self.placeholder = placeholder
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted(self, self.text))
+            return
+        if event.key in ("ctrl+j", "shift+enter"):
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+            return
+        await super()._on_key(event)
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(None)
+
+
+def answer_widget(instance: Any) -> Widget:
+    """The widget that fits the question type (shared with the mock through `ChoiceField`)."""
+    kind = instance.question.type
+    if kind in ("choice", "multi"):
+        field = ChoiceField(instance.options, multiple=kind == "multi", id="answer-choice")
+        field.border_title = (
+            "a-e or space ticks · enter submits"
+            if kind == "multi"
+            else "a-e or space picks · enter submits"
+        )
+        return field
+    if kind == "text":
+        area = TextArea(id="answer-text", soft_wrap=True, show_line_numbers=False)
+        area.border_title = "Say it as in an interview · ctrl+s submits"
+        return area
+    if kind == "code":  # the mock's editor; practice opens the code screen instead
+        python = "python" if "python" in TextArea().available_languages else None
+        area = TextArea.code_editor(id="answer-text", language=python, soft_wrap=False)
+        area.border_title = "Your code · ctrl+s saves"
+        return area
+    if kind == "matrix":
+        return MatrixInput(placeholder=PLACEHOLDERS["matrix"], id="answer-matrix")
+    return AnswerInput(placeholder=PLACEHOLDERS.get(kind, "your answer"), id="answer-input")
+
+
+def typed_text(widget: Widget | None) -> str | None:
+    """What an answer widget holds, as the text the checker reads; None if nothing to read."""
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, ChoiceField):
+        return letters_for(widget.picked) if widget.picked else ""
+    return None

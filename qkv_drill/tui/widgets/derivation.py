@@ -9,7 +9,7 @@ from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import Static
 
-from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, fmt_number, matrix_table
+from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, bracketed, fmt_number
 
 
 def _shape_of(step: Any) -> tuple[int, ...]:
@@ -18,10 +18,14 @@ def _shape_of(step: Any) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
-def step_renderable(index: int, step: Any, *, given: bool = False) -> RenderableType:
-    """One step: a heading line, an optional note, then the value as a scalar or a table.
+def step_renderable(
+    index: int, step: Any, *, given: bool = False, value_is_shape: bool = False
+) -> RenderableType:
+    """One step: a heading line, an optional note, then the value as a scalar or a matrix.
 
-    A `given` step (an input already shown with the question) gets its heading only.
+    A `given` step (an input already shown with the question) gets its heading only. In a shape
+    derivation each step's value *is* a shape, which the formula already states: printing it as
+    a one-row matrix labelled "shape (3,)" would only confuse.
     """
     shape = _shape_of(step)
     formula = str(step.formula)
@@ -29,8 +33,11 @@ def step_renderable(index: int, step: Any, *, given: bool = False) -> Renderable
         (f"{index}. ", "bold"),
         (str(step.name), "bold"),
         ("   " + formula if formula != str(step.name) else "", "italic"),
-        ("   shape " + (str(shape) if shape else "scalar"), "dim"),
+        ("" if value_is_shape else "   shape " + (str(shape) if shape else "scalar"), "dim"),
     )
+    if value_is_shape:
+        note = getattr(step, "note", "")
+        return Group(head, Text("   " + note, style="dim"), Text("")) if note else head
     if given:
         head.append("   (given above)", style="dim")
         return head
@@ -49,7 +56,7 @@ def step_renderable(index: int, step: Any, *, given: bool = False) -> Renderable
             elif sum(len(r) for r in rows) > MAX_CELLS:
                 parts.append(Text(f"   (values of shape {shape} not shown: too large)", "dim"))
             else:
-                parts.append(Padding(matrix_table(rows, decimals=3), (0, 0, 0, 3)))
+                parts.append(Padding(bracketed(rows, decimals=3), (0, 0, 0, 3)))
     parts.append(Text(""))
     return Group(*parts)
 
@@ -68,16 +75,30 @@ class DerivationView(Static):
     DerivationView { height: auto; margin: 0 0 1 0; }
     """
 
-    def __init__(self, trace: Any, given: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        trace: Any,
+        given: frozenset[str] = frozenset(),
+        *,
+        values_are_shapes: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.trace = trace
         self.given = given
+        self.values_are_shapes = values_are_shapes
+        self._draw()  # before the first layout, so the widget is sized to its content at once
 
-    def on_mount(self) -> None:
+    def _draw(self) -> None:
         steps = list(getattr(self.trace, "steps", []) or [])
         title = Text("Derivation", style="bold underline")
         if not steps:
             self.update(Group(title, Text("No derivation for this question.", "dim")))
             return
-        parts = [step_renderable(i + 1, s, given=s.name in self.given) for i, s in enumerate(steps)]
+        parts = [
+            step_renderable(
+                i + 1, s, given=s.name in self.given, value_is_shape=self.values_are_shapes
+            )
+            for i, s in enumerate(steps)
+        ]
         self.update(Group(title, *parts))

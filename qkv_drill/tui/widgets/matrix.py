@@ -1,12 +1,18 @@
-"""Matrices drawn as right-aligned tables, so columns of numbers line up as on paper."""
+"""Matrices drawn compactly and side by side, so a question with four matrices fits at 80x24.
+
+One widget (`MatrixGrid`) draws the given matrices in practice, drill, the mock and the report:
+bracketed, right-aligned columns with no header rows or rules, as on paper, wrapped onto a new
+band only when the next matrix does not fit the width.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from rich import box
-from rich.table import Table
+from rich.columns import Columns
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
@@ -29,102 +35,116 @@ def as_rows(value: Any) -> list[list[float]] | None:
 
 
 def fmt_number(x: float, decimals: int = 2) -> str:
-    """Integers stay integers; everything else gets a fixed number of decimals."""
+    """Integers stay integers; everything else gets a fixed number of decimals; never `-0`."""
     if x != x:  # nan
         return "nan"
     if x in (float("inf"), float("-inf")):
         return "-inf" if x < 0 else "inf"
     if float(x).is_integer() and abs(x) < 1e15:
         return f"{int(x):,}" if abs(x) >= 10_000 else str(int(x))
-    return f"{x:.{decimals}f}"
+    text = f"{x:.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:
+        return text[1:]  # -0.00 rounds from a tiny negative: no sign on zero
+    return text
 
 
-def matrix_table(rows: list[list[float]], *, title: str | None = None, decimals: int = 2) -> Table:
-    """A compact table with a row index, right-aligned numbers and no heavy borders."""
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=title,
-        title_justify="left",
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1),
-    )
-    n_cols = max((len(r) for r in rows), default=0)
-    table.add_column("", style="dim", justify="right")
-    for j in range(n_cols):
-        table.add_column(str(j), justify="right", header_style="dim")
-    for i, row in enumerate(rows):
-        table.add_row(str(i), *(fmt_number(x, decimals) for x in row))
-    return table
+def shape_text(rows: list[list[float]]) -> str:
+    return f"{len(rows)}×{len(rows[0]) if rows else 0}"
 
 
-class MatrixView(Static):
-    """A named matrix (or vector) as a table; a large one is shown by its shape only."""
+def bracketed(rows: list[list[float]], *, decimals: int = 2, marks: Any = None) -> Text:
+    """Rows in tall brackets with right-aligned columns: the most compact honest drawing.
+
+    `marks` (same shape, truthy where an entry should stand out) highlights entries, e.g. the
+    ones where a user's matrix differs from the engine's.
+    """
+    whole = all(float(x).is_integer() for row in rows for x in row)
+    cells = [
+        [fmt_number(x, decimals) if whole else _fixed(x, decimals) for x in row] for row in rows
+    ]
+    n_cols = max((len(r) for r in cells), default=0)
+    widths = [max((len(r[j]) for r in cells if j < len(r)), default=1) for j in range(n_cols)]
+    n = len(cells)
+    out = Text()
+    for i, row in enumerate(cells):
+        left, right = ("[", "]") if n == 1 else _bracket_pair(i, n)
+        out.append(left + " ")
+        for j, width in enumerate(widths):
+            cell = row[j] if j < len(row) else ""
+            marked = bool(marks is not None and _mark_at(marks, i, j))
+            out.append(cell.rjust(width), style="bold reverse" if marked else "")
+            out.append(" ")
+        out.append(right)
+        if i < n - 1:
+            out.append("\n")
+    return out
+
+
+def _fixed(x: float, decimals: int) -> str:
+    """Every entry with the same decimals, so a column of 0.01 and 1 lines up as 0.01 and 1.00."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return fmt_number(x, decimals)
+    text = f"{x:.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def _bracket_pair(i: int, n: int) -> tuple[str, str]:
+    if i == 0:
+        return "⎡", "⎤"
+    if i == n - 1:
+        return "⎣", "⎦"
+    return "⎢", "⎥"
+
+
+def _mark_at(marks: Any, i: int, j: int) -> bool:
+    try:
+        return bool(marks[i][j])
+    except (IndexError, TypeError):
+        return False
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One matrix to draw: its caption (pack text, shown literally) and its rows."""
+
+    caption: str
+    rows: list[list[float]]
+    marks: Any = None
+
+
+def matrix_block(item: Shown, *, decimals: int = 2) -> RenderableType:
+    """Caption and shape over the bracketed rows; a large matrix is named by its shape only."""
+    cells = sum(len(r) for r in item.rows)
+    head = Text.assemble((item.caption, "bold"), (f" {shape_text(item.rows)}", "dim"))
+    if cells > MAX_CELLS:
+        return Group(head, Text("(too large to show)", style="dim"))
+    return Group(head, bracketed(item.rows, decimals=decimals, marks=item.marks))
+
+
+class MatrixGrid(Static):
+    """Every given matrix of a question, side by side when they fit, each as on paper."""
 
     DEFAULT_CSS = """
-    MatrixView { height: auto; width: auto; margin: 0 2 1 0; }
+    MatrixGrid { height: auto; width: 1fr; margin: 0 0 1 0; }
     """
 
-    def __init__(self, name: str, value: Any, *, decimals: int = 2, **kwargs: Any) -> None:
+    def __init__(self, items: Sequence[Shown], *, decimals: int = 2, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.matrix_name = name
-        self.rows = as_rows(value) or []
+        self.items = list(items)
         self.decimals = decimals
+        self.update(self._renderable())
 
-    def on_mount(self) -> None:
-        shape = f"({len(self.rows)}, {len(self.rows[0]) if self.rows else 0})"
-        cells = sum(len(r) for r in self.rows)
-        if cells > MAX_CELLS:
-            self.update(
-                Text.assemble((self.matrix_name, "bold"), f"  {shape}  (too large to show)")
-            )
-            return
-        self.update(
-            matrix_table(self.rows, title=f"{self.matrix_name} {shape}", decimals=self.decimals)
-        )
+    def _renderable(self) -> RenderableType:
+        blocks = [matrix_block(item, decimals=self.decimals) for item in self.items]
+        return Columns(blocks, padding=(0, 2), expand=False)
 
-
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
-def _is_rule(cells: list[str]) -> bool:
-    return all(c and set(c) <= set("-: ") for c in cells)
-
-
-def compact_markdown_tables(markdown: str) -> tuple[str, int]:
-    """Markdown tables of numbers as right-aligned monospace blocks; (text, tables replaced).
-
-    Prompts write a matrix as a header-less Markdown table, which a terminal stretches to full
-    width with a rule under every row; a fenced block keeps it as compact as on paper.
-    """
-    out: list[str] = []
-    block: list[str] = []
-    replaced = 0
-
-    def flush() -> None:
-        nonlocal replaced
-        rows = [_cells(line) for line in block]
-        rows = [r for r in rows if not _is_rule(r)]
-        if rows and not any(rows[0]):
-            rows = rows[1:]  # the empty header row
-        if not rows:
-            out.extend(block)
-        else:
-            width = max(len(c) for r in rows for c in r)
-            out.append("```text")
-            out.extend("  ".join(c.rjust(width) for c in r) for r in rows)
-            out.append("```")
-            replaced += 1
-        block.clear()
-
-    for line in markdown.splitlines():
-        if line.lstrip().startswith("|"):
-            block.append(line)
-            continue
-        if block:
-            flush()
-        out.append(line)
-    if block:
-        flush()
-    return "\n".join(out), replaced
+    @classmethod
+    def of_params(cls, params: dict[str, Any], **kwargs: Any) -> MatrixGrid | None:
+        """The matrix-valued parameters of an instance, in the pack's order; None if none."""
+        items = []
+        for name, value in params.items():
+            if isinstance(value, (list, tuple)) and value:
+                rows = as_rows(value)
+                if rows is not None:
+                    items.append(Shown(str(name), rows))
+        return cls(items, **kwargs) if items else None

@@ -1,0 +1,160 @@
+"""Drill: the practice screen fed by the FSRS queue, with a rating after each answer.
+
+It speaks relative time ("next review in 7 days") and says so when it serves a card before it
+is due (learning ahead, or the weakest-topics drill when nothing is due), because a card seen
+early is not a card the schedule asked for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import Static
+
+from qkv_drill.session.when import relative
+from qkv_drill.tui.screens.card_keys import BURY, SUSPEND
+from qkv_drill.tui.screens.question import QuestionScreen, _notify_store_warnings
+
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class DrillScreen(QuestionScreen):
+    """Drill: due cards first, a suggested FSRS rating after each answer (1-4 to change it)."""
+
+    MODE = "drill"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                str(n),
+                f"rate({n})",
+                name,
+                tooltip=f"Schedule this card as {name}",
+                id=f"drill.rate_{name.lower()}",
+                show=n in (1, 4),
+            )
+            for n, name in RATING_NAMES.items()
+        ),
+        Binding(
+            "w",
+            "toggle_weakest",
+            "Weakest",
+            tooltip="Drill only your weakest topics",
+            id="drill.weakest",
+        ),
+        SUSPEND,
+        BURY,
+    ]
+
+    def __init__(self, weakest: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.weakest = weakest
+        self.due = 0
+        self.new = 0
+        self.now: datetime | None = None
+        self.card_due_at: datetime | None = None
+        self.next_due_at: datetime | None = None
+        self.ahead_of: datetime | None = None
+        """When the card on screen is due, if it is served before that (else None)."""
+
+    def make_session(self) -> Any:
+        return self.app.make_session("drill", weakest=self.weakest)  # type: ignore[attr-defined]
+
+    def refresh_in_worker(self) -> None:
+        s = self.session
+        self.now = s.clock.now()
+        self.due = s.due_count()
+        self.new = len(s.queue()) - self.due
+        current = s.current
+        self.card_due_at = s.card_due(current.question.id) if current is not None else None
+        self.next_due_at = s.next_due() if current is None else None
+        if current is not None and not s.answered:
+            early = self.card_due_at is not None and self.card_due_at > self.now
+            self.ahead_of = self.card_due_at if early else None
+
+    def _when(self, at: datetime) -> str:
+        return relative(at - self.now) if self.now is not None else f"{at:%Y-%m-%d %H:%M} UTC"
+
+    def progress_extra(self) -> list[Any]:
+        extra: list[Any] = [("  ·  ", ""), (f"{self.due} due", "bold"), f" · {self.new} new"]
+        if self.weakest:
+            extra.append(("  ·  weakest: " + ", ".join(getattr(self.session, "topics", [])), ""))
+        if self.ahead_of is not None and self.instance is not None:
+            extra.append(
+                (f"\nAhead of schedule: this card is due {self._when(self.ahead_of)}", "bold")
+            )
+        return extra
+
+    def empty_message(self) -> str:
+        when = self.next_due_at
+        later = f" The next card is due {self._when(when)}." if when else ""
+        return (
+            "## Nothing due\n\nYou are up to date." + later + "\n\n"
+            "Press **w** to drill your weakest topics anyway, or **escape** for Home."
+        )
+
+    def after_verdict_widgets(self) -> list[Widget]:
+        return [Static(self._rating_text(), id="rating")]
+
+    def _rating_text(self) -> Text:
+        s = self.session
+        suggested = getattr(s, "suggested_rating", None)
+        applied = getattr(s, "rating", None) or suggested
+        parts: list[Any] = [("Scheduled as ", ""), (_name(applied), "bold")]
+        if suggested is not None and applied is not None and int(applied) != int(suggested):
+            parts.append(f" (suggested {_name(suggested)})")
+        else:
+            parts.append(" (suggested from your answer and time)")
+        due = self.card_due_at
+        if due is not None:
+            parts.append(("; next review " + self._when(due), ""))
+        parts.append(("\nPress 1 Again · 2 Hard · 3 Good · 4 Easy to change it.", "dim"))
+        return Text.assemble(*parts)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rate":
+            return self.phase == "answered"
+        return super().check_action(action, parameters)
+
+    def action_rate(self, n: int) -> None:
+        if self.phase != "answered" or self.session is None:
+            return
+        self._rate(n)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rate")
+    def _rate(self, n: int) -> None:
+        from fsrs import Rating
+
+        try:
+            self.session.rate(Rating(n))
+            self.refresh_in_worker()
+        except Exception as exc:
+            self.app.call_from_thread(self._error, exc)
+            return
+        self.app.call_from_thread(self._rated)
+
+    def _rated(self) -> None:
+        if not self.is_attached:
+            return
+        _notify_store_warnings(self.app)
+        self.query_one("#rating", Static).update(self._rating_text())
+        self._update_progress()
+
+    def action_toggle_weakest(self) -> None:
+        if self.phase == "checking":
+            return
+        self.weakest = not self.weakest
+        self.session = None
+        self.phase = "loading"
+        self.notify("Weakest topics only." if self.weakest else "All due cards.", timeout=2)
+        self.advance("next")
+
+
+def _name(rating: Any) -> str:
+    if rating is None:
+        return "—"
+    return RATING_NAMES.get(int(rating), str(rating))

@@ -1,0 +1,202 @@
+"""The mock interview's set-up form: length, size and mix, then start.
+
+Started from the command line with `--minutes` or `--questions`, the form is skipped: the flags
+already said what the form would ask.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from qkv_drill.tui.commands import ScreenCommands
+from qkv_drill.tui.screens.mock import CSS_FILE, MockScreen
+from qkv_drill.tui.widgets.packtext import literal
+from qkv_drill.tui.widgets.ticks import TickBox, TickList
+
+if TYPE_CHECKING:
+    from qkv_drill.session.clock import Clock
+    from qkv_drill.session.filters import Filter
+    from qkv_drill.session.mock import MockSettings
+
+
+class MockSetupScreen(Screen):
+    """Choose the length, the size and the mix of the interview, then start it."""
+
+    CSS_PATH: ClassVar = [CSS_FILE]
+    COMMANDS: ClassVar = {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+s",
+            "start",
+            "Start",
+            tooltip="Start the interview with these settings",
+            id="mock.setup.start",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Back",
+            tooltip="Leave without starting an interview",
+            id="mock.setup.back",
+        ),
+    ]
+    COMMAND_LIST: ClassVar = [
+        ("Mock: start interview", "Start the timed interview with these settings", "start"),
+        ("Mock: back", "Leave the set-up without starting", "cancel"),
+    ]
+
+    def __init__(
+        self,
+        packset: Any,
+        store: Any,
+        filter: Filter | None = None,
+        clock: Clock | None = None,
+        *,
+        settings: MockSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.packset = packset
+        self.store = store
+        self.initial_filter = filter
+        self.clock = clock
+        self.initial = settings
+        """Prefills the form (e.g. from `qkv-drill mock --minutes 5 --seed 3`)."""
+
+    def compose(self) -> ComposeResult:
+        questions = list(self.packset.questions.values())
+        topics = sorted({q.topic for q in questions})
+        chosen_topics = set(self.initial_filter.topics) if self.initial_filter else set()
+        chosen_diff = set(self.initial_filter.difficulties) if self.initial_filter else set()
+        init = self.initial
+        if init is not None:
+            chosen_topics |= set(init.topics)
+            chosen_diff |= set(init.difficulties)
+        minutes = f"{init.minutes:g}" if init else "20"
+        count = str(init.questions) if init else "10"
+        seed = "" if init is None or init.seed is None else str(init.seed)
+        self.packs = tuple(
+            sorted(
+                set(self.initial_filter.packs if self.initial_filter else ())
+                | set(getattr(init, "packs", ()) or ())
+            )
+        )
+        with Vertical(id="setup"):
+            yield Static("[b]Mock interview[/b]: a timed dress rehearsal", id="setup-title")
+            with Horizontal(id="setup-numbers"):
+                yield Label("Minutes", classes="setup-label")
+                yield Input(minutes, id="setup-minutes", type="number", classes="setup-short")
+                yield Label("Questions", classes="setup-label")
+                yield Input(count, id="setup-count", type="integer", classes="setup-short")
+                yield Label("Seed", classes="setup-label")
+                yield Input(
+                    seed,
+                    id="setup-seed",
+                    type="integer",
+                    placeholder="random",
+                    classes="setup-seed",
+                )
+            with Horizontal(id="setup-lists"):
+                topic_list: SelectionList[str] = TickList(
+                    *(Selection(literal(t), t, t in chosen_topics) for t in topics),
+                    id="setup-topics",
+                )
+                topic_list.border_title = "Topics (none ticked: all)"
+                yield topic_list
+                diff_list: SelectionList[str] = TickList(
+                    *(Selection(d, d, d in chosen_diff) for d in ("easy", "medium", "hard")),
+                    id="setup-difficulties",
+                )
+                diff_list.border_title = "Difficulty (none: all)"
+                yield diff_list
+            with Horizontal(id="setup-actions"):
+                yield TickBox(
+                    "Allow pauses",
+                    bool(init and init.allow_pause),
+                    id="setup-pause",
+                    tooltip="Off in a real interview; when on, ctrl+o stops the clock",
+                )
+                yield Static("", id="setup-pool")
+                yield Button("Start", id="setup-start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._update_pool()
+
+    @on(SelectionList.SelectedChanged)
+    @on(Input.Changed)
+    def _update_pool(self) -> None:
+        """Say how many questions the current choice leaves, so an empty mix is caught early."""
+        topics, difficulties = self._chosen()
+        pool = [
+            q
+            for q in self.packset.questions.values()
+            if (not topics or q.topic in topics)
+            and (not difficulties or q.difficulty in difficulties)
+            and (not self.packs or q.pack_id in self.packs)
+        ]
+        label = self.query_one("#setup-pool", Static)
+        label.update(f"{len(pool)} questions match.")
+        label.set_class(not pool, "-empty")
+
+    def _chosen(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        topics = tuple(sorted(self.query_one("#setup-topics", SelectionList).selected))
+        diffs = tuple(sorted(self.query_one("#setup-difficulties", SelectionList).selected))
+        return topics, diffs
+
+    def settings(self):
+        """The form as `MockSettings`; raises ValueError with a message the user can act on."""
+        from qkv_drill.session.mock import MockSettings
+
+        def number(selector: str, name: str, cast, low: float, high: float):
+            raw = self.query_one(selector, Input).value.strip()
+            try:
+                value = cast(raw)
+            except ValueError:
+                raise ValueError(f"{name} must be a number") from None
+            if not low <= value <= high:
+                raise ValueError(f"{name} must be between {low:g} and {high:g}")
+            return value
+
+        minutes = number("#setup-minutes", "Minutes", float, 1, 180)
+        count = number("#setup-count", "Questions", int, 1, 30)
+        seed_text = self.query_one("#setup-seed", Input).value.strip()
+        seed = int(seed_text) if seed_text else None
+        topics, difficulties = self._chosen()
+        return MockSettings(
+            minutes=minutes,
+            questions=count,
+            topics=topics,
+            difficulties=difficulties,
+            seed=seed,
+            packs=self.packs,
+            allow_pause=self.query_one("#setup-pause", Checkbox).value,
+        )
+
+    @on(Button.Pressed, "#setup-start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        from qkv_drill.session.clock import SYSTEM_CLOCK
+        from qkv_drill.session.mock import MockSession
+
+        try:
+            settings = self.settings()
+            session = MockSession.create(
+                self.packset, self.store, settings, self.clock or SYSTEM_CLOCK
+            )
+        except ValueError as exc:
+            self.notify(str(exc), title="Cannot start", severity="error", markup=False)
+            return
+        self.app.switch_screen(MockScreen(session))
+
+    def action_cancel(self) -> None:
+        self.dismiss()

@@ -1,0 +1,165 @@
+"""One widget for every list of options: single choice, multiple choice and rubric points.
+
+Options wrap (a long option is never cut with "…"), and what is *picked* is drawn differently
+from where the *cursor* is: a ticked box `[x]` / a filled dot `(•)` in bold for the pick, the
+usual bar for the cursor. Enter hands in the pick; with nothing picked it hands in nothing and
+says how to pick, because the highlighted first option is not an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+LETTERS = "abcdefghij"
+MARKS = {False: {True: "(•) ", False: "( ) "}, True: {True: "[x] ", False: "[ ] "}}
+"""[multiple][picked]: a filled dot for the one choice, a ticked box for each of several."""
+
+
+def _letter_bindings() -> list[BindingType]:
+    return [
+        Binding(k, f"pick({i})", f"Pick {k}", show=False, id=f"choices.{k}")
+        for i, k in enumerate(LETTERS)
+    ]
+
+
+class ChoiceField(OptionList):
+    """Lettered options; space or a letter picks (toggles when `multiple`), enter submits."""
+
+    DEFAULT_CSS = """
+    ChoiceField { height: auto; max-height: 100%; border: round $primary; padding: 0; }
+    ChoiceField:focus { border: round $accent; }
+    ChoiceField > .option-list--option { padding: 0 1 0 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Submit", tooltip="Hand in what is picked", id="choices.submit"),
+        Binding(
+            "space", "select", "Pick", tooltip="Pick the highlighted option", id="choices.pick"
+        ),
+        *_letter_bindings(),
+    ]
+
+    class Submitted(Message):
+        """Enter with something picked (or a rubric, where none is an answer too)."""
+
+        def __init__(self, field: ChoiceField, picked: tuple[int, ...]) -> None:
+            super().__init__()
+            self.field = field
+            self.picked = picked
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    class Changed(Message):
+        """The pick changed (the mock saves it; screens may say what is picked)."""
+
+        def __init__(self, field: ChoiceField, picked: tuple[int, ...]) -> None:
+            super().__init__()
+            self.field = field
+            self.picked = picked
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    def __init__(
+        self,
+        options: Sequence[str],
+        *,
+        multiple: bool = False,
+        picked: Iterable[int] = (),
+        allow_empty: bool = False,
+        lettered: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        self.texts = [str(o) for o in options]
+        self.multiple = multiple
+        self.allow_empty = allow_empty
+        self.lettered = lettered
+        self.picked: set[int] = {i for i in picked if 0 <= i < len(self.texts)}
+        self._colour = "green"  # until mounted and the theme is known
+        super().__init__(
+            *(Option(self._prompt(i), id=str(i)) for i in range(len(self.texts))), **kwargs
+        )
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _prompt(self, index: int) -> Table:
+        """`[x] b) text`: the mark says picked, the letter says which key, the text is literal
+        (a Rich `Text`, never markup) and wraps under itself, not under the mark."""
+        on = index in self.picked
+        mark = MARKS[self.multiple][on]
+        letter = f"{LETTERS[index]}) " if self.lettered and index < len(LETTERS) else ""
+        picked = f"bold {self._colour}" if on else ""
+        grid = Table.grid(padding=0)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        head = Text.assemble((mark, picked or "dim"), (letter, "bold"))
+        grid.add_row(head, Text(self.texts[index], style=picked))
+        return grid
+
+    def on_mount(self) -> None:
+        """Picks are drawn in the theme's success colour: readable in light and dark themes."""
+        self._colour = self.app.get_css_variables().get("text-success", "green")
+        self._redraw(self.picked)
+
+    def _redraw(self, indices: Iterable[int]) -> None:
+        for i in indices:
+            self.replace_option_prompt_at_index(i, self._prompt(i))
+
+    @property
+    def picked_sorted(self) -> tuple[int, ...]:
+        return tuple(sorted(self.picked))
+
+    def set_picked(self, indices: Iterable[int]) -> None:
+        """Restore a pick (e.g. a saved mock answer) without posting Changed."""
+        before = set(self.picked)
+        self.picked = {i for i in indices if 0 <= i < len(self.texts)}
+        self._redraw(before ^ self.picked)
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A letter past the last option is not this widget's: h, for one, stays the hint key."""
+        if action == "pick" and parameters:
+            index = parameters[0]
+            return isinstance(index, int) and 0 <= index < len(self.texts)
+        return True
+
+    def action_pick(self, index: int) -> None:
+        self.highlighted = index
+        self._toggle(index)
+
+    def action_select(self) -> None:
+        """Space or a click picks the highlighted option (OptionList's select, repurposed)."""
+        if self.highlighted is not None:
+            self._toggle(self.highlighted)
+
+    def _toggle(self, index: int) -> None:
+        before = set(self.picked)
+        if self.multiple:
+            self.picked ^= {index}
+        else:
+            self.picked = {index}
+        self._redraw(before ^ self.picked)
+        self.border_subtitle = ""
+        self.post_message(self.Changed(self, self.picked_sorted))
+
+    def action_submit(self) -> None:
+        if not self.picked and not self.allow_empty:
+            self.border_subtitle = "nothing picked yet: a letter or space picks"
+            return
+        self.post_message(self.Submitted(self, self.picked_sorted))
+
+
+def letters_for(indices: Iterable[int]) -> str:
+    """Picked option indices (0-based) as letters the checker accepts: "a c"."""
+    return " ".join(LETTERS[i] for i in sorted(indices))

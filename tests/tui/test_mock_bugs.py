@@ -1,0 +1,204 @@
+"""The mock interview at 80x24: issue 10's bugs in the running interview, its dialog and report.
+
+A typed draft survives a kill, the question reads as in practice (compact matrices, one choice
+widget), a question's budget never exceeds the interview, the end dialog says its keys and
+ignores a bare enter, the command line's length skips the set-up form, and the report grades one
+open answer at a time, after its rubric is on screen.
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+import pytest
+from test_mock_screens import FIXTURE_PACKS, Host, index_of, new_session, type_text
+from textual.widgets import Checkbox
+from tui_helpers import shown_flat
+
+from qkv_drill.tui.screens.mock import MockScreen
+from qkv_drill.tui.widgets.confirm import ConfirmScreen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def packset():
+    from qkv_drill.packs.loader import load_packs
+
+    return load_packs([FIXTURE_PACKS], include_shipped=False, include_user=False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    from qkv_drill.store import Store
+
+    s = Store(tmp_path / "progress.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def clock():
+    from test_mock_screens import START
+
+    from qkv_drill.session.clock import FakeClock
+
+    return FakeClock(start=START)
+
+
+async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, tmp_path):
+    from qkv_drill.session.mock import MockSession
+    from qkv_drill.store import Store
+
+    session = new_session(packset, store, clock, minutes=10)
+    i_num = index_of(session, "numeric")
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.go_to(i_num)
+        await pilot.pause()
+        await type_text(pilot, "512/8")  # typed, never entered
+        clock.advance(2)  # typing pauses: the next tick checkpoints the draft
+        await pilot.pause(0.4)
+        assert session.answers[i_num] is None  # a draft is not an answer
+    # The process dies here: a new store on the same file is all that is left.
+    reopened = Store(tmp_path / "progress.db")
+    resumed = MockSession.resume(packset, reopened, session.mock_id, clock)
+    assert resumed.drafts == {i_num: "512/8"}
+    app = Host(lambda: MockScreen(resumed))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.go_to(i_num)
+        await pilot.pause()
+        assert app.screen.query_one("#answer-input").value == "512/8"
+        assert "Restored what you were typing" in shown_flat(app)
+    report = MockSession.resume(packset, reopened, session.mock_id, clock).finish()
+    assert {i.idx: i.status for i in report.items}[i_num] == "correct"  # graded as it stood
+    reopened.close()
+
+
+async def test_the_mock_uses_the_practice_choice_widget(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=10)
+    i_choice = index_of(session, "choice")
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.go_to(i_choice)
+        await pilot.pause()
+        field = app.screen.query_one("#answer-choice")
+        assert app.screen.focused is field
+        await pilot.press("enter")  # nothing picked: nothing saved, still here
+        assert session.answers[i_choice] is None and session.index == i_choice
+        await pilot.press("a")
+        assert session.answers[i_choice] == "a"  # a pick is saved at once
+        await pilot.press("enter")
+        assert session.index != i_choice
+
+
+async def test_a_question_budget_never_exceeds_the_interview(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=1)  # 1:00, budgets of 1:00-2:30
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for i in range(len(session.instances)):
+            await app.screen.go_to(i)
+            await pilot.pause()
+            assert session.budget_s(i) <= 60
+            assert "budget 01:00" in shown_flat(app) or "budget 00:" in shown_flat(app)
+
+
+async def test_the_end_dialog_says_its_keys_and_a_bare_enter_does_nothing(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=10)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        text = shown_flat(app)
+        assert "y end and grade" in text and "n or esc keep going" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and session.report is None
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MockScreen)
+
+
+async def test_report_says_which_questions_are_flagged(packset, store, clock):
+    from test_mock_screens import wait_for_report
+
+    session = new_session(packset, store, clock, minutes=10)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.go_to(1)
+        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for_report(app, pilot)
+        assert "flagged: question 2" in shown_flat(app)
+
+
+async def test_g_grades_one_open_answer_after_its_rubric_is_read(packset, store, clock):
+    from test_mock_screens import TEXT_ANSWER, wait_for_report
+
+    session = new_session(packset, store, clock, minutes=10)
+    i_text = index_of(session, "text")
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.go_to(i_text)
+        await pilot.pause()
+        await type_text(pilot, TEXT_ANSWER)
+        await pilot.press("ctrl+s", "ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for_report(app, pilot)
+        report = app.screen.report
+        assert [i.idx for i in report.pending] == [i_text]
+        await pilot.press("g")  # opens that answer's rubric: grades nothing yet
+        await pilot.pause()
+        assert [i.idx for i in report.pending] == [i_text]
+        assert isinstance(app.screen.focused, Checkbox)
+        await pilot.press("g")  # read and ticked: now this one answer is graded
+        await pilot.pause()
+        assert report.pending == []
+
+
+async def test_mock_flags_from_the_command_line_skip_the_form(tmp_path):
+    from tui_helpers import START
+
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.store import Store
+    from qkv_drill.tui.app import QkvDrillApp
+
+    args = Namespace(
+        command="mock",
+        minutes=2.0,
+        questions=4,
+        seed=3,
+        topic=None,
+        difficulty=None,
+        pack_id=None,
+        plain=False,
+        weakest=False,
+    )
+    app = QkvDrillApp(
+        extra_packs=[FIXTURE_PACKS],
+        include_shipped=False,
+        include_user=False,
+        store=Store(tmp_path / "p.db"),
+        clock=FakeClock(START),
+        start="mock",
+        args=args,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, MockScreen):
+                break
+        assert isinstance(app.screen, MockScreen)
+        assert len(app.screen.session.instances) == 4
+        assert app.screen.session.duration_s == 120
