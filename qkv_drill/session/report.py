@@ -71,7 +71,7 @@ def _pct(c: int, n: int) -> str:
 def _mmss(seconds: float) -> str:
     """Rounded up to the whole second, as the app shows it (00:00 only when time is up)."""
     s = max(0, math.ceil(seconds - 1e-9))
-    return f"{s // 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
 
 
 @dataclass

@@ -107,22 +107,25 @@ async def test_a_question_budget_never_exceeds_the_interview(packset, store, clo
             assert "budget 01:00" in shown_flat(app) or "budget 00:" in shown_flat(app)
 
 
-async def test_the_end_dialog_says_its_keys_and_a_bare_enter_does_nothing(packset, store, clock):
-    session = new_session(packset, store, clock, minutes=10)
-    app = Host(lambda: MockScreen(session))
+async def test_the_leave_dialog_says_its_keys_and_a_bare_enter_does_nothing(packset, store):
+    from test_mock_screens import finished_report
+
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    report = finished_report(packset, store)
+    app = Host(lambda: ReportScreen(report, store))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+e")
+        await pilot.press("escape")  # an open answer is ungraded: leaving asks first
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        text = shown_flat(app)
-        assert "y end and grade" in text and "n or esc keep going" in text
+        assert "y leave" in shown_flat(app) and "n or esc grade them" in shown_flat(app)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen) and session.report is None
+        assert isinstance(app.screen, ConfirmScreen)  # enter alone decides nothing
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(app.screen, MockScreen)
+        assert isinstance(app.screen, ReportScreen)
 
 
 async def test_report_says_which_questions_are_flagged(packset, store, clock):
@@ -136,7 +139,7 @@ async def test_report_says_which_questions_are_flagged(packset, store, clock):
         await pilot.press("ctrl+f")
         await pilot.press("ctrl+e")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("h")  # hand in from the review
         await wait_for_report(app, pilot)
         assert "flagged: question 2" in shown_flat(app)
 
@@ -154,7 +157,7 @@ async def test_g_grades_one_open_answer_after_its_rubric_is_read(packset, store,
         await type_text(pilot, TEXT_ANSWER)
         await pilot.press("ctrl+s", "ctrl+e")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("h")  # hand in from the review
         await wait_for_report(app, pilot)
         report = app.screen.report
         assert [i.idx for i in report.pending] == [i_text]

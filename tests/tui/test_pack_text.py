@@ -115,9 +115,9 @@ async def tour(app, text: PackText) -> None:
         mock = app.screen
         assert type(mock).__name__ == "MockScreen"
         assert_shown(app, text.prompt)
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+e")  # the review lists every question (topics, answers)
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("h")  # hand in
         await settle(pilot)
         report = app.screen
         assert type(report).__name__ == "ReportScreen"
