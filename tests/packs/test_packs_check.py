@@ -127,8 +127,13 @@ def test_matrix_correct_wrong_shape_and_misconception():
     assert check(inst, inst.expected_display).status == "correct"
     assert check(inst, _fmt(inst.expected + 0.009)).status == "correct"
     assert check(inst, _fmt(inst.expected + 0.02)).status == "wrong"
+    # A matrix of the wrong shape is not an answer yet: unreadable input naming the shape needed.
     shaped = check(inst, "[[1, 0], [0, 1], [0, 0]]")
-    assert shaped.status == "wrong" and shaped.message == "expected shape (2, 3), you gave (3, 2)"
+    assert shaped.status == "unparseable"
+    assert "2x3 matrix" in shaped.message and "3x2 matrix" in shaped.message
+    # ...unless it is the answer transposed: a named mistake.
+    flipped = check(inst, _fmt(inst.expected.T))
+    assert flipped.status == "wrong" and flipped.misconception.name == "transposed_matrix"
     for name in ("no_scaling", "softmax_wrong_axis"):
         v = check(inst, _fmt(inst.wrong[name]))
         assert v.status == "wrong" and v.misconception.name == name
