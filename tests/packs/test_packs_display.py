@@ -136,14 +136,14 @@ def test_a_row_or_column_is_accepted_for_a_vector():
     assert check(inst, "[" + ", ".join(f"[{x}]" for x in e) + "]").status == "correct"
 
 
-def test_other_shapes_stay_wrong_with_the_shape_message():
+def test_other_shapes_are_unreadable_with_the_shape_message():
     inst = draw(VEC, 0)
     v = check(inst, "[[0.3, 0.3], [0.4, 0.0]]")
-    assert v.status == "wrong" and "expected shape (3,)" in v.message
+    assert v.status == "unparseable" and "a vector of 3" in v.message
     row = draw(ROW, 0)
     v = check(row, "[1, 2, 3]")
-    assert v.status == "wrong" and "expected shape (1, 2)" in v.message
-    assert check(row, "[[1], [2]]").status == "wrong"  # a column is not a row
+    assert v.status == "unparseable" and "1x2 matrix" in v.message
+    assert check(row, "[[1], [2], [5]]").status == "unparseable"  # 3 rows: not this answer
 
 
 def test_lenient_reshape_keeps_the_values_in_order():

@@ -8,8 +8,6 @@ open answer at a time, after its rubric is on screen.
 
 from __future__ import annotations
 
-from argparse import Namespace
-
 import pytest
 from test_mock_screens import FIXTURE_PACKS, Host, index_of, new_session, type_text
 from textual.widgets import Checkbox
@@ -168,40 +166,3 @@ async def test_g_grades_one_open_answer_after_its_rubric_is_read(packset, store,
         await pilot.press("g")  # read and ticked: now this one answer is graded
         await pilot.pause()
         assert report.pending == []
-
-
-async def test_mock_flags_from_the_command_line_skip_the_form(tmp_path):
-    from tui_helpers import START
-
-    from qkv_drill.session.clock import FakeClock
-    from qkv_drill.store import Store
-    from qkv_drill.tui.app import QkvDrillApp
-
-    args = Namespace(
-        command="mock",
-        minutes=2.0,
-        questions=4,
-        seed=3,
-        topic=None,
-        difficulty=None,
-        pack_id=None,
-        plain=False,
-        weakest=False,
-    )
-    app = QkvDrillApp(
-        extra_packs=[FIXTURE_PACKS],
-        include_shipped=False,
-        include_user=False,
-        store=Store(tmp_path / "p.db"),
-        clock=FakeClock(START),
-        start="mock",
-        args=args,
-    )
-    async with app.run_test(size=SIZE) as pilot:
-        for _ in range(20):
-            await pilot.pause(0.1)
-            if isinstance(app.screen, MockScreen):
-                break
-        assert isinstance(app.screen, MockScreen)
-        assert len(app.screen.session.instances) == 4
-        assert app.screen.session.duration_s == 120
