@@ -1,7 +1,9 @@
-"""Mistakes people make when they write attention code, beyond the engine's shared list.
+"""Mistakes only code can make (an overflowing softmax, a mask read backwards, ...), beyond the
+engine's registry, which holds every mistake a numeric answer can also show (causal_top_left,
+kv_heads_tiled, rope_wrong_pairing, window_off_by_one, padding_on_queries, ...).
 
 Each is a title and a teaching sentence; the wrong value it produces lives with the exercise that
-can show it (`tasks.py`). Names the engine's registry also has are looked up there first.
+can show it (`tasks_*.py`). A name in the registry is looked up there first.
 """
 
 from __future__ import annotations
@@ -40,13 +42,6 @@ _CODE_TABLE = [
         "to 1: mask the scores (set them to -inf) before the softmax.",
     ),
     (
-        "causal_top_left",
-        "Causal mask aligned top-left",
-        "Your causal mask is aligned top-left (query i sees keys 0..i); with more keys than "
-        "queries (a cache, chunked prefill) the last query is the newest token and must see every "
-        "key: align the mask bottom-right (query i sees keys up to i + Tk - Tq).",
-    ),
-    (
         "weights_transposed",
         "Weights used transposed",
         "Your function multiplies by W^T: the weights here are laid out (d_model, d_out), so "
@@ -59,41 +54,10 @@ _CODE_TABLE = [
         "heads. Reshape to (B, T, H, hs) first, then swap the T and H axes.",
     ),
     (
-        "kv_heads_tiled",
-        "Key/value heads tiled, not grouped",
-        "Your function repeats the key/value heads as a whole block (np.tile / torch.repeat), so "
-        "query head j uses K/V head j % n_kv_heads; grouped-query attention gives query head j "
-        "K/V head j // (n_heads / n_kv_heads) (np.repeat / repeat_interleave).",
-    ),
-    (
-        "decode_without_new_token",
-        "New token not attended to",
-        "Your decode step attends over the old cache only: append the new token's k and v to the "
-        "cache first, so the new query also attends to itself.",
-    ),
-    (
-        "rope_wrong_pairing",
-        "RoPE pairs of the wrong style",
-        "Your rotation pairs adjacent dimensions (0,1), (2,3), ... (the interleaved GPT-J style); "
-        "the half style asked for (GPT-NeoX, Llama) pairs dimension i with i + d/2.",
-    ),
-    (
         "rope_ignores_positions",
         "RoPE positions ignored",
         "Your function rotates by the row index 0, 1, 2, ... instead of the positions given: "
         "with a cache or an offset the positions do not start at 0.",
-    ),
-    (
-        "window_off_by_one",
-        "Sliding window off by one",
-        "Your window lets each query see window + 1 keys: with window w a query sees itself and "
-        "the w - 1 keys before it.",
-    ),
-    (
-        "padding_on_queries",
-        "Padding mask on the queries",
-        "Your padding mask hides padded query rows instead of padded keys: the mask must stop "
-        "every query attending to padding keys, so it runs along the key axis, (B, 1, 1, Tk).",
     ),
     (
         "padding_inverted",

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from qkv_drill.engine import merge_heads, multi_head_with_misconception, split_heads
+from qkv_drill.engine import (
+    gqa_attention,
+    merge_heads,
+    multi_head_with_misconception,
+    split_heads,
+)
 from qkv_drill.engine.multihead import multi_head_attention, project_heads
 from qkv_drill.engine.reference import attention
 from qkv_drill.exercises import layouts as L
@@ -184,22 +189,14 @@ register(
 )
 
 
-def _gqa_tiled(c: Case) -> Outputs:
+def _gqa(c: Case, tiled: bool = False, scale: float | None = None) -> Outputs:
+    """Through the engine's grouped-query attention; `tiled=True` is the `repeat` mistake."""
     x, h, hkv = c["x"], c["n_heads"], c["n_kv_heads"]
     q = split_heads(x @ c["w_q"], h)  # (..., H, T, hs)
     k = split_heads(x @ c["w_k"], hkv)  # (..., Hkv, T, hs)
     v = split_heads(x @ c["w_v"], hkv)  # (..., Hkv, T, hs)
-    reps = [1] * k.ndim
-    reps[-3] = h // hkv
-    k, v = np.tile(k, reps), np.tile(v, reps)  # (..., H, T, hs) head j uses j % Hkv: the bug
-    return (merge_heads(attention(q, k, v)[0]) @ c["w_o"],)  # (..., T, C)
-
-
-def _gqa_no_scaling(c: Case) -> Outputs:
-    qh, kh, vh = project_heads(
-        c["x"], None, c["w_q"], c["w_k"], c["w_v"], c["n_heads"], c["n_kv_heads"]
-    )
-    return (merge_heads(attention(qh, kh, vh, scale=1.0)[0]) @ c["w_o"],)
+    y, _ = gqa_attention(q, k, v, scale=scale, tiled=tiled)  # (..., H, T, hs)
+    return (merge_heads(y) @ c["w_o"],)  # (..., T, C)
 
 
 register(
@@ -209,7 +206,10 @@ register(
         defaults={**_MHA, "n_heads": 4, "scale": 1.0, "gqa": True},
         build=_build_mha,
         reference=_mha,
-        wrong={"kv_heads_tiled": _gqa_tiled, "no_scaling": _gqa_no_scaling},
+        wrong={
+            "kv_heads_tiled": lambda c: _gqa(c, tiled=True),
+            "no_scaling": lambda c: _gqa(c, scale=1.0),
+        },
         returns="the output (..., T, C)",
     )
 )
