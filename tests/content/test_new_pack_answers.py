@@ -23,6 +23,8 @@ QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
 NEW_PACKS = ("rope.yaml", "kv_cache.yaml", "efficient.yaml", "complexity.yaml")
 SEEDS = range(40)
 DTYPE_WORDS = {1: ("int8",), 2: ("fp16", "bf16"), 4: ("fp32",)}
+BYTES = ("kv_cache", "kv_cache_per_token", "score_memory", "kv_cache_windowed", "decode_bytes")
+BYTES += ("decode_intensity", "flash_extra_memory")
 
 
 def _computed() -> list[Question]:
@@ -117,6 +119,59 @@ def recompute(name: str, a: dict):
         return _attention(x @ _mat(a, "W_Q"), x @ _mat(a, "W_K"), x @ _mat(a, "W_V"))
     if name == "shape":
         return _shape(a)
+    return _recompute_modern(name, a)
+
+
+def _rope(x: np.ndarray, base: float, style: str) -> np.ndarray:
+    t, d = x.shape
+    out = x.copy()
+    for m in range(t):
+        for i in range(d // 2):
+            ang = m * base ** (-2 * i / d)
+            a, b = (i, i + d // 2) if style == "half" else (2 * i, 2 * i + 1)
+            out[m, a] = x[m, a] * math.cos(ang) - x[m, b] * math.sin(ang)
+            out[m, b] = x[m, a] * math.sin(ang) + x[m, b] * math.cos(ang)
+    return out
+
+
+def _visible_keys(a: dict) -> np.ndarray:
+    tq, tk = a["tq"], a["tk"]
+    shift = tk - tq if a.get("align", "top_left") == "bottom_right" else 0
+    i, j = np.indices((tq, tk))
+    return j <= i + shift, i + shift, j
+
+
+def _recompute_modern(name: str, a: dict):
+    per_token = 2 * a.get("layers", 0) * a.get("kv_heads", 0) * a.get("head_dim", 0) * a.get("bytes", 2)
+    if name == "rope":
+        return _rope(_mat(a, "x"), float(a.get("base", 10000.0)), a.get("style", "half"))
+    if name == "causal_mask":
+        return _visible_keys(a)[0].astype(float)
+    if name == "sliding_window_mask":
+        a = {"align": "bottom_right", **a}
+        visible, pos, j = _visible_keys(a)
+        return (visible & (j > pos - a["window"])).astype(float)
+    if name == "kv_cache_windowed":
+        return per_token * min(a["seq"], a["window"]) * (a.get("batch") or 1)
+    if name == "decode_bytes":
+        return a["params"] * a.get("bytes", 2) + per_token * a["context"] * (a.get("batch") or 1)
+    if name == "decode_intensity":
+        batch = a.get("batch") or 1
+        flops = batch * (2 * a["params"] + 4 * a["layers"] * a["context"] * a["d_model"])
+        return flops / (a["params"] * a.get("bytes", 2) + per_token * a["context"] * batch)
+    if name == "kv_head":
+        return a["query_head"] // (a["heads"] // a["kv_heads"])
+    if name == "gqa_cache_ratio":
+        return a["heads"] / a["kv_heads"]
+    if name == "flash_extra_memory":
+        return (a.get("batch") or 1) * (a.get("heads") or 1) * a["seq"] * a.get("bytes", 4)
+    if name == "training_flops":
+        attention = 3 * 2 * 2 * a["layers"] * a["seq"] * a["d_model"]
+        return float(a["tokens"] * (6 * a["params"] + attention))  # beyond int64
+    if name == "decode_output":
+        k = np.vstack([_mat(a, "K_cache"), _mat(a, "k")])  # (t + 1, d)
+        v = np.vstack([_mat(a, "V_cache"), _mat(a, "v")])  # (t + 1, d)
+        return _attention(_mat(a, "q")[None, :], k, v)[0]
     raise AssertionError(f"no independent formula for {name}")
 
 
@@ -134,6 +189,15 @@ SHOWN = {
     "max_weight": ("d_k", "gap"),
     "scaled_dot": ("d_k",),
     "shape": ("seq_kv", "d_model", "heads", "kv_heads", "batch"),
+    "kv_cache_windowed": ("layers", "kv_heads", "head_dim", "seq", "window", "batch"),
+    "decode_bytes": ("params", "layers", "kv_heads", "head_dim", "context", "batch"),
+    "decode_intensity": ("params", "layers", "d_model", "kv_heads", "head_dim", "context"),
+    "kv_head": ("query_head", "heads", "kv_heads"),
+    "gqa_cache_ratio": ("heads", "kv_heads"),
+    "flash_extra_memory": ("seq", "heads", "batch"),
+    "training_flops": ("params", "tokens", "layers", "d_model", "seq"),
+    "causal_mask": ("tq", "tk"),
+    "sliding_window_mask": ("tq", "window"),
 }
 
 
@@ -153,7 +217,7 @@ def test_engine_answers_match_an_independent_recomputation(question):
                 continue
             if args.get(key) not in (None, 1):
                 assert _visible(args[key], inst.prompt), (question.id, seed, key, args[key])
-        if name in ("kv_cache", "kv_cache_per_token", "score_memory") and args.get("bytes"):
+        if name in BYTES and args.get("bytes"):
             words = DTYPE_WORDS[args["bytes"]]
             assert any(w in inst.prompt for w in words), (question.id, args["bytes"])
         want = recompute(name, args)
