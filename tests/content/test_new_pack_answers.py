@@ -142,7 +142,8 @@ def _visible_keys(a: dict) -> np.ndarray:
 
 
 def _recompute_modern(name: str, a: dict):
-    per_token = 2 * a.get("layers", 0) * a.get("kv_heads", 0) * a.get("head_dim", 0) * a.get("bytes", 2)
+    cache = a.get("layers", 0) * a.get("kv_heads", 0) * a.get("head_dim", 0)
+    per_token = 2 * cache * a.get("bytes", 2)
     if name == "rope":
         return _rope(_mat(a, "x"), float(a.get("base", 10000.0)), a.get("style", "half"))
     if name == "causal_mask":
