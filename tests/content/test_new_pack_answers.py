@@ -146,7 +146,7 @@ def _recompute_modern(name: str, a: dict):
     per_token = 2 * cache * a.get("bytes", 2)
     if name == "rope":
         return _rope(_mat(a, "x"), float(a.get("base", 10000.0)), a.get("style", "half"))
-    if name == "causal_mask":
+    if name == "aligned_causal_mask":
         return _visible_keys(a)[0].astype(float)
     if name == "sliding_window_mask":
         a = {"align": "bottom_right", **a}
@@ -197,7 +197,7 @@ SHOWN = {
     "gqa_cache_ratio": ("heads", "kv_heads"),
     "flash_extra_memory": ("seq", "heads", "batch"),
     "training_flops": ("params", "tokens", "layers", "d_model", "seq"),
-    "causal_mask": ("tq", "tk"),
+    "aligned_causal_mask": ("tq", "tk"),
     "sliding_window_mask": ("tq", "window"),
 }
 
