@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from qkv_drill import cliargs
+
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--topic", action="append", default=[], help="only this topic (repeatable)")
@@ -50,8 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
-        p.add_argument("--seed", type=int, default=None, help="reproduce the same questions")
-        p.add_argument("--count", type=int, default=None, help="stop after N questions")
+        p.add_argument(
+            "--seed", type=cliargs.seed, default=None, help="reproduce the same questions"
+        )
+        p.add_argument(
+            "--count", type=cliargs.count, default=None, help="stop after N questions (1-100,000)"
+        )
         _add_filters(p)
         if name == "drill":
             p.add_argument("--weakest", action="store_true", help="draw from your weakest topics")
@@ -59,9 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("mock", help="timed mock interview")
     p.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
     # None when not given: the app then shows its set-up form (MockSettings falls back to 20/10)
-    p.add_argument("--minutes", type=float, default=None, help="duration (default 20)")
-    p.add_argument("--questions", type=int, default=None, help="number of questions (default 10)")
-    p.add_argument("--seed", type=int, default=None, help="replay the same interview")
+    p.add_argument(
+        "--minutes", type=cliargs.minutes, default=None, help="duration, 0.01-600 (default 20)"
+    )
+    p.add_argument(
+        "--questions", type=cliargs.questions, default=None, help="how many, 1-200 (default 10)"
+    )
+    p.add_argument("--seed", type=cliargs.seed, default=None, help="replay the same interview")
     p.add_argument("--resume", action="store_true", help="resume an interrupted interview")
     p.add_argument(
         "--code", action="store_true", help="include one implement-it exercise (adds its time)"
@@ -74,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
 
     p = sub.add_parser("export", help="export a mock interview report as Markdown or JSON")
-    p.add_argument("mock_id", nargs="?", type=int, help="which interview (default: latest)")
+    p.add_argument(
+        "mock_id", nargs="?", type=cliargs.mock_id, help="which interview (default: latest)"
+    )
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
 
@@ -85,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip checking ids against the installed packs (shipped and yours)",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument("--seeds", type=int, default=50, help="instances drawn per question")
+    p.add_argument(
+        "--seeds", type=cliargs.seeds, default=50, help="instances drawn per question (1-10,000)"
+    )
     p.add_argument("--no-torch", action="store_true", help="skip the numpy/torch agreement check")
 
     p = sub.add_parser("new-pack", help="write a commented example pack to the user pack folder")

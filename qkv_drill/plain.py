@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from qkv_drill.textsafe import printable
+
 PRACTICE_HELP = "commands: :hint :skip :redraw :why :quit"
 MOCK_HELP = "commands: :next :prev :flag :goto N :finish :quit (answers are saved as you go)"
 RATINGS = ("again", "hard", "good", "easy")
@@ -28,15 +30,15 @@ class PlainIO:
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        self.stdout.write(printable(text) + "\n")  # pack text never drives the terminal
         self.stdout.flush()
 
     def warn(self, text: str) -> None:
-        self.stderr.write(text + "\n")
+        self.stderr.write(printable(text) + "\n")
         self.stderr.flush()
 
     def ask(self, prompt: str) -> str:
-        self.stdout.write(prompt)
+        self.stdout.write(printable(prompt))
         self.stdout.flush()
         line = self.stdin.readline()
         if line == "":

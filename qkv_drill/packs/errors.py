@@ -18,10 +18,12 @@ class PackIssue:
     severity: str = "error"  # "error" | "warning"
 
     def __str__(self) -> str:
+        from qkv_drill.textsafe import printable
+
         text = f"{self.path}:{self.line}:{self.col}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
-        return text
+        return printable(text)
 
     @property
     def is_error(self) -> bool:

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from qkv_drill.packs.loader import load_packs
+from qkv_drill.textsafe import printable
 
 
 def run_packs(args=None) -> int:
@@ -25,9 +26,9 @@ def run_packs(args=None) -> int:
             topics = Counter(q.topic for q in lp.pack.questions)
             counts = ", ".join(f"{t} {n}" for t, n in sorted(topics.items()))
             head = f"{lp.pack.id} v{lp.pack.version}  {len(lp.pack.questions)} questions"
-            print(f"{status:<10} [{lp.source}] {head}  ({counts})  {lp.path}", file=out)
+            print(printable(f"{status:<10} [{lp.source}] {head}  ({counts})  {lp.path}"), file=out)
         else:
-            print(f"{status:<10} [{lp.source}] {lp.path}", file=out)
+            print(printable(f"{status:<10} [{lp.source}] {lp.path}"), file=out)
         for issue in lp.issues:
             prefix = "" if issue.is_error else "warning: "
             print(f"    {prefix}{issue}", file=out)

@@ -61,27 +61,60 @@ def _load_pack_file(path: Path, source: Source, limits: Limits) -> LoadedPack:
 
     try:
         doc = load_file(path, limits)
+        pack, issues = validate_document(doc)
     except PackError as e:
         return LoadedPack(path, None, [e.issue], source)
-    pack, issues = validate_document(doc)
+    except Exception as e:
+        # Whatever one file does to the loader, it is that file's error and the rest still load.
+        return LoadedPack(path, None, [_unexpected(path, e)], source)
     if any(i.is_error for i in issues):
         pack = None
     return LoadedPack(path, pack, issues, source)
 
 
+def _unexpected(path: Path, e: BaseException) -> PackIssue:
+    what = " ".join(str(e).split())[:200] or "no details"
+    return PackIssue(
+        path,
+        1,
+        1,
+        f"this pack could not be loaded ({type(e).__name__}: {what})",
+        "the other packs are loaded; fix or remove this file",
+    )
+
+
 def pack_files(path: Path) -> tuple[list[Path], list[PackIssue]]:
-    """A file, or the *.yaml / *.yml files of a folder (sorted, hidden files skipped)."""
+    """A file, or the *.yaml / *.yml files of a folder (sorted, hidden files skipped).
+
+    A folder or entry that cannot be read is an issue of its own; it never stops the others."""
     path = Path(path)
-    if path.is_dir():
-        files = sorted(
-            p
-            for p in path.iterdir()
-            if p.suffix.lower() in PACK_SUFFIXES and not p.name.startswith(".") and p.is_file()
-        )
-        return files, []
-    if path.is_file():
-        return [path], []
+    try:
+        if path.is_dir():
+            files, issues = [], []
+            for p in sorted(path.iterdir()):
+                if p.suffix.lower() not in PACK_SUFFIXES or p.name.startswith("."):
+                    continue
+                try:
+                    if p.is_file():
+                        files.append(p)
+                except OSError as e:
+                    issues.append(_unreadable(p, e))
+            return files, issues
+        if path.is_file():
+            return [path], []
+    except OSError as e:
+        return [], [_unreadable(path, e)]
     return [], [PackIssue(path, 0, 0, "no such pack file or folder")]
+
+
+def _unreadable(path: Path, e: OSError) -> PackIssue:
+    return PackIssue(
+        path,
+        0,
+        0,
+        f"cannot read this pack folder or file: {e.strerror or e}",
+        "check its permissions; the other packs are loaded",
+    )
 
 
 def _merge(loaded: Iterable[LoadedPack], extra_issues: Iterable[PackIssue] = ()) -> PackSet:
@@ -147,7 +180,10 @@ def _load_all(
         files, problems = pack_files(path)
         issues.extend(problems)
         for f in files:
-            key = f.resolve()
+            try:
+                key = f.resolve()
+            except (OSError, RuntimeError):  # a symlink loop
+                key = f.absolute()
             if key in seen:
                 continue
             seen.add(key)
@@ -177,12 +213,20 @@ def pack_sources(
     from qkv_drill import paths
 
     sources: list[tuple[Path, Source]] = []
-    if include_shipped and paths.shipped_packs_dir().is_dir():
+    if include_shipped and _exists(paths.shipped_packs_dir()):
         sources.append((paths.shipped_packs_dir(), "shipped"))
     if include_user:
         user = paths.user_packs_dir()
-        if user.is_dir():
+        if _exists(user):
             sources.append((user, "user"))
         sources.extend((p, "extra") for p in paths.env_pack_paths())
     sources.extend((Path(p), "extra") for p in extra)
     return sources
+
+
+def _exists(path: Path) -> bool:
+    """True when `path` is there, readable or not (an unreadable folder is reported, not hidden)."""
+    try:
+        return path.exists()
+    except OSError:
+        return True

@@ -30,6 +30,7 @@ from qkv_drill.packs.loader import LoadedPack, load_paths
 from qkv_drill.packs.model import COMPUTED_TYPES, Example, Question
 from qkv_drill.packs.params import ImpossibleConstraints
 from qkv_drill.packs.yamlsource import load_file
+from qkv_drill.textsafe import printable
 
 TORCH_SEEDS = 3  # torch agreement is checked on the first few seeds only (it is slow to start)
 
@@ -289,7 +290,7 @@ def run_validate(args) -> int:
         tail += f"  {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
         examples = sum(s.examples for s in stats)
         checked = f"  {examples} example{'s' * (examples != 1)} checked"
-        print(f"{status}  {lp.path.name}  {n} questions{checked}{tail}", file=out)
+        print(printable(f"{status}  {lp.path.name}  {n} questions{checked}{tail}"), file=out)
         failed = failed or bool(errors) or lp.pack is None
     if not packset.packs:
         print("no pack files found", file=out)

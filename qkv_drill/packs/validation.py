@@ -221,7 +221,15 @@ class _Checker:
             else:
                 seen: dict[str, int] = {}
                 for i, q in enumerate(questions):
-                    question = self.question(i, q, pack_id)
+                    try:
+                        question = self.question(i, q, pack_id)
+                    except Exception as e:
+                        what = " ".join(str(e).split())[:200]
+                        self.err(
+                            ("questions", i),
+                            f"cannot check this question ({type(e).__name__}: {what})",
+                        )
+                        continue
                     if question is None:
                         continue
                     if question.id in seen:

@@ -9,17 +9,20 @@ node tree, so loading costs little more than `yaml.safe_load`.
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from qkv_drill.packs import limits as L
 from qkv_drill.packs.errors import PackError, PackIssue
+from qkv_drill.textsafe import CONTROL_RE
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LOADER_NAME = (
-    "libyaml (CSafeLoader)" if Loader is not yaml.SafeLoader else "pure Python (SafeLoader)"
+    "libyaml (CSafeLoader)" if _BaseLoader is not yaml.SafeLoader else "pure Python (SafeLoader)"
 )
 
 _T = "tag:yaml.org,2002:"
@@ -27,14 +30,48 @@ _STR, _INT, _FLOAT, _BOOL, _NULL = (_T + s for s in ("str", "int", "float", "boo
 _SEQ, _MAP, _TIMESTAMP = _T + "seq", _T + "map", _T + "timestamp"
 
 
+def _without_sexagesimal(resolvers: dict) -> dict:
+    """YAML 1.1 reads `1:30` as a base-60 number; packs never need that, and building one from a
+    long `1:59:59:...` takes quadratic time. A value with a colon is text here."""
+    out = {}
+    for first, entries in resolvers.items():
+        kept = []
+        for tag, regexp in entries:
+            if tag in (_INT, _FLOAT):
+                regexp = re.compile(r"(?=[^:]*\Z)" + regexp.pattern, regexp.flags)
+            kept.append((tag, regexp))
+        out[first] = kept
+    return out
+
+
+class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader (libyaml when available) without sexagesimal numbers."""
+
+    yaml_implicit_resolvers = _without_sexagesimal(_BaseLoader.yaml_implicit_resolvers)
+
+
+_CONTROL_NAMES = {0x1B: "ESC", 0x0D: "carriage return", 0x07: "BEL", 0x08: "backspace", 0x00: "NUL"}
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """(index, description) of the first character refused in pack text, or None."""
+    m = CONTROL_RE.search(text)
+    if m is None:
+        return None
+    code = ord(m.group())
+    name = _CONTROL_NAMES.get(code, "control character" if code < 0x2000 else "bidi override")
+    return m.start(), f"U+{code:04X} ({name})"
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds that keep a hostile or mistaken file from eating memory or time."""
 
-    max_bytes: int = 5 * 1024 * 1024
-    max_depth: int = 40
-    max_string: int = 20_000
-    max_alias_expansion: int = 10_000  # extra nodes that aliases may add
+    max_bytes: int = L.MAX_FILE_BYTES
+    max_depth: int = L.MAX_DEPTH
+    max_string: int = L.MAX_STRING
+    max_alias_expansion: int = L.MAX_ALIAS_EXPANSION  # extra nodes that aliases may add
+    max_number_chars: int = L.MAX_NUMBER_CHARS
 
 
 DEFAULT_LIMITS = Limits()
@@ -171,20 +208,36 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
         v = node.value
-        if tag == _STR:
+        if tag in (_STR, _TIMESTAMP):  # a date is kept as the text written
             if len(v) > self.limits.max_string:
                 raise self.fail(node, f"text longer than {self.limits.max_string} characters")
+            bad = control_character(v)
+            if bad is not None:
+                raise self.fail(
+                    node,
+                    f"text contains {bad[1]} at character {bad[0] + 1}; control characters "
+                    "are not allowed in packs",
+                    "remove it (only tab and newline may appear in text)",
+                )
             return v
-        if tag == _INT:
-            return self.ints.construct_yaml_int(node)
-        if tag == _FLOAT:
-            return self.ints.construct_yaml_float(node)
+        if tag in (_INT, _FLOAT):
+            if len(v) > self.limits.max_number_chars:
+                raise self.fail(
+                    node,
+                    f"a number written with {len(v):,} characters; the limit is "
+                    f"{self.limits.max_number_chars}",
+                    "write it shorter (e.g. 1.5e12), or quote it if it is text",
+                )
+            try:
+                if tag == _INT:
+                    return self.ints.construct_yaml_int(node)
+                return self.ints.construct_yaml_float(node)
+            except (ValueError, OverflowError) as e:
+                raise self.fail(node, f"cannot read the number {v!r}: {e}") from None
         if tag == _BOOL:
             return self.ints.construct_yaml_bool(node)
         if tag == _NULL:
             return None
-        if tag == _TIMESTAMP:
-            return v  # a date is kept as the text written
         raise self.tag_error(node)
 
 

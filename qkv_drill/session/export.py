@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import stat
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from qkv_drill.session.report import MockReport
+from qkv_drill.textsafe import printable
 
 
 def load_report(store: Any, mock_id: int | None) -> MockReport | None:
@@ -34,9 +41,57 @@ def run_export(args: Any) -> int:
         return 1
     text = report.to_json() + "\n" if args.format == "json" else report.to_markdown()
     if args.output is None:
-        sys.stdout.write(text)
-    else:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
+        sys.stdout.write(printable(text))
+        return 0
+    try:
+        write_replacing(Path(args.output), text)
+    except OSError as e:
+        print(
+            printable(f"cannot write {args.output}: {e.strerror or e}; nothing was changed"),
+            file=sys.stderr,
+        )
+        return 1
+    print(printable(f"wrote {args.output}"), file=sys.stderr)
     return 0
+
+
+def write_replacing(target: Path, text: str) -> None:
+    """Write `text` to `target` so that a failure leaves the old file as it was.
+
+    A regular file (or a new one) is written to a temporary file beside it, flushed to disk and
+    renamed over the target. A device or pipe (`/dev/stdout`, `/dev/full`) is written directly:
+    renaming over it would replace the device itself.
+    """
+    data = text.encode("utf-8")
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(target))
+    if target.exists() and not target.is_file():
+        with target.open("wb") as f:
+            f.write(data)
+        return
+    if target.exists() and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "it is read-only", str(target))
+    if target.exists() and not target.stat().st_mode & stat.S_IWUSR:
+        raise PermissionError(errno.EACCES, "it is read-only", str(target))  # root ignores modes
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if target.exists():
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -9,6 +9,7 @@ a resume rebuilds exactly the same numbers.
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -155,8 +156,14 @@ class MockSession:
     def create(
         cls, packset: Any, store: Any, settings: MockSettings, clock: Clock = SYSTEM_CLOCK
     ) -> MockSession:
+        from qkv_drill.cliargs import MINUTES
         from qkv_drill.packs.instance import InstanceError, draw
 
+        minutes = float(settings.minutes)
+        if not (math.isfinite(minutes) and MINUTES[0] <= minutes <= MINUTES[1]):
+            raise ValueError(
+                f"minutes must be from {MINUTES[0]:g} to {MINUTES[1]:g}, not {minutes}"
+            )
         seed = settings.seed
         if seed is None:
             seed = random.SystemRandom().randrange(SEED_RANGE)
@@ -188,7 +195,7 @@ class MockSession:
             plan.append({"question_id": q.id, "seed": seed_q})
         if not instances:
             raise ValueError("none of the matching questions can be drawn; run qkv-drill validate")
-        duration = settings.minutes * 60.0
+        duration = minutes * 60.0
         if exercise is not None and any(i.question is exercise for i in instances):
             duration += exercise.time_budget
         stored = asdict(settings) | {"seed": seed}

@@ -20,6 +20,7 @@ Each fault adds a human sentence to `warnings` for the UI to show.
 from __future__ import annotations
 
 import contextlib
+import math
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -91,6 +92,19 @@ def _memory() -> sqlite3.Connection:
 def _local_offset_minutes() -> int:
     offset = datetime.now().astimezone().utcoffset() or timedelta(0)
     return int(offset.total_seconds() // 60)
+
+
+def _seconds(value: Any) -> float:
+    """A stored time budget, made usable whatever an older version wrote (inf, NaN, negative)."""
+    from qkv_drill.cliargs import MINUTES
+
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    if math.isnan(x):
+        return 0.0
+    return min(max(x, 0.0), MINUTES[1] * 60.0)
 
 
 class Store(CardFlagsMixin):
@@ -664,8 +678,8 @@ class Store(CardFlagsMixin):
             started_utc=from_iso(r[1]),
             settings_json=r[2],
             seed=seed_out(r[3]),
-            duration_s=float(r[4]),
-            used_s=float(r[5]),
+            duration_s=_seconds(r[4]),
+            used_s=_seconds(r[5]),
             state=r[6],
             plan_json=r[7],
             finished_utc=from_iso(r[8]) if r[8] else None,

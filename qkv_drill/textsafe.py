@@ -1,0 +1,26 @@
+"""Text from a pack or a file, made safe to write to a terminal.
+
+Packs refuse control characters at load time (packs/limits.py); this is the second line of
+defence for everything the command line prints (plain mode, `validate`, `packs`, `export`): a raw
+ESC, CSI or OSC sequence from anywhere is shown as visible `\\x1b` text, never obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qkv_drill.packs.limits import BIDI_CONTROLS
+
+# C0 controls except tab and newline, DEL, C1 controls, bidirectional overrides.
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """`text` with every control character shown as an escape (tab and newline kept)."""
+    s = str(text)
+    return CONTROL_RE.sub(_escape, s) if CONTROL_RE.search(s) else s
