@@ -261,6 +261,7 @@ def _run_practice(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) 
         from qkv_drill.session.practice import PracticeSession
 
         session = PracticeSession(packset, store, flt, seed=args.seed, clock=clock)
+    session.on_skip = io.say  # a question that cannot be drawn says why, then the next comes
     if not session.pool:
         io.say(f"No questions match ({flt.describe()}).")
         return 1

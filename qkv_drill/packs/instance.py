@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from qkv_drill.answers.parse import format_matrix, format_number, format_shape
+from qkv_drill.packs.budget import check_compute
 from qkv_drill.packs.computations import (
     COMPUTATIONS,
     LITERAL_ARGS,
@@ -224,6 +225,7 @@ def evaluate(question: Question, params: dict[str, Any]):
     assert question.answer is not None
     values = answer_args(question, params)
     try:
+        check_compute(question.answer.compute, values)
         result = compute(question.answer.compute, values)
         wrong = {}
         comp = COMPUTATIONS[question.answer.compute]
@@ -348,7 +350,7 @@ def draw(question: Question, seed: int) -> Instance:
     """
     try:
         return _draw(question, seed)
-    except (InstanceError, ValueError, KeyError, TypeError, ZeroDivisionError, OverflowError) as e:
+    except Exception as e:
         raise _cannot_draw(question, seed, e) from e
 
 

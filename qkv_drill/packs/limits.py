@@ -34,20 +34,25 @@ MAX_DERIVE_CHARS = 2_000  # all `derive:` expressions of one question together
 MAX_CONSTRAINTS = 20
 MAX_DRAW_TRIES = 200  # draws looking for parameters that meet the constraints
 # One draw() call (constraint re-draws and misconception re-draws together) may spend at most this
-# many work units; a question's cost per attempt (see packs/budget.py) sets how many attempts fit.
-DRAW_WORK_BUDGET = 400_000
+# many work units (about one per derive character, see packs/budget.py), which sets how many
+# attempts a question gets: cheap questions many, heavy ones few.
+DRAW_WORK_BUDGET = 100_000
+MIN_DRAW_ATTEMPTS = 5
 MAX_DRAW_ATTEMPTS = 10_000
 
 # --- computations ---------------------------------------------------------------------------------
 MC_MIN_SAMPLES = 100
 MC_MAX_SAMPLES = 100_000
-MC_MAX_NUMBERS = 20_000_000  # samples x d_k of one Monte Carlo estimate (~0.2 s, 160 MB peak)
+MC_MAX_NUMBERS = 4_000_000  # samples x d_k of one Monte Carlo estimate (about 0.1 s)
 
 # --- what a question shows and stores -------------------------------------------------------------
 MAX_PROMPT_CHARS = 30_000  # the prompt with every placeholder filled in, at its largest
 MAX_PLACEHOLDERS = 200  # {name} occurrences in one prompt
 MAX_STORED_PARAMS_BYTES = 30_000  # the parameters of one instance, as stored with every answer
 MAX_ANSWER_CHARS = 10_000  # a typed answer (answers/parse.py refuses longer ones)
+MAX_STORED_ANSWER_TEXT_BYTES = 16_384  # an open (text) answer is stored up to this, then cut
+MAX_ID_CHARS = 100  # a pack or question id, stored with every answer
+MAX_TOPIC_CHARS = 100  # a topic, stored with every answer
 MAX_STORED_ANSWER_BYTES = 64 * 1024  # the target: one stored answer, everything included
 
 # --- tolerances -----------------------------------------------------------------------------------
@@ -58,6 +63,7 @@ LIMITS_TABLE: tuple[tuple[str, str], ...] = (
     ("nesting depth", str(MAX_DEPTH)),
     ("one text", f"{MAX_STRING:,} characters; no control characters except tab and newline"),
     ("one written number", f"{MAX_NUMBER_CHARS} characters"),
+    ("ids and topics", f"{MAX_ID_CHARS} characters"),
     ("parameters per question", str(MAX_PARAMS)),
     ("any drawn number", f"magnitude {MAX_PARAM_VALUE:g}, finite"),
     ("matrix parameter", f"{MAX_MATRIX_DIM}x{MAX_MATRIX_DIM}, entries +-{MAX_MATRIX_VALUE}"),

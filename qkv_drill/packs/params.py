@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from qkv_drill.packs.configs import CONFIGS
+from qkv_drill.packs.limits import MAX_DRAW_TRIES as MAX_TRIES
+from qkv_drill.packs.limits import MAX_MATRIX_DIM
 
-MAX_TRIES = 200
-MAX_MATRIX_DIM = 64
 CONSTRAINT_KINDS = ("divisible", "less", "less_equal", "not_equal")
 
 
@@ -125,6 +125,9 @@ def _operand(x: Any, values: dict[str, Any]) -> Any:
 def constraint_holds(c: dict, values: dict[str, Any]) -> bool:
     ((kind, operands),) = c.items()
     a, b = (_operand(x, values) for x in operands)
+    for x in (a, b):  # `%` on text is string formatting ('%0999999999999d' % 1): never
+        if not isinstance(x, int | float) or isinstance(x, bool):
+            raise ValueError(f"constraint {kind} compares numbers, not {type(x).__name__}")
     if kind == "divisible":
         return b != 0 and a % b == 0
     if kind == "less":
@@ -169,9 +172,21 @@ def draw_once(question, rng: np.random.Generator, fixed: dict[str, Any] | None =
 
 
 def draw_params(question, seed: int, attempt: int = 0) -> tuple[dict[str, Any], int]:
-    """Parameters satisfying every constraint, and the attempt number that produced them."""
-    for i in range(attempt, attempt + MAX_TRIES):
+    """Parameters satisfying every constraint, and the attempt number that produced them.
+
+    Attempts count across calls (re-draws pass on where they are), and stop at the question's
+    work budget, so even a question whose constraints never hold costs bounded time.
+    """
+    from qkv_drill.packs.budget import attempt_budget
+
+    budget = attempt_budget(question)
+    end = min(attempt + MAX_TRIES, budget)
+    for i in range(attempt, end):
         values = draw_once(question, rng_for(question.id, seed, i))
         if all(constraint_holds(c, values) for c in question.constraints):
             return values, i
+    if end - attempt < MAX_TRIES:
+        raise ImpossibleConstraints(
+            f"no usable parameters within the question's budget of {budget:,} draws"
+        )
     raise ImpossibleConstraints(f"no parameters satisfying the constraints in {MAX_TRIES} draws")

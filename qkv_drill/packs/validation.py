@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 from typing import Any
 
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
-from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, MAX_MATRIX_DIM, SHAPE_WHICH
+from qkv_drill.packs import budget
+from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, SHAPE_WHICH
 from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
 from qkv_drill.packs.errors import PackIssue
+from qkv_drill.packs.limits import (
+    MAX_ID_CHARS,
+    MAX_MATRIX_DIM,
+    MAX_MATRIX_VALUE,
+    MAX_REL_TOLERANCE,
+    MAX_TOPIC_CHARS,
+    MC_MAX_SAMPLES,
+    MC_MIN_SAMPLES,
+)
 from qkv_drill.packs.model import (
     COMPUTED_TYPES,
     DEFAULT_TIME,
@@ -35,8 +46,6 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 SIBLING_RE = re.compile(r"^\s*([a-z_]+):(\s|$)")
-MAX_MATRIX_VALUE = 1000
-MAX_SAMPLES = 100_000  # Monte Carlo draws (each of d_k numbers)
 
 TOP_KEYS = ("pack", "questions")
 PACK_KEYS = ("id", "title", "description", "version", "author")
@@ -269,6 +278,9 @@ class _Checker:
                 )
 
     def ident(self, keys: tuple, value: Any, what: str) -> str:
+        if isinstance(value, str) and len(value) > MAX_ID_CHARS:
+            self.err(keys, f"{what} is {len(value):,} characters; the limit is {MAX_ID_CHARS}")
+            return value
         if not isinstance(value, str) or not ID_RE.match(value):
             self.err(
                 keys,
@@ -287,6 +299,11 @@ class _Checker:
             return None
         qid = self.ident((*at, "id"), q["id"], "question id") if "id" in q else ""
         topic = self.text((*at, "topic"), q.get("topic"), "topic") if "topic" in q else ""
+        if len(topic) > MAX_TOPIC_CHARS:
+            self.err(
+                (*at, "topic"),
+                f"topic is {len(topic):,} characters; the limit is {MAX_TOPIC_CHARS}",
+            )
         difficulty = q.get("difficulty", "")
         if "difficulty" in q and difficulty not in DIFFICULTIES:
             self.err(
@@ -377,6 +394,10 @@ class _Checker:
             code, mcs = code_fields(self, at, q)
         self.config_fields_used = _config_fields_used(answer, derive)
         examples = self.examples(at, q.get("examples"), names, params) if "examples" in q else ()
+        if len([x for x in self.issues if x.is_error]) == before:
+            comp = COMPUTATIONS.get(answer.compute) if answer is not None else None
+            for keys, message, hint in budget.problems(q, comp):
+                self.err((*at, *keys), message, hint)
         if len([x for x in self.issues if x.is_error]) > before:
             return None
         line, _ = self.doc.where(at)
@@ -693,8 +714,12 @@ class _Checker:
             elif k in comp.matrix_args and k not in args and k not in matrices:
                 self.err((*at, "params", k), f"parameter '{k}' must be a matrix for '{name}'")
         samples = args.get("samples", 20000)
-        if name == "mc_qk_variance" and (not _is_num(samples) or not 100 <= samples <= MAX_SAMPLES):
-            self.err((*keys, "args", "samples"), f"samples must be 100..{MAX_SAMPLES}")
+        if name == "mc_qk_variance" and (
+            not _is_num(samples) or not MC_MIN_SAMPLES <= samples <= MC_MAX_SAMPLES
+        ):
+            self.err(
+                (*keys, "args", "samples"), f"samples must be {MC_MIN_SAMPLES}..{MC_MAX_SAMPLES}"
+            )
         tol = Tolerance()
         if "tolerance" in raw:
             tol = self.tolerance((*keys, "tolerance"), raw["tolerance"])
@@ -709,6 +734,13 @@ class _Checker:
                 v = raw[k]
                 if not _is_num(v):
                     self.err((*keys, k), f"tolerance {k} must be a number")
+                elif not math.isfinite(v):
+                    self.err((*keys, k), f"tolerance {k} must be finite (got {v})")
+                elif k == "rel" and v > MAX_REL_TOLERANCE:
+                    self.err(
+                        (*keys, k),
+                        f"tolerance rel {v:g} is over the limit of {MAX_REL_TOLERANCE:g} (100%)",
+                    )
                 elif v < 0:
                     self.err((*keys, k), f"tolerance {k} must not be negative (got {v})")
                 else:

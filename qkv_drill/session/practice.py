@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
@@ -52,6 +52,8 @@ class PracticeSession:
         self._pending_ms = 0
         self.draw_errors: list[str] = []  # questions dropped because they cannot be drawn
         self.undo_stack: list[UndoEntry] = []  # this session's recorded answers, newest last
+        # Told "skipped: <why>" for each of them at once (plain mode prints it, the app notifies).
+        self.on_skip: Callable[[str], None] | None = None
 
     # --- choosing -------------------------------------------------------------------------
     def _pick_question(self) -> Any | None:
@@ -99,6 +101,8 @@ class PracticeSession:
                 return self._show(question)
             except InstanceError as e:
                 self.draw_errors.append(str(e))
+                if self.on_skip is not None:
+                    self.on_skip(f"skipped: {e}")
                 self.pool = [q for q in self.pool if q.id != question.id]
                 self._order = [q for q in self._order if q.id != question.id]
 
@@ -106,7 +110,14 @@ class PracticeSession:
         """Same question, new numbers (and a fresh response timer)."""
         if self.current is None:
             raise RuntimeError("no current question")
-        return self._show(self.current.question)
+        from qkv_drill.packs.instance import InstanceError
+
+        try:
+            return self._show(self.current.question)
+        except InstanceError as e:  # these numbers stay; the question is not lost
+            if self.on_skip is not None:
+                self.on_skip(f"cannot redraw: {e}")
+            return self.current
 
     # --- answering ------------------------------------------------------------------------
     def response_ms(self) -> int:

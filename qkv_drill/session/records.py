@@ -28,6 +28,17 @@ def params_json(params: dict[str, object]) -> str:
     return json.dumps(params, sort_keys=True, default=_jsonable)
 
 
+def stored_text(text: str) -> str:
+    """An answer as stored: whole up to the limit, so no answer can take more than its share."""
+    from qkv_drill.packs.limits import MAX_STORED_ANSWER_TEXT_BYTES as cap
+
+    data = text.encode("utf-8")
+    if len(data) <= cap:
+        return text
+    kept = data[: cap - 64].decode("utf-8", errors="ignore")
+    return f"{kept}\n[... cut: the answer was {len(data):,} bytes; {cap:,} are kept]"
+
+
 def misconception_name(verdict: Any) -> str | None:
     m = getattr(verdict, "misconception", None)
     return getattr(m, "name", None) if m is not None else None
@@ -61,7 +72,7 @@ def make_record(
         qtype=q.type,
         params_json=params_json(instance.params),
         seed=instance.seed,
-        answer_text=answer_text,
+        answer_text=stored_text(answer_text),
         verdict=verdict,
         misconception=misconception,
         response_ms=int(response_ms),

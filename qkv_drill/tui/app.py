@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +21,7 @@ from textual import on, work
 from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.commands import QkvCommands
@@ -328,13 +331,24 @@ class QkvDrillApp(App[int]):
         kwargs: dict[str, Any] = {"seed": self.seed}
         if self.clock is not None:
             kwargs["clock"] = self.clock
+        session: Any
         if kind == "drill":
             from qkv_drill.session.drill import DrillSession
 
-            return DrillSession(self.packset, self.store, self.filter, weakest=weakest, **kwargs)
-        from qkv_drill.session.practice import PracticeSession
+            session = DrillSession(self.packset, self.store, self.filter, weakest=weakest, **kwargs)
+        else:
+            from qkv_drill.session.practice import PracticeSession
 
-        return PracticeSession(self.packset, self.store, self.filter, **kwargs)
+            session = PracticeSession(self.packset, self.store, self.filter, **kwargs)
+        session.on_skip = partial(self.tell, title="Question skipped", severity="warning")
+        return session
+
+    def tell(self, text: str, *, title: str = "", severity: SeverityLevel = "information") -> None:
+        """A notification from any thread (sessions and the store call this from workers)."""
+        if getattr(self, "_thread_id", None) == threading.get_ident():
+            self.notify(text, title=title, severity=severity, timeout=10)
+        else:
+            self.call_from_thread(self.notify, text, title=title, severity=severity, timeout=10)
 
 
 def run_app(

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS, Args, Value, applying_to
+from qkv_drill.packs.limits import MAX_MATRIX_DIM as MAX_MATRIX_DIM  # one home for limits
 
 if TYPE_CHECKING:
     from qkv_drill.engine.trace import Trace
 
-MAX_MATRIX_DIM = 64  # rows or columns of any matrix parameter
 MAX_ELEMENTS = 4096  # elements of any array a matrix computation builds
 
 Kind = Literal["numeric", "shape", "matrix"]
