@@ -2,7 +2,8 @@
 
 For screen readers, pipes and scripts: prompts are plain text (Markdown tables become aligned
 rows), answers are read one line at a time, and the checking and the store are the same as in the
-app. Every stored answer prints a `saved:` line at once, so a script knows what was kept.
+app. Every answer on disk prints a `saved:` line at once (and only then), so a script knows what
+was kept.
 """
 
 from __future__ import annotations
@@ -175,17 +176,18 @@ def _open(args: Any, io: PlainIO) -> tuple[Any, Any]:
     packset = load_packs(extra=list(getattr(args, "pack", None) or ()))
     for issue in packset.issues:
         io.warn(str(issue))
-    store = Store.open(None)
-    for warning in store.take_warnings():
-        io.warn(warning)
+    store = Store.open(None, on_warning=io.warn)  # every store fault is one line, at once
     return packset, store
 
 
 def _saved(io: PlainIO, store: Any, text: str) -> None:
-    """Acknowledge a stored answer, then tell at once if that write could not reach the disk."""
-    io.say(text)
-    for warning in store.take_warnings():
-        io.warn(warning)
+    """Acknowledge a recorded answer: `saved:` only when it is on disk."""
+    if getattr(store, "saving", True):
+        io.say(f"saved: {text}")
+    elif getattr(store, "pending", 0):
+        io.say(f"queued (not on disk yet, the file is locked): {text}")
+    else:
+        io.say(f"not saved (progress is in memory only): {text}")
 
 
 def run_plain(
@@ -200,9 +202,12 @@ def run_plain(
     io = PlainIO(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
     packset, store = _open(args, io)
     clock = clock or SYSTEM_CLOCK
-    if args.command == "mock":
-        return _run_mock(args, io, packset, store, clock)
-    return _run_practice(args, io, packset, store, clock)
+    try:
+        if args.command == "mock":
+            return _run_mock(args, io, packset, store, clock)
+        return _run_practice(args, io, packset, store, clock)
+    finally:
+        store.close()  # writes queued behind another program's lock get a last chance
 
 
 # --- practice and drill ---------------------------------------------------------------------
@@ -334,7 +339,7 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
             recorded = session.tally["skipped"]
             nxt = session.skip()
             if session.tally["skipped"] > recorded:
-                _saved(io, session.store, f"saved: skipped {inst.question.id}")
+                _saved(io, session.store, f"skipped {inst.question.id}")
             return nxt
         if cmd == ":redraw":
             inst = session.redraw()
@@ -370,10 +375,10 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
                 covered = _covered(io, len(q.rubric))
             except EOFError:
                 session.skip()
-                _saved(io, session.store, f"saved: skipped {q.id}")
+                _saved(io, session.store, f"skipped {q.id}")
                 raise
             verdict = session.self_grade(covered)
-        _saved(io, session.store, f"saved: {verdict.status} {inst.question.id}")
+        _saved(io, session.store, f"{verdict.status} {inst.question.id}")
         _show_verdict(io, verdict, inst)
         answered[:] = [(inst.question.id, session.derivation())]
         if session.derivation() is not None:
@@ -555,7 +560,7 @@ def _mock_loop(io: PlainIO, session: Any) -> bool:
         _saved(
             io,
             session.store,
-            f"saved: question {session.index + 1} ({session.answered_count}/{n} answered, "
+            f"question {session.index + 1} ({session.answered_count}/{n} answered, "
             f"{_mmss(session.remaining())} left)",
         )
         following = [

@@ -6,6 +6,8 @@ lose committed transactions even with NORMAL; FULL also survives a power cut or 
 cost of one fsync per answer, which nobody typing answers can notice.)
 
 Faults never cost earlier progress:
+- a file left in an unclean state (a -wal, -shm or -journal beside it, or zero bytes long) is
+  first copied aside byte for byte (store/recovery.py), because opening it replays that journal;
 - a corrupt or truncated file is moved aside to `progress.db.corrupt-<UTC>` (with its -wal and
   -shm) and a fresh store is started. Opening checks the header (and, from it, truncation) at
   once; `PRAGMA quick_check` reads the whole file only when it is small or a -wal was left
@@ -13,24 +15,25 @@ Faults never cost earlier progress:
   aside the same way, and this session's writes go to the fresh file;
 - a file or folder that cannot be written (read-only, disk full, cannot open) is left untouched
   and the session continues in memory (`persistent` is False), seeded with a copy of what the file
-  holds; a write that fails mid-session does the same switch, keeping this session's answers.
-Each fault adds a human sentence to `warnings` for the UI to show.
+  holds; a write that fails mid-session does the same switch, keeping this session's answers;
+- a lock another program holds queues writes until it is released (store/writes.py).
+Each fault is one human sentence, given to `on_warning` (the app notifies, plain mode prints) the
+moment it happens; `warnings` keeps them all.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from qkv_drill.store import schema
+from qkv_drill.store import recovery, schema
 from qkv_drill.store.cardflags import CardFlagsMixin
 from qkv_drill.store.health import (
     CORRUPT_CODES,
@@ -40,6 +43,7 @@ from qkv_drill.store.health import (
     structure_problem,
     wants_full_check,
 )
+from qkv_drill.store.queries import Queries
 from qkv_drill.store.records import (
     MODES,
     VERDICTS,
@@ -49,10 +53,9 @@ from qkv_drill.store.records import (
     MockRow,
     from_iso,
     now_utc,
-    seed_in,
-    seed_out,
     to_iso,
 )
+from qkv_drill.store.writes import Writes, is_lock
 
 __all__ = [
     "MODES",
@@ -68,14 +71,7 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_S = 5.0
-
-
-def _inserted_id(cur: sqlite3.Cursor) -> int:
-    """The rowid an INSERT just made; sqlite3 types it Optional since other statements make none."""
-    rowid = cur.lastrowid
-    if rowid is None:
-        raise TypeError("the statement inserted no row")
-    return rowid
+CLOSE_WAIT_S = 5.0  # at close, how long queued writes may still wait for a lock
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -94,20 +90,7 @@ def _local_offset_minutes() -> int:
     return int(offset.total_seconds() // 60)
 
 
-def _seconds(value: Any) -> float:
-    """A stored time budget, made usable whatever an older version wrote (inf, NaN, negative)."""
-    from qkv_drill.cliargs import MINUTES
-
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    if math.isnan(x):
-        return 0.0
-    return min(max(x, 0.0), MINUTES[1] * 60.0)
-
-
-class Store(CardFlagsMixin):
+class Store(CardFlagsMixin, Queries, Writes):
     """Progress on disk (or, after a fault, in memory); see the module docstring."""
 
     def __init__(
@@ -116,15 +99,18 @@ class Store(CardFlagsMixin):
         *,
         utc_offset_minutes: int | None = None,
         memory: bool = False,
+        on_warning: Callable[[str], None] | None = None,
     ) -> None:
         self.warnings: list[str] = []
-        self._warnings_taken = 0
+        self._on_warning = on_warning
+        self._told = 0
         self.persistent = False
         self.utc_offset_minutes = (
             _local_offset_minutes() if utc_offset_minutes is None else utc_offset_minutes
         )
         self._lock = threading.RLock()
         self._log: list[tuple[str, tuple[Any, ...], Any]] = []  # this session's writes
+        self._init_writes()
         if memory:
             self.path: Path | None = None
             self._conn = _memory()
@@ -148,6 +134,9 @@ class Store(CardFlagsMixin):
         return cls(memory=True, **kwargs)
 
     def close(self) -> None:
+        if self._pending:
+            self._stop_retrying(CLOSE_WAIT_S)
+        self._closing.set()
         with self._lock:
             self._conn.close()
 
@@ -157,6 +146,30 @@ class Store(CardFlagsMixin):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- telling the user ------------------------------------------------------------
+
+    @property
+    def on_warning(self) -> Callable[[str], None] | None:
+        return self._on_warning
+
+    @on_warning.setter
+    def on_warning(self, callback: Callable[[str], None] | None) -> None:
+        """Set once by the app or plain mode; warnings from before (opening) are told at once."""
+        with self._lock:
+            self._on_warning = callback
+            if callback is not None:
+                for text in self.warnings[self._told :]:
+                    callback(text)
+                self._told = len(self.warnings)
+
+    def _warn(self, text: str) -> None:
+        """One fault, told the moment it happens (from whatever thread found it)."""
+        with self._lock:
+            self.warnings.append(text)
+            if self._on_warning is not None:
+                self._told = len(self.warnings)
+                self._on_warning(text)
+
     # --- opening and faults ----------------------------------------------------------
 
     def _open_file(self, path: Path, *, retry: bool = True) -> sqlite3.Connection:
@@ -164,11 +177,30 @@ class Store(CardFlagsMixin):
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             return self._fallback(f"cannot create the folder {path.parent} ({e.strerror or e})")
+        problem = structure_problem(path) if retry else None
+        if problem:  # found without SQLite: the file is renamed aside exactly as it is
+            return self._damaged(path, Corrupt(problem), None)
+        copy: Path | None = None
+        if retry and recovery.needs_safety_copy(path):
+            if path.stat().st_size == 0 and not recovery.side_files(path):
+                moved = recovery.move_aside(path, "empty")
+                if moved is None:
+                    return self._fallback(f"{path} is empty and cannot be moved aside")
+                self._warn(
+                    f"{path.name} was empty (0 bytes), so it held no progress to read; it was "
+                    f"kept as {moved.name} and a fresh progress file was started"
+                )
+            else:
+                try:
+                    copy = recovery.safety_copy(path)
+                except OSError as e:
+                    return self._fallback(
+                        f"{path} needs recovery, but a safety copy could not be made first "
+                        f"({e.strerror or e})",
+                        source=path,
+                    )
         conn: sqlite3.Connection | None = None
         try:
-            problem = structure_problem(path) if retry else None
-            if problem:
-                raise Corrupt(problem)
             conn = _connect(path)
             if wants_full_check(path):
                 rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -184,32 +216,70 @@ class Store(CardFlagsMixin):
                 conn.close()
             corrupt = isinstance(e, Corrupt) or error_code(e) in CORRUPT_CODES
             if corrupt and retry:
-                moved = self._move_aside(path)
-                if moved is None:
-                    return self._fallback(f"{path} is damaged and cannot be moved aside")
-                self.warnings.append(
-                    f"{path.name} was damaged ({e}); it was moved to {moved.name} and a fresh "
-                    "progress file was started"
-                )
-                return self._open_file(path, retry=False)
+                return self._damaged(path, e, copy)
+            if copy is not None:
+                recovery.discard_copy(copy)
             if is_storage_failure(e) or corrupt:
                 return self._fallback(f"{path} cannot be written ({e})", source=path)
             raise
         except schema.SchemaTooNew as e:
             if conn is not None:
                 conn.close()
+            if copy is not None:
+                recovery.discard_copy(copy)
             return self._fallback(f"{path} was written by a newer qkv-drill ({e})")
         except OSError as e:
             if conn is not None:
                 conn.close()
+            if copy is not None:
+                recovery.discard_copy(copy)
             return self._fallback(f"{path} cannot be opened ({e})")
+        if copy is not None:
+            before = recovery.answers_in(copy)
+            (after,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+            if before is not None and after < before:  # the replayed journal was foreign
+                conn.close()
+                return self._damaged(
+                    path, Corrupt(f"a leftover -wal replaced {before - after} answers"), copy
+                )
+            recovery.prune_copies(path)
         self.persistent = True
         return conn
 
+    def _damaged(self, path: Path, e: BaseException, copy: Path | None) -> sqlite3.Connection:
+        """Move the damaged file aside; put back the main file as it was before opening when
+        that alone is sound (the journal was the damage), else start a fresh file."""
+        moved = recovery.move_aside(path)
+        if moved is None:
+            return self._fallback(f"{path} is damaged and cannot be moved aside")
+        if copy is not None and recovery.answers_in(copy) is not None:
+            try:
+                recovery.put_back(copy, path)
+            except OSError as err:
+                return self._fallback(f"{path} could not be restored ({err.strerror or err})")
+            self._warn(
+                f"{path.name} was damaged by a leftover journal ({e}); it was moved to "
+                f"{moved.name}, and the file as it was before opening was put back (the exact "
+                f"files from before are kept as {copy.name})"
+            )
+            return self._open_file(path, retry=False)
+        kept = f"; the files from before opening are kept as {copy.name}" if copy else ""
+        self._warn(
+            f"{path.name} was damaged ({e}); it was moved to {moved.name}{kept}, and a fresh "
+            "progress file was started"
+        )
+        return self._open_file(path, retry=False)
+
     @staticmethod
     def _probe_write(conn: sqlite3.Connection) -> None:
-        """Fail now, not at the first answer, when the file is read-only."""
-        conn.execute("BEGIN IMMEDIATE")
+        """Fail now, not at the first answer, when the file is read-only (a lock held by another
+        program is not a failure: writes queue behind it)."""
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if is_lock(e):
+                return
+            raise
         try:
             conn.execute(f"PRAGMA user_version = {schema.version(conn):d}")
         finally:
@@ -217,22 +287,7 @@ class Store(CardFlagsMixin):
 
     @staticmethod
     def _move_aside(path: Path) -> Path | None:
-        stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
-        target = path.with_name(f"{path.name}.corrupt-{stamp}")
-        n = 1
-        while target.exists():
-            n += 1
-            target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-        try:
-            path.rename(target)
-        except OSError:
-            return None
-        for suffix in ("-wal", "-shm"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                with contextlib.suppress(OSError):
-                    side.rename(target.with_name(target.name + suffix))
-        return target
+        return recovery.move_aside(path)
 
     def _fallback(
         self,
@@ -243,9 +298,7 @@ class Store(CardFlagsMixin):
     ) -> sqlite3.Connection:
         """Continue in memory, seeded with what the file holds (never writing to it)."""
         self.persistent = False
-        self.warnings.append(
-            f"progress is not being saved: {reason}; your earlier progress is untouched"
-        )
+        self._warn(f"progress is not being saved: {reason}; your earlier progress is untouched")
         mem = _memory()
         if self._copy_into(mem, live, source):
             return mem
@@ -280,20 +333,6 @@ class Store(CardFlagsMixin):
                 continue
         return False
 
-    # --- writes ----------------------------------------------------------------------
-
-    def _write(self, op: str, *args: Any) -> Any:
-        with self._lock:
-            try:
-                result = self._apply(self._conn, op, args)
-            except sqlite3.DatabaseError as e:
-                if not self.persistent or not is_storage_failure(e):
-                    raise
-                self._switch(e, "writing failed")
-                result = self._apply(self._conn, op, args)
-            self._log.append((op, args, result))
-            return result
-
     def _switch(self, error: sqlite3.DatabaseError, what: str) -> None:
         """After a storage failure mid-session: a damaged file is moved aside and a fresh one
         gets this session's writes; anything else continues in memory."""
@@ -301,9 +340,9 @@ class Store(CardFlagsMixin):
         if error_code(error) in CORRUPT_CODES and self.path is not None:
             with contextlib.suppress(sqlite3.Error):
                 old.close()
-            moved = self._move_aside(self.path)
+            moved = recovery.move_aside(self.path)
             if moved is not None:
-                self.warnings.append(
+                self._warn(
                     f"{self.path.name} turned out to be damaged ({error}); it was moved to "
                     f"{moved.name} and this session's answers were saved in a fresh file"
                 )
@@ -317,167 +356,6 @@ class Store(CardFlagsMixin):
         with contextlib.suppress(sqlite3.Error):
             old.close()
 
-    def _replay(self, conn: sqlite3.Connection) -> None:
-        """Re-apply this session's writes (inserts keep their ids); skip what no longer fits,
-        such as an answer to a mock interview that lived only in the damaged file."""
-        for op, args, result in self._log:
-            with contextlib.suppress(sqlite3.Error):
-                self._apply(conn, op, args, result)
-
-    def _apply(self, conn: sqlite3.Connection, op: str, args: tuple[Any, ...], rowid=None) -> Any:
-        """One write as one transaction; `rowid` replays an insert with its original id."""
-        fn = getattr(self, f"_w_{op}")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(conn, *args, rowid=rowid) if op in _INSERTS else fn(conn, *args)
-            conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
-        return result
-
-    def take_warnings(self) -> list[str]:
-        """Warnings not taken before. Callers poll this after writes, so a failure found
-        mid-session (disk full, file turned read-only) is told the moment it happens."""
-        new = self.warnings[self._warnings_taken :]
-        self._warnings_taken = len(self.warnings)
-        return new
-
-    def record_answer(self, rec: AnswerRecord) -> int:
-        """Store one answer; committed (fsynced) before this returns. Returns its id."""
-        if rec.verdict not in VERDICTS:
-            raise ValueError(f"verdict must be one of {VERDICTS}, not {rec.verdict!r}")
-        if rec.mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, not {rec.mode!r}")
-        rec.id = self._write("record_answer", rec)
-        return rec.id
-
-    @staticmethod
-    def _w_record_answer(conn: sqlite3.Connection, rec: AnswerRecord, rowid=None) -> int:
-        cur = conn.execute(
-            "INSERT INTO answers (id, ts_utc, question_id, pack_id, topic, difficulty, qtype,"
-            " params_json, seed, answer_text, verdict, misconception, response_ms, mode, mock_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                to_iso(rec.ts_utc),
-                rec.question_id,
-                rec.pack_id,
-                rec.topic,
-                rec.difficulty,
-                rec.qtype,
-                rec.params_json,
-                seed_in(rec.seed),
-                rec.answer_text,
-                rec.verdict,
-                rec.misconception,
-                rec.response_ms,
-                rec.mode,
-                rec.mock_id,
-            ),
-        )
-        return _inserted_id(cur)
-
-    def put_card(self, question_id: str, card_json: str, due: datetime) -> None:
-        """Insert or replace the drill card of one question."""
-        self._write("put_card", question_id, card_json, to_iso(due), to_iso(now_utc()))
-
-    @staticmethod
-    def _w_put_card(conn: sqlite3.Connection, qid: str, card: str, due: str, now: str) -> None:
-        conn.execute(
-            "INSERT INTO cards (question_id, card_json, due_utc, updated_utc) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (question_id) DO UPDATE SET card_json = excluded.card_json,"
-            " due_utc = excluded.due_utc, updated_utc = excluded.updated_utc",
-            (qid, card, due, now),
-        )
-
-    def create_mock(
-        self, settings_json: str, seed: int | None, duration_s: float, plan_json: str
-    ) -> int:
-        """A new running mock interview; returns its id."""
-        return self._write(
-            "create_mock", to_iso(now_utc()), settings_json, seed, duration_s, plan_json
-        )
-
-    @staticmethod
-    def _w_create_mock(
-        conn: sqlite3.Connection,
-        started: str,
-        settings_json: str,
-        seed: int | None,
-        duration_s: float,
-        plan_json: str,
-        rowid=None,
-    ) -> int:
-        cur = conn.execute(
-            "INSERT INTO mocks (id, started_utc, settings_json, seed, duration_s, used_s, state,"
-            " plan_json) VALUES (?, ?, ?, ?, ?, 0, 'running', ?)",
-            (rowid, started, settings_json, seed_in(seed), float(duration_s), plan_json),
-        )
-        return _inserted_id(cur)
-
-    def save_mock_answer(
-        self, mock_id: int, idx: int, text: str | None, time_ms: int, flagged: bool
-    ) -> None:
-        self._write(
-            "save_mock_answer", mock_id, idx, text, int(time_ms), bool(flagged), to_iso(now_utc())
-        )
-
-    @staticmethod
-    def _w_save_mock_answer(
-        conn: sqlite3.Connection,
-        mock_id: int,
-        idx: int,
-        text: str | None,
-        time_ms: int,
-        flagged: bool,
-        now: str,
-    ) -> None:
-        conn.execute(
-            "INSERT INTO mock_answers (mock_id, idx, answer_text, time_ms, flagged, updated_utc)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (mock_id, idx) DO UPDATE SET"
-            " answer_text = excluded.answer_text, time_ms = excluded.time_ms,"
-            " flagged = excluded.flagged, updated_utc = excluded.updated_utc",
-            (mock_id, idx, text, time_ms, int(flagged), now),
-        )
-
-    def checkpoint_mock(self, mock_id: int, used_s: float) -> None:
-        """Remember how much of the time budget is spent, for resuming after a crash."""
-        self._write("checkpoint_mock", mock_id, float(used_s))
-
-    @staticmethod
-    def _w_checkpoint_mock(conn: sqlite3.Connection, mock_id: int, used_s: float) -> None:
-        conn.execute("UPDATE mocks SET used_s = ? WHERE id = ?", (used_s, mock_id))
-
-    def finish_mock(self, mock_id: int, report_json: str) -> None:
-        self._write("finish_mock", mock_id, report_json, to_iso(now_utc()))
-
-    @staticmethod
-    def _w_finish_mock(conn: sqlite3.Connection, mock_id: int, report: str, now: str) -> None:
-        conn.execute(
-            "UPDATE mocks SET state = 'finished', report_json = ?, finished_utc = ? WHERE id = ?",
-            (report, now, mock_id),
-        )
-
-    def discard_mock(self, mock_id: int) -> bool:
-        """Throw away an interrupted interview and its typed answers; finished ones are kept.
-        Returns whether anything was discarded."""
-        return self._write("discard_mock", mock_id)
-
-    @staticmethod
-    def _w_discard_mock(conn: sqlite3.Connection, mock_id: int) -> bool:
-        running = conn.execute(
-            "SELECT 1 FROM mocks WHERE id = ? AND state = 'running'", (mock_id,)
-        ).fetchone()
-        if not running:
-            return False
-        conn.execute("DELETE FROM mock_answers WHERE mock_id = ?", (mock_id,))
-        conn.execute("DELETE FROM mocks WHERE id = ?", (mock_id,))
-        return True
-
-    # --- reads: answers and stats ----------------------------------------------------
-
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
@@ -488,238 +366,3 @@ class Store(CardFlagsMixin):
                     raise
                 self._switch(e, "reading failed")
                 return self._conn.execute(sql, params).fetchall()
-
-    def _shift(self) -> str:
-        """SQLite date modifier turning a UTC timestamp into the local day."""
-        return f"{self.utc_offset_minutes:+d} minutes"
-
-    def _day_start(self, day: date) -> str:
-        """The UTC instant the local day begins, as stored text."""
-        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return to_iso(midnight - timedelta(minutes=self.utc_offset_minutes))
-
-    def local_today(self, now: datetime | None = None) -> date:
-        now = now or now_utc()
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
-        return (now.astimezone(UTC) + timedelta(minutes=self.utc_offset_minutes)).date()
-
-    def iter_answers(
-        self,
-        mode: str | None = None,
-        since: datetime | None = None,
-        question_id: str | None = None,
-    ) -> Iterator[AnswerRecord]:
-        """Answers oldest first, optionally one mode or one question only and from `since` on."""
-        where, params = [], []
-        if question_id is not None:
-            where.append("question_id = ?")
-            params.append(question_id)
-        if mode is not None:
-            where.append("mode = ?")
-            params.append(mode)
-        if since is not None:
-            where.append("ts_utc >= ?")
-            params.append(to_iso(since))
-        sql = (
-            "SELECT id, ts_utc, question_id, pack_id, topic, difficulty, qtype, params_json,"
-            " seed, answer_text, verdict, misconception, response_ms, mode, mock_id FROM answers"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY ts_utc, id"
-        )
-        for r in self._rows(sql, tuple(params)):
-            yield AnswerRecord(
-                question_id=r[2],
-                pack_id=r[3],
-                topic=r[4],
-                difficulty=r[5],
-                qtype=r[6],
-                params_json=r[7],
-                seed=seed_out(r[8]),
-                answer_text=r[9],
-                verdict=r[10],
-                misconception=r[11],
-                response_ms=r[12],
-                mode=r[13],
-                mock_id=r[14],
-                ts_utc=from_iso(r[1]),
-                id=r[0],
-            )
-
-    def attempts(
-        self, question_id: str, limit: int = 10
-    ) -> list[tuple[datetime, str, str | None, str]]:
-        """(time, verdict, misconception, answer text) of a question's answers, newest first.
-
-        Skipped answers are left out: a code exercise pre-fills the last code actually submitted.
-        """
-        rows = self._rows(
-            "SELECT ts_utc, verdict, misconception, answer_text FROM answers"
-            " WHERE question_id = ? AND verdict != 'skipped' ORDER BY ts_utc DESC, id DESC LIMIT ?",
-            (question_id, int(limit)),
-        )
-        return [(from_iso(r[0]), r[1], r[2], r[3]) for r in rows]
-
-    def accuracy_by_topic(self, since: datetime | None = None) -> dict[str, tuple[int, int]]:
-        """topic -> (correct, answered); skipped answers count nowhere in the stats."""
-        if since is None:
-            rows = self._rows("SELECT topic, correct, total FROM topic_totals WHERE total > 0")
-        else:
-            rows = self._rows(
-                "SELECT topic, SUM(verdict = 'correct'), COUNT(*) FROM answers"
-                " WHERE ts_utc >= ? AND verdict != 'skipped' GROUP BY topic",
-                (to_iso(since),),
-            )
-        return {t: (int(c), int(n)) for t, c, n in sorted(rows)}
-
-    def recent_accuracy_by_topic(self, last_n: int = 20) -> dict[str, tuple[int, int]]:
-        """topic -> (correct, answered) over each topic's last `last_n` answers."""
-        out: dict[str, tuple[int, int]] = {}
-        for (topic,) in self._rows("SELECT topic FROM topic_totals WHERE total > 0"):
-            rows = self._rows(
-                "SELECT verdict = 'correct' FROM answers WHERE topic = ?"
-                " AND verdict != 'skipped' ORDER BY ts_utc DESC LIMIT ?",
-                (topic, int(last_n)),
-            )
-            out[topic] = (sum(r[0] for r in rows), len(rows))
-        return dict(sorted(out.items()))
-
-    def daily_counts(
-        self, days: int = 30, today: date | None = None
-    ) -> list[tuple[date, int, int]]:
-        """(local day, correct, answered) for the last `days` days, oldest first, zeros kept."""
-        today = today or self.local_today()
-        first = today - timedelta(days=days - 1)
-        rows = self._rows(
-            "SELECT date(ts_utc, ?) AS day, SUM(verdict = 'correct'), COUNT(*) FROM answers"
-            " WHERE ts_utc >= ? AND ts_utc < ? AND verdict != 'skipped' GROUP BY day",
-            (self._shift(), self._day_start(first), self._day_start(today + timedelta(days=1))),
-        )
-        found = {date.fromisoformat(d): (int(c), int(n)) for d, c, n in rows}
-        out = []
-        for i in range(days):
-            day = first + timedelta(days=i)
-            c, n = found.get(day, (0, 0))
-            out.append((day, c, n))
-        return out
-
-    def _active(self, day: date) -> bool:
-        (hit,) = self._rows(
-            "SELECT EXISTS (SELECT 1 FROM answers WHERE ts_utc >= ? AND ts_utc < ?"
-            " AND verdict != 'skipped')",
-            (self._day_start(day), self._day_start(day + timedelta(days=1))),
-        )[0]
-        return bool(hit)
-
-    def streak(self, today: date | None = None) -> int:
-        """Consecutive days with an answer, ending today (or yesterday, if today has none yet)."""
-        day = today or self.local_today()
-        if not self._active(day):
-            day -= timedelta(days=1)
-        count = 0
-        while self._active(day):  # one index seek per day: cost grows with the streak only
-            count += 1
-            day -= timedelta(days=1)
-        return count
-
-    # --- reads: drill cards ----------------------------------------------------------
-
-    def get_card(self, question_id: str) -> str | None:
-        rows = self._rows("SELECT card_json FROM cards WHERE question_id = ?", (question_id,))
-        return rows[0][0] if rows else None
-
-    def due_cards(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
-        """(question id, due) of cards due by `now`, soonest first; suspended and buried cards
-        are held back (see `cardflags`)."""
-        # A suspended card never comes due; a buried one comes due when its bury ends.
-        until = to_iso(now or now_utc())
-        rows = self._rows(
-            "SELECT question_id, MAX(due_utc, COALESCE(buried_until, '')) AS due FROM cards"
-            " LEFT JOIN card_flags USING (question_id)"
-            " WHERE due_utc <= ? AND due <= ? AND COALESCE(suspended, 0) = 0"
-            " ORDER BY due, question_id",
-            (until, until),
-        )
-        return [(q, from_iso(d)) for q, d in rows]
-
-    def due_forecast(self, now: datetime | None = None, days: int = 14) -> list[tuple[date, int]]:
-        """Cards falling due on each local day from today; overdue ones count as today."""
-        today = self.local_today(now)
-        rows = self._rows(
-            "SELECT date(MAX(due_utc, COALESCE(buried_until, '')), ?) AS day, COUNT(*) FROM cards"
-            " LEFT JOIN card_flags USING (question_id)"
-            " WHERE due_utc < ? AND COALESCE(suspended, 0) = 0 GROUP BY day",
-            (self._shift(), self._day_start(today + timedelta(days=days))),
-        )
-        counts = {day: 0 for day in (today + timedelta(days=i) for i in range(days))}
-        for d, n in rows:
-            day = max(date.fromisoformat(d), today)
-            if day in counts:  # a bury can push a card just past the window
-                counts[day] += int(n)
-        return list(counts.items())
-
-    def all_cards(self) -> list[CardRow]:
-        rows = self._rows(
-            "SELECT question_id, card_json, due_utc, updated_utc FROM cards ORDER BY question_id"
-        )
-        return [CardRow(q, c, from_iso(d), from_iso(u)) for q, c, d, u in rows]
-
-    # --- reads: mock interviews ------------------------------------------------------
-
-    _MOCK_COLS = (
-        "id, started_utc, settings_json, seed, duration_s, used_s, state, plan_json,"
-        " finished_utc, report_json"
-    )
-
-    @staticmethod
-    def _mock(r: tuple[Any, ...]) -> MockRow:
-        return MockRow(
-            id=r[0],
-            started_utc=from_iso(r[1]),
-            settings_json=r[2],
-            seed=seed_out(r[3]),
-            duration_s=_seconds(r[4]),
-            used_s=_seconds(r[5]),
-            state=r[6],
-            plan_json=r[7],
-            finished_utc=from_iso(r[8]) if r[8] else None,
-            report_json=r[9],
-        )
-
-    def get_mock(self, mock_id: int) -> MockRow | None:
-        rows = self._rows(f"SELECT {self._MOCK_COLS} FROM mocks WHERE id = ?", (mock_id,))
-        return self._mock(rows[0]) if rows else None
-
-    def unfinished_mock(self) -> MockRow | None:
-        """The latest interview still running (interrupted), if any."""
-        rows = self._rows(
-            f"SELECT {self._MOCK_COLS} FROM mocks WHERE state = 'running'"
-            " ORDER BY started_utc DESC, id DESC LIMIT 1"
-        )
-        return self._mock(rows[0]) if rows else None
-
-    def mock_history(self) -> list[MockRow]:
-        """Finished interviews, oldest first."""
-        rows = self._rows(
-            f"SELECT {self._MOCK_COLS} FROM mocks WHERE state = 'finished' ORDER BY started_utc, id"
-        )
-        return [self._mock(r) for r in rows]
-
-    def recorded_for_mock(self, mock_id: int) -> set[str]:
-        """Question ids already in `answers` for this interview (a hand-in cut short by a kill)."""
-        rows = self._rows("SELECT question_id FROM answers WHERE mock_id = ?", (mock_id,))
-        return {r[0] for r in rows}
-
-    def mock_answers(self, mock_id: int) -> dict[int, MockAnswerRow]:
-        rows = self._rows(
-            "SELECT mock_id, idx, answer_text, time_ms, flagged, updated_utc FROM mock_answers"
-            " WHERE mock_id = ? ORDER BY idx",
-            (mock_id,),
-        )
-        return {
-            r[1]: MockAnswerRow(r[0], r[1], r[2], int(r[3]), bool(r[4]), from_iso(r[5]))
-            for r in rows
-        }
-
-
-_INSERTS = {"record_answer", "create_mock"}

@@ -170,17 +170,7 @@ class QkvDrillApp(App[int]):
 
             path = self.store_path or paths.progress_db_path()
             store = Store(path)
-        warnings.extend(store.take_warnings())
         return Loaded(packset, store, warnings)
-
-    def notify_store_warnings(self) -> None:
-        """Tell the user at once when a write could not reach the disk (found mid-session)."""
-        if self.store is None:
-            return
-        for warning in self.store.take_warnings():
-            self.notify(
-                warning, title="Progress store", severity="warning", timeout=10, markup=False
-            )
 
     @on(DataLoaded)
     def _data_loaded(self, message: DataLoaded) -> None:
@@ -193,6 +183,9 @@ class QkvDrillApp(App[int]):
             self.notify(
                 warning, title="Progress store", severity="warning", timeout=10, markup=False
             )
+        # Every store fault, from opening on and from any screen or worker that writes, is told
+        # the moment it happens: one callback, wired once.
+        self.store.on_warning = partial(self.tell, title="Progress store", severity="warning")
         broken = [lp for lp in self.packset.packs if lp.issues or lp.pack is None]
         if broken:
             n = len(broken)
@@ -361,7 +354,12 @@ def run_app(
 
     extra = [*paths.env_pack_paths(), *extra_packs]
     app = QkvDrillApp(extra_packs=extra, start=start, args=args)
-    code = app.run()
+    try:
+        code = app.run()
+    finally:
+        if app.store is not None:  # queued writes get a last chance; what is left is said
+            app.store.on_warning = partial(print, file=sys.stderr)
+            app.store.close()
     if isinstance(code, int):
         return code
     return app.return_code or 0

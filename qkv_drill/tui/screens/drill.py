@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from qkv_drill.session.when import relative
 from qkv_drill.tui.screens.card_keys import BURY, SUSPEND
-from qkv_drill.tui.screens.question import QuestionScreen, _notify_store_warnings
+from qkv_drill.tui.screens.question import QuestionScreen
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -140,7 +140,6 @@ class DrillScreen(QuestionScreen):
     def _rated(self) -> None:
         if not self.is_attached:
             return
-        _notify_store_warnings(self.app)
         self.query_one("#rating", Static).update(self._rating_text())
         self._update_progress()
 

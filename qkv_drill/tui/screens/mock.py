@@ -279,10 +279,8 @@ class MockScreen(Screen):
             self._set_status(f"Not saved: {problem}", error=True)
             return False
         self._typed_at = None
-        self._set_status(f"Saved: {_one_line(text)}")
-        notify = getattr(self.app, "notify_store_warnings", None)
-        if notify is not None:  # a write that could not reach the disk is told at once
-            notify()
+        on_disk = getattr(self.session.store, "saving", True)  # queued or in memory: say so
+        self._set_status(f"{'Saved' if on_disk else 'Kept, not on disk yet'}: {_one_line(text)}")
         self._refresh_navigator()
         return True
 

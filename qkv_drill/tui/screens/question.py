@@ -349,7 +349,6 @@ class QuestionScreen(CardKeys, Screen):
     async def _show_verdict(self, verdict: Any) -> None:
         if not self.is_attached:
             return
-        _notify_store_warnings(self.app)
         if verdict.status == "unparseable":
             self.phase = "asking"
             self._status(verdict.message, error=True)
@@ -491,8 +490,3 @@ class PracticeScreen(QuestionScreen):
     MODE = "practice"
 
 
-def _notify_store_warnings(app: Any) -> None:
-    """After a write: a storage failure found mid-session is told at once."""
-    notify = getattr(app, "notify_store_warnings", None)
-    if notify is not None:
-        notify()

@@ -1,0 +1,134 @@
+"""Keeping a progress file's bytes safe before SQLite touches them.
+
+Opening a database replays any `-wal` beside it, and closing checkpoints that into the main file
+and deletes it. When the `-wal` is stale or foreign (a backup restored while an old `-wal` was left
+behind), that replay is what ruins the file, so a file that is about to be opened in an unclean
+state is first copied aside byte for byte, together with its `-wal`, `-shm` and `-journal`.
+
+After opening, the answers in the copy's main file alone (read without its journal) are counted:
+if the replay left fewer, or left a damaged file, the replayed file is moved aside and the main
+file as it was is put back. The newest few copies are kept either way (`KEEP_COPIES`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from qkv_drill.store.records import now_utc
+
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+COPY_LABEL = "before-open"
+KEEP_COPIES = 3  # safety copies kept beside the progress file (newest first)
+
+
+def side_files(path: Path) -> list[Path]:
+    """The -wal, -shm and -journal files present beside `path`."""
+    return [p for p in (path.with_name(path.name + s) for s in SIDE_SUFFIXES) if p.exists()]
+
+
+def needs_safety_copy(path: Path) -> bool:
+    """True when opening could change the file's bytes: a journal or WAL is waiting to be
+    replayed, or the file is empty (which SQLite would silently treat as a new database)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    return size == 0 or bool(side_files(path))
+
+
+def _free_name(path: Path, label: str) -> Path:
+    stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
+    n = 1
+    while target.exists() or any(target.with_name(target.name + s).exists() for s in SIDE_SUFFIXES):
+        n += 1
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
+    return target
+
+
+def safety_copy(path: Path, label: str = COPY_LABEL) -> Path:
+    """Copy `path` and its side files byte for byte to `<name>.<label>-<UTC>`; returns the copy
+    of the main file. Raises OSError (nothing half-made is left) when the copy cannot be made."""
+    target = _free_name(path, label)
+    made: list[Path] = []
+    try:
+        for src in [path, *side_files(path)]:
+            dst = target.with_name(target.name + src.name[len(path.name) :])
+            shutil.copyfile(src, dst)
+            made.append(dst)
+            with open(dst, "rb+") as f:
+                os.fsync(f.fileno())
+    except OSError:
+        for p in made:
+            with contextlib.suppress(OSError):
+                p.unlink()
+        raise
+    return target
+
+
+def discard_copy(copy: Path) -> None:
+    """Remove a safety copy (and its side files) that turned out not to be needed."""
+    for p in [copy, *side_files(copy)]:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def move_aside(path: Path, label: str = "corrupt") -> Path | None:
+    """Rename `path` and its side files to `<name>.<label>-<UTC>`; None when it cannot be moved.
+
+    A rename keeps every byte as it is (and costs nothing), so nothing is lost by moving aside.
+    """
+    target = _free_name(path, label)
+    try:
+        path.rename(target)
+    except OSError:
+        return None
+    for side in side_files(path):
+        with contextlib.suppress(OSError):
+            side.rename(target.with_name(target.name + side.name[len(path.name) :]))
+    return target
+
+
+def answers_in(main_file: Path) -> int | None:
+    """Answers in `main_file` read on its own (any journal beside it ignored, nothing written);
+    None when it is not a sound progress file."""
+    uri = f"file:{quote(str(main_file.resolve()))}?immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            return None
+        (n,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+        return int(n)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def put_back(copy: Path, path: Path) -> None:
+    """Replace `path` (already moved aside) with the main file of a safety copy, journal-free."""
+    tmp = path.with_name(path.name + ".restoring")
+    shutil.copyfile(copy, tmp)
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def prune_copies(path: Path, keep: int = KEEP_COPIES) -> None:
+    """Remove all but the newest `keep` safety copies of `path`."""
+    prefix = f"{path.name}.{COPY_LABEL}-"
+    copies = sorted(
+        (p for p in path.parent.glob(prefix + "*") if not p.name.endswith(SIDE_SUFFIXES)),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    for old in copies[keep:]:
+        discard_copy(old)
