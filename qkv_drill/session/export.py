@@ -30,7 +30,7 @@ def load_report(store: Any, mock_id: int | None) -> MockReport | None:
 def run_export(args: Any) -> int:
     from qkv_drill.store import Store
 
-    store = Store.open(None)
+    store = Store.open(None, on_warning=lambda text: print(printable(text), file=sys.stderr))
     mock_id = getattr(args, "mock_id", None)
     report = load_report(store, mock_id)
     if report is None:

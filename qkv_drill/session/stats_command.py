@@ -47,10 +47,12 @@ def run_stats(args: argparse.Namespace) -> int:
     from qkv_drill.store import Store
 
     path = paths.progress_db_path()
-    store = Store.open(path) if path.exists() else Store.in_memory()
+
+    def warn(text: str) -> None:
+        print(f"warning: {text}", file=sys.stderr)
+
+    store = Store.open(path, on_warning=warn) if path.exists() else Store.in_memory()
     try:
-        for warning in store.take_warnings():
-            print(f"warning: {warning}", file=sys.stderr)
         snap = StatsSnapshot.build(store)
     finally:
         store.close()

@@ -6,8 +6,9 @@ behind), that replay is what ruins the file, so a file that is about to be opene
 state is first copied aside byte for byte, together with its `-wal`, `-shm` and `-journal`.
 
 After opening, the answers in the copy's main file alone (read without its journal) are counted:
-if the replay left fewer, or left a damaged file, the replayed file is moved aside and the main
-file as it was is put back. The newest few copies are kept either way (`KEEP_COPIES`).
+if the replay left fewer, or left a damaged file, the replayed file is moved aside, the main file
+as it was is put back and the copy is kept (and named in the warning); otherwise the copy is
+removed, so an ordinary unclean exit leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from qkv_drill.store.records import now_utc
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 COPY_LABEL = "before-open"
-KEEP_COPIES = 3  # safety copies kept beside the progress file (newest first)
 
 
 def side_files(path: Path) -> list[Path]:
@@ -120,15 +120,3 @@ def put_back(copy: Path, path: Path) -> None:
     with open(tmp, "rb+") as f:
         os.fsync(f.fileno())
     os.replace(tmp, path)
-
-
-def prune_copies(path: Path, keep: int = KEEP_COPIES) -> None:
-    """Remove all but the newest `keep` safety copies of `path`."""
-    prefix = f"{path.name}.{COPY_LABEL}-"
-    copies = sorted(
-        (p for p in path.parent.glob(prefix + "*") if not p.name.endswith(SIDE_SUFFIXES)),
-        key=lambda p: p.name,
-        reverse=True,
-    )
-    for old in copies[keep:]:
-        discard_copy(old)

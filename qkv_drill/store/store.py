@@ -242,7 +242,7 @@ class Store(CardFlagsMixin, Queries, Writes):
                 return self._damaged(
                     path, Corrupt(f"a leftover -wal replaced {before - after} answers"), copy
                 )
-            recovery.prune_copies(path)
+            recovery.discard_copy(copy)  # the replay kept every answer: not needed
         self.persistent = True
         return conn
 
