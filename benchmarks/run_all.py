@@ -18,7 +18,7 @@ from pathlib import Path
 from summary import PREFIX
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["startup", "checking", "exercises", "packs", "store", "engine", "faults"]
+ORDER = ["startup", "checking", "exercises", "packs", "bounded", "store", "engine", "faults"]
 
 
 def run(name: str) -> tuple[int, list[list[str]]]:

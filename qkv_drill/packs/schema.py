@@ -13,6 +13,7 @@ from typing import Any
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.exercises.mistakes import CODE_MISCONCEPTIONS
 from qkv_drill.exercises.spec import code_properties
+from qkv_drill.packs import limits as L
 from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, SHAPE_WHICH
 from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
 from qkv_drill.packs.model import DIFFICULTIES, QUESTION_TYPES
@@ -20,9 +21,9 @@ from qkv_drill.packs.params import CONSTRAINT_KINDS
 
 SCHEMA_ID = "https://qkv-drill.invalid/qkv-drill-pack.schema.json"
 
-_ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$"}
+_ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$", "maxLength": L.MAX_ID_CHARS}
 _NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
-_TEXT = {"type": "string", "minLength": 1}
+_TEXT = {"type": "string", "minLength": 1, "maxLength": L.MAX_STRING}
 _TEXTS = {"type": "array", "items": {"type": ["string", "number"]}}
 _NUM = {"type": "number"}
 _SCALAR = {"type": ["string", "number", "boolean"]}
@@ -36,7 +37,7 @@ def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any
 
 
 def build_schema() -> dict[str, Any]:
-    dim = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 64}, _NAME]}
+    dim = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": L.MAX_MATRIX_DIM}, _NAME]}
     row = {"type": "array", "items": _NUM, "minItems": 1, "maxItems": 64}
     fixed = {  # a number, a vector or a matrix (YAML's .inf / -.inf load as numbers)
         "oneOf": [_SCALAR, row, {"type": "array", "items": row, "minItems": 1, "maxItems": 64}]
@@ -69,7 +70,11 @@ def build_schema() -> dict[str, Any]:
                     "matrix": {"type": "array", "items": dim, "minItems": 1, "maxItems": 2},
                     "values": {
                         "type": "array",
-                        "items": {"type": "integer", "minimum": -1000, "maximum": 1000},
+                        "items": {
+                            "type": "integer",
+                            "minimum": -L.MAX_MATRIX_VALUE,
+                            "maximum": L.MAX_MATRIX_VALUE,
+                        },
                         "minItems": 2,
                         "maxItems": 2,
                     },
@@ -102,7 +107,10 @@ def build_schema() -> dict[str, Any]:
                 "additionalProperties": {"type": ["number", "string", "boolean"]},
             },
             "tolerance": _obj(
-                {"abs": {"type": "number", "minimum": 0}, "rel": {"type": "number", "minimum": 0}}
+                {
+                    "abs": {"type": "number", "minimum": 0},
+                    "rel": {"type": "number", "minimum": 0, "maximum": L.MAX_REL_TOLERANCE},
+                }
             ),
         },
         ("compute",),
@@ -130,13 +138,19 @@ def build_schema() -> dict[str, Any]:
             "hints": _TEXTS,
             "tags": _TEXTS,
             "time": {"type": "integer", "minimum": 1},
-            "params": {"type": "object", "propertyNames": _NAME, "additionalProperties": param},
+            "params": {
+                "type": "object",
+                "propertyNames": _NAME,
+                "additionalProperties": param,
+                "maxProperties": L.MAX_PARAMS,
+            },
             "derive": {
                 "type": "object",
+                "maxProperties": L.MAX_DERIVE_LINES,
                 "propertyNames": _NAME,
                 "additionalProperties": {"type": ["string", "number"]},
             },
-            "constraints": {"type": "array", "items": constraint},
+            "constraints": {"type": "array", "items": constraint, "maxItems": L.MAX_CONSTRAINTS},
             "answer": answer,
             "misconceptions": {
                 "type": "array",

@@ -18,9 +18,11 @@ from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, SHAPE_WHICH
 from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
 from qkv_drill.packs.errors import PackIssue
 from qkv_drill.packs.limits import (
+    MAX_DERIVE_LINES,
     MAX_ID_CHARS,
     MAX_MATRIX_DIM,
     MAX_MATRIX_VALUE,
+    MAX_PARAMS,
     MAX_REL_TOLERANCE,
     MAX_TOPIC_CHARS,
     MC_MAX_SAMPLES,
@@ -437,6 +439,10 @@ class _Checker:
         if not isinstance(raw, dict):
             self.err(keys, f"params must be a mapping of name: spec, not {_type_name(raw)}")
             return {}, set(), set()
+        if len(raw) > MAX_PARAMS:  # refused before any per-parameter work
+            self.err(keys, f"{len(raw):,} parameters; the limit is {MAX_PARAMS}")
+            named = {n for n in raw if isinstance(n, str)}
+            return raw, named, {n for n in named if spec_kind(raw[n]) == "matrix"}
         names: set[str] = set()
         matrices: set[str] = set()
         for name, spec in raw.items():
@@ -577,6 +583,9 @@ class _Checker:
         if not isinstance(raw, dict):
             self.err(keys, f"derive must be a mapping of name: expression, not {_type_name(raw)}")
             return {}
+        if len(raw) > MAX_DERIVE_LINES:  # refused before any expression is parsed
+            self.err(keys, f"{len(raw):,} derive lines; the limit is {MAX_DERIVE_LINES}")
+            return raw
         from qkv_drill.answers.expr import ExprError
 
         known = set(names)

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from qkv_drill.store import records
 from qkv_drill.store.records import (
     AnswerRecord,
     CardRow,
     MockAnswerRow,
     MockRow,
     from_iso,
-    now_utc,
     seed_out,
     to_iso,
 )
@@ -56,7 +56,7 @@ class Queries:
         return to_iso(midnight - timedelta(minutes=self.utc_offset_minutes))
 
     def local_today(self, now: datetime | None = None) -> date:
-        now = now or now_utc()
+        now = now or records.now_utc()
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
         return (now.astimezone(UTC) + timedelta(minutes=self.utc_offset_minutes)).date()
@@ -184,7 +184,7 @@ class Queries:
         rows = self._rows(
             "SELECT question_id, due_utc FROM cards WHERE due_utc <= ?"
             " ORDER BY due_utc, question_id",
-            (to_iso(now or now_utc()),),
+            (to_iso(now or records.now_utc()),),
         )
         return [(q, from_iso(d)) for q, d in rows]
 

@@ -15,8 +15,9 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from qkv_drill.store import records
 from qkv_drill.store.health import error_code, is_storage_failure
-from qkv_drill.store.records import MODES, VERDICTS, AnswerRecord, now_utc, seed_in, to_iso
+from qkv_drill.store.records import MODES, VERDICTS, AnswerRecord, seed_in, to_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -223,7 +224,7 @@ class Writes:
 
     def put_card(self, question_id: str, card_json: str, due: Any) -> None:
         """Insert or replace the drill card of one question."""
-        self._write("put_card", question_id, card_json, to_iso(due), to_iso(now_utc()))
+        self._write("put_card", question_id, card_json, to_iso(due), to_iso(records.now_utc()))
 
     @staticmethod
     def _w_put_card(conn: sqlite3.Connection, qid: str, card: str, due: str, now: str) -> None:
@@ -239,7 +240,7 @@ class Writes:
     ) -> int:
         """A new running mock interview; returns its id."""
         return self._write(
-            "create_mock", to_iso(now_utc()), settings_json, seed, duration_s, plan_json
+            "create_mock", to_iso(records.now_utc()), settings_json, seed, duration_s, plan_json
         )
 
     @staticmethod
@@ -263,7 +264,13 @@ class Writes:
         self, mock_id: int, idx: int, text: str | None, time_ms: int, flagged: bool
     ) -> None:
         self._write(
-            "save_mock_answer", mock_id, idx, text, int(time_ms), bool(flagged), to_iso(now_utc())
+            "save_mock_answer",
+            mock_id,
+            idx,
+            text,
+            int(time_ms),
+            bool(flagged),
+            to_iso(records.now_utc()),
         )
 
     @staticmethod
@@ -293,7 +300,7 @@ class Writes:
         conn.execute("UPDATE mocks SET used_s = ? WHERE id = ?", (used_s, mock_id))
 
     def finish_mock(self, mock_id: int, report_json: str) -> None:
-        self._write("finish_mock", mock_id, report_json, to_iso(now_utc()))
+        self._write("finish_mock", mock_id, report_json, to_iso(records.now_utc()))
 
     @staticmethod
     def _w_finish_mock(conn: sqlite3.Connection, mock_id: int, report: str, now: str) -> None:

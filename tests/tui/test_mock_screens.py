@@ -67,7 +67,7 @@ def utc_local_time(monkeypatch):
     """Local time is UTC and the store stamps a fixed start, so times shown are stable."""
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    monkeypatch.setattr("qkv_drill.store.store.now_utc", lambda: START)
+    monkeypatch.setattr("qkv_drill.store.records.now_utc", lambda: START)  # every store clock
     yield
     monkeypatch.undo()
     time.tzset()
