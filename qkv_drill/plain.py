@@ -441,6 +441,8 @@ def _run_mock(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) -> i
         except ValueError as exc:
             io.say(str(exc))
             return 1
+        for line in session.draw_errors:
+            io.say(line)
         io.say(
             f"Mock interview {session.mock_id}: {len(session.instances)} questions in "
             f"{_mmss(session.remaining())}, seed {session.seed}. No feedback until the end."

@@ -137,6 +137,7 @@ class MockSession:
         self.index = 0
         self.answers: list[str | None] = [None] * len(instances)
         self.flagged: set[int] = set()
+        self.draw_errors: list[str] = []  # "skipped: ..." for questions left out at creation
         self.times: list[float] = [0.0] * len(instances)  # seconds spent on each question
         self.report: MockReport | None = None
         self.drafts: dict[int, str] = {}  # typed but not handed in (see mock_drafts)
@@ -186,12 +187,14 @@ class MockSession:
         if not questions:
             raise ValueError(f"no questions match ({flt.describe()})")
         plan, instances = [], []
+        skipped: list[str] = []
         for q in questions:
             seed_q = rng.randrange(SEED_RANGE)
             try:
                 instances.append(draw(q, seed_q))
-            except InstanceError:
-                continue  # a question that cannot be drawn is left out of the interview
+            except InstanceError as e:
+                skipped.append(f"skipped: {e}")  # left out of the interview, and said why
+                continue
             plan.append({"question_id": q.id, "seed": seed_q})
         if not instances:
             raise ValueError("none of the matching questions can be drawn; run qkv-drill validate")
@@ -200,7 +203,7 @@ class MockSession:
             duration += exercise.time_budget
         stored = asdict(settings) | {"seed": seed}
         mock_id = store.create_mock(json.dumps(stored), seed, duration, json.dumps(plan))
-        return cls(
+        session = cls(
             store,
             mock_id,
             instances,
@@ -210,6 +213,8 @@ class MockSession:
             seed,
             allow_pause=settings.allow_pause,
         )
+        session.draw_errors = skipped
+        return session
 
     @classmethod
     def resume(

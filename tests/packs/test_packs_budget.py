@@ -360,3 +360,28 @@ def test_stored_bytes_per_answer_stay_under_64_kb_for_the_largest_allowed_questi
         ]
     assert len(json.loads(inst.params and json.dumps(inst.params))) == len(inst.params)
     assert max(sizes) < L.MAX_STORED_ANSWER_BYTES, sizes
+
+
+def test_a_mock_interview_says_which_questions_it_left_out(monkeypatch):
+    from qkv_drill.packs import instance
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.store import Store
+
+    bad = computed("head_dim", {"d_model": [512], "heads": [8]}, id="t.bad")
+    good = computed("head_dim", {"d_model": [512], "heads": [8]}, id="t.good")
+    real_draw = instance._draw
+
+    def draw_(question, seed):
+        if question.id == "t.bad":
+            raise MemoryError("cannot allocate 7 TiB")
+        return real_draw(question, seed)
+
+    monkeypatch.setattr(instance, "_draw", draw_)
+    packset = PackSet(questions={"t.bad": bad, "t.good": good})
+    settings = MockSettings(questions=2, seed=1)
+    session = MockSession.create(packset, Store.in_memory(), settings, FakeClock())
+    assert [i.question.id for i in session.instances] == ["t.good"]
+    (line,) = session.draw_errors
+    assert line.startswith("skipped: question t.bad") and "7 TiB" in line
