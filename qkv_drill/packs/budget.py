@@ -8,7 +8,7 @@ for sizes only known once values are drawn (a Monte Carlo d_k that is derived).
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import math
 import re
@@ -86,6 +86,8 @@ def _matrix_chars(spec: dict, params: dict, *, table: bool) -> int:
 
 def _scalar_chars(spec: Any) -> int:
     kind = spec_kind(spec)
+    if kind == "list" and all(_is_num(v) for v in spec):
+        return _NUMBER_CHARS
     if kind == "config":
         names = spec.get("config")
         names = [names] if isinstance(names, str) else names or []
@@ -116,17 +118,25 @@ def mc_numbers(args: dict, params: dict) -> int | None:
     return int(samples) * int(biggest)
 
 
-def used_names(question: dict, computation: Any | None) -> set[str]:
-    """Every name a question's prompt, derive lines, constraints and answer can read."""
+@functools.lru_cache(maxsize=1024)
+def _names(expr: str) -> frozenset[str]:
+    """Names a derive expression reads (cached: packs repeat the same few expressions)."""
     from qkv_drill.answers.expr import ExprError, names_in
 
+    try:
+        return frozenset(names_in(expr))
+    except ExprError:
+        return frozenset()
+
+
+def used_names(question: dict, computation: Any | None) -> set[str]:
+    """Every name a question's prompt, derive lines, constraints and answer can read."""
     used = set(_PLACEHOLDER.findall(str(question.get("prompt", ""))))
     derive = question.get("derive") or {}
     if isinstance(derive, dict):
         for expr in derive.values():
             if isinstance(expr, str):
-                with contextlib.suppress(ExprError):
-                    used |= names_in(expr)
+                used |= _names(expr)
     for c in question.get("constraints") or ():
         if isinstance(c, dict):
             for operands in c.values():
@@ -260,7 +270,8 @@ def problems(question: dict, computation: Any | None) -> list[Problem]:
             )
         )
     else:
-        shown = len(prompt) + sum(value_chars(n, params, table=True) for n in found if n in known)
+        shown_each = {n: value_chars(n, params, table=True) for n in set(found) & known}
+        shown = len(prompt) + sum(shown_each[n] for n in found if n in shown_each)
         if shown > L.MAX_PROMPT_CHARS:
             out.append(
                 (
