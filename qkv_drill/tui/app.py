@@ -336,12 +336,24 @@ class QkvDrillApp(App[int]):
         session.on_skip = partial(self.tell, title="Question skipped", severity="warning")
         return session
 
+    class Told(Message):
+        """A notification posted from a worker thread (posting never waits for the UI)."""
+
+        def __init__(self, text: str, title: str, severity: SeverityLevel) -> None:
+            super().__init__()
+            self.text, self.title, self.severity = text, title, severity
+
     def tell(self, text: str, *, title: str = "", severity: SeverityLevel = "information") -> None:
-        """A notification from any thread (sessions and the store call this from workers)."""
+        """A notification from any thread (sessions and the store call this from workers, some
+        holding the store's lock: so this posts a message and never waits for the UI thread)."""
         if getattr(self, "_thread_id", None) == threading.get_ident():
             self.notify(text, title=title, severity=severity, timeout=10)
         else:
-            self.call_from_thread(self.notify, text, title=title, severity=severity, timeout=10)
+            self.post_message(self.Told(text, title, severity))
+
+    @on(Told)
+    def _told(self, message: Told) -> None:
+        self.notify(message.text, title=message.title, severity=message.severity, timeout=10)
 
 
 def run_app(
