@@ -62,10 +62,16 @@ class Queries:
         return (now.astimezone(UTC) + timedelta(minutes=self.utc_offset_minutes)).date()
 
     def iter_answers(
-        self, mode: str | None = None, since: datetime | None = None
+        self,
+        mode: str | None = None,
+        since: datetime | None = None,
+        question_id: str | None = None,
     ) -> Iterator[AnswerRecord]:
-        """Answers oldest first, optionally one mode only and from `since` on."""
+        """Answers oldest first, optionally one mode or one question only and from `since` on."""
         where, params = [], []
+        if question_id is not None:
+            where.append("question_id = ?")
+            params.append(question_id)
         if mode is not None:
             where.append("mode = ?")
             params.append(mode)
@@ -180,11 +186,16 @@ class Queries:
         return rows[0][0] if rows else None
 
     def due_cards(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
-        """(question id, due) of cards due by `now`, soonest first."""
+        """(question id, due) of cards due by `now`, soonest first; suspended and buried cards
+        are held back (see `cardflags`)."""
+        # A suspended card never comes due; a buried one comes due when its bury ends.
+        until = to_iso(now or records.now_utc())
         rows = self._rows(
-            "SELECT question_id, due_utc FROM cards WHERE due_utc <= ?"
-            " ORDER BY due_utc, question_id",
-            (to_iso(now or records.now_utc()),),
+            "SELECT question_id, MAX(due_utc, COALESCE(buried_until, '')) AS due FROM cards"
+            " LEFT JOIN card_flags USING (question_id)"
+            " WHERE due_utc <= ? AND due <= ? AND COALESCE(suspended, 0) = 0"
+            " ORDER BY due, question_id",
+            (until, until),
         )
         return [(q, from_iso(d)) for q, d in rows]
 
@@ -192,13 +203,16 @@ class Queries:
         """Cards falling due on each local day from today; overdue ones count as today."""
         today = self.local_today(now)
         rows = self._rows(
-            "SELECT date(due_utc, ?) AS day, COUNT(*) FROM cards WHERE due_utc < ? GROUP BY day",
+            "SELECT date(MAX(due_utc, COALESCE(buried_until, '')), ?) AS day, COUNT(*) FROM cards"
+            " LEFT JOIN card_flags USING (question_id)"
+            " WHERE due_utc < ? AND COALESCE(suspended, 0) = 0 GROUP BY day",
             (self._shift(), self._day_start(today + timedelta(days=days))),
         )
         counts = {day: 0 for day in (today + timedelta(days=i) for i in range(days))}
         for d, n in rows:
             day = max(date.fromisoformat(d), today)
-            counts[day] += int(n)
+            if day in counts:  # a bury can push a card just past the window
+                counts[day] += int(n)
         return list(counts.items())
 
     def all_cards(self) -> list[CardRow]:
