@@ -488,5 +488,3 @@ class PracticeScreen(QuestionScreen):
     """Practice: every question of the filter, shuffled, with instant feedback."""
 
     MODE = "practice"
-
-
