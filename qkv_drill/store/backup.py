@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from qkv_drill.store import schema
 from qkv_drill.store.health import structure_problem
+from qkv_drill.store.recovery import move_aside
 
 BUSY_TIMEOUT_S = 5.0
 TABLES = ("answers", "cards", "mocks", "mock_answers")  # what makes a file a progress store
@@ -162,24 +163,6 @@ def ensure_not_in_use(path: Path) -> None:
         conn.close()
 
 
-def keep_aside(path: Path, label: str) -> Path | None:
-    """Rename the store and its -wal/-shm to `<name>.<label>-<UTC>`; None when there is none."""
-    if not path.exists():
-        return None
-    stamp = utc_stamp()
-    target = path.with_name(f"{path.name}.{label}-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
-    path.rename(target)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.rename(target.with_name(target.name + suffix))
-    return target
-
-
 @dataclass(frozen=True, kw_only=True)
 class Restored:
     facts: StoreFacts  # of the store now in place, after migrating
@@ -214,7 +197,10 @@ def restore(backup_file: Path, store_path: Path) -> Restored:
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    kept = keep_aside(store_path, "before-restore")
+    kept = move_aside(store_path, "before-restore") if store_path.exists() else None
+    if store_path.exists():  # never replace a store that could not be kept aside
+        staged.unlink(missing_ok=True)
+        raise BackupError(f"{store_path} could not be kept aside: nothing was restored")
     staged.replace(store_path)
     return Restored(
         facts=replace(facts, path=store_path),
