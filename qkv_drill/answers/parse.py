@@ -14,6 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from qkv_drill.answers.brackets import (
+    CLOSE,
+    OPEN,
+    Unreadable,
+    check_brackets,
+    matching,
+    split_top,
+    strip_wrapper,
+    unwrap,
+)
 from qkv_drill.answers.expr import ExprError, evaluate
 
 KINDS = ("numeric", "shape", "matrix", "choice", "multi", "text", "code")
@@ -21,8 +31,6 @@ MAX_ANSWER_CHARS = 10_000
 MAX_DIM = 10**15  # a shape entry larger than this is a typo, not a tensor
 MAX_MATRIX_ENTRIES = 4096
 EMPTY = "type an answer first"
-_OPEN = {"(": ")", "[": "]", "{": "}"}
-_CLOSE = {v: k for k, v in _OPEN.items()}
 
 
 @dataclass(frozen=True)
@@ -46,10 +54,6 @@ _EXAMPLES = {
     "multi": "one or more options, e.g. a c or 1, 3",
     "text": "your answer in a few sentences",
 }
-
-
-class _Bad(Exception):
-    """Internal: carries a ParseError message out of nested helpers."""
 
 
 def describe_expected_form(kind: str) -> str:
@@ -79,7 +83,7 @@ def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
         if kind == "multi":
             return Ok(_multi(text, n_options))
         return Ok(text.strip())
-    except _Bad as e:
+    except Unreadable as e:
         message = str(e)
         if kind in ("shape", "matrix") and "e.g." not in message:
             message += f"; write {_EXAMPLES[kind]}"
@@ -99,82 +103,9 @@ def _number(text: str, what: str = "numeric") -> float:
         return evaluate(text)
     except ExprError as e:
         if e.message == EMPTY:
-            raise _Bad(EMPTY) from None
+            raise Unreadable(EMPTY) from None
         joint = " " if e.message.endswith("?") else ". "
-        raise _Bad(f"{e.message}{joint}Expected {_EXAMPLES[what]}") from None
-
-
-# --- brackets and splitting ------------------------------------------------------------
-
-
-def _check_brackets(text: str) -> None:
-    """Balanced (), [], {}; the message names the bracket that is missing."""
-    stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            stack.append((ch, i))
-        elif ch in _CLOSE:
-            if not stack:
-                raise _Bad(f"unexpected {ch!r} at position {i + 1}: nothing to close")
-            opened, _ = stack.pop()
-            if _OPEN[opened] != ch:
-                raise _Bad(f"{ch!r} at position {i + 1} does not match {opened!r}")
-    if stack:
-        opened, pos = stack[-1]
-        raise _Bad(f"missing {_OPEN[opened]!r} to close the {opened!r} at position {pos + 1}")
-
-
-def _matching(text: str, start: int) -> int:
-    """Index of the bracket closing the one at `start` (brackets already balanced)."""
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] in _OPEN:
-            depth += 1
-        elif text[i] in _CLOSE:
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1  # pragma: no cover - balanced input always closes
-
-
-def _strip_wrapper(text: str, prefixes: tuple[str, ...]) -> str:
-    """`torch.Size([..])` / `tensor([..])` -> `[..]`; outer brackets kept."""
-    s = text.strip()
-    low = s.lower()
-    for p in prefixes:
-        if low.startswith(p + "(") and s.endswith(")") and _matching(s, len(p)) == len(s) - 1:
-            return s[len(p) + 1 : -1].strip()
-    return s
-
-
-def _unwrap(s: str) -> tuple[str, bool]:
-    """Remove one pair of brackets that encloses the whole text."""
-    s = s.strip()
-    if s and s[0] in _OPEN and _matching(s, 0) == len(s) - 1:
-        return s[1:-1].strip(), True
-    return s, False
-
-
-def _split_top(s: str, is_sep) -> list[tuple[str, str]]:
-    """Split at depth-0 separators; returns (piece, separator that ended it)."""
-    parts: list[tuple[str, str]] = []
-    depth, start, i = 0, 0, 0
-    while i < len(s):
-        ch = s[i]
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-        elif depth == 0:
-            width = is_sep(s, i)
-            if width:
-                parts.append((s[start:i], s[i : i + width]))
-                start = i + width
-                i += width
-                continue
-        i += 1
-    parts.append((s[start:], ""))
-    return parts
+        raise Unreadable(f"{e.message}{joint}Expected {_EXAMPLES[what]}") from None
 
 
 def _refuse_leading_zero(piece: str) -> None:
@@ -182,7 +113,7 @@ def _refuse_leading_zero(piece: str) -> None:
     become 48. A leading zero before a digit is refused instead of guessed."""
     m = re.match(r"^[+\-−]?0\d", piece)
     if m:
-        raise _Bad(
+        raise Unreadable(
             f"{piece!r} starts with 0: commas separate entries here, so write 1024 "
             "rather than 1,024 (and 0.5 rather than 0,5)"
         )
@@ -210,14 +141,14 @@ def _shape_sep(s: str, i: int) -> int:
 
 
 def _shape(text: str) -> tuple[int, ...]:
-    _check_brackets(text)
-    s = _strip_wrapper(text, ("torch.size", "size"))
-    s, _ = _unwrap(s)
+    check_brackets(text)
+    s = strip_wrapper(text, ("torch.size", "size"))
+    s, _ = unwrap(s)
     if s.startswith("[") or s.startswith("("):
-        s, _ = _unwrap(s)  # torch.Size([..]) and ([..])
+        s, _ = unwrap(s)  # torch.Size([..]) and ([..])
     if not s:
         return ()
-    parts = _split_top(s, _shape_sep)
+    parts = split_top(s, _shape_sep)
     if len(parts) > 1 and not parts[-1][0].strip() and parts[-2][1] == ",":
         parts = parts[:-1]  # (64,) has a trailing comma
     dims: list[int] = []
@@ -226,23 +157,25 @@ def _shape(text: str) -> tuple[int, ...]:
         if not piece:
             after = parts[n - 2][1] if n > 1 else sep
             where = f"after {after!r}" if n > 1 else f"before {sep!r}"
-            raise _Bad(f"a dimension is missing {where}; write a shape {_SHAPE_EX}")
+            raise Unreadable(f"a dimension is missing {where}; write a shape {_SHAPE_EX}")
         _refuse_leading_zero(piece)
         if re.search(r"[\d.)]\s+[\d.(]", piece) and not re.search(r"[+\-*/^×·÷]", piece):
-            raise _Bad(
+            raise Unreadable(
                 f"{piece!r} has spaces between numbers; separate dimensions with commas, "
                 f"{_SHAPE_EX}"
             )
         try:
             value = evaluate(piece)
         except ExprError as e:
-            raise _Bad(
+            raise Unreadable(
                 f"dimension {n} ({piece!r}): {e.message}; write a shape {_SHAPE_EX}"
             ) from None
         if value <= 0 or value != math.floor(value):
-            raise _Bad(f"dimension {n} is {_fmt(value)}; dimensions are positive whole numbers")
+            raise Unreadable(
+                f"dimension {n} is {_fmt(value)}; dimensions are positive whole numbers"
+            )
         if value > MAX_DIM:
-            raise _Bad(f"dimension {n} is too large")
+            raise Unreadable(f"dimension {n} is too large")
         dims.append(int(value))
     return tuple(dims)
 
@@ -255,7 +188,7 @@ _BINARY_ONLY = set("*/^×·÷⋅%")
 
 def _entries(row: str) -> list[str]:
     """Entries of one row: commas if there are any, else spaces between whole expressions."""
-    pieces = _split_top(row, lambda s, i: 1 if s[i] == "," else 0)
+    pieces = split_top(row, lambda s, i: 1 if s[i] == "," else 0)
     if len(pieces) > 1:
         if not pieces[-1][0].strip():
             pieces = pieces[:-1]  # `1, 2,` trailing comma
@@ -266,9 +199,9 @@ def _entries(row: str) -> list[str]:
     depth, cur, i, s = 0, "", 0, row.strip()
     while i < len(s):
         ch = s[i]
-        if ch in _OPEN:
+        if ch in OPEN:
             depth += 1
-        elif ch in _CLOSE:
+        elif ch in CLOSE:
             depth -= 1
         if ch.isspace() and depth == 0:
             j = i
@@ -308,27 +241,27 @@ def _rows_from_groups(s: str) -> list[str] | None:
             continue
         if ch != "[":
             return None
-        end = _matching(s, i)
+        end = matching(s, i)
         rows.append(s[i + 1 : end])
         i = end + 1
     return rows or None
 
 
 def _matrix(text: str) -> np.ndarray:
-    _check_brackets(text)
-    s = _strip_wrapper(text, ("np.array", "numpy.array", "array", "torch.tensor", "tensor"))
-    inner, wrapped = _unwrap(s)
+    check_brackets(text)
+    s = strip_wrapper(text, ("np.array", "numpy.array", "array", "torch.tensor", "tensor"))
+    inner, wrapped = unwrap(s)
     groups = _rows_from_groups(inner) if wrapped else _rows_from_groups(s)
     if groups is not None:
         rows, two_d = groups, True
     else:
         body = inner if wrapped else s
-        raw = _split_top(body, lambda t, i: 1 if t[i] in ";\n" else 0)
+        raw = split_top(body, lambda t, i: 1 if t[i] in ";\n" else 0)
         rows = [r for r, _ in raw]
         while len(rows) > 1 and not rows[-1].strip():
             rows.pop()  # `1 2; 3 4;`
         rows = [r for n, r in enumerate(rows) if r.strip() or n == 0]
-        rows = [_unwrap(r.strip().rstrip(","))[0] for r in rows]
+        rows = [unwrap(r.strip().rstrip(","))[0] for r in rows]
         two_d = len(rows) > 1
     values: list[list[float]] = []
     count = 0
@@ -336,19 +269,19 @@ def _matrix(text: str) -> np.ndarray:
         entries = _entries(row)
         count += len(entries)
         if count > MAX_MATRIX_ENTRIES:
-            raise _Bad(f"too many numbers (over {MAX_MATRIX_ENTRIES})")
+            raise Unreadable(f"too many numbers (over {MAX_MATRIX_ENTRIES})")
         parsed = []
         for c, entry in enumerate(entries, start=1):
             if not entry:
-                raise _Bad(f"row {r} has an empty entry {c}; write numbers {_MATRIX_EX}")
+                raise Unreadable(f"row {r} has an empty entry {c}; write numbers {_MATRIX_EX}")
             _refuse_leading_zero(entry)
-            if entry[0] in "[(" and _unwrap(entry)[1] and "[" in entry:
-                raise _Bad(f"row {r} has a nested list; write numbers {_MATRIX_EX}")
+            if entry[0] in "[(" and unwrap(entry)[1] and "[" in entry:
+                raise Unreadable(f"row {r} has a nested list; write numbers {_MATRIX_EX}")
             try:
                 parsed.append(evaluate(entry))
             except ExprError as e:
                 where = f"row {r}, entry {c}" if two_d else f"entry {c}"
-                raise _Bad(
+                raise Unreadable(
                     f"{where} ({entry!r}): {e.message}; write numbers {_MATRIX_EX}"
                 ) from None
         values.append(parsed)
@@ -356,7 +289,7 @@ def _matrix(text: str) -> np.ndarray:
     if len(set(widths)) > 1:
         first = widths[0]
         bad = next(i for i, w in enumerate(widths) if w != first)
-        raise _Bad(
+        raise Unreadable(
             f"row {bad + 1} has {_count(widths[bad])} but row 1 has {_count(first)}; "
             "every row needs the same count"
         )
@@ -383,18 +316,18 @@ def _option_range(n: int | None) -> str:
 def _option_index(token: str, n: int | None) -> int:
     m = _OPTION.match(token.strip())
     if not m:
-        raise _Bad(f"{token.strip()!r} is not an option; {_option_range(n)}")
+        raise Unreadable(f"{token.strip()!r} is not an option; {_option_range(n)}")
     g = m.group(1)
     idx = ord(g.lower()) - ord("a") if g.isalpha() else int(g) - 1 if len(g) < 6 else -1
     if idx < 0 or (n is not None and idx >= n):
-        raise _Bad(f"there is no option {g!r}; {_option_range(n)}")
+        raise Unreadable(f"there is no option {g!r}; {_option_range(n)}")
     return idx
 
 
 def _choice(text: str, n: int | None) -> int:
     s = text.strip()
     if re.search(r"[\s,;]", s.strip("() ")):
-        raise _Bad(f"pick one option only; {_option_range(n)}")
+        raise Unreadable(f"pick one option only; {_option_range(n)}")
     return _option_index(s, n)
 
 
@@ -408,7 +341,7 @@ def _multi(text: str, n: int | None) -> frozenset[int]:
         else:
             picks.add(_option_index(tok, n))
     if not picks:
-        raise _Bad(f"type one or more options, e.g. a c; {_option_range(n)}")
+        raise Unreadable(f"type one or more options, e.g. a c; {_option_range(n)}")
     return frozenset(picks)
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from qkv_drill.answers.expr import evaluate
 from qkv_drill.engine import attention, softmax
+from qkv_drill.engine import derive_quantities as Dq
 from qkv_drill.engine import quantities as Qn
 from qkv_drill.engine.shapes import SHAPE_NAMES, attention_shape, attention_shapes
 from qkv_drill.engine.trace import (
@@ -135,8 +136,8 @@ def test_every_quantity_with_a_misconception_table_has_a_derivation():
     names = {c.name for c in COMPUTATIONS.values() if c.kind == "numeric" and c.misconceptions}
     # scaled_dot and kv_head build their traces in the computation itself
     names -= {"scaled_dot", "kv_head"} | set(positions.REGISTERED)
-    assert names <= set(Qn.DERIVATIONS) | set(SERVING_DERIVATIONS)
-    assert set(QUANTITY_ARGS) == set(Qn.DERIVATIONS)
+    assert names <= set(Dq.DERIVATIONS) | set(SERVING_DERIVATIONS)
+    assert set(QUANTITY_ARGS) == set(Dq.DERIVATIONS)
 
 
 @pytest.mark.parametrize("name", sorted(QUANTITY_ARGS))
@@ -145,7 +146,7 @@ def test_every_quantity_with_a_misconception_table_has_a_derivation():
 def test_derivation_ends_at_the_quantity(name, data):
     args = data.draw(QUANTITY_ARGS[name])
     want = getattr(Qn, name)(**args)
-    trace = Qn.DERIVATIONS[name](**args)
+    trace = Dq.DERIVATIONS[name](**args)
     last = trace.steps[-1]
     assert last.value.shape == ()
     assert float(last.value) == float(want)
@@ -156,7 +157,7 @@ def test_derivation_ends_at_the_quantity(name, data):
 
 
 def test_kv_cache_derivation_reads_as_worked_out_by_hand():
-    tr = Qn.derive_kv_cache(layers=32, kv_heads=8, head_dim=128, seq=4096, batch=4, bytes=2)
+    tr = Dq.derive_kv_cache(layers=32, kv_heads=8, head_dim=128, seq=4096, batch=4, bytes=2)
     per, total = tr.steps
     assert per.formula == (
         "2 (K and V) x layers 32 x kv_heads 8 x head_dim 128 x 2 bytes = 131,072 bytes per token"
@@ -167,10 +168,10 @@ def test_kv_cache_derivation_reads_as_worked_out_by_hand():
 
 
 def test_head_dim_and_scale_formulas_substitute_the_numbers():
-    assert Qn.derive_head_dim(768, 12).steps[-1].formula == (
+    assert Dq.derive_head_dim(768, 12).steps[-1].formula == (
         "head_dim = d_model / heads = 768 / 12 = 64"
     )
-    assert Qn.derive_scale_factor(64).steps[-1].formula == "scale = 1 / sqrt(d_k) = 1 / 8 = 0.125"
+    assert Dq.derive_scale_factor(64).steps[-1].formula == "scale = 1 / sqrt(d_k) = 1 / 8 = 0.125"
 
 
 @settings(max_examples=30, deadline=None)
@@ -182,7 +183,7 @@ def test_head_dim_and_scale_formulas_substitute_the_numbers():
 def test_intermediate_products_are_consistent(case):
     """Every "a x b = c" in a formula is arithmetic that holds (the numbers are not decoration)."""
     name, args = case
-    for step in Qn.DERIVATIONS[name](**args).steps:
+    for step in Dq.DERIVATIONS[name](**args).steps:
         for lhs, rhs in _products(step.formula):
             assert math.isclose(lhs, rhs, rel_tol=1e-9), step.formula
 
@@ -217,7 +218,7 @@ def test_product_pattern_finds_the_written_products():
 
 
 def test_mc_derivation_without_an_estimate_runs_the_estimate():
-    tr = Qn.derive_mc_qk_variance(16, samples=300)
+    tr = Dq.derive_mc_qk_variance(16, samples=300)
     assert float(tr.steps[-1].value) == Qn.mc_qk_variance(16, samples=300)
     assert float(tr["analytic"].value) == 16.0
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from qkv_drill.engine import derive_quantities as Dq
 from qkv_drill.engine import quantities as Qn
 from qkv_drill.packs.computations.core import Args, Computation, Result, pick, register
 
@@ -20,7 +21,7 @@ def quantity(
     optional: Args,
     returns: str,
     module: ModuleType = Qn,
-    derivations: Mapping[str, Callable[..., Trace]] = Qn.DERIVATIONS,
+    derivations: Mapping[str, Callable[..., Trace]] = Dq.DERIVATIONS,
 ) -> None:
     """Register `module.<name>` (engine.quantities by default) with its derivation."""
     func = getattr(module, name)
@@ -62,7 +63,7 @@ def _mc_args(a: Args) -> tuple[int, bool, int]:
 def _mc_result(a: Args) -> Result:
     d_k, scaled, samples = _mc_args(a)
     value = _mc_variance(d_k, scaled, samples)
-    return Result(value=value, trace=Qn.derive_mc_qk_variance(d_k, scaled, samples, estimate=value))
+    return Result(value=value, trace=Dq.derive_mc_qk_variance(d_k, scaled, samples, estimate=value))
 
 
 register(
