@@ -18,7 +18,17 @@ from pathlib import Path
 from summary import PREFIX
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["startup", "checking", "exercises", "packs", "bounded", "store", "engine", "faults"]
+ORDER = [
+    "startup",
+    "checking",
+    "hostile_answers",
+    "exercises",
+    "packs",
+    "bounded",
+    "store",
+    "engine",
+    "faults",
+]
 
 
 def run(name: str) -> tuple[int, list[list[str]]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -146,11 +145,10 @@ def test_empty_input_asks_for_an_answer(text):
         "1.7e308 + 1.7e308",
     ],
 )
-def test_huge_results_are_refused_fast(text):
-    start = time.perf_counter()
+def test_huge_results_are_refused(text):
+    """Refused as too large, not built: how fast is measured by benchmarks/hostile_answers.py."""
     with pytest.raises(ExprError, match="too large"):
         evaluate(text)
-    assert time.perf_counter() - start < 0.05
 
 
 @pytest.mark.parametrize(
@@ -164,11 +162,10 @@ def test_huge_results_are_refused_fast(text):
         "√" * 200 + "4",
     ],
 )
-def test_hostile_nesting_fails_quickly(text):
-    start = time.perf_counter()
+def test_hostile_nesting_is_refused(text):
+    """Refused by the length or depth limit, never a RecursionError (timed in benchmarks/)."""
     with pytest.raises(ExprError) as info:
         evaluate(text)
-    assert time.perf_counter() - start < 0.05
     assert any(w in info.value.message for w in ("too long", "nested too deeply"))
 
 
