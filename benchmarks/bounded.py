@@ -147,8 +147,7 @@ def loading(tmp: Path) -> float:
 
 def failing_draws() -> float:
     """Draws the load-time checks cannot settle, each ending as that question's error."""
-    sys.path.insert(0, str(ROOT / "tests" / "packs"))
-    from packs_helpers import computed
+    from tests.helpers.questions import computed
 
     derive = {f"x{i}": "d_model * 2 + heads - 1" for i in range(L.MAX_DERIVE_LINES)}
     cases = {

@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "tests" / "faults"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))  # run from a checkout without installing
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from kill_driver import run_kills  # noqa: E402 - after the path set-up above
 from summary import summary  # noqa: E402
+
+from tests.helpers.kill import run_kills  # noqa: E402 - after the path set-up above
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ from importlib import metadata
 from pathlib import Path
 
 from qkv_drill import paths
-from tests.cli_process import run_cli
+from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,84 +3,22 @@ mock has the time it had at its last checkpoint."""
 
 from __future__ import annotations
 
-import os
-import queue
 import random
 import re
 import signal
-import subprocess
-import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "session"))
-
-from answering import right
+from tests.helpers import REPO
+from tests.helpers.answering import right, typed_right
+from tests.helpers.kill import Child, seconds
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "session" / "fixtures"
+FIXTURES = REPO / "tests" / "session" / "fixtures"
 BALANCE = FIXTURES / "balance.yaml"
 MINI = FIXTURES / "mini.yaml"
-WAIT_S = 20.0
-
-
-class Child:
-    """A `python -m qkv_drill ...` process whose stdout lines arrive on a queue."""
-
-    def __init__(self, home: Path, args: list[str]) -> None:
-        env = dict(os.environ, QKV_DRILL_HOME=str(home), PYTHONUNBUFFERED="1")
-        env.pop("QKV_DRILL_PACKS", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "qkv_drill", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line)
-
-    def send(self, text: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(text)
-        self.proc.stdin.flush()
-
-    def wait_for(self, pattern: str) -> re.Match:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=deadline - time.monotonic())
-            except queue.Empty:
-                break
-            m = re.search(pattern, line)
-            if m:
-                return m
-        raise AssertionError(f"no line matching {pattern!r}")
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-
-def seconds(mmss: str) -> int:
-    m, s = mmss.split(":")
-    return int(m) * 60 + int(s)
-
-
-def typed(inst) -> str:
-    return right(inst) + ("\n\n" if inst.question.type == "text" else "\n")
 
 
 def test_killed_mock_resumes_with_every_answer_and_its_time(tmp_path):
@@ -105,15 +43,15 @@ def test_killed_mock_resumes_with_every_answer_and_its_time(tmp_path):
         acked: dict[int, str] = {}
         left = 600
         for idx in range(rng.randint(1, 4)):
-            child.send(typed(instances[idx]))
-            m = child.wait_for(r"saved: question (\d+) \(\d+/6 answered, (\d\d:\d\d) left\)")
+            child.send(typed_right(instances[idx]))
+            m = child.expect(r"saved: question (\d+) \(\d+/6 answered, (\d\d:\d\d) left\)")
             assert int(m.group(1)) == idx + 1
             acked[idx] = right(instances[idx])
             left = seconds(m.group(2))
             time.sleep(rng.uniform(0, 0.3))
         # One more answer in flight: the kill may land before, during or after it is stored.
         nxt = len(acked)
-        child.send(typed(instances[nxt]))
+        child.send(typed_right(instances[nxt]))
         time.sleep(rng.uniform(0, 0.05))
         child.kill()
 
@@ -130,11 +68,11 @@ def test_killed_mock_resumes_with_every_answer_and_its_time(tmp_path):
         store.close()
 
         again = Child(home, ["--pack", str(BALANCE), "mock", "--plain", "--resume"])
-        m = again.wait_for(r"Resumed interview \d+: (\d+) of 6 answered, (\d\d:\d\d) left")
+        m = again.expect(r"Resumed interview \d+: (\d+) of 6 answered, (\d\d:\d\d) left")
         assert int(m.group(1)) == len(saved)
         assert abs(seconds(m.group(2)) - remaining) <= 1
         again.send(":quit\n")
-        again.wait_for("Interview paused")
+        again.expect("Interview paused")
         again.proc.wait(timeout=10)
 
 
@@ -163,7 +101,7 @@ def test_killed_practice_keeps_every_acknowledged_answer(tmp_path):
                 child.send(right(inst) + "\n\n1 2 3\n")
             else:
                 child.send(right(inst) + "\n")
-            child.wait_for(rf"saved: correct {re.escape(inst.question.id)}")
+            child.expect(rf"saved: correct {re.escape(inst.question.id)}")
             acked.append(inst.question.id)
         time.sleep(rng.uniform(0, 0.2))
         child.kill()

@@ -7,9 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "session"))
-
-from answering import right, wrong
+from tests.helpers.answering import right, wrong
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "session" / "fixtures"

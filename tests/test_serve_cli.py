@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qkv_drill.serve import app_command, exposure_warning, is_loopback
-from tests.browser.serving import free_port, stop, wait_for_port
+from tests.helpers.serving import free_port, stop, wait_for_port
 
 pytest.importorskip("textual_serve", reason="textual-serve is not installed")
 

@@ -16,7 +16,7 @@ from qkv_drill.cli import main
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.packs.loader import load_packs
 from qkv_drill.packs.model import Question
-from tests.anki.apkg import read_notes
+from tests.helpers.apkg import read_notes
 
 EVIL = "<script>alert(1)</script>"
 

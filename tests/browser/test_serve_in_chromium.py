@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from qkv_drill.tui.screens.home import MENU
-from tests.browser.chromium import Chromium, Page, chromium_binary
-from tests.browser.serving import free_port, stop, wait_for_port
+from tests.helpers.chromium import Chromium, Page, chromium_binary
+from tests.helpers.serving import free_port, stop, wait_for_port
 
 aiohttp = pytest.importorskip("aiohttp", reason="aiohttp comes with textual-serve")
 pytest.importorskip("textual_serve", reason="textual-serve is not installed")

@@ -1,36 +1,10 @@
-"""The shipped `implement` pack's questions, drawn once per test module."""
+"""The shipped `implement` pack's exercises, graded by a fixture."""
 
 from __future__ import annotations
 
-import functools
-import textwrap
-from pathlib import Path
-
 import pytest
 
-from qkv_drill.exercises.checker import CodeReport, grade
-from qkv_drill.packs.instance import draw
-from qkv_drill.packs.loader import load_paths
-
-PACK = Path(__file__).resolve().parents[2] / "questions" / "implement.yaml"
-
-
-@functools.cache
-def question(qid: str):
-    packset = load_paths([PACK])
-    (lp,) = packset.packs
-    assert lp.pack is not None, lp.issues
-    return next(q for q in lp.pack.questions if q.id == qid)
-
-
-@functools.cache
-def instance(qid: str, seed: int = 0):
-    return draw(question(qid), seed)
-
-
-def grade_code(qid: str, code: str, seed: int = 0) -> CodeReport:
-    inst = instance(qid, seed)
-    return grade(textwrap.dedent(code), inst.question, inst.expected)
+from tests.helpers.implement import grade_code
 
 
 @pytest.fixture

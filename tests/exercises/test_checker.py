@@ -303,7 +303,7 @@ def test_torch_exercise_right_and_a_numpy_return_is_told(grader):
 
 def test_cases_are_reproducible_and_tell_every_listed_mistake_apart():
     from qkv_drill.exercises.cases import draw_cases, undetected
-    from tests.exercises.conftest import question
+    from tests.helpers.implement import question
 
     q = question("implement.sdpa")
     a, b = draw_cases(q, 3), draw_cases(q, 3)

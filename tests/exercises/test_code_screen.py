@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import TextArea
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
-
-from tui_helpers import START, settle
+from tests.helpers.tui import START, settle
 
 FIXTURE = Path(__file__).parent / "fixtures" / "code.yaml"
 RIGHT = """import numpy as np

@@ -12,11 +12,11 @@ import random
 from pathlib import Path
 
 import pytest
-from plain_helpers import COUNT, earlier_progress, practise, right_answers
 from textual.widgets import Input
-from tui_helpers import FIXTURE_PACK, rows, settle
 
 from qkv_drill.store import Store
+from tests.helpers.plain_faults import COUNT, earlier_progress, practise, right_answers
+from tests.helpers.tui import FIXTURE_PACK, rows, settle
 
 
 def digest(data: bytes) -> str:

@@ -9,13 +9,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from kill_driver import run_kills
+from tests.helpers.kill import run_kills
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -48,9 +45,9 @@ raise SystemExit(main(sys.argv[1:]))
 def test_kill_while_handing_in_a_mock_records_each_answer_once(tmp_path):
     import subprocess
 
-    from kill_driver import PACK, PACK_ID, ROOT, Child, MockRounds, typed_right
-
     from qkv_drill.store import Store
+    from tests.helpers.answering import typed_right
+    from tests.helpers.kill import PACK, PACK_ID, ROOT, Child, MockRounds
 
     home = tmp_path / "home"
     seed, n = 17, 6

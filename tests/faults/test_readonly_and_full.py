@@ -12,8 +12,12 @@ import sqlite3
 import subprocess
 import sys
 
-from kill_driver import PACK, PACK_ID, ROOT
-from plain_helpers import (
+from textual.widgets import Input
+
+from qkv_drill.store import Store
+from qkv_drill.store import store as store_mod
+from tests.helpers.kill import PACK, PACK_ID, ROOT
+from tests.helpers.plain_faults import (
     COUNT,
     NOT_SAVED,
     SHIM,
@@ -22,11 +26,7 @@ from plain_helpers import (
     practise,
     right_answers,
 )
-from textual.widgets import Input
-from tui_helpers import FIXTURE_PACK, rows, settle
-
-from qkv_drill.store import Store
-from qkv_drill.store import store as store_mod
+from tests.helpers.tui import FIXTURE_PACK, rows, settle
 
 
 def assert_practice_worked(done: subprocess.CompletedProcess[str]) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.widget import Widget
 from textual.widgets import Input
-from tui_helpers import make_app, rows, settle
 
 from qkv_drill.session.filters import Filter
+from tests.helpers.tui import make_app, rows, settle
 
 TINY = (60, 20)
 

@@ -3,12 +3,11 @@ they are equal by construction, name both."""
 
 from __future__ import annotations
 
-from packs_helpers import computed
-
 from qkv_drill.cli import main
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.packs.check import check
 from qkv_drill.packs.instance import display, draw, draw_params, equal_by_construction
+from tests.helpers.questions import computed
 
 BOTH = ["kv_only_one", "forgot_layers"]
 KV = {"kv_heads": [2, 4], "head_dim": [64, 128], "seq": [512, 1024], "heads": [8]}

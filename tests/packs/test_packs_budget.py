@@ -9,11 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from packs_helpers import computed
 
 from qkv_drill.packs import limits as L
 from qkv_drill.packs.instance import InstanceError, draw
 from qkv_drill.packs.loader import load_pack_file
+from tests.helpers.questions import computed
 
 HEAD = """pack:
   id: budget

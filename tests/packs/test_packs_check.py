@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from packs_helpers import Option, RubricPoint, computed, question
 
 from qkv_drill.packs.check import check, grade_text, keyword_hit
 from qkv_drill.packs.instance import display, draw, draw_fixed
+from tests.helpers.questions import Option, RubricPoint, computed, question
 
 
 def _fmt(m) -> str:

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from positions_args import POSITION_ARGS
 
 from qkv_drill.engine.masks import ALIGNS
 from qkv_drill.engine.shapes import SHAPE_NAMES
@@ -15,6 +14,7 @@ from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.instance import draw
 from qkv_drill.packs.loader import load_packs
 from qkv_drill.packs.model import COMPUTED_TYPES
+from tests.helpers.positions_args import POSITION_ARGS
 
 small = st.integers(1, 2048)
 BIG = st.integers(1, 10**12)

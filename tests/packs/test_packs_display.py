@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from packs_helpers import RubricPoint, computed, question
 
 from qkv_drill.answers.parse import Ok, parse_answer
 from qkv_drill.packs.check import as_expected_shape, check, grade_text, text_passes
@@ -18,6 +17,7 @@ from qkv_drill.packs.instance import InstanceError, display, draw, precision_lin
 from qkv_drill.packs.loader import load_paths
 from qkv_drill.packs.model import Tolerance
 from qkv_drill.packs.params import ImpossibleConstraints
+from tests.helpers.questions import RubricPoint, computed, question
 
 HERE = Path(__file__).parent
 

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from packs_helpers import Option, computed, question
 
 from qkv_drill.engine import attention
 from qkv_drill.engine import quantities as Qn
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.instance import draw, draw_fixed, render_prompt
 from qkv_drill.packs.params import ImpossibleConstraints, draw_params, rng_for
+from tests.helpers.questions import Option, computed, question
 
 HEAD = computed(
     "head_dim",

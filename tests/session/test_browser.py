@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from answering import right, wrong
-
 from qkv_drill.session.browser import (
     BrowseQuery,
     browse_rows,
@@ -16,6 +14,7 @@ from qkv_drill.session.browser import (
 )
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.practice import PracticeSession
+from tests.helpers.answering import right, wrong
 
 
 def ids(rows):

@@ -6,12 +6,12 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from answering import right, wrong
 from fsrs import Card, Rating, Scheduler
 
 from qkv_drill.session.drill import DrillSession, schedule_misses, suggest_rating, weakest_topics
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.records import make_record
+from tests.helpers.answering import right, wrong
 
 SCHED = Scheduler(enable_fuzzing=False)
 

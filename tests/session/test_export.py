@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from argparse import Namespace
 
-from answering import right
-
 from qkv_drill.session.export import run_export
 from qkv_drill.session.mock import MockSession, MockSettings
+from tests.helpers.answering import right
 
 
 def _finished_mock(packs, clock, seed):

@@ -10,11 +10,11 @@ from argparse import Namespace
 from pathlib import Path
 
 import pytest
-from answering import right
 
 from qkv_drill.cli import build_parser, main
 from qkv_drill.session.export import run_export
 from qkv_drill.session.mock import MockSession, MockSettings
+from tests.helpers.answering import right
 
 
 @pytest.mark.parametrize("minutes", ["inf", "1e308", "nan", "0", "-1", "-inf", "ten", "601"])

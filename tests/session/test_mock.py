@@ -8,7 +8,6 @@ from collections import Counter
 from types import SimpleNamespace
 
 import pytest
-from answering import right, wrong
 
 from qkv_drill.session.clock import FakeClock
 from qkv_drill.session.mock import (
@@ -18,6 +17,7 @@ from qkv_drill.session.mock import (
     plan_questions,
     unfinished,
 )
+from tests.helpers.answering import right, wrong
 
 
 def create(packs, store, clock, **kw):

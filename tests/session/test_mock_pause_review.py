@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from answering import right
 
 from qkv_drill.session.mock import MockSession, MockSettings
+from tests.helpers.answering import right
 
 
 def create(packs, store, clock, **kw):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from answering import right, wrong
-
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.practice import PracticeSession
+from tests.helpers.answering import right, wrong
 
 
 def rows(store):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from answering import right, wrong
-
 from qkv_drill.session.drill import DrillSession
 from qkv_drill.session.practice import PracticeSession
 from qkv_drill.session.stats import StatsSnapshot
+from tests.helpers.answering import right, wrong
 
 
 def test_snapshot_counts_answers_topics_days_and_due_cards(mini_packs, store, clock):

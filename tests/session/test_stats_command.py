@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qkv_drill import paths
 from qkv_drill.store import AnswerRecord, Store
-from tests.cli_process import run_cli
+from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,12 +6,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from answering import right, wrong
 from fsrs import Scheduler
 
 from qkv_drill.session.drill import DrillSession
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.practice import PracticeSession
+from tests.helpers.answering import right, wrong
 
 SCHED = Scheduler(enable_fuzzing=False)
 TYPED = Filter(topics=frozenset({"scaling", "multihead", "shapes"}))  # no self-graded questions

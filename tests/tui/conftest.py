@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
-from tui_helpers import REPO, make_app
+
+from qkv_drill.session.clock import FakeClock
+from tests.helpers.mock_screens import FIXTURE_PACKS
+from tests.helpers.tui import START, make_app, steady_screen
 
 
 @pytest.fixture(autouse=True)
 def _steady_screen(monkeypatch):
-    """No blinking cursor (stable snapshots), and run from the repo so the pack path is short."""
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
-    monkeypatch.chdir(REPO)
+    steady_screen(monkeypatch)
 
 
 @pytest.fixture
@@ -32,3 +32,41 @@ def snapshot_home(monkeypatch, request):
     monkeypatch.setenv("QKV_DRILL_HOME", str(home))
     yield home
     shutil.rmtree(home, ignore_errors=True)
+
+
+# --- the mock interview screens: their fixture pack, a store, a fake clock ---------------------
+
+
+@pytest.fixture
+def packset():
+    from qkv_drill.packs.loader import load_packs
+
+    ps = load_packs([FIXTURE_PACKS], include_shipped=False, include_user=False)
+    assert not ps.issues, ps.issues
+    assert len(ps.questions) == 4
+    return ps
+
+
+@pytest.fixture
+def store(tmp_path):
+    from qkv_drill.store import Store
+
+    s = Store(tmp_path / "progress.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(start=START)
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch):
+    """Local time is UTC and the store stamps a fixed start, so times shown are stable."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr("qkv_drill.store.records.now_utc", lambda: START)  # every store clock
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_helpers import START, settle
+from tests.helpers.tui import START, settle
 
 PACK = """pack: {id: drawfail, title: Draw failures, version: 1}
 questions:

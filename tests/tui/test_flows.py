@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 import json
-import math
 
-from textual.widgets import Input, OptionList, Static
-from tui_helpers import make_app, on_screen, rows, settle
+from textual.widgets import OptionList, Static
 
 from qkv_drill.session.filters import Filter
-
-
-async def open_practice(pilot, topics: set[str]) -> object:
-    app = pilot.app
-    await settle(pilot)
-    app.filter = Filter(topics=frozenset(topics))
-    await pilot.press("p")
-    await settle(pilot)
-    screen = app.screen
-    assert type(screen).__name__ == "PracticeScreen"
-    assert screen.instance is not None
-    return screen
-
-
-def head_dim(params: dict) -> int:
-    return int(params["d_model"]) // int(params["heads"])
-
-
-async def type_answer(pilot, text: str) -> None:
-    """Put `text` in the answer box (one-line or matrix) as if typed."""
-    box = pilot.app.screen.query_one("#answer-input, #answer-matrix")
-    box.focus()
-    if isinstance(box, Input):
-        box.value = text
-    else:
-        box.text = text
-    await pilot.pause()
+from tests.helpers.tui import (
+    goto,
+    head_dim,
+    make_app,
+    on_screen,
+    open_practice,
+    rows,
+    self_attention,
+    settle,
+    type_answer,
+)
 
 
 async def test_home_lists_filters_once_packs_load(app):
@@ -174,42 +156,6 @@ async def test_hint_shows_the_pack_hint(app):
         await pilot.press("h")
         hints = str(screen.query_one("#hints", Static).content)
         assert screen.instance.question.hints[0] in hints
-
-
-def matmul(a: list[list[float]], b: list[list[float]]) -> list[list[float]]:
-    cols = list(zip(*b, strict=True))
-    return [[sum(x * y for x, y in zip(row, col, strict=True)) for col in cols] for row in a]
-
-
-def softmax_rows(q: list[list[float]], k: list[list[float]]) -> list[list[float]]:
-    """Attention weights by hand: softmax over the keys of q.k / sqrt(d_k)."""
-    d_k = len(q[0])
-    out = []
-    for qi in q:
-        scores = [sum(a * b for a, b in zip(qi, kj, strict=True)) / math.sqrt(d_k) for kj in k]
-        m = max(scores)
-        e = [math.exp(s - m) for s in scores]
-        out.append([x / sum(e) for x in e])
-    return out
-
-
-def self_attention(p: dict) -> tuple[list[list[float]], list[list[float]]]:
-    """(output, weights) of single-head self-attention, in plain Python."""
-    q, k, v = (matmul(p["X"], p[w]) for w in ("W_Q", "W_K", "W_V"))
-    weights = softmax_rows(q, k)
-    return matmul(weights, v), weights
-
-
-async def goto(pilot, question_id: str) -> None:
-    """Skip until the given question is up (keys go to the screen, not the answer box)."""
-    screen = pilot.app.screen
-    for _ in range(10):
-        if screen.instance.question.id == question_id:
-            return
-        screen.set_focus(None)
-        await pilot.press("s")
-        await settle(pilot)
-    raise AssertionError(f"{question_id} never came up")
 
 
 async def test_weights_question_teaches_with_heatmap_and_derivation(app):
@@ -416,10 +362,9 @@ async def test_drill_says_when_nothing_is_due_and_weakest_keeps_going(app):
 
 
 async def test_corrupt_progress_file_is_reported_and_a_fresh_one_used():
-    from tui_helpers import FIXTURE_PACK
-
     from qkv_drill import paths
     from qkv_drill.tui.app import QkvDrillApp
+    from tests.helpers.tui import FIXTURE_PACK
 
     db = paths.progress_db_path()
     db.parent.mkdir(parents=True, exist_ok=True)

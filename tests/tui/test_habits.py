@@ -5,10 +5,8 @@ State is asserted first; the snapshots of these screens are in test_snapshots.py
 
 from __future__ import annotations
 
-from test_flows import head_dim, open_practice, type_answer
-from tui_helpers import START, rows, settle
-
 from qkv_drill.session.filters import Filter
+from tests.helpers.tui import START, head_dim, open_practice, rows, settle, type_answer
 
 
 async def test_u_takes_back_a_wrong_answer_and_asks_the_same_numbers(app):

@@ -8,40 +8,22 @@ open answer at a time, after its rubric is on screen.
 
 from __future__ import annotations
 
-import pytest
-from test_mock_screens import FIXTURE_PACKS, Host, index_of, new_session, type_text
 from textual.widgets import Checkbox
-from tui_helpers import shown_flat
 
 from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
+from tests.helpers.mock_screens import (
+    TEXT_ANSWER,
+    Host,
+    finished_report,
+    index_of,
+    new_session,
+    type_text,
+    wait_for_report,
+)
+from tests.helpers.tui import shown_flat
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def packset():
-    from qkv_drill.packs.loader import load_packs
-
-    return load_packs([FIXTURE_PACKS], include_shipped=False, include_user=False)
-
-
-@pytest.fixture
-def store(tmp_path):
-    from qkv_drill.store import Store
-
-    s = Store(tmp_path / "progress.db")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def clock():
-    from test_mock_screens import START
-
-    from qkv_drill.session.clock import FakeClock
-
-    return FakeClock(start=START)
 
 
 async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, tmp_path):
@@ -106,7 +88,6 @@ async def test_a_question_budget_never_exceeds_the_interview(packset, store, clo
 
 
 async def test_the_leave_dialog_says_its_keys_and_a_bare_enter_does_nothing(packset, store):
-    from test_mock_screens import finished_report
 
     from qkv_drill.tui.screens.report import ReportScreen
 
@@ -127,7 +108,6 @@ async def test_the_leave_dialog_says_its_keys_and_a_bare_enter_does_nothing(pack
 
 
 async def test_report_says_which_questions_are_flagged(packset, store, clock):
-    from test_mock_screens import wait_for_report
 
     session = new_session(packset, store, clock, minutes=10)
     app = Host(lambda: MockScreen(session))
@@ -143,7 +123,6 @@ async def test_report_says_which_questions_are_flagged(packset, store, clock):
 
 
 async def test_g_grades_one_open_answer_after_its_rubric_is_read(packset, store, clock):
-    from test_mock_screens import TEXT_ANSWER, wait_for_report
 
     session = new_session(packset, store, clock, minutes=10)
     i_text = index_of(session, "text")

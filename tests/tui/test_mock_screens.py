@@ -9,114 +9,30 @@ from __future__ import annotations
 
 import json
 import os
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from textual.app import App
 from textual.widgets import Checkbox, Digits, Input, TextArea
 
 from qkv_drill.session.clock import FakeClock
 from qkv_drill.tui.screens.mock import ConfirmScreen, MockScreen, NavCell, format_mmss
 from qkv_drill.tui.screens.mock_review import MockReviewScreen, PauseScreen
 from qkv_drill.tui.screens.mock_setup import MockSetupScreen
-
-FIXTURE_PACKS = Path(__file__).parent / "fixtures_mock"
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-# What the test "candidate" types for each answer style. The numeric and choice answers are the
-# right ones for the fixture pack; the shape answer is the classic slip of keeping d_model as the
-# head size.
-RIGHT_NUMERIC = "512/8"
-WRONG_SHAPE = "2,8,10,512"
-TEXT_ANSWER = "Q seeks"
-
-
-# --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def packset():
-    from qkv_drill.packs.loader import load_packs
-
-    ps = load_packs([FIXTURE_PACKS], include_shipped=False, include_user=False)
-    assert not ps.issues, ps.issues
-    assert len(ps.questions) == 4
-    return ps
-
-
-@pytest.fixture
-def store(tmp_path):
-    from qkv_drill.store import Store
-
-    s = Store(tmp_path / "progress.db")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(start=START)
-
-
-@pytest.fixture
-def utc_local_time(monkeypatch):
-    """Local time is UTC and the store stamps a fixed start, so times shown are stable."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    monkeypatch.setattr("qkv_drill.store.records.now_utc", lambda: START)  # every store clock
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def new_session(packset, store, clock, minutes=2.0, seed=7):
-    from qkv_drill.session.mock import MockSession, MockSettings
-
-    settings = MockSettings(minutes=minutes, questions=4, seed=seed)
-    return MockSession.create(packset, store, settings, clock)
-
-
-class Host(App):
-    """Just enough app to show one mock screen (the real app pushes them the same way)."""
-
-    def __init__(self, make_screen) -> None:
-        super().__init__()
-        self.make_screen = make_screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make_screen())
-
-
-def steady_cursors(app: App) -> None:
-    """No blinking cursor, so two snapshots of the same state are the same picture."""
-    for widget in app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
-
-
-def index_of(session, qtype: str) -> int:
-    return next(i for i, inst in enumerate(session.instances) if inst.question.type == qtype)
-
-
-async def wait_for_report(app: App, pilot) -> None:
-    """Let the countdown tick, the grading worker finish and the report screen mount."""
-    from qkv_drill.tui.screens.report import ReportScreen
-
-    for _ in range(40):
-        await pilot.pause(0.1)
-        await app.workers.wait_for_complete()
-        if isinstance(app.screen, ReportScreen):
-            await pilot.pause()
-            return
-    raise AssertionError(f"the report never opened (screen is {app.screen!r})")
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
-
+from tests.helpers.mock_screens import (
+    RIGHT_NUMERIC,
+    START,
+    TEXT_ANSWER,
+    WRONG_SHAPE,
+    Host,
+    finished_report,
+    index_of,
+    new_session,
+    steady_cursors,
+    type_text,
+    wait_for_report,
+)
 
 # --- pure helpers -----------------------------------------------------------------------------
 
@@ -637,20 +553,6 @@ def test_snapshot_running_interview_light_theme(packset, store, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=light)
     assert sum(a is not None for a in session.answers) == 1
     assert len(session.flagged) == 1
-
-
-def finished_report(packset, store):
-    clock = FakeClock(start=START)
-    session = new_session(packset, store, clock)
-    for i, inst in enumerate(session.instances):
-        session.goto(i)
-        clock.advance(20)
-        answer = {"numeric": RIGHT_NUMERIC, "shape": WRONG_SHAPE, "text": TEXT_ANSWER}
-        if inst.question.type in answer:
-            assert session.answer(answer[inst.question.type]) is None
-        if inst.question.type == "shape":
-            session.toggle_flag()
-    return session.finish()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

@@ -11,13 +11,13 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from hostile_pack import HOSTILE, PackText, write_pack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, TextArea
-from tui_helpers import settle, shown_flat
 
 from qkv_drill.session.filters import Filter
+from tests.helpers.hostile_pack import HOSTILE, PackText, write_pack
+from tests.helpers.tui import settle, shown_flat
 
 
 def flat(text: str) -> str:
@@ -31,12 +31,11 @@ def assert_shown(app, *texts: str) -> None:
 
 
 def make(pack: Path):
-    from tui_helpers import START
-
     from qkv_drill import paths
     from qkv_drill.session.clock import FakeClock
     from qkv_drill.store import Store
     from qkv_drill.tui.app import QkvDrillApp
+    from tests.helpers.tui import START
 
     store = Store(paths.progress_db_path(), utc_offset_minutes=0)
     return QkvDrillApp(

@@ -10,16 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, Static
-from tui_helpers import on_screen, rows, settle, shown_flat
 
 from qkv_drill.session.filters import Filter
+from tests.helpers.tui import goto, on_screen, rows, self_attention, settle, shown_flat
 
 SIZE = (80, 24)
 MULTI_PACK = Path("tests/tui/fixtures/multi.yaml")
 
 
 async def practice(pilot, topics: set[str], question_id: str | None = None):
-    from test_flows import goto
 
     app = pilot.app
     await settle(pilot)
@@ -32,7 +31,6 @@ async def practice(pilot, topics: set[str], question_id: str | None = None):
 
 
 def weights_answer(params: dict, transpose: bool = False) -> list[list[float]]:
-    from test_flows import self_attention
 
     out, _ = self_attention(params)
     return [list(r) for r in zip(*out, strict=True)] if transpose else out
@@ -112,7 +110,6 @@ async def test_wrong_matrix_entries_are_highlighted_and_the_parting_step_named(a
 
 
 async def test_handing_in_an_intermediate_names_the_step_after_it(app):
-    from test_flows import self_attention
 
     async with app.run_test(size=SIZE) as pilot:
         screen = await practice(pilot, {"scaling"}, "tui.weights")

@@ -10,9 +10,9 @@ import json
 from datetime import timedelta
 
 import pytest
-from tui_helpers import START, make_app, settle
 
 from qkv_drill.session.filters import Filter
+from tests.helpers.tui import START, goto, make_app, self_attention, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
@@ -31,7 +31,6 @@ async def _question(pilot) -> None:
 
 
 async def _feedback(pilot) -> None:
-    from test_flows import goto, self_attention
 
     await settle(pilot)
     app = pilot.app

@@ -25,8 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-PACK = Path(__file__).resolve().parent / "faults.yaml"
+from tests.helpers import REPO
+from tests.helpers.answering import typed_right
+
+ROOT = REPO
+PACK = REPO / "tests" / "faults" / "faults.yaml"
 PACK_ID = "faults"
 ROUND_CAP_S = 8.0  # a round that outlives this is killed anyway
 WAIT_S = 20.0
@@ -111,6 +114,13 @@ class Child:
             if m:
                 return m
         return None
+
+    def expect(self, pattern: re.Pattern[str] | str) -> re.Match[str]:
+        """The first line matching `pattern`; a test failure when none comes in time."""
+        m = self.wait_for(pattern)
+        if m is None:
+            raise AssertionError(f"no line matching {pattern!r} in {self.text()[-300:]!r}")
+        return m
 
     @contextlib.contextmanager
     def killed_on_error(self) -> Iterator[None]:
@@ -296,18 +306,6 @@ def run_practice_kills(mode: str, home: Path, rounds: int, seed: int) -> Tally:
 
 
 # --- mock interviews --------------------------------------------------------------------------
-
-
-def typed_right(inst: Any) -> str:
-    """The right answer to a mock question, as typed (text answers end with a blank line)."""
-    kind = inst.question.type
-    if kind == "choice":
-        return chr(97 + inst.expected) + "\n"
-    if kind == "multi":
-        return " ".join(chr(97 + i) for i in sorted(inst.expected)) + "\n"
-    if kind == "text":
-        return "Q is what a position is looking for; scores are scaled by sqrt(d_k).\n\n"
-    return inst.expected_display + "\n"
 
 
 class MockRounds:

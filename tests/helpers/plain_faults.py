@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kill_driver import PACK, PACK_ID, ROOT, typed_right
-
 from qkv_drill.store import AnswerRecord, Store
+from tests.helpers.answering import typed_right
+from tests.helpers.kill import PACK, PACK_ID, ROOT
 
 NOT_SAVED = "progress is not being saved"
 SEED = 3

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO as ROOT
 
 
 def run_cli(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -24,6 +24,11 @@ def right(inst) -> str:
     return inst.expected_display
 
 
+def typed_right(inst) -> str:
+    """The right answer as typed at a plain prompt (a text answer ends with a blank line)."""
+    return right(inst) + ("\n\n" if inst.question.type == "text" else "\n")
+
+
 def wrong(inst) -> str:
     kind = inst.question.type
     if kind == "numeric":
