@@ -50,16 +50,29 @@ def index_of(session, qtype: str) -> int:
     return next(i for i, inst in enumerate(session.instances) if inst.question.type == qtype)
 
 
+async def tick(pilot) -> None:
+    """One countdown tick now (after the test moved the fake clock), instead of waiting for the
+    screen's real timer; the mock screen may be under a dialog."""
+    from qkv_drill.tui.screens.mock import MockScreen
+
+    screen = next(s for s in reversed(pilot.app.screen_stack) if isinstance(s, MockScreen))
+    screen._on_tick()
+    await pilot.pause()
+
+
 async def wait_for_report(app: App, pilot) -> None:
-    """Let the countdown tick, the grading worker finish and the report screen mount."""
+    """Tick the countdown, then let the grading worker finish and the report screen mount."""
+    from qkv_drill.tui.screens.mock import MockScreen
     from qkv_drill.tui.screens.report import ReportScreen
 
+    if any(isinstance(s, MockScreen) for s in app.screen_stack):
+        await tick(pilot)
     for _ in range(40):
-        await pilot.pause(0.1)
         await app.workers.wait_for_complete()
         if isinstance(app.screen, ReportScreen):
             await pilot.pause()
             return
+        await pilot.pause(0.1)
     raise AssertionError(f"the report never opened (screen is {app.screen!r})")
 
 

@@ -18,6 +18,7 @@ from tests.helpers.mock_screens import (
     finished_report,
     index_of,
     new_session,
+    tick,
     type_text,
     wait_for_report,
 )
@@ -39,7 +40,7 @@ async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, 
         await pilot.pause()
         await type_text(pilot, "512/8")  # typed, never entered
         clock.advance(2)  # typing pauses: the next tick checkpoints the draft
-        await pilot.pause(0.4)
+        await tick(pilot)
         assert session.answers[i_num] is None  # a draft is not an answer
     # The process dies here: a new store on the same file is all that is left.
     reopened = Store(tmp_path / "progress.db")

@@ -30,6 +30,7 @@ from tests.helpers.mock_screens import (
     index_of,
     new_session,
     steady_cursors,
+    tick,
     type_text,
     wait_for_report,
 )
@@ -122,7 +123,7 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock):
 
         # The countdown follows the clock; at zero the interview hands itself in.
         clock.advance(30)
-        await pilot.pause(0.4)
+        await tick(pilot)
         assert screen.query_one("#countdown", Digits).value == "01:30"
         clock.advance(90)
         await wait_for_report(app, pilot)
@@ -227,14 +228,14 @@ async def test_warnings_at_five_minutes_and_one_minute(packset, store, clock):
         original = screen.notify
         screen.notify = lambda message, **kw: (said.append(message), original(message, **kw))
         digits = screen.query_one("#countdown", Digits)
-        await pilot.pause(0.3)
+        await tick(pilot)
         assert not digits.has_class("-warn") and not digits.has_class("-danger")
         clock.advance(61)
-        await pilot.pause(0.4)
+        await tick(pilot)
         assert digits.value == "04:59"
         assert digits.has_class("-warn") and not digits.has_class("-danger")
         clock.advance(240)
-        await pilot.pause(0.4)
+        await tick(pilot)
         assert digits.value == "00:59"
         assert digits.has_class("-danger") and not digits.has_class("-warn")
         assert said == ["5 minutes left", "1 minute left"]
@@ -300,10 +301,10 @@ async def test_pens_down_keeps_a_typed_answer_in_the_last_second(packset, store,
         await pilot.pause()
         await type_text(pilot, RIGHT_NUMERIC)  # typed, never entered
         clock.advance(58)
-        await pilot.pause(0.4)
+        await tick(pilot)
         assert session.answers[i_num] is None  # not yet: still time to change it
         clock.advance(1.5)
-        await pilot.pause(0.4)
+        await tick(pilot)
         assert session.answers[i_num] == RIGHT_NUMERIC
         clock.advance(1)
         await wait_for_report(app, pilot)
