@@ -212,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_export(args)
     if command == "validate":
-        from qkv_drill.packs.validate import run_validate
+        from qkv_drill.packs.validate_command import run_validate
 
         return run_validate(args)
     if command == "new-pack":

@@ -11,7 +11,7 @@ import yaml
 from qkv_drill.cli import build_parser
 from qkv_drill.packs.instance import draw
 from qkv_drill.packs.loader import load_pack_file
-from qkv_drill.packs.validate import check_instance
+from qkv_drill.packs.validate_command import check_instance
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from qkv_drill.packs.model import CodeSpec, Tolerance
 from qkv_drill.packs.params import max_value, spec_kind
 
 if TYPE_CHECKING:
-    from qkv_drill.packs.validation import _Checker
+    from qkv_drill.packs.checks.question import QuestionChecks
 
 CODE_KEYS = ("function", "language", "starter", "check")
 CHECK_KEYS = ("compute", "cases", "params", "constraints", "tolerance")
@@ -28,12 +28,12 @@ MAX_STARTER = 20_000
 
 
 def _did_you_mean(word: Any, choices) -> str:
-    from qkv_drill.packs.validation import did_you_mean
+    from qkv_drill.packs.checks.fields import did_you_mean
 
     return did_you_mean(word, choices)
 
 
-def code_fields(ck: _Checker, at: tuple, q: dict) -> tuple[CodeSpec | None, tuple[str, ...]]:
+def code_fields(ck: QuestionChecks, at: tuple, q: dict) -> tuple[CodeSpec | None, tuple[str, ...]]:
     """(the CodeSpec, the misconceptions) of question `q` at keys `at`; errors go to `ck`."""
     for k in ("function", "check"):
         if k not in q:
@@ -67,7 +67,7 @@ def code_fields(ck: _Checker, at: tuple, q: dict) -> tuple[CodeSpec | None, tupl
     ), mcs
 
 
-def _check(ck: _Checker, keys: tuple, raw: Any) -> dict | None:
+def _check(ck: QuestionChecks, keys: tuple, raw: Any) -> dict | None:
     if not ck.mapping(keys, raw, CHECK_KEYS, ("compute",), "check"):
         return None
     name = raw.get("compute")
@@ -113,7 +113,7 @@ def _check(ck: _Checker, keys: tuple, raw: Any) -> dict | None:
     }
 
 
-def _misconceptions(ck: _Checker, at: tuple, raw: Any, spec: dict | None) -> tuple[str, ...]:
+def _misconceptions(ck: QuestionChecks, at: tuple, raw: Any, spec: dict | None) -> tuple[str, ...]:
     if raw is None:
         return ()
     keys = (*at, "misconceptions")

@@ -35,7 +35,7 @@ def mistake_problems(question: Question, cases: CodeCases) -> list[str]:
 
 
 def validate_code(question: Question, seeds: int, use_torch: bool, report: Callable) -> None:
-    """`report(rest, message, hint="", severity="error")`, as in packs/validate."""
+    """`report(rest, message, hint="", severity="error")`, as in packs/validate_command."""
     from qkv_drill.packs.instance import InstanceError, draw
 
     assert question.code is not None

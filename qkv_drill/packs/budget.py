@@ -1,9 +1,10 @@
 """A question's cost, bounded when its pack is loaded (the limits are in packs/limits.py).
 
-`problems` runs inside validation: every way a question could make a draw slow, huge or
-unstorable is refused there with a positioned message naming the limit. `attempt_budget` and
-`check_compute` are the draw-time side: how many draws one `draw()` may spend, and a last guard
-for sizes only known once values are drawn (a Monte Carlo d_k that is derived).
+`problems` runs inside the load-time checks (packs/checks/): every way a question could make a
+draw slow, huge or unstorable is refused there with a positioned message naming the limit.
+`attempt_budget` and `check_compute` are the draw-time side: how many draws one `draw()` may
+spend, and a last guard for sizes only known once values are drawn (a Monte Carlo d_k that is
+derived).
 """
 
 from __future__ import annotations

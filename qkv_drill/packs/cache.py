@@ -30,6 +30,7 @@ def _code_stamp() -> list[tuple[str, int]]:
     here = Path(__file__).resolve().parent
     files = [
         *sorted(here.glob("*.py")),
+        *sorted((here / "checks").glob("*.py")),  # what a pack may say
         *sorted((here / "computations").glob("*.py")),  # what `compute:` and its args accept
         *sorted((here.parent / "engine" / "misconceptions").glob("*.py")),  # the known names
     ]

@@ -56,12 +56,12 @@ def load_pack_file(
 
 
 def _load_pack_file(path: Path, source: Source, limits: Limits) -> LoadedPack:
-    # Imported here: validation pulls in the engine (numpy), which a cached start-up never needs.
-    from qkv_drill.packs.validation import validate_document
+    # Imported here: the checks pull in the engine (numpy), which a cached start-up never needs.
+    from qkv_drill.packs.checks.document import check_document
 
     try:
         doc = load_file(path, limits)
-        pack, issues = validate_document(doc)
+        pack, issues = check_document(doc)
     except PackError as e:
         return LoadedPack(path, None, [e.issue], source)
     except Exception as e:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from qkv_drill.cli import main, parse
+from qkv_drill.packs.checks.fields import did_you_mean
 from qkv_drill.packs.loader import load_paths
-from qkv_drill.packs.validation import did_you_mean
 
 GOOD = Path(__file__).parent / "good" / "demo.yaml"
 SHIPPED = Path(__file__).resolve().parents[2] / "questions"

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from qkv_drill.packs.loader import load_pack_file
-from qkv_drill.packs.validate import run_validate
+from qkv_drill.packs.validate_command import run_validate
 
 BROKEN = Path(__file__).parent / "broken"
 

@@ -84,7 +84,7 @@ def test_a_cache_hit_loads_neither_numpy_nor_the_validator(pack, tmp_path):
         f"ps = load_packs_cached([Path({str(pack)!r})], include_shipped=False,"
         f" include_user=False, cache=Path({str(tmp_path / cache.CACHE_NAME)!r}))\n"
         "assert ps.questions\n"
-        "print(sorted(m for m in ('numpy', 'qkv_drill.packs.validation', 'torch')"
+        "print(sorted(m for m in ('numpy', 'qkv_drill.packs.checks.document', 'torch')"
         " if m in sys.modules))\n"
     )
     out = subprocess.run(

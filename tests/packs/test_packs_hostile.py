@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from qkv_drill.packs.loader import load_pack_file, load_paths
-from qkv_drill.packs.validate import run_validate
+from qkv_drill.packs.validate_command import run_validate
 
 GOOD = Path(__file__).parent / "good" / "demo.yaml"
 
@@ -159,17 +159,17 @@ def test_an_unreadable_folder_is_an_issue_and_the_rest_load(tmp_path, monkeypatc
 
 
 def test_any_exception_while_loading_one_file_is_that_files_error(tmp_path, monkeypatch):
-    from qkv_drill.packs import validation
+    from qkv_drill.packs.checks import document
 
     bad = pack(tmp_path, numeric())
-    real = validation.validate_document
+    real = document.check_document
 
     def explode(doc):
         if doc.path == bad:
             raise MemoryError("simulated")
         return real(doc)
 
-    monkeypatch.setattr(validation, "validate_document", explode)
+    monkeypatch.setattr(document, "check_document", explode)
     packset = load_paths([bad, GOOD])
     (issue,) = [i for i in packset.issues if i.path == bad]
     assert "MemoryError" in issue.message and (issue.line, issue.col) == (1, 1)
@@ -177,12 +177,12 @@ def test_any_exception_while_loading_one_file_is_that_files_error(tmp_path, monk
 
 
 def test_a_question_that_breaks_the_checker_is_positioned_at_that_question(tmp_path, monkeypatch):
-    from qkv_drill.packs import validation
+    from qkv_drill.packs.checks.computed_answers import ComputedAnswerChecks
 
     def explode(self, *a):
         raise RecursionError("simulated")
 
-    monkeypatch.setattr(validation._Checker, "tolerance", explode)
+    monkeypatch.setattr(ComputedAnswerChecks, "tolerance", explode)
     p = pack(tmp_path, numeric(extra="      tolerance: {abs: 1}\n"))
     issue = only_error(p)
     assert issue.line == 6

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qkv_drill.packs.loader import load_pack_file
-from qkv_drill.packs.validate import validate_question
+from qkv_drill.packs.validate_command import validate_question
 
 SHIPPED = sorted((Path(__file__).resolve().parents[2] / "questions").glob("*.yaml"))
 SEEDS = 50

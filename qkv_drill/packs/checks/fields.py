@@ -1,0 +1,117 @@
+"""Positioned reporting and the checks every field uses: mappings with known keys, text, lists of
+text, booleans and ids. Unknown names get a did-you-mean."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from qkv_drill.packs.errors import PackIssue
+from qkv_drill.packs.limits import MAX_ID_CHARS
+from qkv_drill.packs.yamlsource import YamlDoc
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def did_you_mean(word: Any, choices) -> str:
+    """The closest choice, compared case-insensitively (`W_q` suggests `W_Q`, not `W_v`)."""
+    by_lower: dict[str, str] = {}
+    for c in choices:
+        by_lower.setdefault(str(c).lower(), str(c))
+    match = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean '{by_lower[match[0]]}'?" if match else ""
+
+
+def is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def type_name(x: Any) -> str:
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }.get(type(x), type(x).__name__)
+
+
+class FieldChecks:
+    """Collects the issues of one document; every check names its position as a key path."""
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.issues: list[PackIssue] = []
+
+    def err(self, keys: tuple, message: str, hint: str = "", *, key: bool = False) -> None:
+        self.issues.append(self.doc.issue(keys, message, hint, key=key))
+
+    def warn(self, keys: tuple, message: str, hint: str = "") -> None:
+        line, col = self.doc.where(keys)
+        self.issues.append(PackIssue(self.doc.path, line, col, message, hint, "warning"))
+
+    def mapping(self, keys: tuple, value: Any, allowed, required, what: str) -> bool:
+        """Report a non-mapping, unknown keys (with did-you-mean) and missing required keys."""
+        if not isinstance(value, dict):
+            self.err(keys, f"{what} must be a mapping, not {type_name(value)}")
+            return False
+        for k in value:
+            if k not in allowed:
+                self.err(
+                    (*keys, k),
+                    f"unknown field '{k}' in {what}",
+                    did_you_mean(k, allowed) or "allowed: " + ", ".join(allowed),
+                    key=True,
+                )
+        for k in required:
+            if k not in value:
+                self.err(keys, f"{what} is missing required field '{k}'")
+        return True
+
+    def text(self, keys: tuple, value: Any, what: str, *, empty_ok: bool = False) -> str:
+        if is_number(value):
+            return str(value)  # `explanation: 64.` is text to the author
+        if not isinstance(value, str) or (not empty_ok and not value.strip()):
+            self.err(keys, f"{what} must be non-empty text, not {type_name(value)}")
+            return ""
+        return value
+
+    def text_list(self, keys: tuple, value: Any, what: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            self.err(keys, f"{what} must be a list of text, not {type_name(value)}")
+            return ()
+        out = []
+        for i, v in enumerate(value):
+            if isinstance(v, str | int | float) and not isinstance(v, bool):
+                out.append(str(v))
+            elif isinstance(v, dict) and len(v) == 1:
+                self.err(
+                    (*keys, i),
+                    f"{what} entries must be text, but this one reads as a mapping",
+                    "text containing ': ' must be quoted, e.g. - \"Why: because\"",
+                )
+            else:
+                self.err((*keys, i), f"{what} entries must be text, not {type_name(v)}")
+        return tuple(out)
+
+    def boolean(self, keys: tuple, value: Any, what: str) -> bool:
+        if not isinstance(value, bool):
+            self.err(keys, f"{what} must be true or false, not {type_name(value)}")
+            return False
+        return value
+
+    def ident(self, keys: tuple, value: Any, what: str) -> str:
+        if isinstance(value, str) and len(value) > MAX_ID_CHARS:
+            self.err(keys, f"{what} is {len(value):,} characters; the limit is {MAX_ID_CHARS}")
+            return value
+        if not isinstance(value, str) or not ID_RE.match(value):
+            self.err(
+                keys,
+                f"{what} must look like 'scaling.var-unscaled', not {value!r}",
+                "lower-case letters, digits and . _ - only",
+            )
+            return str(value)
+        return value

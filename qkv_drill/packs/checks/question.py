@@ -1,0 +1,216 @@
+"""Checks of one question: its fields, the fields its type needs, and its cost budget."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from qkv_drill.packs import budget
+from qkv_drill.packs.checks.computed_answers import config_fields_used
+from qkv_drill.packs.checks.examples import ExampleChecks
+from qkv_drill.packs.checks.fields import did_you_mean
+from qkv_drill.packs.checks.params import ParamChecks
+from qkv_drill.packs.checks.written_answers import WrittenAnswerChecks
+from qkv_drill.packs.computations import COMPUTATIONS
+from qkv_drill.packs.errors import PackIssue
+from qkv_drill.packs.limits import MAX_TOPIC_CHARS
+from qkv_drill.packs.model import (
+    COMPUTED_TYPES,
+    DEFAULT_TIME,
+    DIFFICULTIES,
+    QUESTION_TYPES,
+    Option,
+    Question,
+    RubricPoint,
+)
+
+PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+SIBLING_RE = re.compile(r"^\s*([a-z_]+):(\s|$)")
+
+QUESTION_KEYS = (
+    "id",
+    "topic",
+    "difficulty",
+    "type",
+    "prompt",
+    "explanation",
+    "hints",
+    "tags",
+    "time",
+    "params",
+    "derive",
+    "constraints",
+    "answer",
+    "misconceptions",
+    "options",
+    "shuffle",
+    "model_answer",
+    "rubric",
+    "examples",
+    "function",
+    "language",
+    "starter",
+    "check",
+)
+QUESTION_REQUIRED = ("id", "topic", "difficulty", "type", "prompt", "explanation")
+
+
+class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
+    """One question: common fields, then the fields of its type, then its cost budget."""
+
+    def question(self, i: int, q: Any, pack_id: str) -> Question | None:
+        at = ("questions", i)
+        before = len([x for x in self.issues if x.is_error])
+        if not self.mapping(at, q, QUESTION_KEYS, QUESTION_REQUIRED, "question"):
+            return None
+        qid = self.ident((*at, "id"), q["id"], "question id") if "id" in q else ""
+        topic = self.text((*at, "topic"), q.get("topic"), "topic") if "topic" in q else ""
+        if len(topic) > MAX_TOPIC_CHARS:
+            self.err(
+                (*at, "topic"),
+                f"topic is {len(topic):,} characters; the limit is {MAX_TOPIC_CHARS}",
+            )
+        difficulty = q.get("difficulty", "")
+        if "difficulty" in q and difficulty not in DIFFICULTIES:
+            self.err(
+                (*at, "difficulty"),
+                f"difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}",
+                did_you_mean(difficulty, DIFFICULTIES),
+            )
+        qtype = q.get("type", "")
+        if "type" in q and qtype not in QUESTION_TYPES:
+            self.err(
+                (*at, "type"),
+                f"type must be one of {', '.join(QUESTION_TYPES)}, not {qtype!r}",
+                did_you_mean(qtype, QUESTION_TYPES),
+            )
+            qtype = ""
+        prompt = self.text((*at, "prompt"), q.get("prompt"), "prompt") if "prompt" in q else ""
+        explanation = (
+            self.text((*at, "explanation"), q.get("explanation"), "explanation")
+            if "explanation" in q
+            else ""
+        )
+        hints = self.text_list((*at, "hints"), q["hints"], "hints") if "hints" in q else ()
+        tags = self.text_list((*at, "tags"), q["tags"], "tags") if "tags" in q else ()
+        time_budget = q.get("time", DEFAULT_TIME)
+        if not isinstance(time_budget, int) or isinstance(time_budget, bool) or time_budget <= 0:
+            self.err((*at, "time"), "time must be a positive whole number of seconds")
+            time_budget = DEFAULT_TIME
+        shuffle = (
+            self.boolean((*at, "shuffle"), q["shuffle"], "shuffle") if "shuffle" in q else True
+        )
+
+        params, names, matrices = self.params(at, q.get("params"))
+        derive = self.derive(at, q.get("derive"), names)
+        names |= set(derive)
+        constraints = self.constraints(at, q.get("constraints"), names)
+        if prompt:
+            for m in PLACEHOLDER_RE.finditer(prompt):
+                if m.group(1) not in names and m.group(1) not in params:
+                    self.err(
+                        (*at, "prompt"),
+                        f"prompt has {{{m.group(1)}}} but no parameter of that name",
+                        did_you_mean(m.group(1), names)
+                        or "add the parameter, or write the braces as {{ }} to show them",
+                    )
+        for k in ("prompt", "explanation", "model_answer"):
+            if isinstance(q.get(k), str):
+                self.sibling_keys_inside((*at, k), q[k])
+
+        answer = None
+        mcs: tuple[str, ...] = ()
+        code = None
+        options: tuple[Option, ...] = ()
+        model_answer = ""
+        rubric: tuple[RubricPoint, ...] = ()
+        misplaced = {
+            "answer": COMPUTED_TYPES,
+            "misconceptions": (*COMPUTED_TYPES, "code"),
+            **dict.fromkeys(("function", "language", "starter", "check"), ("code",)),
+            "options": ("choice", "multi"),
+            "model_answer": ("text",),
+            "rubric": ("text",),
+        }
+        for k, types in misplaced.items():
+            if k in q and qtype and qtype not in types:
+                self.err(
+                    (*at, k),
+                    f"'{k}' does not apply to a {qtype} question",
+                    f"it is for {', '.join(types)} questions",
+                    key=True,
+                )
+        if qtype in COMPUTED_TYPES:
+            if "answer" not in q:
+                self.err(at, f"a {qtype} question needs answer.compute (answers are computed)")
+            else:
+                answer = self.answer(at, q["answer"], qtype, names, matrices)
+                mcs = self.misconceptions(at, q.get("misconceptions"), answer, names)
+        elif qtype in ("choice", "multi"):
+            options = self.options(at, q.get("options"), qtype)
+        elif qtype == "text":
+            if "model_answer" not in q:
+                self.err(at, "a text question needs a model_answer")
+            else:
+                model_answer = self.text((*at, "model_answer"), q["model_answer"], "model_answer")
+            rubric = self.rubric(at, q.get("rubric"))
+        elif qtype == "code":
+            from qkv_drill.exercises.spec import code_fields
+
+            code, mcs = code_fields(self, at, q)
+        self.config_fields_used = config_fields_used(answer, derive)
+        examples = self.examples(at, q.get("examples"), names, params) if "examples" in q else ()
+        if len([x for x in self.issues if x.is_error]) == before:
+            comp = COMPUTATIONS.get(answer.compute) if answer is not None else None
+            for keys, message, hint in budget.problems(q, comp):
+                self.err((*at, *keys), message, hint)
+        if len([x for x in self.issues if x.is_error]) > before:
+            return None
+        line, _ = self.doc.where(at)
+        return Question(
+            qid,
+            pack_id,
+            topic,
+            difficulty,
+            qtype,
+            prompt,
+            explanation,
+            hints,
+            tags,
+            time_budget,
+            params,
+            derive,
+            constraints,
+            answer,
+            mcs,
+            options,
+            shuffle,
+            model_answer,
+            rubric,
+            examples,
+            line,
+            str(self.doc.path),
+            code,
+        )
+
+    def sibling_keys_inside(self, keys: tuple, text: str) -> None:
+        """Warn at a line of a block scalar that reads like a question key (`explanation:`
+        indented too far becomes part of the prompt, silently)."""
+        style = self.doc.block_style(keys)
+        if style is None:
+            return
+        first, _ = self.doc.where(keys)  # the line of the `|` or `>`
+        for i, line in enumerate(text.splitlines()):
+            m = SIBLING_RE.match(line)
+            if m and m.group(1) in QUESTION_KEYS and m.group(1) != keys[-1]:
+                where = first + 1 + i if style == "|" else first
+                self.issues.append(
+                    PackIssue(
+                        self.doc.path,
+                        where,
+                        1,
+                        f"'{m.group(1)}:' is inside the {keys[-1]} text (indented too far?)",
+                        f"indent {m.group(1)} like {keys[-1]} to make it a field",
+                        "warning",
+                    )
+                )
