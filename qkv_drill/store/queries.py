@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qkv_drill.store import records
 from qkv_drill.store.records import (
@@ -43,6 +43,10 @@ class Queries:
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError  # Store's
+
+    if TYPE_CHECKING:
+
+        def real_id(self, table: str, rowid: int) -> int: ...  # Writes'
 
     # --- reads: answers and stats ----------------------------------------------------
 
@@ -244,7 +248,9 @@ class Queries:
         )
 
     def get_mock(self, mock_id: int) -> MockRow | None:
-        rows = self._rows(f"SELECT {self._MOCK_COLS} FROM mocks WHERE id = ?", (mock_id,))
+        rows = self._rows(
+            f"SELECT {self._MOCK_COLS} FROM mocks WHERE id = ?", (self.real_id("mocks", mock_id),)
+        )
         return self._mock(rows[0]) if rows else None
 
     def unfinished_mock(self) -> MockRow | None:
@@ -264,14 +270,16 @@ class Queries:
 
     def recorded_for_mock(self, mock_id: int) -> set[str]:
         """Question ids already in `answers` for this interview (a hand-in cut short by a kill)."""
-        rows = self._rows("SELECT question_id FROM answers WHERE mock_id = ?", (mock_id,))
+        rows = self._rows(
+            "SELECT question_id FROM answers WHERE mock_id = ?", (self.real_id("mocks", mock_id),)
+        )
         return {r[0] for r in rows}
 
     def mock_answers(self, mock_id: int) -> dict[int, MockAnswerRow]:
         rows = self._rows(
             "SELECT mock_id, idx, answer_text, time_ms, flagged, updated_utc FROM mock_answers"
             " WHERE mock_id = ? ORDER BY idx",
-            (mock_id,),
+            (self.real_id("mocks", mock_id),),
         )
         return {
             r[1]: MockAnswerRow(r[0], r[1], r[2], int(r[3]), bool(r[4]), from_iso(r[5]))

@@ -59,7 +59,12 @@ def safety_copy(path: Path, label: str = COPY_LABEL) -> Path:
     try:
         for src in [path, *side_files(path)]:
             dst = target.with_name(target.name + src.name[len(path.name) :])
-            shutil.copyfile(src, dst)
+            try:
+                shutil.copyfile(src, dst)
+            except FileNotFoundError:
+                if src == path:
+                    raise
+                continue  # another process closed the file meanwhile and removed its -wal
             made.append(dst)
             with open(dst, "rb+") as f:
                 os.fsync(f.fileno())

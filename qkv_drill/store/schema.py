@@ -133,7 +133,18 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    """Identity and write sequence (every write transaction bumps `seq`, so a -wal left beside
+    the file can be told to belong to it), and the journal uids already applied (a write queued
+    behind another program's lock is replayed exactly once)."""
+    # db_id: random, made once; seq: write transactions committed so far.
+    conn.execute("CREATE TABLE store_meta (db_id TEXT NOT NULL, seq INTEGER NOT NULL)")
+    conn.execute("INSERT INTO store_meta (db_id, seq) VALUES (lower(hex(randomblob(16))), 0)")
+    # uid: a journal entry (store/journal.py); row_id: the id its insert got.
+    conn.execute("CREATE TABLE applied_writes (uid TEXT PRIMARY KEY, row_id INTEGER) WITHOUT ROWID")
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 
 
 class SchemaTooNew(Exception):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from qkv_drill.store import recovery, schema
+from qkv_drill.store import recovery, schema, walcheck
 from qkv_drill.store.cardflags import CardFlagsMixin
 from qkv_drill.store.health import (
     CORRUPT_CODES,
@@ -122,6 +122,7 @@ class Store(CardFlagsMixin, Queries, Writes):
             path = progress_db_path()
         self.path = Path(path)
         self._conn = self._open_file(self.path)
+        self.replay_journals()  # writes an earlier session queued behind a lock and kept
 
     @classmethod
     def open(cls, path: Path | str | None = None, **kwargs: Any) -> Store:
@@ -199,6 +200,10 @@ class Store(CardFlagsMixin, Queries, Writes):
                         f"({e.strerror or e})",
                         source=path,
                     )
+        wal = path.with_name(path.name + "-wal")
+        mismatch = walcheck.header_problem(path, wal) if copy and wal.exists() else None
+        if mismatch is not None:  # foreign from its header alone: SQLite never replays it
+            return self._damaged(path, Corrupt(mismatch), copy)
         conn: sqlite3.Connection | None = None
         try:
             conn = _connect(path)
@@ -235,14 +240,16 @@ class Store(CardFlagsMixin, Queries, Writes):
                 recovery.discard_copy(copy)
             return self._fallback(f"{path} cannot be opened ({e})")
         if copy is not None:
-            before = recovery.answers_in(copy)
-            (after,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
-            if before is not None and after < before:  # the replayed journal was foreign
+            foreign = walcheck.foreign_reason(copy, conn)
+            if foreign is None and walcheck.identity_of_main(copy) is None:
+                before = recovery.answers_in(copy)  # a file from before the identity row
+                (after,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+                if before is not None and after < before:
+                    foreign = f"a leftover -wal replaced {before - after} answers"
+            if foreign is not None:
                 conn.close()
-                return self._damaged(
-                    path, Corrupt(f"a leftover -wal replaced {before - after} answers"), copy
-                )
-            recovery.discard_copy(copy)  # the replay kept every answer: not needed
+                return self._damaged(path, Corrupt(foreign), copy)
+            recovery.discard_copy(copy)  # the replay belonged to the file: not needed
         self.persistent = True
         return conn
 

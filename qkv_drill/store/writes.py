@@ -2,20 +2,27 @@
 
 - A storage failure (disk full, file turned read-only, damage) switches the session as
   store.py describes, keeping this session's answers.
-- A lock another process holds past the busy timeout does not: the write is queued, a background
-  retry with backoff writes the queue, in order, once the lock is released, and the store says so
-  (`pending` counts what is not on disk yet, so nobody is told "saved" early).
+- A lock another process holds past the busy timeout does not: the write is queued and kept in
+  an fsynced journal beside the file (store/journal.py); a background retry with backoff writes
+  the queue, in order, once the lock is released, and the store says so (`pending` counts what is
+  not on disk yet, so nobody is told "saved" early). Still queued at exit, the journal stays and
+  the next start writes it, each entry exactly once.
+- A queued insert cannot know the id the database will give it (another process may take any
+  id meanwhile), so it hands out a negative provisional id, which no row ever has; once written,
+  every later write and read naming that id is mapped to the real one (`real_id`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qkv_drill.store import records
+from qkv_drill.store import journal, records
 from qkv_drill.store.health import error_code, is_storage_failure
 from qkv_drill.store.records import MODES, VERDICTS, AnswerRecord, seed_in, to_iso
 
@@ -26,6 +33,17 @@ LOCK_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the 
 RETRY_DELAYS_S = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)  # then every 8 s until the lock is released
 RETRY_BUSY_TIMEOUT_MS = 200  # while writes are queued, a try waits only this long
 _INSERTS = {"record_answer": "answers", "create_mock": "mocks"}
+# The first argument of these operations is the id of a row an insert made.
+_ID_ARGS = {
+    "save_mock_answer": "mocks",
+    "checkpoint_mock": "mocks",
+    "finish_mock": "mocks",
+    "discard_mock": "mocks",
+    "delete_answer": "answers",
+}
+# Every operation a journal line may name (nothing else read from a journal is called).
+_OPS = frozenset({*_INSERTS, *_ID_ARGS, "put_card", "set_suspended", "set_buried", "restore_card"})
+Aliases = dict[tuple[str, int], int]  # (table, provisional id) -> the id it was written under
 
 
 def is_lock(e: BaseException) -> bool:
@@ -40,21 +58,48 @@ def _inserted_id(cur: sqlite3.Cursor) -> int:
     return rowid
 
 
+def _resolved(op: str, args: tuple[Any, ...], aliases: Aliases) -> tuple[Any, ...]:
+    """`args` with provisional ids (negative) replaced by the ids their rows were written under."""
+    if op in _ID_ARGS and args and isinstance(args[0], int) and args[0] < 0:
+        real = aliases.get((_ID_ARGS[op], args[0]))
+        if real is not None:
+            return (real, *args[1:])
+    if op == "record_answer" and args:
+        rec = args[0]
+        if rec.mock_id is not None and rec.mock_id < 0:
+            real = aliases.get(("mocks", rec.mock_id))
+            if real is not None:
+                return (dataclasses.replace(rec, mock_id=real), *args[1:])
+    return args
+
+
+def _bump_seq(conn: sqlite3.Connection) -> None:
+    """Count this write transaction in the file's identity row (store/walcheck.py reads it)."""
+    try:
+        conn.execute("UPDATE store_meta SET seq = seq + 1")
+    except sqlite3.OperationalError as e:
+        if "no such table" not in str(e):  # a file at an older schema version has no row
+            raise
+
+
 class Writes:
     """The write half of Store (mixed in): the operations, the session log and the lock queue."""
 
     _conn: sqlite3.Connection
     _lock: threading.RLock
     persistent: bool
+    path: Path | None
     _log: list[tuple[str, tuple[Any, ...], Any]]
     _warn: Callable[[str], None]
     _switch: Callable[[sqlite3.DatabaseError, str], None]
 
     def _init_writes(self) -> None:
-        self._pending: list[tuple[str, tuple[Any, ...], Any]] = []  # queued behind a lock
+        self._pending: list[journal.Entry] = []  # queued behind a lock, in order
         self._retry: threading.Thread | None = None
         self._closing = threading.Event()
-        self._next_ids: dict[str, int] = {}
+        self._next_provisional = -1
+        self._aliases: Aliases = {}
+        self._journal: journal.Journal | None = None
 
     @property
     def pending(self) -> int:
@@ -66,6 +111,11 @@ class Writes:
     def saving(self) -> bool:
         """True when the last write is on disk: persistent and nothing queued."""
         return self.persistent and not self._pending
+
+    def real_id(self, table: str, rowid: int) -> int:
+        """The id a row has in the database, for an id handed out while its insert was queued
+        (unchanged while it is still queued, and for every id that was never provisional)."""
+        return self._aliases.get((table, rowid), rowid) if rowid < 0 else rowid
 
     # --- the write path -----------------------------------------------------------------------
 
@@ -86,13 +136,17 @@ class Writes:
             return result
 
     def _enqueue(self, op: str, args: tuple[Any, ...], *, first: bool = False) -> Any:
-        rowid = self._provisional_id(op) if op in _INSERTS else None
-        self._pending.append((op, args, rowid))
+        rowid = None
+        if op in _INSERTS:
+            rowid = self._next_provisional
+            self._next_provisional -= 1
+        kept = self._keep(op, args, rowid)
         self._log.append((op, args, rowid))
         if first:
+            where = f"kept in {kept}" if kept else "kept in memory only"
             self._warn(
-                "the progress file is locked by another program; answers are kept and will be "
-                "saved as soon as it is released (do not close qkv-drill until then)"
+                f"the progress file is locked by another program; answers are {where} and will "
+                "be saved as soon as it is released"
             )
             with contextlib.suppress(sqlite3.Error):
                 self._conn.execute(f"PRAGMA busy_timeout = {RETRY_BUSY_TIMEOUT_MS}")
@@ -100,16 +154,22 @@ class Writes:
             self._retry.start()
         return rowid
 
-    def _provisional_id(self, op: str) -> int:
-        """The id an insert will get once written (readers are not blocked by a writer in WAL)."""
-        table = _INSERTS[op]
+    def _keep(self, op: str, args: tuple[Any, ...], rowid: int | None) -> Path | None:
+        """Queue one write and append it to the journal; the journal's path, or None when it
+        could not be written (the write then waits in memory only, and the user is told)."""
+        if self._journal is None and self.path is not None:
+            self._journal = journal.Journal(self.path)
+        uid = self._journal.next_uid() if self._journal is not None else None
+        entry = journal.Entry(uid or f"memory:{len(self._log)}", op, args, rowid)
+        self._pending.append(entry)
+        if self._journal is None:
+            return None
         try:
-            (top,) = self._conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
-        except sqlite3.Error:
-            top = 0
-        rowid = max(int(top) + 1, self._next_ids.get(table, 1))
-        self._next_ids[table] = rowid + 1
-        return rowid
+            self._journal.append(entry)
+        except OSError as e:
+            self._warn(f"a queued write could not be kept on disk ({e.strerror or e})")
+            return None
+        return self._journal.path
 
     def _retry_loop(self) -> None:
         tries = 0
@@ -124,14 +184,9 @@ class Writes:
         with self._lock:
             written = 0
             while self._pending:
-                op, args, rowid = self._pending[0]
+                entry = self._pending[0]
                 try:
-                    self._apply(self._conn, op, args, rowid)
-                except sqlite3.IntegrityError:
-                    if op != "record_answer":
-                        raise
-                    # Another program took this answer's id meanwhile: store it under a new one.
-                    self._apply(self._conn, op, args)
+                    self._apply(self._conn, entry.op, entry.args, entry.rowid, uid=entry.uid)
                 except sqlite3.DatabaseError as e:
                     if is_lock(e):
                         return False
@@ -140,6 +195,8 @@ class Writes:
                     return True
                 self._pending.pop(0)
                 written += 1
+            if self._journal is not None and self.persistent:
+                self._journal.remove()  # every entry is in the database now
             with contextlib.suppress(sqlite3.Error):
                 self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             if written:
@@ -150,7 +207,8 @@ class Writes:
             return True
 
     def _stop_retrying(self, wait_s: float) -> None:
-        """At close: a last chance for the queue, then tell what could not be written."""
+        """At close: a last chance for the queue, then tell what could not be written and where
+        it is kept."""
         self._closing.set()
         deadline = time.monotonic() + wait_s
         while self._pending and time.monotonic() < deadline:
@@ -159,10 +217,92 @@ class Writes:
             time.sleep(0.2)
         if self._pending:
             n = len(self._pending)
-            self._warn(
-                f"{n} write{'s' if n != 1 else ''} could not be saved: the progress file stayed "
-                "locked by another program"
+            kept = self._journal.path if self._journal is not None else None
+            if self._journal is not None:
+                self._journal.release()
+            where = (
+                f"they are kept in {kept} and will be written the next time qkv-drill starts"
+                if kept is not None and kept.exists()
+                else "they were kept in memory only and are lost"
             )
+            self._warn(
+                f"{n} write{'s' if n != 1 else ''} could not be saved yet: the progress file "
+                f"stayed locked by another program; {where}"
+            )
+
+    # --- journals left by earlier sessions ------------------------------------------------------
+
+    def replay_journals(self) -> None:
+        """Write what earlier sessions queued and kept (they ended while another program held
+        the lock), each entry exactly once, and remove their journals. A journal held by a live
+        session, or met while the lock is taken, stays for later."""
+        if self.path is None or not self.persistent:
+            return
+        for path in journal.journals(self.path):
+            if self._journal is not None and path == self._journal.path:
+                continue
+            f = journal.claim(path)
+            if f is None:
+                continue
+            try:
+                entries, torn = journal.read(f)
+                done, failed = self._replay_entries(entries)
+                if done is None:
+                    continue  # the lock was taken again: the journal stays
+                if failed or torn:
+                    from qkv_drill.store import recovery
+
+                    moved = recovery.move_aside(path, "unreplayed")
+                    self._warn(
+                        f"{done} write(s) queued by an earlier session were saved now; "
+                        f"{failed + torn} could not be read or written and are kept in "
+                        f"{(moved or path).name}"
+                    )
+                    continue
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                if done:
+                    self._warn(
+                        f"{done} write{'s' if done != 1 else ''} queued by an earlier session "
+                        "(it ended while the file was locked) saved now"
+                    )
+            finally:
+                f.close()
+
+    def _replay_entries(self, entries: list[journal.Entry]) -> tuple[int | None, int]:
+        """(written now, failed); written is None when the lock was taken meanwhile."""
+        aliases: Aliases = {}
+        done = failed = 0
+        with self._lock:
+            for entry in entries:
+                if entry.op not in _OPS:
+                    failed += 1
+                    continue
+                try:
+                    already = self._applied(entry.uid)
+                    self._apply(
+                        self._conn,
+                        entry.op,
+                        entry.args,
+                        entry.rowid,
+                        uid=entry.uid,
+                        aliases=aliases,
+                    )
+                except sqlite3.OperationalError as e:
+                    if is_lock(e):
+                        return None, failed
+                    failed += 1
+                except (sqlite3.Error, TypeError, ValueError, AttributeError, KeyError):
+                    failed += 1
+                else:
+                    done += not already
+        return done, failed
+
+    def _applied(self, uid: str) -> bool:
+        row = self._conn.execute("SELECT 1 FROM applied_writes WHERE uid = ?", (uid,)).fetchone()
+        return row is not None
+
+    # --- one write ------------------------------------------------------------------------------
 
     def _replay(self, conn: sqlite3.Connection) -> None:
         """Re-apply this session's writes (inserts keep their ids); skip what no longer fits,
@@ -171,17 +311,50 @@ class Writes:
             with contextlib.suppress(sqlite3.Error):
                 self._apply(conn, op, args, result)
 
-    def _apply(self, conn: sqlite3.Connection, op: str, args: tuple[Any, ...], rowid=None) -> Any:
-        """One write as one transaction; `rowid` replays an insert with its original id."""
+    def _apply(
+        self,
+        conn: sqlite3.Connection,
+        op: str,
+        args: tuple[Any, ...],
+        rowid: int | None = None,
+        *,
+        uid: str | None = None,
+        aliases: Aliases | None = None,
+    ) -> Any:
+        """One write as one transaction; `rowid` replays an insert with its original id (a
+        provisional one gets a fresh id, remembered in `aliases`); a journal entry's `uid` is
+        recorded with it, and an entry already applied is not applied again."""
+        aliases = self._aliases if aliases is None else aliases
         fn = getattr(self, f"_w_{op}")
+        args = _resolved(op, args, aliases)
+        key = rowid if rowid is not None and rowid < 0 else None  # a provisional id
+        table = _INSERTS.get(op)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            result = fn(conn, *args, rowid=rowid) if op in _INSERTS else fn(conn, *args)
+            done = None
+            if uid is not None:
+                done = conn.execute(
+                    "SELECT row_id FROM applied_writes WHERE uid = ?", (uid,)
+                ).fetchone()
+            if done is not None:
+                result = done[0]
+            else:
+                if key is not None and table is not None:
+                    rowid = aliases.get((table, key))
+                result = fn(conn, *args, rowid=rowid) if table else fn(conn, *args)
+                if uid is not None:
+                    conn.execute(
+                        "INSERT INTO applied_writes (uid, row_id) VALUES (?, ?)",
+                        (uid, result if table else None),
+                    )
+                _bump_seq(conn)
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             raise
+        if key is not None and table is not None and result is not None:
+            aliases[(table, key)] = int(result)
         return result
 
     # --- the operations ---------------------------------------------------------------------

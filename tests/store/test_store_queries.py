@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from qkv_drill.store import AnswerRecord, Store
+from qkv_drill.store import AnswerRecord, Store, schema
 
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -51,7 +51,7 @@ def test_open_creates_missing_folders_and_sets_durable_pragmas(tmp_path):
         conn = s._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
 
 
