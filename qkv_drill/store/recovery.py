@@ -5,10 +5,11 @@ and deletes it. When the `-wal` is stale or foreign (a backup restored while an 
 behind), that replay is what ruins the file, so a file that is about to be opened in an unclean
 state is first copied aside byte for byte, together with its `-wal`, `-shm` and `-journal`.
 
-After opening, the answers in the copy's main file alone (read without its journal) are counted:
-if the replay left fewer, or left a damaged file, the replayed file is moved aside, the main file
-as it was is put back and the copy is kept (and named in the warning); otherwise the copy is
-removed, so an ordinary unclean exit leaves nothing behind.
+After opening, the replayed file is judged against the copy (store/walcheck.py: identity, write
+sequence, and answer counts for files from before the identity row): if the -wal did not belong
+to the file, or left a damaged file, the replayed file is moved aside, the main file as it was is
+put back and the copy is kept (and named in the warning); otherwise the copy is removed, so an
+ordinary unclean exit leaves nothing behind.
 """
 
 from __future__ import annotations

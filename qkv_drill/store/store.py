@@ -16,7 +16,10 @@ Faults never cost earlier progress:
 - a file or folder that cannot be written (read-only, disk full, cannot open) is left untouched
   and the session continues in memory (`persistent` is False), seeded with a copy of what the file
   holds; a write that fails mid-session does the same switch, keeping this session's answers;
-- a lock another program holds queues writes until it is released (store/writes.py).
+- a -wal that does not belong to the file is refused (store/walcheck.py) and the file as it was
+  is put back;
+- a lock another program holds queues writes until it is released, kept in a journal that the
+  next start writes if this session ends first (store/writes.py, store/journal.py).
 Each fault is one human sentence, given to `on_warning` (the app notifies, plain mode prints) the
 moment it happens; `warnings` keeps them all.
 """
