@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from qkv_drill.present.formats import lettered, mm_ss, mock_time_left, shape_tuple, short_number
+from qkv_drill.present.forms import answer_form
 from qkv_drill.textsafe import printable
 
 PRACTICE_HELP = "commands: :hint :skip :redraw :why :quit"
@@ -97,12 +99,7 @@ def render_markdown(text: str) -> str:
 
 
 def _letters(options: list[str]) -> list[str]:
-    return [f"  {chr(97 + i)}) {render_markdown(o)}" for i, o in enumerate(options)]
-
-
-def _mmss(seconds: float) -> str:
-    s = max(0, int(seconds + 0.999))
-    return f"{s // 60:02d}:{s % 60:02d}"
+    return ["  " + line for line in lettered(render_markdown(o) for o in options)]
 
 
 def matrix_rows(value: Any) -> list[str]:
@@ -112,7 +109,7 @@ def matrix_rows(value: Any) -> list[str]:
     a = np.atleast_2d(np.asarray(value, dtype=float))
     if a.ndim != 2:
         return [f"(array of shape {tuple(np.shape(value))})"]
-    cells = [[f"{v + 0.0:.4g}" for v in row] for row in a]  # + 0.0: never "-0"
+    cells = [[short_number(v) for v in row] for row in a]
     width = max(len(c) for row in cells for c in row)
     return ["  ".join(c.rjust(width) for c in row) for row in cells]
 
@@ -124,22 +121,13 @@ def _trace_lines(trace: Any) -> list[str]:
         formula = (
             step.formula if step.formula.startswith(step.name) else (f"{step.name}: {step.formula}")
         )
-        lines.append(f"- {formula}" + (f"  shape {shape}" if shape else ""))
+        lines.append(f"- {formula}" + (f"  shape {shape_tuple(shape)}" if shape else ""))
         if getattr(step, "note", ""):
             lines.append(f"  {step.note}")
         value = getattr(step, "value", None)
         if value is not None and 0 < getattr(value, "size", 0) <= 64:
             lines += ["    " + row for row in matrix_rows(value)]
     return lines
-
-
-def _expected_form(kind: str) -> str:
-    try:
-        from qkv_drill.answers.parse import describe_expected_form
-
-        return describe_expected_form(kind)
-    except (ImportError, ValueError, KeyError):
-        return kind
 
 
 def _covered(io: PlainIO, n_points: int) -> list[int]:
@@ -325,7 +313,7 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
 
         show_code_question(io, inst, session.store)
     else:
-        io.say(f"Answer ({_expected_form(kind)}).")
+        io.say(f"Answer ({answer_form(kind)}).")
     while True:
         line = io.ask("> ")
         cmd = line.strip()
@@ -425,15 +413,14 @@ def _run_mock(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) -> i
             return 1
         io.say(
             f"Resumed interview {session.mock_id}: {session.answered_count} of "
-            f"{len(session.instances)} answered, {_mmss(session.remaining())} left."
+            f"{len(session.instances)} answered, {mm_ss(session.remaining())} left."
         )
     else:
         if row is not None:
-            left = max(0.0, float(row.duration_s) - float(row.used_s or 0))
             io.say(
                 f"An interrupted interview (number {row.id}, started {row.started_utc}) has "
-                f"{_mmss(left)} left. Resume it with `qkv-drill mock --plain --resume` "
-                "(type :finish there to grade it as it stands)."
+                f"{mm_ss(mock_time_left(row))} left. Resume it with "
+                "`qkv-drill mock --plain --resume` (type :finish there to grade it as it stands)."
             )
             return 1
         try:
@@ -445,7 +432,7 @@ def _run_mock(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) -> i
             io.say(line)
         io.say(
             f"Mock interview {session.mock_id}: {len(session.instances)} questions in "
-            f"{_mmss(session.remaining())}, seed {session.seed}. No feedback until the end."
+            f"{mm_ss(session.remaining())}, seed {session.seed}. No feedback until the end."
         )
     io.say(MOCK_HELP)
     try:
@@ -457,7 +444,7 @@ def _run_mock(args: Any, io: PlainIO, packset: Any, store: Any, clock: Any) -> i
         io.say("")
         io.say(
             f"Interview paused: {session.answered_count} of {len(session.instances)} answered, "
-            f"{_mmss(session.remaining())} left. Resume with `qkv-drill mock --plain --resume`."
+            f"{mm_ss(session.remaining())} left. Resume with `qkv-drill mock --plain --resume`."
         )
         return 0
     report = session.finish()
@@ -481,7 +468,7 @@ def _mock_show(io: PlainIO, session: Any) -> None:
     io.say("")
     io.say(
         f"Question {i + 1}/{len(session.instances)} [{q.topic}, {q.difficulty}] "
-        f"{_mmss(session.remaining())} left" + (f" ({'; '.join(marks)})" if marks else "")
+        f"{mm_ss(session.remaining())} left" + (f" ({'; '.join(marks)})" if marks else "")
     )
     io.say(render_markdown(inst.prompt))
     if inst.options:
@@ -493,7 +480,7 @@ def _mock_show(io: PlainIO, session: Any) -> None:
         io.say(label + "\n" + (session.answers[i] or (q.code.starter if q.code else "")).rstrip())
         io.say(CODE_HELP)
     else:
-        io.say(f"Answer ({_expected_form(q.type)}).")
+        io.say(f"Answer ({answer_form(q.type)}).")
 
 
 def _mock_loop(io: PlainIO, session: Any) -> bool:
@@ -507,7 +494,7 @@ def _mock_loop(io: PlainIO, session: Any) -> bool:
         if show:
             _mock_show(io, session)
         show = True
-        line = io.ask(f"[{_mmss(session.remaining())}] > ")
+        line = io.ask(f"[{mm_ss(session.remaining())}] > ")
         if session.tick():
             io.say("Time is up: that last answer came too late to count.")
             return True
@@ -563,7 +550,7 @@ def _mock_loop(io: PlainIO, session: Any) -> bool:
             io,
             session.store,
             f"question {session.index + 1} ({session.answered_count}/{n} answered, "
-            f"{_mmss(session.remaining())} left)",
+            f"{mm_ss(session.remaining())} left)",
         )
         following = [
             i

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from qkv_drill.anki import safe_html
 from qkv_drill.packs.instance import InstanceError, display, draw
 from qkv_drill.packs.model import COMPUTED_TYPES, Tolerance
+from qkv_drill.present.formats import lettered, option_letter
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
@@ -76,7 +77,7 @@ def note_fields(inst: Instance) -> NoteFields:
     q = inst.question
     prompt = safe_html.markdown(inst.prompt)
     if inst.options:
-        letters = [f"{chr(97 + i)}) {safe_html.inline(o)}" for i, o in enumerate(inst.options)]
+        letters = lettered(safe_html.inline(o) for o in inst.options)
         prompt += '<div class="options">' + "<br>".join(letters) + "</div>"
     return NoteFields(
         question_id=q.id,
@@ -96,7 +97,7 @@ def _answer(inst: Instance) -> str:
     q = inst.question
     if q.type in ("choice", "multi"):
         right = [
-            f"{chr(97 + pos)}) {safe_html.inline(inst.options[pos])}"
+            f"{option_letter(pos)}) {safe_html.inline(inst.options[pos])}"
             for pos, i in enumerate(inst.order)
             if q.options[i].correct
         ]
@@ -137,7 +138,7 @@ def _misconceptions(inst: Instance) -> str:
             continue
         known = MISCONCEPTIONS.get(option.misconception or "")
         title = known.title if known else (option.misconception or "")
-        head = f"{chr(97 + pos)})" + (f" <b>{safe_html.text(title)}</b>" if title else "")
+        head = f"{option_letter(pos)})" + (f" <b>{safe_html.text(title)}</b>" if title else "")
         why = (
             safe_html.inline(option.why)
             if option.why

@@ -25,6 +25,7 @@ from qkv_drill.answers.brackets import (
     unwrap,
 )
 from qkv_drill.answers.expr import ExprError, evaluate
+from qkv_drill.present.forms import answer_form
 
 KINDS = ("numeric", "shape", "matrix", "choice", "multi", "text", "code")
 MAX_ANSWER_CHARS = 10_000
@@ -44,21 +45,6 @@ class ParseError:
 
 
 Parsed = Ok | ParseError
-
-_EXAMPLES = {
-    "code": "Python code defining the function asked for",
-    "numeric": "a number or expression, e.g. 64, 1/8, 2^6, sqrt(64), 1.5e-3, 2 MiB",
-    "shape": "a shape, e.g. (2, 10, 64), 2x10x64 or torch.Size([2, 10, 64])",
-    "matrix": "numbers in rows, e.g. [[1, 2], [3, 4]] or 1 2; 3 4",
-    "choice": "one option, e.g. b or 2",
-    "multi": "one or more options, e.g. a c or 1, 3",
-    "text": "your answer in a few sentences",
-}
-
-
-def describe_expected_form(kind: str) -> str:
-    """Short help text for the answer box placeholder."""
-    return _EXAMPLES.get(kind, "your answer")
 
 
 def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
@@ -86,10 +72,10 @@ def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
     except Unreadable as e:
         message = str(e)
         if kind in ("shape", "matrix") and "e.g." not in message:
-            message += f"; write {_EXAMPLES[kind]}"
+            message += f"; write {answer_form(kind)}"
         return ParseError(message)
     except (RecursionError, MemoryError):  # belt and braces; limits should prevent these
-        return ParseError(f"could not read that; expected {_EXAMPLES[kind]}")
+        return ParseError(f"could not read that; expected {answer_form(kind)}")
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -105,7 +91,7 @@ def _number(text: str, what: str = "numeric") -> float:
         if e.message == EMPTY:
             raise Unreadable(EMPTY) from None
         joint = " " if e.message.endswith("?") else ". "
-        raise Unreadable(f"{e.message}{joint}Expected {_EXAMPLES[what]}") from None
+        raise Unreadable(f"{e.message}{joint}Expected {answer_form(what)}") from None
 
 
 def _refuse_leading_zero(piece: str) -> None:
@@ -363,14 +349,6 @@ def format_number(x: float, digits: int | None = None) -> str:
     if x == math.floor(x) and abs(x) < 1e16:
         return str(int(x)) if x != 0 else "0"
     return repr(x).replace("e+", "e")
-
-
-def format_shape(shape: tuple[int, ...]) -> str:
-    """`(2, 10, 64)`, `(64,)`, `()` as Python prints tuples."""
-    dims = [str(int(d)) for d in shape]
-    if len(dims) == 1:
-        return f"({dims[0]},)"
-    return "(" + ", ".join(dims) + ")"
 
 
 def format_matrix(a: np.ndarray, digits: int | None = None) -> str:

@@ -20,11 +20,7 @@ from qkv_drill.engine.masks import causal_mask
 from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.reference import softmax
 from qkv_drill.engine.shapes import attention_shapes
-
-
-def format_shape(shape: tuple[int, ...]) -> str:
-    """(2, 4) -> "2x4", the way shapes are written in prompts and feedback."""
-    return "x".join(str(n) for n in shape) if shape else "scalar"
+from qkv_drill.present.formats import shape_by
 
 
 @dataclass(frozen=True, eq=False)  # arrays have no single truth value: compare by identity
@@ -71,7 +67,7 @@ class Trace:
             if step.name.startswith(("W_", "b_")):
                 continue
             label = step.name if step.formula == step.name else step.formula
-            parts.append(f"{label} ({format_shape(step.shape)})")
+            parts.append(f"{label} ({shape_by(step.shape)})")
         return " -> ".join(parts)
 
 
@@ -258,7 +254,7 @@ def trace_project(x, w) -> Trace:
     tr = Trace()
     x = tr.add("X", "X", np.asarray(x, dtype=np.float64))  # (T, C)
     w = tr.add("W", "W", np.asarray(w, dtype=np.float64))  # (C, hs)
-    tr.add("XW", "X W", x @ w, note=f"({format_shape(x.shape)}) @ ({format_shape(w.shape)})")
+    tr.add("XW", "X W", x @ w, note=f"({shape_by(x.shape)}) @ ({shape_by(w.shape)})")
     return tr
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qkv_drill.present.formats import shape_tuple, short_number
+
 if TYPE_CHECKING:
     from qkv_drill.exercises.checker import CodeReport, Failure
 
@@ -20,7 +22,7 @@ Cell = tuple[str, bool]  # (text, differs)
 def _fmt(x: float) -> str:
     if isinstance(x, np.bool_ | bool):
         return "T" if x else "F"
-    return f"{float(x):.4g}"
+    return short_number(x)
 
 
 def cells(a: np.ndarray, differ: np.ndarray | None = None) -> list[list[Cell]]:
@@ -44,15 +46,11 @@ def matrix_lines(
     ]
 
 
-def _shape(a: np.ndarray) -> str:
-    return "(" + ", ".join(str(n) for n in a.shape) + ("," if a.ndim == 1 else "") + ")"
-
-
 def input_lines(name: str, value: object) -> list[str]:
     """One input: a scalar inline, a small array in full, a large one by shape and first slice."""
     if not isinstance(value, np.ndarray):
         return [f"  {name} = {value!r}"]
-    head = f"  {name}: shape {_shape(value)}"
+    head = f"  {name}: shape {shape_tuple(value.shape)}"
     if value.ndim <= 2 and value.size <= MAX_SHOWN:
         return [head, *matrix_lines(value)]
     first = value[(0,) * (value.ndim - 2)]
@@ -69,7 +67,8 @@ def failure_lines(f: Failure) -> list[str]:
     for name, value in f.inputs.items():
         lines += input_lines(name, value)
     at = where_text(f)
-    lines.append(f"Expected{at}:" if f.got is not None else f"Expected shape {_shape(f.expected)}.")
+    shape = shape_tuple(f.expected.shape)
+    lines.append(f"Expected{at}:" if f.got is not None else f"Expected shape {shape}.")
     if f.got is not None:
         lines += matrix_lines(f.expected)
         lines.append(f"Got{at} (* = differs):")

@@ -10,11 +10,12 @@ from typing import Literal
 
 import numpy as np
 
-from qkv_drill.answers.parse import Ok, format_shape, parse_answer
+from qkv_drill.answers.parse import Ok, parse_answer
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS, Misconception
 from qkv_drill.packs.instance import Instance, matches
 from qkv_drill.packs.layout_mistakes import PERMUTED, TRANSPOSED, is_permuted, is_transposed
 from qkv_drill.packs.model import Tolerance
+from qkv_drill.present.formats import option_letter, option_letters, shape_tuple
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,6 @@ def named_together(name: str, others: Sequence[str]) -> Misconception | None:
         feedback="That answer comes from either of these mistakes (they give the same number "
         "here). " + " ".join(f"{m.title}: {m.feedback}" for m in every),
     )
-
-
-def _letters(positions) -> str:
-    return ", ".join(chr(97 + p) for p in sorted(positions))
 
 
 def keyword_hit(text: str, keyword: str) -> bool:
@@ -130,7 +127,7 @@ def _describe(shape: tuple[int, ...]) -> str:
     if len(shape) == 2:
         rows, cols = shape
         return f"a {rows}x{cols} matrix ({rows} row{'s' if rows != 1 else ''} of {cols})"
-    return f"an array of shape {format_shape(shape)}"
+    return f"an array of shape {shape_tuple(shape)}"
 
 
 def shape_message(got: tuple[int, ...], want: tuple[int, ...]) -> str:
@@ -175,9 +172,11 @@ def _check_multi(instance: Instance, picks: frozenset[int]) -> Verdict:
     extra = sorted(picks - want)
     if extra:
         opt = instance.question.options[instance.order[extra[0]]]
-        why = opt.why or f"{chr(97 + extra[0])} is not right."
+        why = opt.why or f"{option_letter(extra[0])} is not right."
         return Verdict("wrong", why, shown, _mc(opt.misconception), picks)
-    return Verdict("wrong", f"You missed {_letters(want - picks)}.", shown, None, picks)
+    return Verdict(
+        "wrong", f"You missed {option_letters(want - picks, sep=', ')}.", shown, None, picks
+    )
 
 
 def text_passes(covered: int, total: int) -> bool:

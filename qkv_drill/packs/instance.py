@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from qkv_drill.answers.parse import format_matrix, format_number, format_shape
+from qkv_drill.answers.parse import format_matrix, format_number
 from qkv_drill.packs.budget import check_compute
 from qkv_drill.packs.computations import (
     COMPUTATIONS,
@@ -33,6 +33,7 @@ from qkv_drill.packs.params import (
     rng_for,
     spec_kind,
 )
+from qkv_drill.present.formats import option_letter, shape_tuple
 
 MAX_REDRAWS = 50
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
@@ -113,7 +114,7 @@ def display(kind: str, value: Any, tol: Tolerance) -> str:
     answer parser reads back; other numbers get just enough significant digits.
     """
     if kind == "shape":
-        return format_shape(value)
+        return shape_tuple(value)
     if kind == "numeric":
         x = float(value)
         if math.isfinite(x) and x == math.floor(x) and abs(x) < MAX_PLAIN:
@@ -308,7 +309,7 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
     if question.type in ("choice", "multi"):
         order, options = _options(question, seed)
         right = [pos for pos, i in enumerate(order) if question.options[i].correct]
-        letters = ", ".join(f"{chr(97 + p)}) {options[p]}" for p in right)
+        letters = ", ".join(f"{option_letter(p)}) {options[p]}" for p in right)
         expected: Any = right[0] if question.type == "choice" else frozenset(right)
         return Instance(
             question, seed, params, prompt, options, expected, letters, None, None, {}, order

@@ -30,6 +30,7 @@ from qkv_drill.packs.loader import LoadedPack, load_paths
 from qkv_drill.packs.model import COMPUTED_TYPES, Example, Question
 from qkv_drill.packs.params import ImpossibleConstraints
 from qkv_drill.packs.yamlsource import load_file
+from qkv_drill.present.formats import option_letter, option_letters
 from qkv_drill.textsafe import printable
 
 TORCH_SEEDS = 3  # torch agreement is checked on the first few seeds only (it is slow to start)
@@ -76,12 +77,12 @@ def check_instance(inst: Instance) -> list[str]:
                 )
     elif q.type in ("choice", "multi"):
         right = inst.expected if q.type == "multi" else {inst.expected}
-        letters = " ".join(chr(97 + p) for p in sorted(right))
+        letters = option_letters(right)
         if check(inst, letters).status != "correct":
             problems.append(f"the correct option(s) {letters} are not accepted")
         for pos in range(len(inst.options)):
-            if pos not in right and check(inst, chr(97 + pos)).status == "correct":
-                problems.append(f"option {chr(97 + pos)} is accepted but is not correct")
+            if pos not in right and check(inst, option_letter(pos)).status == "correct":
+                problems.append(f"option {option_letter(pos)} is accepted but is not correct")
     return problems
 
 

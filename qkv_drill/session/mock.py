@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from qkv_drill.present.formats import shape_tuple
 from qkv_drill.session import mock_drafts
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.drill import schedule_misses
@@ -507,7 +508,7 @@ class MockSession:
         steps = []
         for step in getattr(trace, "steps", None) or ():
             shape = getattr(step, "shape", None)
-            line = f"{step.name}: {step.formula}" + (f"  {tuple(shape)}" if shape else "")
+            line = f"{step.name}: {step.formula}" + (f"  {shape_tuple(shape)}" if shape else "")
             steps.append(line + (f" ({step.note})" if getattr(step, "note", "") else ""))
         from qkv_drill.session.records import params_json
 

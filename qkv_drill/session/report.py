@@ -8,13 +8,14 @@ renders it later without the packs.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
+from qkv_drill.present.formats import m_ss, percent
+from qkv_drill.present.report_item import item_markdown
 from qkv_drill.session.records import self_grade_passes
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -64,16 +65,6 @@ class PastScore:
     total: int
 
 
-def _pct(c: int, n: int) -> str:
-    return f"{100 * c / n:.0f}%" if n else "-"
-
-
-def _mmss(seconds: float) -> str:
-    """Rounded up to the whole second, as the app shows it (00:00 only when time is up)."""
-    s = max(0, math.ceil(seconds - 1e-9))
-    return f"{s // 60}:{s % 60:02d}"
-
-
 @dataclass
 class MockReport:
     mock_id: int
@@ -91,7 +82,7 @@ class MockReport:
         """ "paused 2x, 03:10 in all", or "" when the clock never stopped."""
         if not self.pauses:
             return ""
-        return f"paused {len(self.pauses)}x, {_mmss(sum(self.pauses))} in all"
+        return f"paused {len(self.pauses)}x, {m_ss(sum(self.pauses))} in all"
 
     # --- scores -----------------------------------------------------------------------------
     @property
@@ -243,11 +234,11 @@ class MockReport:
             f"# Mock interview {self.mock_id}",
             "",
             f"Started {self.started_utc}, finished {self.finished_utc}; "
-            f"time used {_mmss(self.used_s)} of {_mmss(self.duration_s)}."
+            f"time used {m_ss(self.used_s)} of {m_ss(self.duration_s)}."
             + (f" The clock was {self.pause_summary()}." if self.pauses else "")
             + (f" Seed {self.seed}." if self.seed is not None else ""),
             "",
-            f"**Score: {self.correct} / {self.total} ({_pct(self.correct, self.total)})**",
+            f"**Score: {self.correct} / {self.total} ({percent(self.correct, self.total)})**",
         ]
         if self.pending:
             lines.append(
@@ -255,7 +246,7 @@ class MockReport:
             )
         for title, groups in (("topic", self.by_topic), ("difficulty", self.by_difficulty)):
             lines += ["", f"## By {title}", "", f"| {title} | correct | score |", "|---|---|---|"]
-            lines += [f"| {k} | {c} / {n} | {_pct(c, n)} |" for k, (c, n) in groups.items()]
+            lines += [f"| {k} | {c} / {n} | {percent(c, n)} |" for k, (c, n) in groups.items()]
         lines += [
             "",
             "## Time per question",
@@ -266,8 +257,8 @@ class MockReport:
         for i in self.items:
             mark = "over" if i.over_budget else ""
             lines.append(
-                f"| {i.idx + 1} | {i.question_id} | {_mmss(i.time_s)} "
-                f"| {_mmss(i.budget_s)} | {mark} |"
+                f"| {i.idx + 1} | {i.question_id} | {m_ss(i.time_s)} "
+                f"| {m_ss(i.budget_s)} | {mark} |"
             )
         mis = self.misconceptions()
         if mis:
@@ -290,24 +281,5 @@ class MockReport:
                 i.prompt.strip(),
                 "",
             ]
-            if i.options:
-                lines += [f"{chr(97 + k)}) {o}" for k, o in enumerate(i.options)] + [""]
-            answer = i.user_answer if i.user_answer is not None else "(no answer)"
-            lines.append("- Your answer: " + answer.strip().replace("\n", "\n  "))
-            if i.qtype == "text":
-                lines.append("- Model answer: " + " ".join(i.model_answer.split()))
-                for k, point in enumerate(i.rubric):
-                    box = "x" if i.covered is not None and k in i.covered else " "
-                    lines.append(f"  - [{box}] {point}")
-            else:
-                lines.append(f"- Expected: {i.expected}")
-            if i.misconception:
-                lines.append(f"- Misconception: {i.misconception_title or i.misconception}")
-            if i.message:
-                lines.append(f"- {i.message}")
-            if i.explanation:
-                lines.append("- Why: " + " ".join(i.explanation.split()))
-            if i.trace:
-                lines.append("- Derivation:")
-                lines += [f"  - {step}" for step in i.trace]
+            lines.append(item_markdown(i, rubric=True))
         return "\n".join(lines) + "\n"

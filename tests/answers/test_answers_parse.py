@@ -12,12 +12,12 @@ from qkv_drill.answers.parse import (
     KINDS,
     Ok,
     ParseError,
-    describe_expected_form,
     format_matrix,
     format_number,
-    format_shape,
     parse_answer,
 )
+from qkv_drill.present.formats import shape_tuple
+from qkv_drill.present.forms import answer_form
 
 
 def ok(kind, text, n=None):
@@ -111,7 +111,7 @@ def test_unknown_kind_is_a_programming_error():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_describes_its_form(kind):
-    assert len(describe_expected_form(kind)) > 10
+    assert len(answer_form(kind)) > 10
 
 
 # --- numeric ------------------------------------------------------------------------------
@@ -243,13 +243,7 @@ _WRAPS = ["({})", "[{}]", "{}", "torch.Size([{}])"]
 def test_shapes_round_trip_in_every_style(dims, sep, wrap):
     shape = tuple(dims)
     assert ok("shape", wrap.format(sep.join(map(str, dims)))) == shape
-    assert ok("shape", format_shape(shape)) == shape
-
-
-def test_format_shape_prints_like_python():
-    assert format_shape((2, 10, 64)) == "(2, 10, 64)"
-    assert format_shape((64,)) == "(64,)"
-    assert format_shape(()) == "()"
+    assert ok("shape", shape_tuple(shape)) == shape
 
 
 # --- matrix -------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_resume_survives_an_interview_stored_with_infinite_minutes(
     balance_packs, tmp_path, clock, capsys
 ):
     """An older version stored `--minutes inf`; every later start crashed formatting it."""
-    from qkv_drill.plain import _mmss
+    from qkv_drill.present.formats import mm_ss
     from qkv_drill.store import Store
 
     path = tmp_path / "progress.db"
@@ -81,7 +81,7 @@ def test_resume_survives_an_interview_stored_with_infinite_minutes(
     store = Store.open(path)
     row = store.unfinished_mock()
     assert row is not None and row.duration_s == 600 * 60 and row.used_s == 0
-    _mmss(row.duration_s - row.used_s)  # raised OverflowError before
+    mm_ss(row.duration_s - row.used_s)  # raised OverflowError before
     resumed = MockSession.resume(balance_packs, store, s.mock_id, clock)
     assert 0 < resumed.remaining() <= 600 * 60
     store.close()
