@@ -17,9 +17,13 @@ from hypothesis import strategies as st
 from textual.widgets import Checkbox, Digits, Input, TextArea
 
 from qkv_drill.session.clock import FakeClock
-from qkv_drill.tui.screens.mock import ConfirmScreen, MockScreen, NavCell, format_mmss
+from qkv_drill.tui.commands import ScreenCommands
+from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.screens.mock_review import MockReviewScreen, PauseScreen
 from qkv_drill.tui.screens.mock_setup import MockSetupScreen
+from qkv_drill.tui.widgets.confirm import ConfirmScreen
+from qkv_drill.tui.widgets.format import format_mmss
+from qkv_drill.tui.widgets.navigator import NavCell
 from tests.helpers.mock_screens import (
     RIGHT_NUMERIC,
     START,
@@ -329,8 +333,6 @@ async def test_time_up_while_the_review_is_open_still_hands_in(packset, store, c
 
 
 async def test_command_palette_lists_the_interview_actions(packset, store, clock):
-    from qkv_drill.tui.screens.mock import ScreenCommands
-
     session = new_session(packset, store, clock, minutes=10)
     app = Host(lambda: MockScreen(session))
     async with app.run_test(size=(100, 30)) as pilot:

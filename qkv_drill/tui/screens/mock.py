@@ -11,8 +11,6 @@ choices in the shared `ChoiceField`), so a question reads the same in both modes
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -21,50 +19,37 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Digits, Footer, Input, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
 
+from qkv_drill.session.browser import one_line
 from qkv_drill.tui.commands import ScreenCommands
-from qkv_drill.tui.widgets.answer import MatrixInput, answer_widget, live_parse, typed_text
-from qkv_drill.tui.widgets.choices import ChoiceField, letters_for
-from qkv_drill.tui.widgets.confirm import ConfirmScreen  # re-exported for older imports
+from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen, PauseScreen
+from qkv_drill.tui.screens.report import ReportScreen
+from qkv_drill.tui.widgets.answer import (
+    MatrixInput,
+    answer_widget,
+    fill_answer,
+    live_parse,
+    typed_text,
+)
+from qkv_drill.tui.widgets.choices import ChoiceField
+from qkv_drill.tui.widgets.countdown import Countdown
+from qkv_drill.tui.widgets.format import format_mmss
+from qkv_drill.tui.widgets.navigator import Navigator
 from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.prompt import PromptView
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
     from qkv_drill.session.mock import MockSession
+    from qkv_drill.session.report import MockReport
 
-__all__ = ["CSS_FILE", "ConfirmScreen", "MockScreen", "ScreenCommands", "format_mmss"]
-
-CSS_FILE = Path(__file__).resolve().parent.parent / "mock.tcss"
-
-WARN_SECONDS = 5 * 60  # the countdown turns amber and says so
-DANGER_SECONDS = 60  # the countdown turns red and says so
 TICK_SECONDS = 0.25  # repaint often enough that mm:ss never skips a second
 PENS_DOWN_SECONDS = 1.0  # in the last second a readable draft is kept, as if handed in
 DRAFT_PAUSE_SECONDS = 1.0  # a draft is checkpointed once typing pauses this long
 
 OPEN_KINDS = frozenset({"text", "code"})  # answered in a multi-line text area, ctrl+s saves
 CHOICE_KINDS = frozenset({"choice", "multi"})
-
-
-def format_mmss(seconds: float) -> str:
-    """Whole seconds rounded up, so the display only reads 00:00 when time is really up."""
-    total = max(0, math.ceil(seconds - 1e-9))
-    return f"{total // 60:02d}:{total % 60:02d}"
-
-
-class NavCell(Static):
-    """One question in the navigator; clicking it jumps there."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__(str(index + 1), id=f"nav-{index}", classes="nav-cell")
-        self.index = index
-
-    async def on_click(self) -> None:
-        screen = self.screen
-        if isinstance(screen, MockScreen):
-            await screen.go_to(self.index)
 
 
 def _b(key: str, action: str, label: str, tip: str, name: str, **kw: Any) -> Binding:
@@ -74,7 +59,7 @@ def _b(key: str, action: str, label: str, tip: str, name: str, **kw: Any) -> Bin
 class MockScreen(Screen):
     """The interview itself: countdown, navigator, one question at a time, no feedback."""
 
-    CSS_PATH: ClassVar = [CSS_FILE]
+    CSS_PATH = "mock.tcss"
     COMMANDS: ClassVar = {ScreenCommands}
     AUTO_FOCUS = ""  # none: the answer widget is focused once it is mounted
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,7 +109,6 @@ class MockScreen(Screen):
         super().__init__()
         self.session = session
         self._finishing = False
-        self._warned: set[int] = set()
         self._shown_index: int | None = None
         self._typed_at: float | None = None
         """Monotonic time of the last edit not yet checkpointed as a draft."""
@@ -132,15 +116,12 @@ class MockScreen(Screen):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        n = len(self.session.instances)
         with Horizontal(id="mock-top"):
             with Vertical(id="mock-top-left"):
                 yield Static("", id="mock-meta")
-                with Horizontal(id="navigator"):
-                    for i in range(n):
-                        yield NavCell(i)
+                yield Navigator(len(self.session.instances), id="navigator")
                 yield Static("✓ answered  ! flagged  [reverse] n [/] current", id="nav-legend")
-            yield Digits(format_mmss(self.session.remaining()), id="countdown")
+            yield Countdown(self.session.remaining(), id="countdown")
         with VerticalScroll(id="question-scroll"):
             yield PromptView(id="question-prompt")
             yield Vertical(id="answer-box")
@@ -148,8 +129,6 @@ class MockScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        # Thresholds the interview (or the resumed part of it) began under are not announced.
-        self._warned = {t for t in (WARN_SECONDS, DANGER_SECONDS) if self.session.remaining() <= t}
         await self._show_question()
         self._repaint_clock()
         self.set_interval(TICK_SECONDS, self._on_tick, name="mock-countdown")
@@ -180,19 +159,8 @@ class MockScreen(Screen):
             self.session.save_draft(self._typed())
 
     def _repaint_clock(self) -> None:
-        remaining = self.session.remaining()
-        digits = self.query_one("#countdown", Digits)
-        digits.update(format_mmss(remaining))
-        digits.set_class(DANGER_SECONDS < remaining <= WARN_SECONDS, "-warn")
-        digits.set_class(remaining <= DANGER_SECONDS, "-danger")
-        for threshold, text in (
-            (WARN_SECONDS, "5 minutes left"),
-            (DANGER_SECONDS, "1 minute left"),
-        ):
-            if remaining <= threshold and threshold not in self._warned:
-                self._warned.add(threshold)
-                if remaining > 0:
-                    self.notify(text, title="Time", severity="warning", timeout=4)
+        for text in self.query_one(Countdown).show(self.session.remaining()):
+            self.notify(text, title="Time", severity="warning", timeout=4)
 
     # --- showing a question -------------------------------------------------------------
 
@@ -222,7 +190,7 @@ class MockScreen(Screen):
         if shown is None and q.type == "code" and q.code is not None:
             shown = q.code.starter  # a code exercise starts from its starter
         await box.mount(widget)
-        _fill(widget, q.type, shown, len(inst.options))
+        fill_answer(widget, q.type, shown, len(inst.options))
         self._typed_at = None
         self._shown_index = s.index
         if refocus and not self._finishing:
@@ -240,23 +208,11 @@ class MockScreen(Screen):
     def _frame(self) -> None:
         """Scroll just enough that the answer widget and the question sentence both show."""
         body = self.query_one("#question-scroll", VerticalScroll)
-        ask = self.query_one(PromptView).ask
-        status = self.query_one("#answer-status")
-        top = body.content_region.y - int(body.scroll_y)
-        need = status.region.bottom - top - body.content_region.height
-        if need > 0:
-            body.scroll_to(y=min(need, ask.region.y - top), animate=False)
+        self.query_one(PromptView).frame(body, self.query_one("#answer-status"))
 
     def _refresh_navigator(self) -> None:
         s = self.session
-        for cell in self.query(NavCell):
-            i = cell.index
-            answered = s.answers[i] is not None
-            flagged = i in s.flagged
-            cell.update(f"{i + 1}{'✓' if answered else ''}{'!' if flagged else ''}")
-            cell.set_class(answered, "-answered")
-            cell.set_class(flagged, "-flagged")
-            cell.set_class(i == s.index, "-current")
+        self.query_one(Navigator).show(s.answers, s.flagged, s.index)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#answer-status", Static)
@@ -354,6 +310,10 @@ class MockScreen(Screen):
         if self.save_typed():
             await self._move(-1)
 
+    @on(Navigator.Jump)
+    async def _jump(self, event: Navigator.Jump) -> None:
+        await self.go_to(event.index)
+
     async def go_to(self, index: int) -> None:
         if self.save_typed():
             self._checkpoint_draft(now=True)
@@ -396,8 +356,6 @@ class MockScreen(Screen):
         """Review before hand-in: every question's state; jump to one, or hand in from there."""
         if self._finishing:
             return
-        from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen
-
         self._keep_draft()
 
         def decided(choice: int | str | None) -> None:
@@ -418,8 +376,6 @@ class MockScreen(Screen):
         s = self.session
         if not s.allow_pause or self._finishing or s.paused:
             return
-        from qkv_drill.tui.screens.mock_review import PauseScreen
-
         self._keep_draft()
         s.pause()
         self._repaint_clock()
@@ -464,9 +420,7 @@ class MockScreen(Screen):
             timeout=30,
         )
 
-    def _open_report(self, report: Any) -> None:
-        from qkv_drill.tui.screens.report import ReportScreen
-
+    def _open_report(self, report: MockReport) -> None:
         self.app.switch_screen(ReportScreen(report, self.session.store))
 
 
@@ -474,26 +428,8 @@ class MockScreen(Screen):
 # Small helpers
 
 
-def _fill(widget: Widget, kind: str, text: str | None, n_options: int) -> None:
-    """Put a saved answer (or draft) back into a freshly mounted answer widget."""
-    if not text:
-        return
-    if isinstance(widget, ChoiceField):
-        from qkv_drill.answers.parse import Ok, parse_answer
-
-        parsed = parse_answer(kind, text, n_options)
-        if isinstance(parsed, Ok):
-            value = parsed.value
-            widget.set_picked(value if isinstance(value, frozenset) else {int(value)})
-    elif isinstance(widget, Input):
-        widget.value = text
-    elif isinstance(widget, TextArea):
-        widget.text = text
-
-
 def _one_line(text: str | None, width: int = 60) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return one_line(text or "", width)
 
 
 def _how_to_answer(kind: str) -> str:
@@ -502,6 +438,3 @@ def _how_to_answer(kind: str) -> str:
     if kind in CHOICE_KINDS:
         return "a letter or space picks (saved at once) · enter moves on · ctrl+f flags"
     return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e review"
-
-
-__all__ += ["NavCell", "letters_for"]

@@ -17,7 +17,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, SelectionLis
 from textual.widgets.selection_list import Selection
 
 from qkv_drill.tui.commands import ScreenCommands
-from qkv_drill.tui.screens.mock import CSS_FILE, MockScreen
+from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.ticks import TickBox, TickList
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class MockSetupScreen(Screen):
     """Choose the length, the size and the mix of the interview, then start it."""
 
-    CSS_PATH: ClassVar = [CSS_FILE]
+    CSS_PATH = "mock.tcss"
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

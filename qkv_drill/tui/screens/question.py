@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 from qkv_drill.tui.screens.card_keys import CARD_ACTIONS, UNDO, CardKeys
 from qkv_drill.tui.widgets.answer import MatrixInput, answer_widget, live_parse, typed_text
 from qkv_drill.tui.widgets.choices import ChoiceField, letters_for
+from qkv_drill.tui.widgets.derivation import DerivationPanel
 from qkv_drill.tui.widgets.feedback import self_grade_widgets, verdict_widgets
 from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.prompt import PromptView
@@ -70,7 +71,7 @@ class QuestionScreen(CardKeys, Screen):
             yield Static("", id="parse-status")
             yield Static("", id="hints")
             yield Vertical(id="feedback")
-            yield Vertical(id="derivation")
+            yield DerivationPanel(id="derivation")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -148,8 +149,9 @@ class QuestionScreen(CardKeys, Screen):
         self.verdict = None
         self.hints = []
         self.query_one("#hints", Static).update("")
-        for selector in ("#answer-box", "#feedback", "#derivation"):
+        for selector in ("#answer-box", "#feedback"):
             await self.query_one(selector).remove_children()
+        await self.query_one(DerivationPanel).close()
         if instance is None:
             await self._show_empty()
             return
@@ -161,7 +163,7 @@ class QuestionScreen(CardKeys, Screen):
         self.phase = "asking"
         self._status("")
         self._update_progress()
-        self._maybe_warm_torch(instance)
+        self.query_one(DerivationPanel).warm_for(instance)
         self.query_one("#qbody").scroll_home(animate=False)
         self.call_after_refresh(self._focus_and_frame)
 
@@ -169,16 +171,7 @@ class QuestionScreen(CardKeys, Screen):
         """Focus the answer and scroll just enough that it and the question sentence show."""
         self.action_focus_answer(scroll=False)
         body = self.query_one("#qbody", VerticalScroll)
-        ask = self.query_one(PromptView).ask
-        box = self.query_one("#answer-box")
-        top = body.content_region.y - int(body.scroll_y)
-
-        def offset(widget: Widget) -> int:
-            return widget.region.y - top
-
-        need = offset(box) + box.region.height - body.content_region.height
-        if need > 0:
-            body.scroll_to(y=min(need, offset(ask)), animate=False)
+        self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
 
     def _open_code(self, instance: Any) -> None:
         from qkv_drill.tui.screens.code import CodeScreen
@@ -225,39 +218,6 @@ class QuestionScreen(CardKeys, Screen):
 
     def progress_extra(self) -> list[Any]:
         return []
-
-    def _maybe_warm_torch(self, instance: Any) -> None:
-        """Questions whose answer torch can recompute load torch in the background while the
-        user thinks, so the cross-check under the derivation is instant."""
-        from qkv_drill.packs.crosscheck import has_torch_path
-
-        if has_torch_path(instance):
-            self._warm_torch()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="torch")
-    def _warm_torch(self) -> None:
-        from qkv_drill.engine.backends import warm_torch
-
-        warm_torch()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="crosscheck")
-    def _cross_check(self, instance: Any) -> None:
-        """The same answer from the torch backend, shown under the derivation."""
-        from qkv_drill.packs.crosscheck import cross_check
-
-        result = cross_check(instance)
-        if result is not None:
-            self.app.call_from_thread(self._show_cross_check, instance, result)
-
-    def _show_cross_check(self, instance: Any, result: Any) -> None:
-        if instance is not self.instance:
-            return  # moved on meanwhile
-        found = self.query("#cross-check")
-        if not found:
-            return  # the derivation was closed meanwhile
-        style = "green" if result.agrees else "bold red"
-        mark = "✓ " if result.agrees else "✘ "
-        found.first(Static).update(Text.assemble((mark, style), result.describe()))
 
     # -- answering -----------------------------------------------------------------------------
 
@@ -454,26 +414,15 @@ class QuestionScreen(CardKeys, Screen):
         if self.phase != "answered":
             self.notify("The derivation opens once you have answered.", timeout=3)
             return
-        box = self.query_one("#derivation")
-        if box.children:
-            await box.remove_children()
+        box = self.query_one(DerivationPanel)
+        if box.is_open:
+            await box.close()
             return
         trace = self.session.derivation() if self.session is not None else None
-        if trace is None:
+        if trace is None or self.instance is None:
             self.notify("No derivation for this question.", timeout=3)
             return
-        from qkv_drill.packs.crosscheck import has_torch_path
-        from qkv_drill.tui.widgets.derivation import DerivationView
-
-        inst = self.instance
-        given = frozenset(inst.params) if inst is not None else frozenset()
-        shapes = inst is not None and inst.question.type == "shape"
-        await box.mount(
-            DerivationView(trace, given, values_are_shapes=shapes, id="derivation-view")
-        )
-        if self.instance is not None and has_torch_path(self.instance):
-            await box.mount(Static("checking the answer on torch…", id="cross-check"))
-            self._cross_check(self.instance)
+        await box.open(trace, self.instance)
         self.call_after_refresh(
             lambda: self.query_one("#qbody").scroll_to_widget(box, top=True, animate=False)
         )

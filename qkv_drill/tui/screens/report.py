@@ -22,8 +22,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Collapsible, Footer, Static
 
 from qkv_drill.tui.commands import ScreenCommands
-from qkv_drill.tui.screens.mock import CSS_FILE, format_mmss
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
+from qkv_drill.tui.widgets.format import format_mmss
 from qkv_drill.tui.widgets.matrix import MatrixGrid
 from qkv_drill.tui.widgets.packtext import PackMarkdown, literal
 from qkv_drill.tui.widgets.prompt import parts_for
@@ -163,7 +163,7 @@ class RubricGrader(Vertical):
 class ReportScreen(Screen):
     """Scores, timing, misconceptions, trend and a review of every question."""
 
-    CSS_PATH: ClassVar = [CSS_FILE]
+    CSS_PATH = "mock.tcss"
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

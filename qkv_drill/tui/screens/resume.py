@@ -19,14 +19,16 @@ from textual.widgets import Button, Footer, Static
 
 from qkv_drill.session import mock_drafts
 from qkv_drill.tui.commands import ScreenCommands
-from qkv_drill.tui.screens.mock import CSS_FILE, format_mmss
+from qkv_drill.tui.screens.mock import MockScreen
+from qkv_drill.tui.screens.report import ReportScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
+from qkv_drill.tui.widgets.format import format_mmss
 
 
 class ResumeMockScreen(Screen):
     """Resume, grade or discard the interrupted interview."""
 
-    CSS_PATH: ClassVar = [CSS_FILE]
+    CSS_PATH = "mock.tcss"
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -125,7 +127,6 @@ class ResumeMockScreen(Screen):
             self.dismiss()
             return
         from qkv_drill.session.mock import MockResumeError
-        from qkv_drill.tui.screens.mock import MockScreen
 
         try:
             session = self._session()
@@ -159,8 +160,6 @@ class ResumeMockScreen(Screen):
             button.disabled = False
 
     def _open_report(self, report: Any) -> None:
-        from qkv_drill.tui.screens.report import ReportScreen
-
         self.app.switch_screen(ReportScreen(report, self.store))
 
     def action_discard(self) -> None:

@@ -159,3 +159,21 @@ def typed_text(widget: Widget | None) -> str | None:
     if isinstance(widget, ChoiceField):
         return letters_for(widget.picked) if widget.picked else ""
     return None
+
+
+def fill_answer(widget: Widget, kind: str, text: str | None, n_options: int) -> None:
+    """Put a saved answer (or a draft) back into a freshly mounted answer widget: the inverse
+    of `typed_text`."""
+    if not text:
+        return
+    if isinstance(widget, ChoiceField):
+        from qkv_drill.answers.parse import Ok, parse_answer
+
+        parsed = parse_answer(kind, text, n_options)
+        if isinstance(parsed, Ok):
+            value = parsed.value
+            widget.set_picked(value if isinstance(value, frozenset) else {int(value)})
+    elif isinstance(widget, Input):
+        widget.value = text
+    elif isinstance(widget, TextArea):
+        widget.text = text

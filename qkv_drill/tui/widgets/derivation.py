@@ -1,15 +1,23 @@
-"""The engine's derivation, step by step: name, formula, shape, and the values when small."""
+"""The engine's derivation, step by step: name, formula, shape, and the values when small; and
+the panel that shows it under a verdict with torch's answer to the same question."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
+from textual import work
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, bracketed, fmt_number
+
+if TYPE_CHECKING:
+    from qkv_drill.engine.trace import Trace
+    from qkv_drill.packs.crosscheck import CrossCheck
+    from qkv_drill.packs.instance import Instance
 
 
 def _shape_of(step: Any) -> tuple[int, ...]:
@@ -102,3 +110,67 @@ class DerivationView(Static):
             for i, s in enumerate(steps)
         ]
         self.update(Group(title, *parts))
+
+
+class DerivationPanel(Vertical):
+    """Under a verdict: the engine's working and, where torch can recompute the answer, the
+    torch backend's answer beside it (computed in a worker, so the panel opens at once)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._instance: Instance | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.children)
+
+    async def open(self, trace: Trace, instance: Instance) -> None:
+        from qkv_drill.packs.crosscheck import has_torch_path
+
+        self._instance = instance
+        shapes = instance.question.type == "shape"
+        await self.mount(
+            DerivationView(
+                trace, frozenset(instance.params), values_are_shapes=shapes, id="derivation-view"
+            )
+        )
+        if has_torch_path(instance):
+            await self.mount(Static("checking the answer on torch…", id="cross-check"))
+            self._cross_check(instance)
+
+    async def close(self) -> None:
+        self._instance = None
+        await self.remove_children()
+
+    def warm_for(self, instance: Instance) -> None:
+        """Questions whose answer torch can recompute load torch in the background while the
+        user thinks, so the cross-check under the derivation is instant."""
+        from qkv_drill.packs.crosscheck import has_torch_path
+
+        if has_torch_path(instance):
+            self._warm_torch()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="torch")
+    def _warm_torch(self) -> None:
+        from qkv_drill.engine.backends import warm_torch
+
+        warm_torch()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="crosscheck")
+    def _cross_check(self, instance: Instance) -> None:
+        """The same answer from the torch backend, shown under the derivation."""
+        from qkv_drill.packs.crosscheck import cross_check
+
+        result = cross_check(instance)
+        if result is not None:
+            self.app.call_from_thread(self._show_cross_check, instance, result)
+
+    def _show_cross_check(self, instance: Instance, result: CrossCheck) -> None:
+        if instance is not self._instance:
+            return  # moved on, or closed, meanwhile
+        found = self.query("#cross-check")
+        if not found:
+            return
+        style = "green" if result.agrees else "bold red"
+        mark = "✓ " if result.agrees else "✘ "
+        found.first(Static).update(Text.assemble((mark, style), result.describe()))

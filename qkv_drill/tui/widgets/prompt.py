@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
+from textual.widget import Widget
 
 from qkv_drill.tui.widgets.matrix import MatrixGrid, Shown, as_rows
 from qkv_drill.tui.widgets.packtext import PackMarkdown
@@ -117,3 +118,11 @@ class PromptView(Vertical):
     def ask(self) -> PackMarkdown:
         """The question sentence's widget (tests check it stays on screen)."""
         return self.query_one("#prompt-ask", PackMarkdown)
+
+    def frame(self, body: ScrollableContainer, last: Widget) -> None:
+        """Scroll `body` just enough that `last` (the answer widget, or the line under it) and
+        the question sentence both show; the sentence wins when both cannot."""
+        top = body.content_region.y - int(body.scroll_y)
+        need = last.region.bottom - top - body.content_region.height
+        if need > 0:
+            body.scroll_to(y=min(need, self.ask.region.y - top), animate=False)
