@@ -23,7 +23,7 @@ from qkv_drill.exercises.tasks import TASKS
 
 if TYPE_CHECKING:
     from qkv_drill.engine.misconceptions import Misconception
-    from qkv_drill.packs.model import Question, Tolerance
+    from qkv_drill.packs.model import CodeSpec, Question, Tolerance
 
 Outcome = Literal[
     "right",
@@ -79,8 +79,16 @@ def grade(code: str, question: Question, cases: CodeCases) -> CodeReport:
     assert spec is not None
     if not code.strip():
         return CodeReport(outcome="empty", message="There is no code to run yet.")
-    language: Literal["numpy", "torch"] = "torch" if spec.language == "torch" else "numpy"
-    run = run_code(code, function=spec.function, language=language, cases=cases.inputs)
+    run = run_code(code, function=spec.function, language=language_of(spec), cases=cases.inputs)
+    return judge(run, question, cases)
+
+
+def language_of(spec: CodeSpec) -> Literal["numpy", "torch"]:
+    return "torch" if spec.language == "torch" else "numpy"
+
+
+def judge(run: RunResult, question: Question, cases: CodeCases) -> CodeReport:
+    """What a finished run means: the outcome, the failing case, the named mistake."""
     common = {"printed": run.printed, "seconds": run.seconds, "cases": len(cases.inputs)}
     if run.status != "ok":
         return _not_run(run, question, cases, common)

@@ -5,14 +5,23 @@ it imports nothing from qkv_drill. It reads `job.json` (what to call, how many c
 arguments are plain values) and `inputs.npz`, and writes `result.json` (status, messages) and
 `outputs.npz` (plain numeric arrays only). The app never unpickles or evaluates anything it reads
 back: it reads JSON and `np.load(..., allow_pickle=False)`.
+
+    python -I harness.py                  run the job in this directory
+    python -I harness.py --wait [--torch] a warm child: import numpy (and torch), write `ready`,
+                                          then run the job once a line `go` arrives on stdin;
+                                          end of input (the app went away) ends it unrun
+    python -I harness.py --each DIR...    run the job of each sub-directory in turn (validate
+                                          grades the engine's own references this way)
 """
 
 import io
 import json
+import os
 import sys
 import traceback
 
 SOLUTION = "solution.py"
+READY = "ready"
 MAX_PRINTED = 4000  # characters of the user's printing kept for the report
 MAX_TRACEBACK = 4000
 
@@ -163,5 +172,42 @@ def main():
     return finish()
 
 
+def wait_for_go(preload_torch):
+    """Import what the job will need, then block until the app hands over the job (or leaves)."""
+    import numpy  # noqa: F401
+
+    if preload_torch:
+        import torch
+
+        torch.set_num_threads(1)
+    with open(READY, "w", encoding="utf-8"):
+        pass
+    if sys.stdin.buffer.readline().strip() != b"go":
+        return False
+    os.remove(READY)
+    devnull = os.open(os.devnull, os.O_RDONLY)  # the user's code reads no stdin, as in a cold run
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    return True
+
+
+def each(folders):
+    """One job per folder, one after another in this process."""
+    home = os.getcwd()
+    real_out, real_err = sys.stdout, sys.stderr
+    for folder in folders:
+        try:
+            os.chdir(folder)
+            main()
+        except Exception:  # that folder has no result.json: the app reads it as a crash
+            pass
+        finally:
+            sys.stdout, sys.stderr = real_out, real_err
+            os.chdir(home)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--each"]:
+        each(sys.argv[2:])
+    elif sys.argv[1:2] != ["--wait"] or wait_for_go("--torch" in sys.argv[2:]):
+        main()

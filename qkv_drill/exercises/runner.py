@@ -10,21 +10,23 @@ evaluated.
 from __future__ import annotations
 
 import json
-import math
-import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+
+from qkv_drill.exercises import child
+from qkv_drill.exercises.child import LIMITS, Limits
+from qkv_drill.exercises.warm import POOL, WarmChild
+
+__all__ = ["LIMITS", "Job", "Limits", "RunResult", "run_code", "run_many"]
 
 Status = Literal[
     "ok", "syntax_error", "exception", "timeout", "no_function", "bad_output", "exited", "crashed"
@@ -32,30 +34,10 @@ Status = Literal[
 Value = np.ndarray | bool | int | float | None
 Case = Mapping[str, Value]
 
-HARNESS = Path(__file__).with_name("harness.py")
 MAX_RESULT_BYTES = 1 << 20  # result.json: messages and a few KB of printing
 MAX_OUTPUT_BYTES = 64 << 20  # outputs.npz
 MAX_CODE_CHARS = 100_000
 _IMPORTS_TORCH = re.compile(r"^\s*(import|from)\s+torch\b", re.MULTILINE)  # torch takes seconds
-
-
-@dataclass(frozen=True, kw_only=True)
-class Limits:
-    """What one run may use. torch needs more address space and seconds just to import."""
-
-    wall_s: float
-    memory_mb: int
-    file_mb: int = 16  # largest file the child may write (stdout beyond this kills it)
-
-    @property
-    def cpu_s(self) -> int:
-        return math.ceil(self.wall_s) + 1
-
-
-LIMITS: dict[str, Limits] = {
-    "numpy": Limits(wall_s=5.0, memory_mb=2048),
-    "torch": Limits(wall_s=30.0, memory_mb=8192),
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,44 +55,22 @@ class RunResult:
     printed_chars: int = 0
     seconds: float = 0.0
     defined: tuple[str, ...] = field(default=())
+    warm: bool = False  # run by a pre-started child
 
 
-def _env(home: str) -> dict[str, str]:
-    """A minimal environment: no PYTHON* variables from the user's shell, one BLAS thread."""
-    env = {
-        "PATH": os.defpath,
-        "HOME": home,
-        "TMPDIR": home,
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "PYTHONIOENCODING": "utf-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-    for key in ("SYSTEMROOT", "WINDIR"):  # Windows cannot start Python without these
-        if key in os.environ:
-            env[key] = os.environ[key]
-    return env
+@dataclass(frozen=True, kw_only=True)
+class Job:
+    """One file to define and call: what `run_code` takes, as a value (for `run_many`)."""
+
+    code: str
+    function: str
+    language: Literal["numpy", "torch"]
+    cases: Sequence[Case]
 
 
-def _limit(limits: Limits):
-    """preexec_fn: CPU seconds, address space and file size for the child (POSIX only)."""
-    try:
-        import resource
-    except ImportError:  # Windows: the wall-clock timeout still applies
-        return None
-
-    def apply() -> None:
-        cpu = limits.cpu_s
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        mem = limits.memory_mb << 20
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        size = limits.file_mb << 20
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-
-    return apply
+def limits_for(code: str, language: str) -> Limits:
+    """A numpy exercise whose file imports torch gets torch's limits."""
+    return LIMITS["torch" if language == "torch" or _IMPORTS_TORCH.search(code) else language]
 
 
 def _write_inputs(tmp: Path, cases: Sequence[Case]) -> list[dict[str, object]]:
@@ -130,15 +90,12 @@ def _write_inputs(tmp: Path, cases: Sequence[Case]) -> list[dict[str, object]]:
     return manifest
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Kill the child and anything it started (os.system, subprocesses)."""
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
+def _write_job(tmp: Path, job: Job) -> None:
+    solution = tmp / "solution.py"
+    solution.write_text(job.code, encoding="utf-8")
+    manifest = _write_inputs(tmp, job.cases)
+    what = {"language": job.language, "function": job.function, "path": str(solution)}
+    (tmp / "job.json").write_text(json.dumps({**what, "cases": manifest}), encoding="utf-8")
 
 
 def _tail_of(path: Path, limit: int = 2000) -> str:
@@ -147,6 +104,15 @@ def _tail_of(path: Path, limit: int = 2000) -> str:
             return f.read(limit).decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+def _too_long(code: str) -> RunResult | None:
+    if len(code) <= MAX_CODE_CHARS:
+        return None
+    return RunResult(
+        status="syntax_error",
+        message=f"The file is {len(code):,} characters; the limit is {MAX_CODE_CHARS:,}.",
+    )
 
 
 def run_code(
@@ -159,65 +125,104 @@ def run_code(
 ) -> RunResult:
     """Define the user's `code` in a fresh child process and call `function(**case)` on each case.
 
-    Never raises for anything the code does; every outcome is a `RunResult` with a plain message.
+    A warm child waiting for this language and limits (see `warm`) is used when there is one,
+    otherwise a child is started now. Never raises for anything the code does; every outcome is a
+    `RunResult` with a plain message.
     """
-    limits = (
-        limits
-        or LIMITS["torch" if language == "torch" or _IMPORTS_TORCH.search(code) else language]
-    )
-    if len(code) > MAX_CODE_CHARS:
-        return RunResult(
-            status="syntax_error",
-            message=f"The file is {len(code):,} characters; the limit is {MAX_CODE_CHARS:,}.",
-        )
-    tmp = Path(tempfile.mkdtemp(prefix="qkv-drill-run-"))
-    start = time.monotonic()
+    limits = limits or limits_for(code, language)
+    refused = _too_long(code)
+    if refused is not None:
+        return refused
+    job = Job(code=code, function=function, language=language, cases=cases)
+    warm = POOL.take(language, limits)
+    if warm is not None:
+        result = _run_warm(warm, job, limits)
+        if result is not None:
+            return replace(result, warm=True)
+    tmp = child.fresh_dir()
     try:
-        solution = tmp / "solution.py"
-        solution.write_text(code, encoding="utf-8")
-        shutil.copyfile(HARNESS, tmp / "harness.py")
-        manifest = _write_inputs(tmp, cases)
-        job = {"language": language, "function": function, "path": str(solution)}
-        (tmp / "job.json").write_text(json.dumps({**job, "cases": manifest}), encoding="utf-8")
-        with open(tmp / "printed.txt", "wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-I", "harness.py"],
-                cwd=tmp,
-                env=_env(str(tmp)),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=out,
-                preexec_fn=_limit(limits),
-                start_new_session=True,
-            )
-            try:
-                proc.wait(timeout=limits.wall_s)
-                timed_out = False
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            finally:
-                _kill_group(proc)
-                proc.wait()
-        seconds = time.monotonic() - start
-        raw_printed = _tail_of(tmp / "printed.txt")
-        if timed_out or proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            return RunResult(
-                status="timeout",
-                message=(
-                    f"Your code did not finish within {limits.wall_s:g} s (an endless loop, or far "
-                    "too much work for these small inputs?)."
-                ),
-                printed=raw_printed,
-                seconds=seconds,
-            )
-        if proc.returncode == -getattr(signal, "SIGXFSZ", -999):
-            return RunResult(
-                status="crashed",
-                message=f"Your code wrote more than {limits.file_mb} MB of output and was stopped.",
-                printed=raw_printed,
-                seconds=seconds,
-            )
-        return _read_results(tmp, proc.returncode, raw_printed, seconds, limits)
+        start = time.monotonic()
+        _write_job(tmp, job)
+        proc = child.start(tmp, limits, [], subprocess.DEVNULL)
+        return _outcome(tmp, proc, child.wait(proc, limits.wall_s), limits, start)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run_warm(warm: WarmChild, job: Job, limits: Limits) -> RunResult | None:
+    """The job on a pre-started child; None if that child died before it could take the job."""
+    try:
+        start = time.monotonic()
+        _write_job(warm.dir, job)
+        if not warm.go():
+            return None
+        return _outcome(warm.dir, warm.proc, child.wait(warm.proc, limits.wall_s), limits, start)
+    finally:
+        warm.discard()
+
+
+def _outcome(
+    tmp: Path, proc: subprocess.Popen, timed_out: bool, limits: Limits, start: float
+) -> RunResult:
+    seconds = time.monotonic() - start
+    raw_printed = _tail_of(tmp / child.PRINTED)
+    if timed_out or proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return RunResult(
+            status="timeout",
+            message=(
+                f"Your code did not finish within {limits.wall_s:g} s (an endless loop, or far "
+                "too much work for these small inputs?)."
+            ),
+            printed=raw_printed,
+            seconds=seconds,
+        )
+    if proc.returncode == -getattr(signal, "SIGXFSZ", -999):
+        return RunResult(
+            status="crashed",
+            message=f"Your code wrote more than {limits.file_mb} MB of output and was stopped.",
+            printed=raw_printed,
+            seconds=seconds,
+        )
+    return _read_results(tmp, proc.returncode, raw_printed, seconds, limits)
+
+
+def run_many(jobs: Sequence[Job], limits: Limits) -> list[RunResult]:
+    """Every job in one child, one after another (`harness.py --each`), each in its own folder.
+
+    For the engine's own reference solutions (`validate`): the imports are paid once instead of
+    once per exercise. A user's code never runs this way. The child's limits are `limits` times
+    the number of jobs; a job left without results (the child died or ran out of time first) is
+    "crashed" or "timeout", and the caller can run it again alone with `run_code`.
+    """
+    if not jobs:
+        return []
+    total = Limits(
+        wall_s=limits.wall_s * len(jobs),
+        memory_mb=limits.memory_mb,
+        file_mb=limits.file_mb,
+    )
+    tmp = child.fresh_dir()
+    try:
+        start = time.monotonic()
+        folders = []
+        for i, job in enumerate(jobs):
+            refused = _too_long(job.code)
+            if refused is not None:
+                raise ValueError(refused.message)
+            folder = tmp / f"j{i}"
+            folder.mkdir()
+            _write_job(folder, job)
+            folders.append(folder.name)
+        proc = child.start(tmp, total, ["--each", *folders], subprocess.DEVNULL)
+        timed_out = child.wait(proc, total.wall_s)
+        seconds = (time.monotonic() - start) / len(jobs)
+        out = []
+        for name in folders:
+            if timed_out and not (tmp / name / "result.json").exists():
+                out.append(_outcome(tmp / name, proc, True, limits, start))
+            else:
+                out.append(_read_results(tmp / name, proc.returncode, "", seconds, limits))
+        return out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

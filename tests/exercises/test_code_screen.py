@@ -247,3 +247,29 @@ async def test_drill_rates_a_code_answer_and_the_rating_can_be_changed():
         await settle(pilot)
         assert "Rated Good" in str(screen.query_one("#code-status").content)
         assert screen.session.rating.name == "Good"
+
+
+async def wait_for_warm_child(pilot, but_not=None):
+    from qkv_drill.exercises.warm import POOL
+
+    for _ in range(600):  # generous: imports are slow on a loaded machine
+        await settle(pilot)
+        ready = [c for c in POOL.waiting() if c is not but_not and c.ready()]
+        if ready:
+            return ready[0]
+    raise AssertionError("no warm child became ready")
+
+
+async def test_a_warm_child_waits_is_used_by_a_run_replaced_and_none_outlives_the_app():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        first = await wait_for_warm_child(pilot)
+        screen.query_one("#code-editor", TextArea).load_text(RIGHT)
+        await pilot.press("ctrl+r")
+        await wait_phase(pilot, screen, "editing")
+        assert "Right: your attention agrees" in report_text(screen)
+        assert first.proc.poll() is not None and not first.dir.exists()  # it ran that one job
+        second = await wait_for_warm_child(pilot, but_not=first)
+    assert second.proc.poll() is not None, "a warm child outlived the app"
+    assert not second.dir.exists()

@@ -3,7 +3,9 @@
 ctrl+r runs the checks without recording (as often as you like), ctrl+s submits (recorded, once),
 ctrl+o hands the code to $EDITOR (the app suspends and resumes). The editor starts with the last
 code you submitted for this question, or the pack's starter. Running the user's code blocks for up
-to its time limit, so it happens in a worker thread.
+to its time limit, so it happens in a worker thread. While the user writes, a warm child (numpy,
+and torch for torch exercises, already imported) waits for the next run; it is started in a
+worker thread when the screen opens and after each check run, and killed when the screen goes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from qkv_drill.tui.widgets.packtext import PackMarkdown
 
 if TYPE_CHECKING:
     from qkv_drill.exercises.checker import CodeReport
+    from qkv_drill.exercises.warm import Claim
     from qkv_drill.packs.check import Verdict
     from qkv_drill.packs.instance import Instance
     from qkv_drill.packs.model import CodeSpec
@@ -67,6 +70,7 @@ class CodeScreen(Screen[str]):
         self.instance = instance
         self.report: CodeReport | None = None
         self.hints: list[str] = []
+        self._claim: Claim | None = None
 
     @property
     def spec(self) -> CodeSpec:
@@ -93,8 +97,30 @@ class CodeScreen(Screen[str]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from qkv_drill.exercises.warm import Claim
+
+        self._claim = Claim()
         self._status("Reading your earlier attempts…")
         self._load_attempts()
+        self._prestart()
+
+    def on_unmount(self) -> None:
+        from qkv_drill.exercises.warm import POOL
+
+        if self._claim is not None:
+            POOL.release(self._claim)  # a start still under way in a worker is refused too
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="code-warm")
+    def _prestart(self) -> None:
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """A child with its imports done, waiting for the next run (in a worker thread only)."""
+        from qkv_drill.exercises.checker import language_of
+        from qkv_drill.exercises.warm import POOL
+
+        if self._claim is not None:
+            POOL.prestart(language_of(self.spec), self._claim)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="code-history")
     def _load_attempts(self) -> None:
@@ -144,6 +170,7 @@ class CodeScreen(Screen[str]):
         from qkv_drill.exercises.instance import check_code
 
         self._deliver(lambda: check_code(self.instance, code), recorded=False)
+        self._warm_up()  # the child just used ran one job and is gone: start the next
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="code-run")
     def _submit(self, code: str) -> None:
