@@ -6,6 +6,7 @@ report says what happened, the failing case and the named mistake, as text lines
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,11 @@ MAX_FILE_CHARS = 100_000
 
 
 def show_code_question(io: PlainIO, inst: Any, store: Any) -> None:
-    """The starter, or the last code submitted for this question, ready to copy."""
+    """The starter, or the last code submitted for this question, ready to copy. A warm child
+    starts importing in the background meanwhile (killed at exit if no run takes it)."""
     q = inst.question
+    if q.code is not None:
+        prestart(q.code.language)
     attempts = store.attempts(q.id, limit=1) if store is not None else []
     if attempts:
         when, verdict, _, code = attempts[0]
@@ -30,6 +34,12 @@ def show_code_question(io: PlainIO, inst: Any, store: Any) -> None:
         code = q.code.starter if q.code else ""
     io.say(code.rstrip("\n"))
     io.say(CODE_HELP)
+
+
+def prestart(language: str) -> None:
+    from qkv_drill.exercises.warm import POOL
+
+    threading.Thread(target=POOL.prestart, args=(language,), daemon=True).start()
 
 
 def read_code(io: PlainIO, first: str) -> str | None:

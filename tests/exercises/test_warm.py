@@ -35,12 +35,6 @@ SHORT = Limits(wall_s=2.0, memory_mb=2048)
 READY_S = 120  # generous: the machine may be loaded
 
 
-@pytest.fixture(autouse=True)
-def _no_leftovers():
-    yield
-    POOL.shutdown()
-
-
 def warm_then_grade(code: str, qid: str = "implement.sdpa"):
     inst = instance(qid)
     waiting = POOL.prestart(inst.question.code.language)
