@@ -109,13 +109,16 @@ class QuestionStats:
         return self.redraws / total if total else 0.0
 
 
-def validate_question(q: Question, seeds: int, use_torch: bool, report: Callable) -> QuestionStats:
-    """Draw and check `seeds` instances; `report(rest, message, hint="", severity="error")`."""
+def validate_question(
+    q: Question, seeds: int, use_torch: bool, report: Callable, references: dict | None = None
+) -> QuestionStats:
+    """Draw and check `seeds` instances; `report(rest, message, hint="", severity="error")`.
+    `references`: code questions' reference reports graded up front (`prove_references`)."""
     stats = QuestionStats(q.id)
     if q.type == "code":
         from qkv_drill.exercises.validate import validate_code
 
-        validate_code(q, seeds, use_torch, report)
+        validate_code(q, seeds, use_torch, report, (references or {}).get(q.id))
         return stats
     n = seeds if q.type in COMPUTED_TYPES else min(seeds, 5)
     warned = False
@@ -199,12 +202,18 @@ def validate_pack(
     if lp.pack is None:
         return issues
     where = _Where(lp.path)
+    references = None
+    code = [q for q in lp.pack.questions if q.type == "code"]
+    if code:  # graded together: one child per language, not one per exercise
+        from qkv_drill.exercises.validate import prove_references
+
+        references = prove_references(code, use_torch)
     for q in lp.pack.questions:
 
         def report(rest, message, hint="", severity="error", q=q):
             issues.append(where.issue(q, rest, f"{q.id}: {message}", hint, severity))
 
-        done = validate_question(q, seeds, use_torch, report)
+        done = validate_question(q, seeds, use_torch, report, references)
         if stats is not None:
             stats.append(done)
     return issues
