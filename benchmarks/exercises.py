@@ -57,7 +57,7 @@ def pct(values: list[float], q: float) -> float:
 
 def bare_child(module: str) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-I", "-c", f"import {module}"], check=True)
+    subprocess.run([sys.executable, "-I", "-c", f"import os, {module}; os._exit(0)"], check=True)
     return time.perf_counter() - t0
 
 
