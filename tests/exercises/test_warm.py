@@ -226,3 +226,14 @@ def test_outputs_come_back_identical_from_a_warm_child():
     assert warm.warm and not cold.warm
     for a, b in zip(warm.outputs, cold.outputs, strict=True):
         np.testing.assert_array_equal(a[0], b[0])
+
+
+@pytest.mark.slow
+def test_torch_imports_within_its_address_space_limit_and_a_huge_tensor_is_out_of_memory():
+    cases = instance("implement.sdpa-torch").expected.inputs
+    code = "import torch\ndef attention(q, k, v):\n    return torch.ones(30000, 30000, 2)\n"
+    POOL.prestart("torch").wait_ready(READY_S)
+    for _ in ("warm", "cold"):
+        run = run_code(code, function="attention", language="torch", cases=cases)
+        assert run.status == "exception", run.message
+        assert f"out of memory (the limit is {LIMITS['torch'].memory_mb} MB)" in run.message
