@@ -116,8 +116,8 @@ def validate_code(
     report: Callable,
     reference: CodeReport | None = None,
 ) -> None:
-    """`report(rest, message, hint="", severity="error")`, as in packs/validate_command. `reference`:
-    the seed-0 reference's report from `prove_references`, if it was graded up front."""
+    """`report(rest, message, hint="", severity="error")`, as in packs/validate_command.
+    `reference`: the seed-0 reference's report from `prove_references`, if graded up front."""
     from qkv_drill.packs.instance import InstanceError, draw
 
     assert question.code is not None

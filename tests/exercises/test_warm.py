@@ -17,8 +17,7 @@ import pytest
 from qkv_drill.exercises.checker import grade
 from qkv_drill.exercises.runner import LIMITS, Limits, run_code
 from qkv_drill.exercises.warm import POOL, Claim, WarmPool
-
-from .conftest import instance
+from tests.helpers.implement import instance
 
 RIGHT = """
 import numpy as np
