@@ -10,10 +10,12 @@ back: it reads JSON and `np.load(..., allow_pickle=False)`.
     python -I harness.py --wait [--torch] a warm child: import numpy (and torch), write `ready`,
                                           then run the job once a line `go` arrives on stdin;
                                           end of input (the app went away) ends it unrun
+                                          and removes its folder
     python -I harness.py --each DIR...    run the job of each sub-directory in turn (validate
                                           grades the engine's own references this way)
 """
 
+import contextlib
 import io
 import json
 import os
@@ -183,12 +185,23 @@ def wait_for_go(preload_torch):
     with open(READY, "w", encoding="utf-8"):
         pass
     if sys.stdin.buffer.readline().strip() != b"go":
+        remove_own_folder()
         return False
     os.remove(READY)
     devnull = os.open(os.devnull, os.O_RDONLY)  # the user's code reads no stdin, as in a cold run
     os.dup2(devnull, 0)
     os.close(devnull)
     return True
+
+
+def remove_own_folder():
+    """The app went away without a job: remove the files this child's folder was made with, and
+    the folder if nothing else is in it (nobody else is left to)."""
+    for name in (READY, "harness.py", "printed.txt"):
+        with contextlib.suppress(OSError):
+            os.remove(name)
+    with contextlib.suppress(OSError):
+        os.rmdir(os.getcwd())
 
 
 def each(folders):

@@ -164,18 +164,19 @@ def test_a_waiting_child_ends_by_itself_when_the_app_is_killed(tmp_path: Path):
         from qkv_drill.exercises.warm import POOL
         c = POOL.prestart("numpy")
         assert c.wait_ready(120)
-        print(c.proc.pid, flush=True)
+        print(c.proc.pid, c.dir, flush=True)
         time.sleep(300)
         """
     )
     app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert app.stdout is not None
-        pid = int(app.stdout.readline())
-        assert running(pid)
+        pid, folder = app.stdout.readline().split()
+        assert running(int(pid)) and Path(folder).is_dir()
         app.kill()  # SIGKILL: no atexit, no cleanup; only the closed pipe tells the child
         app.wait()
-        assert gone_within(pid, 60)
+        assert gone_within(int(pid), 60)
+        assert not Path(folder).exists(), "the child leaves no folder behind"
     finally:
         app.kill()
         app.wait()
