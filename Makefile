@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # local wheel, so set-up never pulls a multi-GB CUDA build. Override with `make TORCH=torch run`.
 TORCH  ?= torch==2.13.0
 
-.PHONY: run test lint bench validate clean
+.PHONY: run test quick lint bench validate clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,17 +19,19 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/qkv-drill
 
-test: $(BIN)/.installed
-	$(BIN)/ruff check qkv_drill tests benchmarks
-	$(BIN)/ruff format --check qkv_drill tests benchmarks
-	$(BIN)/mypy qkv_drill
+# The full suite, as CI runs it.
+test: lint
 	$(BIN)/qkv-drill validate questions
 	$(BIN)/pytest -n 2 -q
+
+# While working: the same checks without the tests marked slow (kill loops, Chromium, big fuzz).
+quick: lint
+	$(BIN)/pytest -n 2 -q -m "not slow"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check qkv_drill tests benchmarks
 	$(BIN)/ruff format --check qkv_drill tests benchmarks
-	$(BIN)/mypy qkv_drill
+	$(BIN)/mypy qkv_drill tests
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run_all.py

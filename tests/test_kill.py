@@ -14,7 +14,10 @@ from tests.helpers import REPO
 from tests.helpers.answering import right, typed_right
 from tests.helpers.kill import Child, seconds
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+]
 
 FIXTURES = REPO / "tests" / "session" / "fixtures"
 BALANCE = FIXTURES / "balance.yaml"

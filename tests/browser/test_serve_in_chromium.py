@@ -27,10 +27,13 @@ aiohttp = pytest.importorskip("aiohttp", reason="aiohttp comes with textual-serv
 pytest.importorskip("textual_serve", reason="textual-serve is not installed")
 
 BROWSER = chromium_binary()
-pytestmark = pytest.mark.skipif(
-    BROWSER is None,
-    reason="Chromium is not installed: `apt-get install -y chromium` (.ci/run does this in CI)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        BROWSER is None,
+        reason="Chromium is not installed: `apt-get install -y chromium` (.ci/run does this in CI)",
+    ),
+]
 
 # Keeps a handle on the page's xterm.js Terminal when the page assigns `this.terminal = ...`.
 HOOK = """

@@ -23,12 +23,12 @@ QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
 NEW_PACKS = ("rope.yaml", "kv_cache.yaml", "efficient.yaml", "complexity.yaml")
 SEEDS = range(40)
 DTYPE_WORDS = {1: ("int8",), 2: ("fp16", "bf16"), 4: ("fp32",)}
-BYTES = ("kv_cache", "kv_cache_per_token", "score_memory", "kv_cache_windowed", "decode_bytes")
-BYTES += ("decode_intensity", "flash_extra_memory")
+BYTES: tuple[str, ...] = ("kv_cache", "kv_cache_per_token", "score_memory", "kv_cache_windowed")
+BYTES += ("decode_bytes", "decode_intensity", "flash_extra_memory")
 
 
 def _computed() -> list[Question]:
-    out = []
+    out: list[Question] = []
     for name in NEW_PACKS:
         lp = load_pack_file(QUESTIONS / name, source="shipped")
         assert lp.pack is not None, name
@@ -134,7 +134,7 @@ def _rope(x: np.ndarray, base: float, style: str) -> np.ndarray:
     return out
 
 
-def _visible_keys(a: dict) -> np.ndarray:
+def _visible_keys(a: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     tq, tk = a["tq"], a["tk"]
     shift = tk - tq if a.get("align", "top_left") == "bottom_right" else 0
     i, j = np.indices((tq, tk))

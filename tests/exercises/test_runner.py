@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import textwrap
 import time
+from typing import Any
 
 import numpy as np
 import pytest
 
 from qkv_drill.exercises.runner import LIMITS, Limits, run_code
 
-CASES = [{"x": np.arange(6.0).reshape(2, 3), "scale": 2.0}, {"x": np.ones((1, 2)), "scale": -1}]
+CASES: list[dict[str, Any]] = [
+    {"x": np.arange(6.0).reshape(2, 3), "scale": 2.0},
+    {"x": np.ones((1, 2)), "scale": -1},
+]
 SHORT = Limits(wall_s=2.0, memory_mb=2048)
 
 

@@ -14,7 +14,10 @@ import pytest
 
 from tests.helpers.kill import run_kills
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+]
 
 ROUNDS = int(os.environ.get("QKV_KILL_ITERATIONS", "10"))
 SEEDS = {"practice": 20261128, "drill": 11, "mock": 5}

@@ -170,7 +170,7 @@ def seconds(mmss: str) -> int:
     return int(m) * 60 + int(s)
 
 
-def open_clean(db: Path, tally: Tally, what: str) -> Any | None:
+def open_clean(db: Path, tally: Tally, what: str) -> Any:
     """The store after a kill: it must open without moving anything aside or falling back."""
     from qkv_drill.store import Store
 
@@ -225,7 +225,7 @@ def practice_round(mode: str, home: Path, rng: random.Random, typist: Typist, ta
     last_id = 0
     if db.exists():
         with Store.open(db) as before:
-            last_id = max((r.id for r in before.iter_answers()), default=0)
+            last_id = max((r.id or 0 for r in before.iter_answers()), default=0)
     seed = rng.randrange(2**31)
     after_s, after_acks, extra_s = kill_plan(rng, 30)
     child = Child(

@@ -7,6 +7,7 @@ changes, so the seeded plans and the pictures stay put.
 from __future__ import annotations
 
 from textual.app import App
+from textual.widgets import Input, TextArea
 
 from qkv_drill.session.clock import FakeClock
 from tests.helpers import REPO
@@ -42,7 +43,7 @@ class Host(App):
 
 def steady_cursors(app: App) -> None:
     """No blinking cursor, so two snapshots of the same state are the same picture."""
-    for widget in app.screen.query("Input, TextArea"):
+    for widget in [*app.screen.query(Input), *app.screen.query(TextArea)]:
         widget.cursor_blink = False
 
 

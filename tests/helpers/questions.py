@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from qkv_drill.packs.model import Answer, Option, Question, RubricPoint, Tolerance
 
 
 def question(**kw) -> Question:
-    base = dict(
+    base: dict[str, Any] = dict(
         id="t.q",
         pack_id="t",
         topic="shapes",
@@ -19,8 +21,17 @@ def question(**kw) -> Question:
     return Question(**base)
 
 
-def computed(compute: str, params: dict, *, type="numeric", args=None, tol=None, mcs=(), **kw):
-    tolerance = Tolerance(*tol, explicit=True) if tol else Tolerance()
+def computed(
+    compute: str,
+    params: dict,
+    *,
+    type="numeric",
+    args=None,
+    tol: tuple[float, float] | None = None,
+    mcs=(),
+    **kw,
+):
+    tolerance = Tolerance(tol[0], tol[1], explicit=True) if tol else Tolerance()
     return question(
         type=type,
         params=params,

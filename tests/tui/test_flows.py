@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from textual.widgets import OptionList, Static
 
 from qkv_drill.session.filters import Filter
@@ -418,6 +419,7 @@ async def test_choosing_a_home_menu_entry_with_enter_opens_it(app):
         assert type(app.screen).__name__ == "PracticeScreen"
 
 
+@pytest.mark.slow
 async def test_a_disk_that_fills_mid_session_is_told_at_once(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_practice(pilot, {"multihead"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, TextArea
@@ -165,6 +166,7 @@ def pack_texts(draw) -> PackText:
     return PackText(*t)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=3,
     deadline=None,
