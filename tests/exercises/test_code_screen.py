@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from tests.helpers.tui import START, settle
+from tests.helpers import tui
+from tests.helpers.tui import settle
 
 FIXTURE = Path(__file__).parent / "fixtures" / "code.yaml"
 RIGHT = """import numpy as np
@@ -26,20 +27,7 @@ def _steady(monkeypatch):
 
 
 def make_app():
-    from qkv_drill import paths
-    from qkv_drill.session.clock import FakeClock
-    from qkv_drill.store import Store
-    from qkv_drill.tui.app import QkvDrillApp
-
-    store = Store(paths.progress_db_path(), utc_offset_minutes=0)
-    return QkvDrillApp(
-        extra_packs=[FIXTURE],
-        include_shipped=False,
-        include_user=False,
-        store=store,
-        clock=FakeClock(START),
-        seed=3,
-    )
+    return tui.make_app(packs=[FIXTURE], include_user=False, seed=3)
 
 
 async def open_code(pilot):

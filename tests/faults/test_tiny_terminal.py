@@ -6,8 +6,7 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import Input
 
-from qkv_drill.session.filters import Filter
-from tests.helpers.tui import make_app, rows, settle
+from tests.helpers.tui import goto, make_app, open_practice, rows, settle
 
 TINY = (60, 20)
 
@@ -24,19 +23,9 @@ async def in_view(pilot, container: Widget, widget: Widget) -> None:
 
 async def practice_on(pilot, topics: set[str], question_id: str):
     """The practice screen showing `question_id` (skipping to it)."""
-    app = pilot.app
-    await settle(pilot)
-    app.filter = Filter(topics=frozenset(topics))
-    await pilot.press("p")
-    await settle(pilot)
-    screen = app.screen
-    for _ in range(10):
-        if screen.instance.question.id == question_id:
-            return screen
-        screen.set_focus(None)
-        await pilot.press("s")
-        await settle(pilot)
-    raise AssertionError(f"{question_id} never came up")
+    screen = await open_practice(pilot, topics)
+    await goto(pilot, question_id)
+    return screen
 
 
 async def test_home_packs_and_stats_fit_a_tiny_terminal():

@@ -41,6 +41,20 @@ class Host(App):
         self.push_screen(self.make_screen())
 
 
+def mock_app(session) -> Host:
+    """The running interview's screen for `session`, in a bare host app."""
+    from qkv_drill.tui.screens.mock import MockScreen
+
+    return Host(lambda: MockScreen(session))
+
+
+async def show_question(pilot, index: int) -> None:
+    """Let the mock screen draw its first question, then go to question `index`."""
+    await pilot.pause()
+    await pilot.app.screen.go_to(index)
+    await pilot.pause()
+
+
 def steady_cursors(app: App) -> None:
     """No blinking cursor, so two snapshots of the same state are the same picture."""
     for widget in [*app.screen.query(Input), *app.screen.query(TextArea)]:

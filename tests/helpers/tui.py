@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,8 +25,11 @@ def steady_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
 
 
-def make_app(*, start=None, seed: int = SEED, include_user: bool = True):
-    """The app over the fixture pack only, with a fake clock and a store in $QKV_DRILL_HOME."""
+def make_app(
+    *, packs: Sequence[Path] = (FIXTURE_PACK,), start=None, seed: int = SEED, include_user=True
+):
+    """The app over the fixture pack (or `packs`) only, with a fake clock and a store in
+    $QKV_DRILL_HOME."""
     from qkv_drill import paths
     from qkv_drill.session.clock import FakeClock
     from qkv_drill.store import Store
@@ -34,7 +38,7 @@ def make_app(*, start=None, seed: int = SEED, include_user: bool = True):
     clock = FakeClock(START)
     store = Store(paths.progress_db_path(), utc_offset_minutes=0)
     return QkvDrillApp(
-        extra_packs=[FIXTURE_PACK],
+        extra_packs=list(packs),
         include_shipped=False,
         include_user=include_user,
         store=store,
@@ -93,13 +97,18 @@ def shown_flat(app) -> str:
 # --- practice screens -------------------------------------------------------------------------
 
 
-async def open_practice(pilot, topics: set[str]) -> object:
+async def open_with_filter(pilot, key: str, topics: set[str]):
+    """From Home: filter on `topics`, then press `key` (p practice, d drill, w weakest)."""
     app = pilot.app
     await settle(pilot)
     app.filter = Filter(topics=frozenset(topics))
-    await pilot.press("p")
+    await pilot.press(key)
     await settle(pilot)
-    screen = app.screen
+    return app.screen
+
+
+async def open_practice(pilot, topics: set[str]) -> object:
+    screen = await open_with_filter(pilot, "p", topics)
     assert type(screen).__name__ == "PracticeScreen"
     assert screen.instance is not None
     return screen
@@ -147,8 +156,8 @@ def self_attention(p: dict) -> tuple[list[list[float]], list[list[float]]]:
 async def goto(pilot, question_id: str) -> None:
     """Skip until the given question is up (keys go to the screen, not the answer box)."""
     screen = pilot.app.screen
-    for _ in range(10):
-        if screen.instance.question.id == question_id:
+    for _ in range(12):
+        if screen.instance is not None and screen.instance.question.id == question_id:
             return
         screen.set_focus(None)
         await pilot.press("s")

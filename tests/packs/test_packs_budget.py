@@ -53,6 +53,15 @@ def mc(d_k: str, samples: int = 20000) -> str:
 """
 
 
+def head_dim(*, d_model: str = "[512]", params: str = "", after: str = "", answer: str = "") -> str:
+    """A `head_dim` question body: extra parameter lines, blocks after `params`, answer lines."""
+    return (
+        '    type: numeric\n    prompt: "{d_model} / {heads}"\n    explanation: x.\n    params:\n'
+        f"      d_model: {d_model}\n      heads: [8]\n{params}{after}"
+        f"    answer:\n      compute: head_dim\n{answer}"
+    )
+
+
 def test_a_monte_carlo_d_k_of_1e5_is_refused_naming_the_limit(tmp_path):
     issue = refused(tmp_path, mc("[100000]"), "samples x d_k = 2,000,000,000")
     assert f"{L.MC_MAX_NUMBERS:,}" in issue.message and (issue.line, issue.col) == (15, 16)
@@ -69,18 +78,10 @@ def test_a_derived_monte_carlo_size_fails_that_draw_not_the_machine():
 
 
 def test_percent_formatting_on_text_operands_is_refused_at_load(tmp_path):
-    body = """    type: numeric
-    prompt: "{d_model} / {heads}"
-    explanation: x.
-    params:
-      d_model: [512]
-      heads: [8]
-      fmt: ['%0999999999999d']
-    constraints:
-      - {divisible: [fmt, heads]}
-    answer:
-      compute: head_dim
-"""
+    body = head_dim(
+        params="      fmt: ['%0999999999999d']\n",
+        after="    constraints:\n      - {divisible: [fmt, heads]}\n",
+    )
     issue = refused(tmp_path, body, "can be text; constraints compare numbers")
     assert (issue.line, issue.col) == (17, 22)
 
@@ -97,16 +98,7 @@ def test_a_text_operand_is_that_draws_error_never_memory_error():
 
 def test_9500_derive_lines_are_refused(tmp_path):
     lines = "".join(f"      x{i}: d_model + {i}\n" for i in range(9500))
-    body = f"""    type: numeric
-    prompt: "{{d_model}} / {{heads}}"
-    explanation: x.
-    params:
-      d_model: [512]
-      heads: [8]
-    derive:
-{lines}    answer:
-      compute: head_dim
-"""
+    body = head_dim(after=f"    derive:\n{lines}")
     issue = refused(tmp_path, body, f"9,500 derive lines; the limit is {L.MAX_DERIVE_LINES}")
     assert issue.line == 16
 
@@ -135,15 +127,7 @@ def test_a_constraint_that_never_holds_costs_a_bounded_number_of_draws(monkeypat
 
 def test_2000_unused_matrices_are_refused(tmp_path):
     mats = "".join(f"      M{i}: {{matrix: [64, 64]}}\n" for i in range(2000))
-    body = f"""    type: numeric
-    prompt: "{{d_model}} / {{heads}}"
-    explanation: x.
-    params:
-      d_model: [512]
-      heads: [8]
-{mats}    answer:
-      compute: head_dim
-"""
+    body = head_dim(params=mats)
     lp = load(tmp_path, body)
     assert lp.pack is None
     (issue,) = lp.errors  # refused on the count, before any per-parameter work
@@ -151,16 +135,7 @@ def test_2000_unused_matrices_are_refused(tmp_path):
 
 
 def test_one_unused_parameter_is_refused_where_it_is_written(tmp_path):
-    body = """    type: numeric
-    prompt: "{d_model} / {heads}"
-    explanation: x.
-    params:
-      d_model: [512]
-      heads: [8]
-      spare: [1, 2]
-    answer:
-      compute: head_dim
-"""
+    body = head_dim(params="      spare: [1, 2]\n")
     issue = refused(tmp_path, body, "parameter 'spare' is never used")
     assert (issue.line, issue.col) == (15, 14)
 
@@ -184,16 +159,7 @@ def test_a_prompt_repeating_a_matrix_6000_times_is_refused(tmp_path):
 
 @pytest.mark.parametrize("tol", ["{abs: .inf}", "{rel: .nan}", "{abs: 1, rel: .inf}", "{rel: 5}"])
 def test_non_finite_or_huge_tolerances_are_refused(tmp_path, tol):
-    body = f"""    type: numeric
-    prompt: "{{d_model}} / {{heads}}"
-    explanation: x.
-    params:
-      d_model: [512]
-      heads: [8]
-    answer:
-      compute: head_dim
-      tolerance: {tol}
-"""
+    body = head_dim(answer=f"      tolerance: {tol}\n")
     issue = refused(tmp_path, body, "tolerance")
     assert issue.line == 17
 
@@ -208,30 +174,16 @@ def test_non_finite_or_huge_tolerances_are_refused(tmp_path, tol):
     ],
 )
 def test_parameter_numbers_are_finite_and_bounded(tmp_path, spec, words):
-    body = f"""    type: numeric
-    prompt: "{{d_model}} / {{heads}}"
-    explanation: x.
-    params:
-      d_model: {spec}
-      heads: [8]
-    answer:
-      compute: head_dim
-"""
+    body = head_dim(d_model=spec)
     lp = load(tmp_path, body)
     assert lp.pack is None
     assert any(i.line == 13 for i in lp.errors), [str(i) for i in lp.errors]
 
 
 def test_huge_ids_and_topics_are_refused(tmp_path):
-    body = f"""    type: numeric
-    prompt: "{{d_model}} / {{heads}}"
-    explanation: x.
-    params:
-      d_model: [512]
-      heads: [8]
-    answer:
-      compute: head_dim
-  - id: budget.{"x" * 200}
+    body = (
+        head_dim()
+        + f"""  - id: budget.{"x" * 200}
     topic: {"t" * 300}
     difficulty: easy
     type: text
@@ -240,6 +192,7 @@ def test_huge_ids_and_topics_are_refused(tmp_path):
     model_answer: m
     rubric: [{{point: p}}]
 """
+    )
     lp = load(tmp_path, body)
     messages = [i.message for i in lp.errors]
     assert any("question id is 207 characters" in m for m in messages), messages
@@ -263,24 +216,14 @@ def test_any_draw_failure_is_that_questions_error(monkeypatch, error):
     assert q.id in str(e.value) and "simulated" in str(e.value)
 
 
-def test_practice_skips_a_question_whose_draw_runs_out_of_memory(monkeypatch):
-    """Plain mode crashed on MemoryError; now the question is skipped with its reason."""
+@pytest.fixture
+def one_draw_fails(monkeypatch):
+    """Two questions, and drawing `t.bad` runs out of memory."""
+    from qkv_drill.packs import instance
     from qkv_drill.packs.loader import PackSet
-    from qkv_drill.session.practice import PracticeSession
-    from qkv_drill.store import Store
 
     bad = computed("head_dim", {"d_model": [512], "heads": [8]}, id="t.bad")
     good = computed("head_dim", {"d_model": [512], "heads": [8]}, id="t.good")
-    from qkv_drill.packs import instance
-
-    real = instance.compute
-
-    def compute(name, values, *a, **k):
-        if values.get("d_model") == 512 and compute.calls == 0:
-            compute.calls += 1
-        return real(name, values, *a, **k)
-
-    compute.calls = 0
     real_draw = instance._draw
 
     def draw_(question, seed):
@@ -289,7 +232,15 @@ def test_practice_skips_a_question_whose_draw_runs_out_of_memory(monkeypatch):
         return real_draw(question, seed)
 
     monkeypatch.setattr(instance, "_draw", draw_)
-    packset = PackSet(questions={"t.bad": bad, "t.good": good})
+    return PackSet(questions={"t.bad": bad, "t.good": good})
+
+
+def test_practice_skips_a_question_whose_draw_runs_out_of_memory(one_draw_fails):
+    """Plain mode crashed on MemoryError; now the question is skipped with its reason."""
+    from qkv_drill.session.practice import PracticeSession
+    from qkv_drill.store import Store
+
+    packset = one_draw_fails
     session = PracticeSession(packset, Store.in_memory(), seed=1)
     told = []
     session.on_skip = told.append
@@ -362,24 +313,12 @@ def test_stored_bytes_per_answer_stay_under_64_kb_for_the_largest_allowed_questi
     assert max(sizes) < L.MAX_STORED_ANSWER_BYTES, sizes
 
 
-def test_a_mock_interview_says_which_questions_it_left_out(monkeypatch):
-    from qkv_drill.packs import instance
-    from qkv_drill.packs.loader import PackSet
+def test_a_mock_interview_says_which_questions_it_left_out(one_draw_fails):
     from qkv_drill.session.clock import FakeClock
     from qkv_drill.session.mock import MockSession, MockSettings
     from qkv_drill.store import Store
 
-    bad = computed("head_dim", {"d_model": [512], "heads": [8]}, id="t.bad")
-    good = computed("head_dim", {"d_model": [512], "heads": [8]}, id="t.good")
-    real_draw = instance._draw
-
-    def draw_(question, seed):
-        if question.id == "t.bad":
-            raise MemoryError("cannot allocate 7 TiB")
-        return real_draw(question, seed)
-
-    monkeypatch.setattr(instance, "_draw", draw_)
-    packset = PackSet(questions={"t.bad": bad, "t.good": good})
+    packset = one_draw_fails
     settings = MockSettings(questions=2, seed=1)
     session = MockSession.create(packset, Store.in_memory(), settings, FakeClock())
     assert [i.question.id for i in session.instances] == ["t.good"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from qkv_drill.packs import cache, loader
+from tests.helpers import REPO
 
-MINI = Path(__file__).parents[1] / "session" / "fixtures" / "mini.yaml"
-REPO = Path(__file__).resolve().parents[2]
+MINI = REPO / "tests" / "session" / "fixtures" / "mini.yaml"
 
 
 @pytest.fixture
@@ -75,17 +75,17 @@ def test_a_damaged_cache_is_ignored_and_rewritten(pack, tmp_path):
     assert cache.load(store, cache.fingerprint([(pack, "extra")])) is not None
 
 
-def test_a_cache_hit_loads_neither_numpy_nor_the_validator(pack, tmp_path):
-    cached(pack, tmp_path)
+def imported_after_a_cache_hit(pack: Path, tmp_path: Path, then: str, watched: tuple) -> str:
+    """Which of `watched` a fresh interpreter has imported once it has loaded the packs from the
+    cache and run `then` (with the packs as `ps`)."""
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from qkv_drill.packs.cache import load_packs_cached\n"
         f"ps = load_packs_cached([Path({str(pack)!r})], include_shipped=False,"
         f" include_user=False, cache=Path({str(tmp_path / cache.CACHE_NAME)!r}))\n"
-        "assert ps.questions\n"
-        "print(sorted(m for m in ('numpy', 'qkv_drill.packs.checks.document', 'torch')"
-        " if m in sys.modules))\n"
+        f"{then}"
+        f"print(sorted(m for m in {watched!r} if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -95,30 +95,22 @@ def test_a_cache_hit_loads_neither_numpy_nor_the_validator(pack, tmp_path):
         env={**os.environ, "PYTHONPATH": str(REPO)},
         check=True,
     )
-    assert out.stdout.strip() == "[]"
+    return out.stdout.strip()
+
+
+def test_a_cache_hit_loads_neither_numpy_nor_the_validator(pack, tmp_path):
+    cached(pack, tmp_path)
+    watched = ("numpy", "qkv_drill.packs.checks.document", "torch")
+    assert imported_after_a_cache_hit(pack, tmp_path, "assert ps.questions\n", watched) == "[]"
 
 
 def test_home_due_counts_need_neither_fsrs_nor_numpy(pack, tmp_path):
     """Home's "N due · M new" comes from the store and the question list alone."""
     cached(pack, tmp_path)
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from qkv_drill.packs.cache import load_packs_cached\n"
+    due = (
         "from qkv_drill.session.drill import DrillSession\n"
         "from qkv_drill.store import Store\n"
-        f"ps = load_packs_cached([Path({str(pack)!r})], include_shipped=False,"
-        f" include_user=False, cache=Path({str(tmp_path / cache.CACHE_NAME)!r}))\n"
         "s = DrillSession(ps, Store.in_memory())\n"
         "assert s.due_count() == 0 and len(s.queue()) == len(ps.questions)\n"
-        "print(sorted(m for m in ('numpy', 'fsrs', 'torch') if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-    )
-    assert out.stdout.strip() == "[]"
+    assert imported_after_a_cache_hit(pack, tmp_path, due, ("numpy", "fsrs", "torch")) == "[]"

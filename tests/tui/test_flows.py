@@ -7,13 +7,13 @@ import json
 import pytest
 from textual.widgets import OptionList, Static
 
-from qkv_drill.session.filters import Filter
 from tests.helpers.tui import (
     goto,
     head_dim,
     make_app,
     on_screen,
     open_practice,
+    open_with_filter,
     rows,
     self_attention,
     settle,
@@ -211,11 +211,7 @@ async def test_text_answer_is_self_graded_from_the_rubric(app):
 
 async def test_drill_queue_moves_after_answers_and_rating_override(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.filter = Filter(topics=frozenset({"multihead", "shapes"}))
-        await pilot.press("d")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_with_filter(pilot, "d", {"multihead", "shapes"})
         assert type(screen).__name__ == "DrillScreen"
         session = screen.session
         first = screen.instance.question.id
@@ -343,11 +339,7 @@ async def test_small_terminal_keeps_the_answer_reachable(app):
 
 async def test_drill_says_when_nothing_is_due_and_weakest_keeps_going(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.filter = Filter(topics=frozenset({"multihead"}))
-        await pilot.press("d")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_with_filter(pilot, "d", {"multihead"})
         await type_answer(pilot, str(head_dim(screen.instance.params)))
         await pilot.press("enter")
         await settle(pilot)

@@ -6,7 +6,15 @@ State is asserted first; the snapshots of these screens are in test_snapshots.py
 from __future__ import annotations
 
 from qkv_drill.session.filters import Filter
-from tests.helpers.tui import START, head_dim, open_practice, rows, settle, type_answer
+from tests.helpers.tui import (
+    START,
+    head_dim,
+    open_practice,
+    open_with_filter,
+    rows,
+    settle,
+    type_answer,
+)
 
 
 async def test_u_takes_back_a_wrong_answer_and_asks_the_same_numbers(app):
@@ -38,11 +46,7 @@ async def test_u_takes_back_a_wrong_answer_and_asks_the_same_numbers(app):
 
 async def test_drill_suspend_and_bury_take_questions_out_of_the_queue(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.filter = Filter(topics=frozenset({"multihead", "shapes"}))
-        await pilot.press("d")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_with_filter(pilot, "d", {"multihead", "shapes"})
         session = screen.session
         first = screen.instance.question.id
         await pilot.press("escape")  # out of the answer box: the keys act

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox
 
-from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
 from tests.helpers.mock_screens import (
     TEXT_ANSWER,
     Host,
     finished_report,
     index_of,
+    mock_app,
     new_session,
+    show_question,
     tick,
     type_text,
     wait_for_report,
@@ -33,11 +34,9 @@ async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, 
 
     session = new_session(packset, store, clock, minutes=10)
     i_num = index_of(session, "numeric")
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.screen.go_to(i_num)
-        await pilot.pause()
+        await show_question(pilot, i_num)
         await type_text(pilot, "512/8")  # typed, never entered
         clock.advance(2)  # typing pauses: the next tick checkpoints the draft
         await tick(pilot)
@@ -46,11 +45,9 @@ async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, 
     reopened = Store(tmp_path / "progress.db")
     resumed = MockSession.resume(packset, reopened, session.mock_id, clock)
     assert resumed.drafts == {i_num: "512/8"}
-    app = Host(lambda: MockScreen(resumed))
+    app = mock_app(resumed)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.screen.go_to(i_num)
-        await pilot.pause()
+        await show_question(pilot, i_num)
         assert app.screen.query_one("#answer-input").value == "512/8"
         assert "Restored what you were typing" in shown_flat(app)
     report = MockSession.resume(packset, reopened, session.mock_id, clock).finish()
@@ -61,11 +58,9 @@ async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, 
 async def test_the_mock_uses_the_practice_choice_widget(packset, store, clock):
     session = new_session(packset, store, clock, minutes=10)
     i_choice = index_of(session, "choice")
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.screen.go_to(i_choice)
-        await pilot.pause()
+        await show_question(pilot, i_choice)
         field = app.screen.query_one("#answer-choice")
         assert app.screen.focused is field
         await pilot.press("enter")  # nothing picked: nothing saved, still here
@@ -78,7 +73,7 @@ async def test_the_mock_uses_the_practice_choice_widget(packset, store, clock):
 
 async def test_a_question_budget_never_exceeds_the_interview(packset, store, clock):
     session = new_session(packset, store, clock, minutes=1)  # 1:00, budgets of 1:00-2:30
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for i in range(len(session.instances)):
@@ -111,7 +106,7 @@ async def test_the_leave_dialog_says_its_keys_and_a_bare_enter_does_nothing(pack
 async def test_report_says_which_questions_are_flagged(packset, store, clock):
 
     session = new_session(packset, store, clock, minutes=10)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.screen.go_to(1)
@@ -127,11 +122,9 @@ async def test_g_grades_one_open_answer_after_its_rubric_is_read(packset, store,
 
     session = new_session(packset, store, clock, minutes=10)
     i_text = index_of(session, "text")
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.screen.go_to(i_text)
-        await pilot.pause()
+        await show_question(pilot, i_text)
         await type_text(pilot, TEXT_ANSWER)
         await pilot.press("ctrl+s", "ctrl+e")
         await pilot.pause()

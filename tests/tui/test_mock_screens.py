@@ -32,7 +32,9 @@ from tests.helpers.mock_screens import (
     Host,
     finished_report,
     index_of,
+    mock_app,
     new_session,
+    show_question,
     steady_cursors,
     tick,
     type_text,
@@ -190,7 +192,7 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock):
 
 async def test_keys_typed_in_the_answer_box_stay_in_it(packset, store, clock):
     session = new_session(packset, store, clock, minutes=10)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         start = session.index
@@ -225,7 +227,7 @@ async def test_keys_typed_in_the_answer_box_stay_in_it(packset, store, clock):
 
 async def test_warnings_at_five_minutes_and_one_minute(packset, store, clock):
     session = new_session(packset, store, clock, minutes=6)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         said: list[str] = []
@@ -251,11 +253,9 @@ async def test_end_early_goes_through_the_review(packset, store, clock):
 
     session = new_session(packset, store, clock, minutes=10)
     i_num = index_of(session, "numeric")
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.screen.go_to(i_num)
-        await pilot.pause()
+        await show_question(pilot, i_num)
         await type_text(pilot, "12")  # a draft, not yet saved with enter
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -282,7 +282,7 @@ async def test_a_grading_failure_keeps_the_interview_for_later(packset, store, c
         raise RuntimeError("disk on fire")
 
     session.finish = broken
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+e")
@@ -298,11 +298,9 @@ async def test_a_grading_failure_keeps_the_interview_for_later(packset, store, c
 async def test_pens_down_keeps_a_typed_answer_in_the_last_second(packset, store, clock):
     session = new_session(packset, store, clock, minutes=1)
     i_num = index_of(session, "numeric")
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.screen.go_to(i_num)
-        await pilot.pause()
+        await show_question(pilot, i_num)
         await type_text(pilot, RIGHT_NUMERIC)  # typed, never entered
         clock.advance(58)
         await tick(pilot)
@@ -319,7 +317,7 @@ async def test_time_up_while_the_review_is_open_still_hands_in(packset, store, c
     from qkv_drill.tui.screens.report import ReportScreen
 
     session = new_session(packset, store, clock, minutes=1)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+e")
@@ -334,7 +332,7 @@ async def test_time_up_while_the_review_is_open_still_hands_in(packset, store, c
 
 async def test_command_palette_lists_the_interview_actions(packset, store, clock):
     session = new_session(packset, store, clock, minutes=10)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         provider = ScreenCommands(app.screen)
@@ -519,7 +517,7 @@ async def test_resume_screen_grades_as_it_stands(packset, store, utc_local_time)
 
 def running_app(packset, store):
     session = new_session(packset, store, FakeClock(start=START), minutes=20)
-    return Host(lambda: MockScreen(session)), session
+    return mock_app(session), session
 
 
 async def _answer_one_flag_next(pilot) -> None:
@@ -578,7 +576,7 @@ def test_snapshot_report(packset, store, size, snap_compare):
 
 async def test_review_lists_unanswered_and_flagged_and_jumps(packset, store, clock):
     session = new_session(packset, store, clock, minutes=10)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         i_num = index_of(session, "numeric")
@@ -613,7 +611,7 @@ async def test_review_lists_unanswered_and_flagged_and_jumps(packset, store, clo
 
 async def test_no_pause_unless_set_up_with_pauses(packset, store, clock):
     session = new_session(packset, store, clock, minutes=10)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+o")
@@ -628,7 +626,7 @@ async def test_pause_stops_the_clock_hides_the_question_and_is_reported(packset,
 
     settings = MockSettings(minutes=2, questions=4, seed=7, allow_pause=True)
     session = MockSession.create(packset, store, settings, clock)
-    app = Host(lambda: MockScreen(session))
+    app = mock_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen

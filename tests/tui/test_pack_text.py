@@ -18,7 +18,7 @@ from textual.widgets import Input, TextArea
 
 from qkv_drill.session.filters import Filter
 from tests.helpers.hostile_pack import HOSTILE, PackText, write_pack
-from tests.helpers.tui import settle, shown_flat
+from tests.helpers.tui import goto, make_app, settle, shown_flat
 
 
 def flat(text: str) -> str:
@@ -32,32 +32,7 @@ def assert_shown(app, *texts: str) -> None:
 
 
 def make(pack: Path):
-    from qkv_drill import paths
-    from qkv_drill.session.clock import FakeClock
-    from qkv_drill.store import Store
-    from qkv_drill.tui.app import QkvDrillApp
-    from tests.helpers.tui import START
-
-    store = Store(paths.progress_db_path(), utc_offset_minutes=0)
-    return QkvDrillApp(
-        extra_packs=[pack],
-        include_shipped=False,
-        include_user=False,
-        store=store,
-        clock=FakeClock(START),
-        seed=3,
-    )
-
-
-async def goto(pilot, question_id: str) -> None:
-    screen = pilot.app.screen
-    for _ in range(12):
-        if screen.instance is not None and screen.instance.question.id == question_id:
-            return
-        screen.set_focus(None)
-        await pilot.press("s")
-        await settle(pilot)
-    raise AssertionError(f"{question_id} never came up")
+    return make_app(packs=[pack], include_user=False, seed=3)
 
 
 async def tour(app, text: PackText) -> None:

@@ -12,22 +12,25 @@ from pathlib import Path
 from textual.widgets import Input, Static
 
 from qkv_drill.session.filters import Filter
-from tests.helpers.tui import goto, on_screen, rows, self_attention, settle, shown_flat
+from tests.helpers.tui import (
+    goto,
+    on_screen,
+    open_with_filter,
+    rows,
+    self_attention,
+    settle,
+    shown_flat,
+)
 
 SIZE = (80, 24)
 MULTI_PACK = Path("tests/tui/fixtures/multi.yaml")
 
 
 async def practice(pilot, topics: set[str], question_id: str | None = None):
-
-    app = pilot.app
-    await settle(pilot)
-    app.filter = Filter(topics=frozenset(topics))
-    await pilot.press("p")
-    await settle(pilot)
+    screen = await open_with_filter(pilot, "p", topics)
     if question_id is not None:
         await goto(pilot, question_id)
-    return app.screen
+    return screen
 
 
 def weights_answer(params: dict, transpose: bool = False) -> list[list[float]]:
@@ -277,11 +280,8 @@ async def test_home_counts_refresh_after_a_drill(app):
 
 async def test_drill_speaks_relative_time_and_says_when_it_is_ahead(app):
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.filter = Filter(topics=frozenset({"multihead"}))
-        await pilot.press("w")  # weakest topics: keeps serving cards even when none is due
-        await settle(pilot)
-        screen = app.screen
+        # weakest topics: keeps serving cards even when none is due
+        screen = await open_with_filter(pilot, "w", {"multihead"})
         p = screen.instance.params
         screen.query_one("#answer-input", Input).value = str(p["d_model"] // p["heads"])
         await pilot.press("enter")
