@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import cli
 from tests.helpers.answering import right, wrong
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,17 +19,7 @@ BALANCE = FIXTURES / "balance.yaml"
 def run_cli(
     home: Path, args: list[str], script: str, timeout: float = 60
 ) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QKV_DRILL_HOME=str(home), PYTHONUNBUFFERED="1")
-    env.pop("QKV_DRILL_PACKS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "qkv_drill", *args],
-        input=script,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=timeout,
-    )
+    return cli.run_cli(*args, home=home, input=script, timeout=timeout)
 
 
 def packs(path: Path):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 
 import pytest
 
+from tests.helpers.cli import run_cli
 from tests.helpers.kill import run_kills
 
 pytestmark = [
@@ -46,11 +46,9 @@ raise SystemExit(main(sys.argv[1:]))
 
 
 def test_kill_while_handing_in_a_mock_records_each_answer_once(tmp_path):
-    import subprocess
-
     from qkv_drill.store import Store
     from tests.helpers.answering import typed_right
-    from tests.helpers.kill import PACK, PACK_ID, ROOT, Child, MockRounds
+    from tests.helpers.kill import PACK, PACK_ID, Child, MockRounds
 
     home = tmp_path / "home"
     seed, n = 17, 6
@@ -58,16 +56,7 @@ def test_kill_while_handing_in_a_mock_records_each_answer_once(tmp_path):
     args = ["--pack", str(PACK), "mock", "--plain", "--seed", str(seed), "--pack-id", PACK_ID]
     args += ["--questions", str(n), "--minutes", "30"]
     answers = "".join(typed_right(inst) for inst in instances) + ":finish\n1 2 3\n"
-    env = dict(os.environ, QKV_DRILL_HOME=str(home))
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED_AT_HAND_IN, *args],
-        input=answers,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    killed = run_cli(*args, home=home, input=answers, shim=KILLED_AT_HAND_IN, timeout=60)
     assert killed.returncode == -signal.SIGKILL
     again = Child(home, ["--pack", str(PACK), "mock", "--plain", "--resume"])
     assert again.wait_for(r"Resumed interview \d+: 6 of 6 answered") is not None

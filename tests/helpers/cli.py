@@ -10,16 +10,35 @@ from pathlib import Path
 from tests.helpers import REPO as ROOT
 
 
-def run_cli(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m qkv_drill ARGS` on the test's QKV_DRILL_HOME, or on `home` when given."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def cli_env(home: Path | None = None) -> dict[str, str]:
+    """A child's environment: this checkout importable, unbuffered output, no packs variable,
+    and the test's QKV_DRILL_HOME (or `home` when given)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    env.pop("QKV_DRILL_PACKS", None)
     if home is not None:
         env["QKV_DRILL_HOME"] = str(home)
+    return env
+
+
+def run_cli(
+    *args: str,
+    home: Path | None = None,
+    input: str | None = None,
+    shim: str | None = None,
+    timeout: float = 180,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m qkv_drill ARGS` from the repo, typing `input`; with `shim`, `python -c SHIM
+    ARGS` instead (a start-up script that swaps something in, then calls the CLI)."""
+    command = (
+        [sys.executable, "-c", shim] if shim is not None else [sys.executable, "-m", "qkv_drill"]
+    )
     return subprocess.run(
-        [sys.executable, "-m", "qkv_drill", *args],
+        [*command, *args],
+        input=input,
         capture_output=True,
         text=True,
-        env=env,
-        timeout=180,
+        env=cli_env(home),
+        cwd=ROOT,
+        timeout=timeout,
         check=False,
     )

@@ -7,14 +7,13 @@ shim, so the faults are real SQLite errors and work as root.
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from qkv_drill.store import AnswerRecord, Store
 from tests.helpers.answering import typed_right
-from tests.helpers.kill import PACK, PACK_ID, ROOT
+from tests.helpers.cli import run_cli
+from tests.helpers.kill import PACK, PACK_ID
 
 NOT_SAVED = "progress is not being saved"
 SEED = 3
@@ -87,16 +86,6 @@ def right_answers(n: int) -> str:
 
 def practise(home: Path, how: str, answers: str) -> subprocess.CompletedProcess[str]:
     """`practice --plain` of COUNT questions with the connection hook `how` (ro | full | none)."""
-    env = dict(os.environ, QKV_DRILL_HOME=str(home))
-    env.pop("QKV_DRILL_PACKS", None)
     args = ["--pack", str(PACK), "practice", "--plain", "--seed", str(SEED)]
     args += ["--pack-id", PACK_ID, "--count", str(COUNT)]
-    return subprocess.run(
-        [sys.executable, "-c", SHIM, how, *args],
-        input=answers,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    return run_cli(how, *args, home=home, input=answers, shim=SHIM, timeout=60)

@@ -33,6 +33,13 @@ async def practice(pilot, topics: set[str], question_id: str | None = None):
     return screen
 
 
+async def submit(pilot, text: str) -> None:
+    """Put `text` in the one-line answer box and press enter."""
+    pilot.app.screen.query_one("#answer-input", Input).value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def weights_answer(params: dict, transpose: bool = False) -> list[list[float]]:
 
     out, _ = self_attention(params)
@@ -232,9 +239,7 @@ async def test_a_shape_derivation_shows_shapes_not_one_row_matrices(app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await practice(pilot, {"shapes"}, "tui.q-shape")
         p = screen.instance.params
-        screen.query_one("#answer-input", Input).value = f"({p['seq']}, {p['d_model']})"
-        await pilot.press("enter")
-        await settle(pilot)
+        await submit(pilot, f"({p['seq']}, {p['d_model']})")
         await pilot.press("d")
         await settle(pilot)
         text = shown_flat(app)
@@ -246,9 +251,7 @@ async def test_a_permuted_shape_is_a_named_mistake(app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await practice(pilot, {"shapes"}, "tui.q-shape")
         p = screen.instance.params
-        screen.query_one("#answer-input", Input).value = f"({p['d_model']}, {p['seq']})"
-        await pilot.press("enter")
-        await settle(pilot)
+        await submit(pilot, f"({p['d_model']}, {p['seq']})")
         stored = [r for r in rows(app) if r.verdict != "skipped"]
         assert [(r.verdict, r.misconception) for r in stored] == [("wrong", "permuted_shape")]
 
@@ -267,9 +270,7 @@ async def test_home_counts_refresh_after_a_drill(app):
         await settle(pilot)
         screen = app.screen
         p = screen.instance.params
-        screen.query_one("#answer-input", Input).value = str(p["d_model"] // p["heads"])
-        await pilot.press("enter")
-        await settle(pilot)
+        await submit(pilot, str(p["d_model"] // p["heads"]))
         await pilot.press("escape")
         await settle(pilot)
         assert "(0 due · 0 new)" in shown_flat(app)
@@ -283,9 +284,7 @@ async def test_drill_speaks_relative_time_and_says_when_it_is_ahead(app):
         # weakest topics: keeps serving cards even when none is due
         screen = await open_with_filter(pilot, "w", {"multihead"})
         p = screen.instance.params
-        screen.query_one("#answer-input", Input).value = str(p["d_model"] // p["heads"])
-        await pilot.press("enter")
-        await settle(pilot)
+        await submit(pilot, str(p["d_model"] // p["heads"]))
         rating = str(screen.query_one("#rating").content)
         assert "next review in " in rating and "UTC" not in rating
         await pilot.press("n")
