@@ -4,6 +4,7 @@ times, answer forms and a reviewed question."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -121,7 +122,7 @@ def test_a_parse_message_names_the_form():
 
 
 def _item(**kw) -> ReportItem:
-    base = dict(
+    base: dict[str, Any] = dict(
         idx=0,
         question_id="q1",
         pack_id="p",

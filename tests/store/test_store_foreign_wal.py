@@ -32,6 +32,7 @@ def crashed(db: Path, texts: list[str], *, undo_first: bool = False) -> tuple[by
     s._conn.execute("PRAGMA wal_autocheckpoint = 0")
     if undo_first:
         (first,) = [a.id for a in s.iter_answers()][:1]
+        assert first is not None
         s.delete_answer(first)
     for t in texts:
         s.record_answer(answer(t))
