@@ -101,6 +101,7 @@ async def tour(app, text: PackText) -> None:
         assert_shown(app, text.topic)
 
 
+@pytest.mark.slow
 async def test_a_hostile_pack_is_shown_literally_everywhere(tmp_path):
     await tour(make(write_pack(tmp_path, HOSTILE)), HOSTILE)
 
