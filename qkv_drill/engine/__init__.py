@@ -9,9 +9,10 @@ from qkv_drill.engine.masks import causal_mask, padding_mask, sliding_window_mas
 from qkv_drill.engine.misconceptions import (
     MISCONCEPTIONS,
     Misconception,
+    attention_mistake,
     attention_with_misconception,
-    multi_head_with_misconception,
 )
+from qkv_drill.engine.mistaken import mistaken_multi_head
 from qkv_drill.engine.multihead import merge_heads, multi_head_attention, split_heads
 from qkv_drill.engine.positions import (
     alibi_bias,
@@ -32,6 +33,7 @@ __all__ = [
     "alibi_bias",
     "alibi_slopes",
     "attention",
+    "attention_mistake",
     "attention_shapes",
     "attention_with_misconception",
     "biased_attention",
@@ -42,8 +44,8 @@ __all__ = [
     "kv_head_map",
     "kv_head_of",
     "merge_heads",
+    "mistaken_multi_head",
     "multi_head_attention",
-    "multi_head_with_misconception",
     "padding_mask",
     "project_qkv",
     "rope",

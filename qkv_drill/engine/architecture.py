@@ -25,6 +25,8 @@ import math
 
 import numpy as np
 
+from qkv_drill.engine.arrays import BoolArray
+
 LAYER_KINDS = ("self-attention", "recurrent", "convolution", "dilated-convolution")
 MASK_KINDS = ("bidirectional", "causal", "prefix")
 
@@ -56,7 +58,7 @@ def sequential_operations(kind: str, n: int) -> int:
     return n if kind == "recurrent" else 1
 
 
-def lm_mask(kind: str, seq: int, prefix: int = 0) -> np.ndarray:
+def lm_mask(kind: str, seq: int, prefix: int = 0) -> BoolArray:
     """(T, T) boolean, True = query i may attend to key j."""
     if kind == "bidirectional":
         return np.ones((seq, seq), dtype=bool)  # (T, T)

@@ -8,34 +8,98 @@ from __future__ import annotations
 
 import importlib
 import sys
-from types import ModuleType, SimpleNamespace
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from qkv_drill.engine.arrays import ArrayLike, FloatArray
+    from qkv_drill.engine.rope import RopeStyle
 
 BACKENDS = ("numpy", "torch")
 
 
-def get_backend(name: str = "numpy") -> ModuleType | SimpleNamespace:
-    """An object with `project_qkv`, `attention` and `multi_head_attention` for `name`.
+class Backend(Protocol):
+    """What both backends provide, with the contracts of the numpy reference; `numpy_backend`
+    and `torch_backend` are modules that mypy checks against it."""
+
+    @property
+    def name(self) -> str: ...
+
+    def project_qkv(
+        self, x: ArrayLike, w_q: ArrayLike, w_k: ArrayLike, w_v: ArrayLike
+    ) -> tuple[FloatArray, FloatArray, FloatArray]: ...
+
+    def softmax(self, z: ArrayLike, axis: int = -1) -> FloatArray: ...
+
+    def attention(
+        self,
+        q: ArrayLike,
+        k: ArrayLike,
+        v: ArrayLike,
+        mask: ArrayLike | None = None,
+        causal: bool = False,
+        scale: float | None = None,
+    ) -> tuple[FloatArray, FloatArray]: ...
+
+    def multi_head_attention(
+        self,
+        x_q: ArrayLike,
+        x_kv: ArrayLike | None,
+        w_q: ArrayLike,
+        w_k: ArrayLike,
+        w_v: ArrayLike,
+        w_o: ArrayLike,
+        n_heads: int,
+        n_kv_heads: int | None = None,
+        mask: ArrayLike | None = None,
+        causal: bool = False,
+        b_q: ArrayLike | None = None,
+        b_k: ArrayLike | None = None,
+        b_v: ArrayLike | None = None,
+        b_o: ArrayLike | None = None,
+    ) -> tuple[FloatArray, FloatArray]: ...
+
+    def gqa_attention(
+        self,
+        q: ArrayLike,
+        k: ArrayLike,
+        v: ArrayLike,
+        mask: ArrayLike | None = None,
+        causal: bool = False,
+        scale: float | None = None,
+    ) -> tuple[FloatArray, FloatArray]: ...
+
+    def rope(
+        self,
+        x: ArrayLike,
+        positions: ArrayLike | None = None,
+        base: float = 10000.0,
+        style: RopeStyle = "half",
+    ) -> FloatArray: ...
+
+    def decode_step(
+        self,
+        q_t: ArrayLike,
+        k_cache: ArrayLike,
+        v_cache: ArrayLike,
+        k_t: ArrayLike,
+        v_t: ArrayLike,
+        scale: float | None = None,
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]: ...
+
+
+def get_backend(name: str = "numpy") -> Backend:
+    """The numpy reference or the torch backend: the same functions, the same contracts.
 
     "torch" results come back as float64 numpy arrays, so both backends compare directly.
     """
     if name == "numpy":
-        from qkv_drill.engine.decoding import decode_step, gqa_attention
-        from qkv_drill.engine.multihead import multi_head_attention
-        from qkv_drill.engine.reference import attention, project_qkv, softmax
-        from qkv_drill.engine.rope import rope
+        from qkv_drill.engine import numpy_backend
 
-        return SimpleNamespace(
-            name="numpy",
-            project_qkv=project_qkv,
-            softmax=softmax,
-            attention=attention,
-            multi_head_attention=multi_head_attention,
-            gqa_attention=gqa_attention,
-            rope=rope,
-            decode_step=decode_step,
-        )
+        return numpy_backend
     if name == "torch":
-        return importlib.import_module("qkv_drill.engine.torch_backend")
+        from qkv_drill.engine import torch_backend
+
+        return torch_backend
     raise ValueError(f"unknown backend {name!r}; one of {', '.join(BACKENDS)}")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray, IntArray
 from qkv_drill.engine.reference import attention
 
 
@@ -28,7 +29,7 @@ def kv_head_of(query_head: int, n_heads: int, n_kv_heads: int) -> int:
     return query_head // (n_heads // n_kv_heads)
 
 
-def kv_head_map(n_heads: int, n_kv_heads: int, tiled: bool = False) -> np.ndarray:
+def kv_head_map(n_heads: int, n_kv_heads: int, tiled: bool = False) -> IntArray:
     """(H,): the key/value head of every query head; `tiled=True` gives the `repeat` mistake."""
     if n_kv_heads <= 0 or n_heads % n_kv_heads:
         raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv_heads}")
@@ -37,14 +38,14 @@ def kv_head_map(n_heads: int, n_kv_heads: int, tiled: bool = False) -> np.ndarra
 
 
 def gqa_attention(
-    q: np.ndarray,
-    k: np.ndarray,
-    v: np.ndarray,
-    mask: np.ndarray | None = None,
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    mask: ArrayLike | None = None,
     causal: bool = False,
     scale: float | None = None,
     tiled: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[FloatArray, FloatArray]:
     """Attention with q (..., H, Tq, dk) and k, v (..., Hkv, Tk, d): each query head uses its
     group's key/value head (`kv_head_map`). Returns (output (..., H, Tq, dv), weights)."""
     q, k, v = np.asarray(q), np.asarray(k), np.asarray(v)
@@ -55,13 +56,13 @@ def gqa_attention(
 
 
 def decode_step(
-    q_t: np.ndarray,
-    k_cache: np.ndarray,
-    v_cache: np.ndarray,
-    k_t: np.ndarray,
-    v_t: np.ndarray,
+    q_t: ArrayLike,
+    k_cache: ArrayLike,
+    v_cache: ArrayLike,
+    k_t: ArrayLike,
+    v_t: ArrayLike,
     scale: float | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """One generated token: append its key and value to the cache, then attend over all of it.
 
     q_t, k_t (..., 1, dk), v_t (..., 1, dv); caches (..., T, d) (T may be 0). Returns

@@ -14,6 +14,7 @@ from qkv_drill.engine import architecture as A
 from qkv_drill.engine import kv_pooling as G
 from qkv_drill.engine import paging as Pg
 from qkv_drill.engine import positions as P
+from qkv_drill.engine.arrays import ArrayLike
 from qkv_drill.engine.trace import Trace, human_bytes, num
 
 
@@ -191,7 +192,9 @@ def derive_alibi_bias(seq: int, heads: int, head: int) -> Trace:
     return tr
 
 
-def derive_alibi_weights(Q, K, heads: int, head: int, causal: bool = True) -> Trace:
+def derive_alibi_weights(
+    Q: ArrayLike, K: ArrayLike, heads: int, head: int, causal: bool = True
+) -> Trace:
     q, k = np.asarray(Q, dtype=np.float64), np.asarray(K, dtype=np.float64)  # (T, hs), (T, hs)
     tr = derive_alibi_bias(q.shape[0], heads, head)
     bias = tr["bias"].value  # (T, T)
@@ -208,7 +211,12 @@ def derive_alibi_weights(Q, K, heads: int, head: int, causal: bool = True) -> Tr
 
 
 def derive_rotation_angle(
-    position: int, d: int, pair, method: str = "none", scale: float = 1.0, base: float = 10000.0
+    position: int,
+    d: int,
+    pair: str | int,
+    method: str = "none",
+    scale: float = 1.0,
+    base: float = 10000.0,
 ) -> Trace:
     tr = Trace()
     i = P.pair_index(pair, d)
@@ -244,7 +252,7 @@ def derive_ntk_base(base: float, scale: float, d: int) -> Trace:
     return tr
 
 
-def derive_mean_pool_projection(W, heads: int, groups: int) -> Trace:
+def derive_mean_pool_projection(W: ArrayLike, heads: int, groups: int) -> Trace:
     tr = Trace()
     w = tr.add("W", "W (d_model, H*hs)", np.asarray(W, dtype=np.float64))
     per = heads // groups

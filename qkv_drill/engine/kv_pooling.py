@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray
+
 
 def _group_size(n_heads: int, groups: int) -> int:
     if groups <= 0 or n_heads <= 0 or n_heads % groups:
@@ -26,15 +28,16 @@ def _group_size(n_heads: int, groups: int) -> int:
     return n_heads // groups
 
 
-def mean_pool_heads(kv: np.ndarray, groups: int) -> np.ndarray:
+def mean_pool_heads(kv: ArrayLike, groups: int) -> FloatArray:
     """(..., H, T, hs) -> (..., G, T, hs): each group's head is the mean of its H/G heads."""
     kv = np.asarray(kv, dtype=np.float64)
     *lead, h, t, hs = kv.shape
     per = _group_size(h, groups)
-    return kv.reshape(*lead, groups, per, t, hs).mean(axis=-3)  # (..., G, T, hs)
+    pooled: FloatArray = kv.reshape(*lead, groups, per, t, hs).mean(axis=-3)  # (..., G, T, hs)
+    return pooled
 
 
-def mean_pool_projection(w: np.ndarray, n_heads: int, groups: int) -> np.ndarray:
+def mean_pool_projection(w: ArrayLike, n_heads: int, groups: int) -> FloatArray:
     """W_K or W_V (C, H*hs) -> (C, G*hs): the uptraining start of a GQA checkpoint.
 
     Pooling the projection and then projecting equals projecting and then pooling the heads: the
@@ -46,10 +49,13 @@ def mean_pool_projection(w: np.ndarray, n_heads: int, groups: int) -> np.ndarray
     if width % n_heads:
         raise ValueError(f"{width} columns do not split into {n_heads} heads")
     hs = width // n_heads
-    return w.reshape(c, groups, per, hs).mean(axis=2).reshape(c, groups * hs)  # (C, G*hs)
+    pooled: FloatArray = w.reshape(c, groups, per, hs).mean(axis=2)  # (C, G, hs)
+    return pooled.reshape(c, groups * hs)  # (C, G*hs)
 
 
-def pooled_shape(d_model: int, n_heads: int, groups: int, head_size: int, layout: str = "article"):
+def pooled_shape(
+    d_model: int, n_heads: int, groups: int, head_size: int, layout: str = "article"
+) -> tuple[int, int]:
     """Shape of a pooled W_K: (C, G*hs) in the article's layout, (G*hs, C) as nn.Linear.weight."""
     _group_size(n_heads, groups)
     if layout == "article":

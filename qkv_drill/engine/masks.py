@@ -16,11 +16,13 @@ from typing import Literal
 
 import numpy as np
 
+from qkv_drill.engine.arrays import BoolArray, IntArray
+
 Align = Literal["top_left", "bottom_right"]
 ALIGNS: tuple[Align, ...] = ("top_left", "bottom_right")
 
 
-def query_positions(tq: int, tk: int, align: Align = "top_left") -> np.ndarray:
+def query_positions(tq: int, tk: int, align: Align = "top_left") -> IntArray:
     """The key position each query sits at: i (top-left) or i + Tk - Tq (bottom-right)."""
     if align not in ALIGNS:
         raise ValueError(f"align must be one of {', '.join(ALIGNS)}, not {align!r}")
@@ -28,7 +30,7 @@ def query_positions(tq: int, tk: int, align: Align = "top_left") -> np.ndarray:
     return np.arange(tq) + offset  # (Tq,)
 
 
-def causal_mask(tq: int, tk: int, align: Align = "top_left") -> np.ndarray:
+def causal_mask(tq: int, tk: int, align: Align = "top_left") -> BoolArray:
     """True where query i may see key j: j <= the query's position (see `query_positions`).
 
     `top_left` is `tril(ones(Tq, Tk))`, torch's `is_causal`; `bottom_right` is
@@ -40,7 +42,7 @@ def causal_mask(tq: int, tk: int, align: Align = "top_left") -> np.ndarray:
     return np.arange(tk)[None, :] <= pos[:, None]  # (Tq, Tk)
 
 
-def sliding_window_mask(tq: int, tk: int, window: int, align: Align = "bottom_right") -> np.ndarray:
+def sliding_window_mask(tq: int, tk: int, window: int, align: Align = "bottom_right") -> BoolArray:
     """Causal attention limited to the last `window` keys: each query sees itself and the
     `window - 1` keys before it (keys p - window + 1 .. p for a query at position p).
 
@@ -57,7 +59,7 @@ def sliding_window_mask(tq: int, tk: int, window: int, align: Align = "bottom_ri
     return (j <= pos) & (j > pos - window)  # (Tq, Tk)
 
 
-def padding_mask(lengths: Sequence[int] | np.ndarray, tk: int) -> np.ndarray:
+def padding_mask(lengths: Sequence[int] | IntArray, tk: int) -> BoolArray:
     """(B, 1, 1, Tk): True for the real keys j < lengths[b], False for padding after them.
 
     It masks keys (columns), broadcasting over heads and queries: no query may attend to a pad

@@ -21,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 
+from qkv_drill.engine.arrays import ArrayLike, BoolArray, FloatArray
 from qkv_drill.engine.multihead import merge_heads, project_heads
 from qkv_drill.engine.reference import attention, masked_scores, softmax
 
@@ -73,7 +74,7 @@ class AttentionMistake:
         )
 
 
-def _and_masks(mask: np.ndarray | None, allowed: np.ndarray) -> np.ndarray:
+def _and_masks(mask: ArrayLike | None, allowed: BoolArray) -> BoolArray | FloatArray:
     """Combine a user mask (bool or additive float) with a boolean 'may attend' mask."""
     if mask is None:
         return allowed
@@ -94,14 +95,14 @@ def changes_anything(mistake: AttentionMistake, q_width: int, k_len: int, causal
 
 def mistaken_attention(
     mistake: AttentionMistake,
-    q: np.ndarray,
-    k: np.ndarray,
-    v: np.ndarray,
-    mask: np.ndarray | None = None,
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    mask: ArrayLike | None = None,
     causal: bool = False,
     *,
     d_model: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[FloatArray, FloatArray]:
     """`reference.attention` with `mistake` made; returns the wrong (output, weights).
 
     Raises ValueError when the mistake needs what was not given (`d_model` for a d_model scale,
@@ -138,21 +139,21 @@ def mistaken_attention(
 
 def mistaken_multi_head(
     mistake: AttentionMistake,
-    x_q,
-    x_kv,
-    w_q,
-    w_k,
-    w_v,
-    w_o,
+    x_q: ArrayLike,
+    x_kv: ArrayLike | None,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    w_o: ArrayLike,
     n_heads: int,
     n_kv_heads: int | None = None,
-    mask=None,
+    mask: ArrayLike | None = None,
     causal: bool = False,
-    b_q=None,
-    b_k=None,
-    b_v=None,
-    b_o=None,
-) -> tuple[np.ndarray, np.ndarray]:
+    b_q: ArrayLike | None = None,
+    b_k: ArrayLike | None = None,
+    b_v: ArrayLike | None = None,
+    b_o: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray]:
     """`multi_head_attention` with `mistake` made in every head (or in the merge of the heads).
 
     The wrong merge is the classic reshape bug: (..., H, T, hs) reshaped straight to

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.reference import attention
 
 
-def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
+def split_heads(x: ArrayLike, n_heads: int) -> FloatArray:
     """(..., T, H*hs) -> (..., H, T, hs): each head gets its own contiguous slice of columns."""
     x = np.asarray(x)
     *lead, t, c = x.shape
@@ -28,7 +29,7 @@ def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
     return np.swapaxes(x, -2, -3)  # (..., H, T, hs)
 
 
-def merge_heads(x: np.ndarray) -> np.ndarray:
+def merge_heads(x: ArrayLike) -> FloatArray:
     """(..., H, T, hs) -> (..., T, H*hs): split_heads undone (transpose back, then concat)."""
     x = np.asarray(x)
     *lead, h, t, hs = x.shape
@@ -36,7 +37,7 @@ def merge_heads(x: np.ndarray) -> np.ndarray:
     return x.reshape(*lead, t, h * hs)  # (..., T, H*hs)
 
 
-def repeat_kv(x: np.ndarray, n_rep: int) -> np.ndarray:
+def repeat_kv(x: FloatArray, n_rep: int) -> FloatArray:
     """(..., Hkv, T, hs) -> (..., Hkv*n_rep, T, hs), each K/V head serving n_rep query heads.
 
     Same order as torch's `repeat_interleave(n_rep, dim=-3)`: head j serves queries j*n_rep ....
@@ -44,7 +45,9 @@ def repeat_kv(x: np.ndarray, n_rep: int) -> np.ndarray:
     return x if n_rep == 1 else np.repeat(x, n_rep, axis=-3)  # (..., H, T, hs)
 
 
-def _check_heads(n_heads: int, n_kv_heads: int, w_q, w_k, w_v) -> None:
+def _check_heads(
+    n_heads: int, n_kv_heads: int, w_q: FloatArray, w_k: FloatArray, w_v: FloatArray
+) -> None:
     """Fail early, with the numbers, when the weights cannot be cut into the requested heads."""
     if n_heads <= 0 or n_kv_heads <= 0 or n_heads % n_kv_heads:
         raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv_heads}")
@@ -58,8 +61,17 @@ def _check_heads(n_heads: int, n_kv_heads: int, w_q, w_k, w_v) -> None:
 
 
 def project_heads(
-    x_q, x_kv, w_q, w_k, w_v, n_heads, n_kv_heads=None, b_q=None, b_k=None, b_v=None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x_q: ArrayLike,
+    x_kv: ArrayLike | None,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    n_heads: int,
+    n_kv_heads: int | None = None,
+    b_q: ArrayLike | None = None,
+    b_k: ArrayLike | None = None,
+    b_v: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Project and split into heads; K and V come back already repeated to H heads."""
     x_q = np.asarray(x_q)
     x_kv = x_q if x_kv is None else np.asarray(x_kv)
@@ -83,21 +95,21 @@ def project_heads(
 
 
 def multi_head_attention(
-    x_q: np.ndarray,
-    x_kv: np.ndarray | None,
-    w_q: np.ndarray,
-    w_k: np.ndarray,
-    w_v: np.ndarray,
-    w_o: np.ndarray,
+    x_q: ArrayLike,
+    x_kv: ArrayLike | None,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    w_o: ArrayLike,
     n_heads: int,
     n_kv_heads: int | None = None,
-    mask: np.ndarray | None = None,
+    mask: ArrayLike | None = None,
     causal: bool = False,
-    b_q: np.ndarray | None = None,
-    b_k: np.ndarray | None = None,
-    b_v: np.ndarray | None = None,
-    b_o: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    b_q: ArrayLike | None = None,
+    b_k: ArrayLike | None = None,
+    b_v: ArrayLike | None = None,
+    b_o: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray]:
     """Multi-head attention: project, split into heads, attend per head, merge, project with W_O.
 
     Self-attention when `x_kv` is `x_q` (or None); cross-attention otherwise. With

@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray, IntArray
 from qkv_drill.engine.reference import attention
 
 # --- sinusoidal (Vaswani et al. 2017, section 3.5) -------------------------------------------
@@ -35,7 +36,7 @@ def _pairs(d: int) -> int:
     return d // 2
 
 
-def frequencies(d: int, base: float = 10000.0) -> np.ndarray:
+def frequencies(d: int, base: float = 10000.0) -> FloatArray:
     """omega_i = base^(-2i/d) for pair i = 0 .. d/2-1: pair 0 turns fastest (1 radian per step).
 
     The same table serves the sinusoidal encoding and RoPE's rotation speeds (RoFormer writes it
@@ -45,12 +46,12 @@ def frequencies(d: int, base: float = 10000.0) -> np.ndarray:
     return base ** (-2.0 * i / d)  # (d/2,)
 
 
-def wavelengths(d: int, base: float = 10000.0) -> np.ndarray:
+def wavelengths(d: int, base: float = 10000.0) -> FloatArray:
     """2 pi / omega_i in positions: 2 pi for pair 0, rising towards 2 pi base (the paper)."""
     return 2.0 * math.pi / frequencies(d, base)  # (d/2,)
 
 
-def sinusoidal_positions(seq: int, d: int, base: float = 10000.0) -> np.ndarray:
+def sinusoidal_positions(seq: int, d: int, base: float = 10000.0) -> FloatArray:
     """PE[p, 2i] = sin(p omega_i), PE[p, 2i+1] = cos(p omega_i): the original Transformer table.
 
     Added to the (sqrt(d_model)-scaled) token embeddings at the bottom of the stack.
@@ -64,7 +65,7 @@ def sinusoidal_positions(seq: int, d: int, base: float = 10000.0) -> np.ndarray:
     return pe
 
 
-def offset_rotation(offset: int, pair: int, d: int, base: float = 10000.0) -> np.ndarray:
+def offset_rotation(offset: int, pair: int, d: int, base: float = 10000.0) -> FloatArray:
     """The 2x2 matrix M with [PE(p+k)_2i, PE(p+k)_2i+1] = M [PE(p)_2i, PE(p)_2i+1] for every p.
 
     From sin(a+b) = sin a cos b + cos a sin b and cos(a+b) = cos a cos b - sin a sin b with
@@ -77,7 +78,7 @@ def offset_rotation(offset: int, pair: int, d: int, base: float = 10000.0) -> np
     return np.array([[math.cos(b), math.sin(b)], [-math.sin(b), math.cos(b)]])  # (2, 2)
 
 
-def offset_transform(offset: int, d: int, base: float = 10000.0) -> np.ndarray:
+def offset_transform(offset: int, d: int, base: float = 10000.0) -> FloatArray:
     """The block-diagonal (d, d) matrix taking PE(p) to PE(p + offset), one rotation per pair."""
     m = np.zeros((d, d))  # (d, d)
     for i in range(_pairs(d)):
@@ -101,12 +102,12 @@ def learned_position_params(max_len: int, d_model: int) -> int:
 # --- relative positions (Shaw et al. 2018; T5) -----------------------------------------------
 
 
-def relative_positions(tq: int, tk: int) -> np.ndarray:
+def relative_positions(tq: int, tk: int) -> IntArray:
     """rel[i, j] = j - i (key minus query, T5's `memory_position - context_position`)."""
     return np.arange(tk)[None, :] - np.arange(tq)[:, None]  # (Tq, Tk)
 
 
-def shaw_clipped(tq: int, tk: int, k: int) -> np.ndarray:
+def shaw_clipped(tq: int, tk: int, k: int) -> IntArray:
     """clip(j - i, -k, k): Shaw et al. learn 2k + 1 relative embeddings, shared beyond k."""
     if k < 0:
         raise ValueError(f"clipping distance k={k} must be >= 0")
@@ -114,11 +115,11 @@ def shaw_clipped(tq: int, tk: int, k: int) -> np.ndarray:
 
 
 def t5_bucket(
-    relative_position,
+    relative_position: ArrayLike,
     bidirectional: bool = True,
     num_buckets: int = 32,
     max_distance: int = 128,
-) -> np.ndarray:
+) -> IntArray:
     """T5's bucket for `relative_position` (key - query), as its reference code computes it.
 
     Half the buckets (per direction when bidirectional) hold exact small distances; the rest
@@ -152,7 +153,7 @@ def _slopes_power_of_two(n: int) -> list[float]:
     return [start * start**i for i in range(n)]
 
 
-def alibi_slopes(n_heads: int) -> np.ndarray:
+def alibi_slopes(n_heads: int) -> FloatArray:
     """Head h's slope m_h: the geometric sequence 2^(-8/n), 2^(-16/n), ..., 2^(-8) for n = 2^a.
 
     Otherwise (the official repo's `get_slopes`): the slopes of the largest power of two below n,
@@ -167,7 +168,7 @@ def alibi_slopes(n_heads: int) -> np.ndarray:
     return np.concatenate([_slopes_power_of_two(p), extra])  # (H,)
 
 
-def alibi_bias(tq: int, tk: int, slopes) -> np.ndarray:
+def alibi_bias(tq: int, tk: int, slopes: ArrayLike) -> FloatArray:
     """bias[h, i, j] = -m_h * |pos_i - j|, added to the scores before the softmax.
 
     Query i sits at position pos_i = i + (tk - tq): the queries are the last tq of the tk
@@ -181,10 +182,13 @@ def alibi_bias(tq: int, tk: int, slopes) -> np.ndarray:
         raise ValueError(f"tk={tk} keys cannot be fewer than tq={tq} queries")
     pos = np.arange(tq) + (tk - tq)  # (Tq,)
     dist = np.abs(pos[:, None] - np.arange(tk)[None, :])  # (Tq, Tk)
-    return -m[:, None, None] * dist[None, :, :]  # (H, Tq, Tk)
+    bias: FloatArray = -m[:, None, None] * dist[None, :, :]  # (H, Tq, Tk)
+    return bias
 
 
-def biased_attention(q, k, v, bias, causal: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def biased_attention(
+    q: ArrayLike, k: ArrayLike, v: ArrayLike, bias: ArrayLike, causal: bool = False
+) -> tuple[FloatArray, FloatArray]:
     """softmax(Q K^T / sqrt(d_k) + bias) V: how ALiBi's and T5's scalar position biases enter.
 
     `bias` broadcasts against (..., Tq, Tk) like SDPA's float `attn_mask`.
@@ -203,10 +207,11 @@ def ntk_base(base: float, scale: float, d: int) -> float:
     """b' = b * s^(d / (d - 2)): the base that stretches the lowest frequency by exactly s."""
     if d <= 2:
         raise ValueError(f"d={d} must exceed 2 for the NTK-aware base")
-    return base * scale ** (d / (d - 2))
+    stretched: float = base * scale ** (d / (d - 2))
+    return stretched
 
 
-def extended_frequencies(d: int, scale: float, method: str, base: float = 10000.0) -> np.ndarray:
+def extended_frequencies(d: int, scale: float, method: str, base: float = 10000.0) -> FloatArray:
     """RoPE's per-pair rotation speeds after extending the context by `scale` (target / trained).
 
     "interpolation" divides every speed by s (positions m become m / s); "ntk" raises the base, so
@@ -233,7 +238,12 @@ def pair_index(pair: str | int, d: int) -> int:
 
 
 def rotation_angle(
-    position: int, d: int, pair: str | int, method: str = "none", scale: float = 1.0, base=10000.0
+    position: int,
+    d: int,
+    pair: str | int,
+    method: str = "none",
+    scale: float = 1.0,
+    base: float = 10000.0,
 ) -> float:
     """The angle (radians) pair `pair` of a query/key at `position` is rotated by."""
     return float(position * extended_frequencies(d, scale, method, base)[pair_index(pair, d)])

@@ -17,25 +17,26 @@ import math
 
 import numpy as np
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.masks import causal_mask
 
 
 def project_qkv(
-    x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x: ArrayLike, w_q: ArrayLike, w_k: ArrayLike, w_v: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Q = X W_Q, K = X W_K, V = X W_V, with weights laid out (d_model, d_k) as in the article.
 
     `torch.nn.Linear(d_model, d_k).weight` is stored the other way round, (out, in) =
     (d_k, d_model), and computes x @ weight.T; so `W_Q = linear.weight.T` gives the same Q.
     """
     x = np.asarray(x)
-    q = x @ np.asarray(w_q)  # (..., T, C) @ (C, dk) -> (..., T, dk)
-    k = x @ np.asarray(w_k)  # (..., T, dk)
-    v = x @ np.asarray(w_v)  # (..., T, dv)
+    q: FloatArray = x @ np.asarray(w_q)  # (..., T, C) @ (C, dk) -> (..., T, dk)
+    k: FloatArray = x @ np.asarray(w_k)  # (..., T, dk)
+    v: FloatArray = x @ np.asarray(w_v)  # (..., T, dv)
     return q, k, v
 
 
-def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+def softmax(z: ArrayLike, axis: int = -1) -> FloatArray:
     """Numerically stable softmax along `axis` (the max is subtracted first, so 1e4 is fine).
 
     A slice where every entry is -inf gives all zeros (the fully-masked convention).
@@ -46,16 +47,18 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     m = np.where(np.isneginf(m), 0.0, m)  # a dead slice: exp(-inf - 0) = 0 everywhere
     e = np.exp(z - m)  # largest entry is exp(0) = 1: no overflow
     s = e.sum(axis=axis, keepdims=True)
-    return e / np.where(s == 0, 1.0, s)  # a dead slice: 0 / 1 = 0 instead of 0 / 0 = nan
+    s = np.where(s == 0, 1.0, s)  # a dead slice: 0 / 1 = 0 instead of 0 / 0 = nan
+    out: FloatArray = e / s  # (..., T) each slice sums to 1
+    return out
 
 
 def masked_scores(
-    q: np.ndarray,
-    k: np.ndarray,
-    mask: np.ndarray | None = None,
+    q: ArrayLike,
+    k: ArrayLike,
+    mask: ArrayLike | None = None,
     causal: bool = False,
     scale: float | None = None,
-) -> np.ndarray:
+) -> FloatArray:
     """Scaled scores Q K^T * scale with masks applied: the input to the softmax.
 
     Boolean mask: True = may attend (torch's convention); False positions become -inf.
@@ -68,7 +71,8 @@ def masked_scores(
         raise ValueError(f"q and k must share their last dim (d_k): {q.shape} vs {k.shape}")
     if scale is None:
         scale = 1.0 / math.sqrt(dk)
-    att = (q @ np.swapaxes(k, -1, -2)) * scale  # (..., Tq, dk) @ (..., dk, Tk) -> (..., Tq, Tk)
+    kt = np.swapaxes(k, -1, -2)  # (..., dk, Tk)
+    att: FloatArray = (q @ kt) * scale  # (..., Tq, dk) @ (..., dk, Tk) -> (..., Tq, Tk)
     att = att.astype(np.result_type(att.dtype, np.float32))  # integer inputs -> float
     if mask is not None:
         mask = np.asarray(mask)
@@ -80,13 +84,13 @@ def masked_scores(
 
 
 def attention(
-    q: np.ndarray,
-    k: np.ndarray,
-    v: np.ndarray,
-    mask: np.ndarray | None = None,
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    mask: ArrayLike | None = None,
     causal: bool = False,
     scale: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[FloatArray, FloatArray]:
     """Scaled dot-product attention: softmax(Q K^T / sqrt(d_k) + mask) V.
 
     Returns (output (..., Tq, dv), weights (..., Tq, Tk)). Leading dims broadcast; Tq may differ
@@ -98,5 +102,5 @@ def attention(
     """
     att = masked_scores(q, k, mask=mask, causal=causal, scale=scale)  # (..., Tq, Tk)
     att = softmax(att, axis=-1)  # (..., Tq, Tk) each row sums to 1 (or is 0: fully masked)
-    y = att @ np.asarray(v)  # (..., Tq, Tk) @ (..., Tk, dv) -> (..., Tq, dv)
+    y: FloatArray = att @ np.asarray(v)  # (..., Tq, Tk) @ (..., Tk, dv) -> (..., Tq, dv)
     return y, att

@@ -17,11 +17,15 @@ from typing import Literal
 
 import numpy as np
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray, IntArray
+
 RopeStyle = Literal["half", "interleaved"]
 ROPE_STYLES: tuple[RopeStyle, ...] = ("half", "interleaved")
 
 
-def rope_angles(seq: int, d: int, positions=None, base: float = 10000.0) -> np.ndarray:
+def rope_angles(
+    seq: int, d: int, positions: ArrayLike | None = None, base: float = 10000.0
+) -> FloatArray:
     """(T, d/2): angle m * theta_i of pair i at position m, theta_i = base^(-2i/d)."""
     if d % 2:
         raise ValueError(f"RoPE needs an even feature count, not d={d}")
@@ -32,7 +36,7 @@ def rope_angles(seq: int, d: int, positions=None, base: float = 10000.0) -> np.n
     return pos[:, None] * theta[None, :]  # (T, d/2)
 
 
-def pair_indices(d: int, style: RopeStyle = "half") -> tuple[np.ndarray, np.ndarray]:
+def pair_indices(d: int, style: RopeStyle = "half") -> tuple[IntArray, IntArray]:
     """(first, second) feature index of each of the d/2 rotated pairs in `style`."""
     if style == "half":
         return np.arange(d // 2), np.arange(d // 2, d)
@@ -42,8 +46,11 @@ def pair_indices(d: int, style: RopeStyle = "half") -> tuple[np.ndarray, np.ndar
 
 
 def rope(
-    x: np.ndarray, positions=None, base: float = 10000.0, style: RopeStyle = "half"
-) -> np.ndarray:
+    x: ArrayLike,
+    positions: ArrayLike | None = None,
+    base: float = 10000.0,
+    style: RopeStyle = "half",
+) -> FloatArray:
     """x (..., T, d) with pair i at position m rotated by m * theta_i; `positions` default
     arange(T). Each pair (a, b) becomes (a cos - b sin, a sin + b cos)."""
     x = np.asarray(x, dtype=float)

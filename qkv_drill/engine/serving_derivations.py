@@ -22,7 +22,9 @@ def _attention_step(tr: Trace, layers: int, d_model: int, context: int, what: st
     return term
 
 
-def derive_kv_cache_windowed(layers, kv_heads, head_dim, seq, window, batch=1, bytes=2) -> Trace:
+def derive_kv_cache_windowed(
+    layers: int, kv_heads: int, head_dim: int, seq: int, window: int, batch: int = 1, bytes: int = 2
+) -> Trace:
     tr = Trace()
     per = kv_cache_per_token(layers, kv_heads, head_dim, bytes)
     tr.add(
@@ -43,7 +45,7 @@ def derive_kv_cache_windowed(layers, kv_heads, head_dim, seq, window, batch=1, b
     return tr
 
 
-def derive_prefill_flops(params, layers, d_model, seq) -> Trace:
+def derive_prefill_flops(params: int, layers: int, d_model: int, seq: int) -> Trace:
     tr = Trace()
     w = 2 * params * seq
     tr.add("weights", f"2 x N {num(params)} x {num(seq)} tokens = {num(w)}", w)
@@ -53,7 +55,7 @@ def derive_prefill_flops(params, layers, d_model, seq) -> Trace:
     return tr
 
 
-def derive_decode_flops(params, layers, d_model, context) -> Trace:
+def derive_decode_flops(params: int, layers: int, d_model: int, context: int) -> Trace:
     tr = Trace()
     w = 2 * params
     tr.add("weights", f"2 x N = 2 x {num(params)} = {num(w)}", w, note="one multiply-add/weight")
@@ -63,7 +65,16 @@ def derive_decode_flops(params, layers, d_model, context) -> Trace:
     return tr
 
 
-def _bytes_steps(tr: Trace, params, layers, kv_heads, head_dim, context, batch, bytes) -> int:
+def _bytes_steps(
+    tr: Trace,
+    params: int,
+    layers: int,
+    kv_heads: int,
+    head_dim: int,
+    context: int,
+    batch: int,
+    bytes: int,
+) -> int:
     w = params * bytes
     tr.add("weights", f"N {num(params)} x {num(bytes)} bytes = {num(w)}", w, note=human_bytes(w))
     cache = kv_cache_per_token(layers, kv_heads, head_dim, bytes) * context * batch
@@ -79,14 +90,29 @@ def _bytes_steps(tr: Trace, params, layers, kv_heads, head_dim, context, batch, 
     return total
 
 
-def derive_decode_bytes(params, layers, kv_heads, head_dim, context, batch=1, bytes=2) -> Trace:
+def derive_decode_bytes(
+    params: int,
+    layers: int,
+    kv_heads: int,
+    head_dim: int,
+    context: int,
+    batch: int = 1,
+    bytes: int = 2,
+) -> Trace:
     tr = Trace()
     _bytes_steps(tr, params, layers, kv_heads, head_dim, context, batch, bytes)
     return tr
 
 
 def derive_decode_intensity(
-    params, layers, d_model, kv_heads, head_dim, context, batch=1, bytes=2
+    params: int,
+    layers: int,
+    d_model: int,
+    kv_heads: int,
+    head_dim: int,
+    context: int,
+    batch: int = 1,
+    bytes: int = 2,
 ) -> Trace:
     tr = Trace()
     flops = S.decode_flops(params, layers, d_model, context) * batch
@@ -106,7 +132,7 @@ def derive_decode_intensity(
     return tr
 
 
-def derive_flash_extra_memory(seq, heads=1, batch=1, bytes=4) -> Trace:
+def derive_flash_extra_memory(seq: int, heads: int = 1, batch: int = 1, bytes: int = 4) -> Trace:
     tr = Trace()
     naive = batch * heads * seq * seq * bytes
     tr.add(
@@ -126,7 +152,7 @@ def derive_flash_extra_memory(seq, heads=1, batch=1, bytes=4) -> Trace:
     return tr
 
 
-def derive_training_flops(params, tokens, layers, d_model, seq) -> Trace:
+def derive_training_flops(params: int, tokens: int, layers: int, d_model: int, seq: int) -> Trace:
     tr = Trace()
     six = 6 * params
     tr.add("weights", f"6 N = 6 x {num(params)} = {num(six)} per token", six,
@@ -141,7 +167,7 @@ def derive_training_flops(params, tokens, layers, d_model, seq) -> Trace:
     return tr
 
 
-def derive_gqa_cache_ratio(heads, kv_heads) -> Trace:
+def derive_gqa_cache_ratio(heads: int, kv_heads: int) -> Trace:
     tr = Trace()
     tr.add("group", f"{num(heads)} query heads share {num(kv_heads)} K/V heads", kv_heads)
     r = S.gqa_cache_ratio(heads, kv_heads)

@@ -3,7 +3,7 @@
 Imported only on demand (`backends.get_backend("torch")`): it imports torch at the top. Inputs are
 numpy arrays or anything `np.asarray` takes; results are float64 numpy arrays, computed in float64,
 so they compare with the numpy reference to ~1e-12. The attention weights (which SDPA does not
-return) are computed separately with the same masking; pass `need_weights=False` to skip them.
+return) are computed separately with the same masking; `attention_output` skips them.
 
 Shape legend:
     ...  leading batch dims (B);  H heads, Hkv key/value heads;  Tq, Tk lengths;  hs head size
@@ -17,10 +17,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray
+
 name = "torch"
 
 
-def _t(x) -> torch.Tensor:
+def _t(x: ArrayLike) -> torch.Tensor:
     """numpy (or nested lists) -> float64 tensor; boolean masks stay boolean."""
     a = np.asarray(x)
     if a.dtype == bool:
@@ -28,28 +30,33 @@ def _t(x) -> torch.Tensor:
     return torch.from_numpy(np.array(a, dtype=np.float64))
 
 
-def _np(t: torch.Tensor) -> np.ndarray:
-    return t.detach().to(torch.float64).numpy()
+def _np(t: torch.Tensor) -> FloatArray:
+    out: FloatArray = t.detach().to(torch.float64).numpy()
+    return out
 
 
-def project_qkv(x, w_q, w_k, w_v) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def project_qkv(
+    x: ArrayLike, w_q: ArrayLike, w_k: ArrayLike, w_v: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Q = X W_Q etc. as `F.linear` does it, with weight = W.T ((out, in), nn.Linear's layout)."""
-    x = _t(x)
-    q = F.linear(x, _t(w_q).T)  # (..., T, dk)
-    k = F.linear(x, _t(w_k).T)  # (..., T, dk)
-    v = F.linear(x, _t(w_v).T)  # (..., T, dv)
+    xt = _t(x)
+    q = F.linear(xt, _t(w_q).T)  # (..., T, dk)
+    k = F.linear(xt, _t(w_k).T)  # (..., T, dk)
+    v = F.linear(xt, _t(w_v).T)  # (..., T, dv)
     return _np(q), _np(k), _np(v)
 
 
-def softmax(z, axis: int = -1) -> np.ndarray:
+def softmax(z: ArrayLike, axis: int = -1) -> FloatArray:
     """torch.softmax, with all -inf slices giving zeros like the numpy reference."""
-    z = _t(z)
-    out = torch.softmax(z, dim=axis)
-    dead = torch.isneginf(z).all(dim=axis, keepdim=True)
+    zt = _t(z)
+    out = torch.softmax(zt, dim=axis)
+    dead = torch.isneginf(zt).all(dim=axis, keepdim=True)
     return _np(torch.where(dead, 0.0, out))
 
 
-def _allowed_and_bias(mask, causal: bool, tq: int, tk: int):
+def _allowed_and_bias(
+    mask: ArrayLike | None, causal: bool, tq: int, tk: int
+) -> tuple[torch.Tensor | None, bool]:
     """One SDPA-ready mask from `mask` and `causal` (SDPA refuses both at once).
 
     Returns (attn_mask or None, is_causal flag for SDPA).
@@ -65,7 +72,13 @@ def _allowed_and_bias(mask, causal: bool, tq: int, tk: int):
     return m.masked_fill(~tril, float("-inf")), False
 
 
-def _weights(q, k, attn_mask, is_causal: bool, scale: float) -> torch.Tensor:
+def _weights(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    attn_mask: torch.Tensor | None,
+    is_causal: bool,
+    scale: float,
+) -> torch.Tensor:
     """softmax(Q K^T * scale + mask), fully-masked rows set to 0: what SDPA uses internally."""
     att = (q @ k.transpose(-2, -1)) * scale  # (..., Tq, Tk)
     if is_causal:
@@ -80,11 +93,16 @@ def _weights(q, k, attn_mask, is_causal: bool, scale: float) -> torch.Tensor:
     return torch.where(dead, 0.0, torch.softmax(att, dim=-1))  # (..., Tq, Tk)
 
 
-def _attention_t(q, k, v, mask, causal, scale, need_weights, enable_gqa=False):
-    """Tensor-level attention: SDPA for the output, explicit softmax for the weights."""
-    tq, tk = q.shape[-2], k.shape[-2]
-    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
-    attn_mask, is_causal = _allowed_and_bias(mask, causal, tq, tk)
+def _output_t(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    attn_mask: torch.Tensor | None,
+    is_causal: bool,
+    scale: float,
+    enable_gqa: bool = False,
+) -> torch.Tensor:
+    """The output by SDPA, with fully blocked rows set to 0 as the numpy reference does."""
     y = F.scaled_dot_product_attention(
         q, k, v, attn_mask=attn_mask, is_causal=is_causal, scale=scale, enable_gqa=enable_gqa
     )  # (..., Tq, dv)
@@ -93,88 +111,141 @@ def _attention_t(q, k, v, mask, causal, scale, need_weights, enable_gqa=False):
         blocked = ~attn_mask if attn_mask.dtype == torch.bool else torch.isneginf(attn_mask)
         dead = blocked.all(dim=-1, keepdim=True)  # (..., Tq, 1)
         y = torch.where(dead, 0.0, y)
-    if not need_weights:
-        return y, None
+    return y
+
+
+def _attention_t(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    mask: ArrayLike | None,
+    causal: bool,
+    scale: float | None,
+    enable_gqa: bool = False,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Tensor-level attention: SDPA for the output, explicit softmax for the weights."""
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    attn_mask, is_causal = _allowed_and_bias(mask, causal, q.shape[-2], k.shape[-2])
+    y = _output_t(q, k, v, attn_mask, is_causal, scale, enable_gqa)  # (..., Tq, dv)
     if enable_gqa:
         rep = q.shape[-3] // k.shape[-3]
         k = k.repeat_interleave(rep, dim=-3)  # (..., H, Tk, hs)
     return y, _weights(q, k, attn_mask, is_causal, scale)
 
 
-def attention(q, k, v, mask=None, causal=False, scale=None, *, need_weights=True):
-    """Same contract as `reference.attention`; returns float64 numpy (weights None if skipped)."""
-    y, att = _attention_t(_t(q), _t(k), _t(v), mask, causal, scale, need_weights)
-    return _np(y), None if att is None else _np(att)
+def attention(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Same contract as `reference.attention`; returns float64 numpy arrays."""
+    y, att = _attention_t(_t(q), _t(k), _t(v), mask, causal, scale)
+    return _np(y), _np(att)
+
+
+def attention_output(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+) -> FloatArray:
+    """The output alone, SDPA without the separate softmax for the weights (what a model runs)."""
+    qt, kt = _t(q), _t(k)
+    attn_mask, is_causal = _allowed_and_bias(mask, causal, qt.shape[-2], kt.shape[-2])
+    scale = 1.0 / math.sqrt(qt.shape[-1]) if scale is None else scale
+    return _np(_output_t(qt, kt, _t(v), attn_mask, is_causal, scale))
 
 
 def multi_head_attention(
-    x_q,
-    x_kv,
-    w_q,
-    w_k,
-    w_v,
-    w_o,
-    n_heads,
-    n_kv_heads=None,
-    mask=None,
-    causal=False,
-    b_q=None,
-    b_k=None,
-    b_v=None,
-    b_o=None,
-    *,
-    need_weights=True,
-):
+    x_q: ArrayLike,
+    x_kv: ArrayLike | None,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    w_o: ArrayLike,
+    n_heads: int,
+    n_kv_heads: int | None = None,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    b_q: ArrayLike | None = None,
+    b_k: ArrayLike | None = None,
+    b_v: ArrayLike | None = None,
+    b_o: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray]:
     """Same contract as `multihead.multi_head_attention`; GQA through SDPA's `enable_gqa`."""
-    x_q = _t(x_q)
-    x_kv = x_q if x_kv is None else _t(x_kv)
+    xq = _t(x_q)
+    xkv = xq if x_kv is None else _t(x_kv)
     n_kv = n_heads if n_kv_heads is None else n_kv_heads
     if n_heads % n_kv:
         raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv}")
 
-    def lin(x, w, b):
+    def lin(x: torch.Tensor, w: ArrayLike, b: ArrayLike | None) -> torch.Tensor:
         return F.linear(x, _t(w).T, None if b is None else _t(b))
 
-    q = lin(x_q, w_q, b_q)  # (..., Tq, H*hs)
-    k = lin(x_kv, w_k, b_k)  # (..., Tk, Hkv*hs)
-    v = lin(x_kv, w_v, b_v)  # (..., Tk, Hkv*hv)
-    q = q.unflatten(-1, (n_heads, -1)).transpose(-2, -3)  # (..., H, Tq, hs)
-    k = k.unflatten(-1, (n_kv, -1)).transpose(-2, -3)  # (..., Hkv, Tk, hs)
-    v = v.unflatten(-1, (n_kv, -1)).transpose(-2, -3)  # (..., Hkv, Tk, hv)
-    y, att = _attention_t(q, k, v, mask, causal, None, need_weights, enable_gqa=n_kv != n_heads)
+    q = lin(xq, w_q, b_q)  # (..., Tq, H*hs)
+    k = lin(xkv, w_k, b_k)  # (..., Tk, Hkv*hs)
+    v = lin(xkv, w_v, b_v)  # (..., Tk, Hkv*hv)
+    q = q.reshape(*q.shape[:-1], n_heads, -1).transpose(-2, -3)  # (..., H, Tq, hs)
+    k = k.reshape(*k.shape[:-1], n_kv, -1).transpose(-2, -3)  # (..., Hkv, Tk, hs)
+    v = v.reshape(*v.shape[:-1], n_kv, -1).transpose(-2, -3)  # (..., Hkv, Tk, hv)
+    y, att = _attention_t(q, k, v, mask, causal, None, enable_gqa=n_kv != n_heads)
     y = y.transpose(-2, -3).flatten(-2)  # (..., Tq, H*hv)
     y = lin(y, w_o, b_o)  # (..., Tq, C)
-    return _np(y), None if att is None else _np(att)
-
-
-def gqa_attention(q, k, v, mask=None, causal=False, scale=None):
-    """Same contract as `decoding.gqa_attention`: SDPA with `enable_gqa=True` does the grouping."""
-    y, att = _attention_t(_t(q), _t(k), _t(v), mask, causal, scale, True, enable_gqa=True)
     return _np(y), _np(att)
 
 
-def rope(x, positions=None, base: float = 10000.0, style: str = "half") -> np.ndarray:
+def gqa_attention(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Same contract as `decoding.gqa_attention`: SDPA with `enable_gqa=True` does the grouping."""
+    y, att = _attention_t(_t(q), _t(k), _t(v), mask, causal, scale, enable_gqa=True)
+    return _np(y), _np(att)
+
+
+def rope(
+    x: ArrayLike,
+    positions: ArrayLike | None = None,
+    base: float = 10000.0,
+    style: str = "half",
+) -> FloatArray:
     """Same contract as `rope.rope`, written as torch code writes it: complex multiplication
     for adjacent pairs (Meta's Llama reference), `rotate_half` for the two halves (GPT-NeoX)."""
-    x = _t(x)
-    t, d = x.shape[-2:]
+    xt = _t(x)
+    t, d = xt.shape[-2:]
     pos = torch.arange(t, dtype=torch.float64) if positions is None else _t(positions)
     inv_freq = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,)
     ang = torch.outer(pos, inv_freq)  # (T, d/2)
     if style == "interleaved":
-        xc = torch.view_as_complex(x.reshape(*x.shape[:-1], d // 2, 2).contiguous())
+        xc = torch.view_as_complex(xt.reshape(*xt.shape[:-1], d // 2, 2).contiguous())
         rot = torch.polar(torch.ones_like(ang), ang)  # (T, d/2) e^(i m theta)
         return _np(torch.view_as_real(xc * rot).flatten(-2))  # (..., T, d)
     if style != "half":
         raise ValueError(f"style must be half or interleaved, not {style!r}")
     emb = torch.cat((ang, ang), dim=-1)  # (T, d)
-    x1, x2 = x[..., : d // 2], x[..., d // 2 :]
-    return _np(x * emb.cos() + torch.cat((-x2, x1), dim=-1) * emb.sin())
+    x1, x2 = xt[..., : d // 2], xt[..., d // 2 :]
+    return _np(xt * emb.cos() + torch.cat((-x2, x1), dim=-1) * emb.sin())
 
 
-def decode_step(q_t, k_cache, v_cache, k_t, v_t, scale=None):
+def decode_step(
+    q_t: ArrayLike,
+    k_cache: ArrayLike,
+    v_cache: ArrayLike,
+    k_t: ArrayLike,
+    v_t: ArrayLike,
+    scale: float | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Same contract as `decoding.decode_step`: append with torch.cat, attend with SDPA."""
     kc = torch.cat([_t(k_cache), _t(k_t)], dim=-2)  # (..., T+1, dk)
     vc = torch.cat([_t(v_cache), _t(v_t)], dim=-2)  # (..., T+1, dv)
-    y, att = _attention_t(_t(q_t), kc, vc, None, False, scale, True)
+    y, att = _attention_t(_t(q_t), kc, vc, None, False, scale)
     return _np(y), _np(att), _np(kc), _np(vc)

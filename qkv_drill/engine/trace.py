@@ -13,14 +13,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TypeAlias, TypeVar, overload
 
 import numpy as np
+import numpy.typing as npt
 
+from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.masks import causal_mask
 from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.reference import softmax
 from qkv_drill.engine.shapes import attention_shapes
 from qkv_drill.present.formats import shape_by
+
+StepValue: TypeAlias = npt.NDArray[np.number | np.bool_]
+"""A step's value: numbers (a matrix, a scalar, a shape's dims) or a boolean mask."""
+S = TypeVar("S", bound=np.number | np.bool_)
 
 
 @dataclass(frozen=True, eq=False)  # arrays have no single truth value: compare by identity
@@ -29,7 +36,7 @@ class Step:
 
     name: str
     formula: str
-    value: np.ndarray
+    value: StepValue
     note: str = ""
 
     @property
@@ -43,10 +50,17 @@ class Trace:
 
     steps: list[Step] = field(default_factory=list)
 
-    def add(self, name: str, formula: str, value, note: str = "") -> np.ndarray:
-        value = np.asarray(value)
-        self.steps.append(Step(name, formula, value, note))
-        return value
+    @overload
+    def add(
+        self, name: str, formula: str, value: npt.NDArray[S], note: str = ""
+    ) -> npt.NDArray[S]: ...
+    @overload
+    def add(self, name: str, formula: str, value: ArrayLike, note: str = "") -> StepValue: ...
+    def add(self, name: str, formula: str, value: ArrayLike, note: str = "") -> StepValue:
+        """Append a step; returns `value` as an array (its dtype kept) for the next steps."""
+        array: StepValue = np.asarray(value)
+        self.steps.append(Step(name, formula, array, note))
+        return array
 
     def __getitem__(self, name: str) -> Step:
         for step in self.steps:
@@ -71,7 +85,7 @@ class Trace:
         return " -> ".join(parts)
 
 
-def _mask_note(mask, causal: bool) -> str:
+def _mask_note(mask: ArrayLike | None, causal: bool) -> str:
     parts = []
     if mask is not None:
         kind = "boolean, True = may attend" if np.asarray(mask).dtype == bool else "added"
@@ -81,7 +95,16 @@ def _mask_note(mask, causal: bool) -> str:
     return "; ".join(parts)
 
 
-def attend_steps(tr: Trace, q, k, v, mask, causal, scale, with_output=True) -> np.ndarray:
+def attend_steps(
+    tr: Trace,
+    q: FloatArray,
+    k: FloatArray,
+    v: FloatArray | None,
+    mask: ArrayLike | None,
+    causal: bool,
+    scale: float | None,
+    with_output: bool = True,
+) -> FloatArray:
     """Scores, scaling, masking, softmax and weighting, appended to `tr`; returns the output.
 
     Without `with_output` it stops at the weights (and returns them).
@@ -122,42 +145,59 @@ def attend_steps(tr: Trace, q, k, v, mask, causal, scale, with_output=True) -> n
     return tr.add("output", "output = weights V", weights @ v)
 
 
-def trace_attention(x, w_q, w_k, w_v, mask=None, causal=False, scale=None, x_kv=None) -> Trace:
+def _projection_steps(
+    tr: Trace, x: ArrayLike, x_kv: ArrayLike | None, weights: dict[str, ArrayLike]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The first steps of both derivations: X (and X_kv in cross-attention), the weights, then
+    Q = X W_Q and K, V from X (or X_kv). Returns Q, K, V."""
+    x = tr.add("X", "X", np.asarray(x))  # (Tq, C)
+    src, kv_src = x, "X"
+    if x_kv is not None:
+        note = "keys and values come from here (cross-attention)"
+        src, kv_src = tr.add("X_kv", "X_kv", np.asarray(x_kv), note=note), "X_kv"  # (Tk, C)
+    w = {name: tr.add(name, name, np.asarray(value)) for name, value in weights.items()}
+    q = tr.add("Q", "Q = X W_Q", x @ w["W_Q"])  # (Tq, H*hs)
+    k = tr.add("K", f"K = {kv_src} W_K", src @ w["W_K"])  # (Tk, Hkv*hs)
+    v = tr.add("V", f"V = {kv_src} W_V", src @ w["W_V"])  # (Tk, Hkv*hv)
+    return q, k, v
+
+
+def trace_attention(
+    x: ArrayLike,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+    x_kv: ArrayLike | None = None,
+) -> Trace:
     """The single-head derivation from X to the output, every intermediate kept."""
     tr = Trace()
-    x = tr.add("X", "X", x)
-    if x_kv is not None:
-        x_kv = tr.add("X_kv", "X_kv", x_kv, note="keys and values come from here (cross-attention)")
-    src = x if x_kv is None else x_kv
-    kv_src = "X" if x_kv is None else "X_kv"
-    w_q = tr.add("W_Q", "W_Q", w_q)
-    w_k = tr.add("W_K", "W_K", w_k)
-    w_v = tr.add("W_V", "W_V", w_v)
-    q = tr.add("Q", "Q = X W_Q", x @ w_q)  # (Tq, dk)
-    k = tr.add("K", f"K = {kv_src} W_K", src @ w_k)  # (Tk, dk)
-    v = tr.add("V", f"V = {kv_src} W_V", src @ w_v)  # (Tk, dv)
-    attend_steps(tr, q, k, v, mask, causal, scale)
+    q, k, v = _projection_steps(tr, x, x_kv, {"W_Q": w_q, "W_K": w_k, "W_V": w_v})
+    attend_steps(tr, q, k, v, mask, causal, scale)  # (Tq, dk), (Tk, dk), (Tk, dv)
     return tr
 
 
 def trace_multi_head(
-    x, w_q, w_k, w_v, w_o, n_heads, n_kv_heads=None, mask=None, causal=False, x_kv=None
+    x: ArrayLike,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    w_o: ArrayLike,
+    n_heads: int,
+    n_kv_heads: int | None = None,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    x_kv: ArrayLike | None = None,
 ) -> Trace:
     """The multi-head derivation: project, split into heads, attend, merge, project with W_O."""
-    tr = Trace()
-    x = tr.add("X", "X", x)
-    if x_kv is not None:
-        x_kv = tr.add("X_kv", "X_kv", x_kv, note="keys and values come from here (cross-attention)")
-    src = x if x_kv is None else x_kv
-    kv_src = "X" if x_kv is None else "X_kv"
     n_kv = n_heads if n_kv_heads is None else n_kv_heads
-    for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v), ("W_O", w_o)):
-        tr.add(name, name, w)
     if n_heads % n_kv:
         raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv}")
-    q = tr.add("Q", "Q = X W_Q", x @ np.asarray(w_q))  # (Tq, H*hs)
-    k = tr.add("K", f"K = {kv_src} W_K", src @ np.asarray(w_k))  # (Tk, Hkv*hs)
-    v = tr.add("V", f"V = {kv_src} W_V", src @ np.asarray(w_v))  # (Tk, Hkv*hv)
+    tr = Trace()
+    weights = {"W_Q": w_q, "W_K": w_k, "W_V": w_v, "W_O": w_o}
+    q, k, v = _projection_steps(tr, x, x_kv, weights)  # (Tq, H*hs), (Tk, Hkv*hs), (Tk, Hkv*hv)
     qh = tr.add("Q_heads", f"Q_heads = split(Q, {n_heads} heads)", split_heads(q, n_heads))
     kh = tr.add("K_heads", f"K_heads = split(K, {n_kv} heads)", split_heads(k, n_kv))
     vh = tr.add("V_heads", f"V_heads = split(V, {n_kv} heads)", split_heads(v, n_kv))
@@ -186,7 +226,7 @@ def trace_multi_head(
 MAX_TERMS = 8  # a dot product longer than this is summarised rather than written out term by term
 
 
-def num(x) -> str:
+def num(x: float | np.number) -> str:
     """A number as written in a formula: `131,072`, `0.125`, `-2`."""
     x = float(x)
     if math.isfinite(x) and x == math.floor(x) and abs(x) < 1e15:
@@ -194,7 +234,7 @@ def num(x) -> str:
     return f"{x:.6g}"
 
 
-def human_bytes(n) -> str:
+def human_bytes(n: float | np.number) -> str:
     """`131,072 bytes` -> "128 KiB": the size someone would say out loud."""
     n = float(n)
     for unit, power in (("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)):
@@ -209,12 +249,12 @@ def _terms(q: np.ndarray, k: np.ndarray) -> str:
     return " + ".join(f"{_signed(a)}*{_signed(b)}" for a, b in zip(q, k, strict=True))
 
 
-def _signed(x) -> str:
+def _signed(x: float | np.number) -> str:
     """A factor in a written-out product: negatives in brackets, `(-2)*3`."""
     return num(x) if x >= 0 else f"({num(x)})"
 
 
-def trace_dot(q, k, scaled: bool = False) -> Trace:
+def trace_dot(q: ArrayLike, k: ArrayLike, scaled: bool = False) -> Trace:
     """q . k written out term by term (and divided by sqrt(d_k) when `scaled`)."""
     tr = Trace()
     q = tr.add("q", "q", np.asarray(q, dtype=np.float64).reshape(-1))  # (dk,)
@@ -233,7 +273,7 @@ def trace_dot(q, k, scaled: bool = False) -> Trace:
     return tr
 
 
-def trace_softmax(z) -> Trace:
+def trace_softmax(z: ArrayLike) -> Trace:
     """Softmax over each row, the stable way: subtract the row max, exponentiate, normalise."""
     tr = Trace()
     z = tr.add("z", "z", np.asarray(z, dtype=np.float64))  # (T, S) or (S,)
@@ -249,7 +289,7 @@ def trace_softmax(z) -> Trace:
     return tr
 
 
-def trace_project(x, w) -> Trace:
+def trace_project(x: ArrayLike, w: ArrayLike) -> Trace:
     """X W: one projection (the same step makes Q, K or V)."""
     tr = Trace()
     x = tr.add("X", "X", np.asarray(x, dtype=np.float64))  # (T, C)
@@ -258,7 +298,7 @@ def trace_project(x, w) -> Trace:
     return tr
 
 
-def trace_scores(q, k, scaled: bool = True) -> Trace:
+def trace_scores(q: ArrayLike, k: ArrayLike, scaled: bool = True) -> Trace:
     """Q, K, K^T, Q K^T and (when `scaled`) the division by sqrt(d_k)."""
     tr = Trace()
     q = tr.add("Q", "Q", np.asarray(q, dtype=np.float64))  # (T, hs)
@@ -277,7 +317,12 @@ def trace_scores(q, k, scaled: bool = True) -> Trace:
 
 
 def trace_qk_attention(
-    q, k, v=None, causal: bool = False, mask=None, scale: float | None = None
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike | None = None,
+    causal: bool = False,
+    mask: ArrayLike | None = None,
+    scale: float | None = None,
 ) -> Trace:
     """Attention from given Q, K (and V): ends at the weights when there is no V."""
     tr = Trace()
@@ -318,7 +363,9 @@ _SHAPE_FLOW = {  # which -> the arrays leading to it, in the order they are made
 }
 
 
-def _shape_symbols(batched: bool, multi: bool, cross: bool, gqa: bool) -> dict[str, tuple]:
+def _shape_symbols(
+    batched: bool, multi: bool, cross: bool, gqa: bool
+) -> dict[str, tuple[str, tuple[str, ...]]]:
     """name -> (formula, symbolic dims) for the article's letters."""
     b = ("B",) if batched else ()
     h = ("H",) if multi else ()

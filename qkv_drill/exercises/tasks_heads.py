@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from qkv_drill.engine import (
+    attention_mistake,
     gqa_attention,
     merge_heads,
-    multi_head_with_misconception,
+    mistaken_multi_head,
     split_heads,
 )
 from qkv_drill.engine.multihead import multi_head_attention, project_heads
@@ -139,7 +140,7 @@ def _mha(c: Case) -> Outputs:
 def _mha_mistake(name: str):
     def f(c: Case) -> Outputs:
         x, w = c["x"], (c["w_q"], c["w_k"], c["w_v"], c["w_o"])
-        return (multi_head_with_misconception(name, x, x, *w, c["n_heads"])[0],)
+        return (mistaken_multi_head(attention_mistake(name), x, x, *w, c["n_heads"])[0],)
 
     return f
 

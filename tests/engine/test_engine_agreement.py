@@ -334,9 +334,11 @@ def test_torch_backend_projection_and_softmax_agree(torch_backend):
 def test_torch_backend_can_skip_the_weights(torch_backend):
     rng = np.random.default_rng(8)
     q = rng.standard_normal((2, 3, 4))
-    out, weights = torch_backend.attention(q, q, q, causal=True, need_weights=False)
-    assert weights is None
+    out = torch_backend.attention_output(q, q, q, causal=True)
     np.testing.assert_allclose(out, attention(q, q, q, causal=True)[0], **TOL)
+    allowed = np.array([[True, False, False], [False, False, False], [True, True, False]])
+    out = torch_backend.attention_output(q, q, q, mask=allowed)  # row 1 blocked: zeros
+    np.testing.assert_allclose(out, attention(q, q, q, mask=allowed)[0], **TOL)
 
 
 def test_attention_keeps_float32():

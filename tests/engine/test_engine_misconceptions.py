@@ -8,9 +8,10 @@ import pytest
 from qkv_drill.engine import (
     MISCONCEPTIONS,
     attention,
+    attention_mistake,
     attention_with_misconception,
+    mistaken_multi_head,
     multi_head_attention,
-    multi_head_with_misconception,
 )
 from qkv_drill.packs.computations import COMPUTATIONS
 
@@ -109,7 +110,7 @@ def test_scale_by_dmodel_in_multi_head_bites_only_with_several_heads():
     w = [rng.standard_normal((4, 4)) for _ in range(4)]
     for heads, equal in ((1, True), (2, False)):
         right = multi_head_attention(x, x, *w, heads)
-        wrong = multi_head_with_misconception("scale_by_dmodel", x, x, *w, heads)
+        wrong = mistaken_multi_head(attention_mistake("scale_by_dmodel"), x, x, *w, heads)
         assert _same(right, wrong) is equal
 
 
@@ -179,7 +180,7 @@ def test_heads_merged_wrong_order_scrambles_only_when_it_can():
     for t, heads, equal in ((3, 2, False), (1, 2, True), (3, 1, True)):
         x = rng.standard_normal((2, t, 4))  # (B, T, C)
         right = multi_head_attention(x, x, *w, heads)
-        wrong = multi_head_with_misconception("heads_merged_wrong_order", x, x, *w, heads)
+        wrong = mistaken_multi_head(attention_mistake("heads_merged_wrong_order"), x, x, *w, heads)
         np.testing.assert_allclose(wrong[1], right[1])  # weights are fine; only the merge is off
         assert np.allclose(wrong[0], right[0]) is equal
 
@@ -190,5 +191,9 @@ def test_unknown_names_are_refused():
         attention_with_misconception("rope_on_values", q, k, v)
     with pytest.raises(KeyError):
         attention_with_misconception("forgot_layers", q, k, v)
-    with pytest.raises(KeyError):
-        multi_head_with_misconception("nope", q, q, *([np.eye(4)] * 4), 1)
+    with pytest.raises(KeyError, match="no attention variant"):
+        attention_mistake("nope")
+    with pytest.raises(KeyError, match="no attention variant"):
+        attention_mistake("forgot_layers")
+    with pytest.raises(KeyError, match="needs several heads"):
+        attention_with_misconception("heads_merged_wrong_order", q, k, v)

@@ -9,8 +9,7 @@ module's tuple; `qkv-drill misconceptions` and docs/pack-format.md list it from 
 
 from __future__ import annotations
 
-import numpy as np
-
+from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.misconceptions.attention import ATTENTION_MISCONCEPTIONS
 from qkv_drill.engine.misconceptions.core import (
     ATTENTION_COMPUTATIONS,
@@ -23,7 +22,7 @@ from qkv_drill.engine.misconceptions.core import (
 from qkv_drill.engine.misconceptions.counting import COUNTING_MISCONCEPTIONS
 from qkv_drill.engine.misconceptions.modern import MODERN_MISCONCEPTIONS
 from qkv_drill.engine.misconceptions.positions import POSITION_MISCONCEPTIONS
-from qkv_drill.engine.mistaken import AttentionMistake, mistaken_attention, mistaken_multi_head
+from qkv_drill.engine.mistaken import AttentionMistake, mistaken_attention
 
 __all__ = [
     "ATTENTION_COMPUTATIONS",
@@ -34,8 +33,8 @@ __all__ = [
     "Value",
     "WrongValue",
     "applying_to",
+    "attention_mistake",
     "attention_with_misconception",
-    "multi_head_with_misconception",
 ]
 
 
@@ -63,7 +62,9 @@ def applying_to(computation: str) -> tuple[str, ...]:
     return tuple(n for n, m in MISCONCEPTIONS.items() if computation in m.wrong)
 
 
-def _mistake(name: str) -> AttentionMistake:
+def attention_mistake(name: str) -> AttentionMistake:
+    """What the named mistake changes in attention, for `mistaken.mistaken_attention` and
+    `mistaken.mistaken_multi_head`; KeyError when the name is no attention mistake."""
     m = MISCONCEPTIONS.get(name)
     if m is None or m.attention is None:
         raise KeyError(f"no attention variant for misconception {name!r}")
@@ -72,48 +73,24 @@ def _mistake(name: str) -> AttentionMistake:
 
 def attention_with_misconception(
     name: str,
-    q: np.ndarray,
-    k: np.ndarray,
-    v: np.ndarray,
-    mask: np.ndarray | None = None,
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    mask: ArrayLike | None = None,
     causal: bool = False,
     *,
     d_model: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[FloatArray, FloatArray]:
     """`reference.attention` with the named mistake made; returns the wrong (output, weights).
 
     `raw_scores_weighting` weights V by the scaled scores, masked positions set to 0;
     `no_transpose` raises ValueError unless Q K is defined (d_k == Tk); `scale_by_dmodel` needs
     the `d_model` keyword. Raises KeyError for a name that is no attention mistake, and for
-    `heads_merged_wrong_order`, which needs several heads (`multi_head_with_misconception`).
+    `heads_merged_wrong_order`, which needs several heads (`mistaken.mistaken_multi_head`).
     """
-    mistake = _mistake(name)
+    mistake = attention_mistake(name)
     if mistake.merge_heads_wrong:
-        raise KeyError(f"{name!r} needs several heads: use multi_head_with_misconception")
+        raise KeyError(f"{name!r} needs several heads: use mistaken_multi_head")
     if mistake.in_inputs:
         raise KeyError(f"{name!r} is made preparing the inputs: use the pack computations")
     return mistaken_attention(mistake, q, k, v, mask, causal, d_model=d_model)
-
-
-def multi_head_with_misconception(
-    name: str,
-    x_q,
-    x_kv,
-    w_q,
-    w_k,
-    w_v,
-    w_o,
-    n_heads: int,
-    n_kv_heads: int | None = None,
-    mask=None,
-    causal: bool = False,
-    b_q=None,
-    b_k=None,
-    b_v=None,
-    b_o=None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """`multi_head_attention` with the named mistake; attention mistakes are made in every head."""
-    return mistaken_multi_head(
-        _mistake(name), x_q, x_kv, w_q, w_k, w_v, w_o, n_heads, n_kv_heads, mask, causal,
-        b_q, b_k, b_v, b_o,
-    )  # fmt: skip

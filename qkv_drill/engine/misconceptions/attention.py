@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from qkv_drill.engine.arrays import FloatArray
 from qkv_drill.engine.misconceptions.core import (
     Args,
     Misconception,
@@ -29,7 +30,7 @@ def _scores_scaled(a: Args) -> bool:
     return bool(a.get("scaled", True))
 
 
-def _vec(x: object) -> np.ndarray:
+def _vec(x: object) -> FloatArray:
     return np.asarray(x, dtype=np.float64).reshape(-1)
 
 
@@ -37,7 +38,7 @@ def _dot(a: Args, scale: float) -> float:
     return float(_vec(a["q"]) @ _vec(a["k"])) * scale  # (hs,) . (hs,)
 
 
-def _qk(a: Args) -> tuple[np.ndarray, np.ndarray]:
+def _qk(a: Args) -> tuple[FloatArray, FloatArray]:
     """Q and K, given or projected from X."""
     if a.get("X") is not None:
         x = np.asarray(a["X"], dtype=float)  # (T, C)
@@ -49,7 +50,7 @@ def _width(a: Args) -> int:
     return int(_qk(a)[0].shape[-1])
 
 
-def _scores(a: Args, scale: float, transpose: bool = True) -> np.ndarray:
+def _scores(a: Args, scale: float, transpose: bool = True) -> FloatArray:
     Q, K = _qk(a)  # (T, hs), (S, hs)
     return (Q @ (K.T if transpose else K)) * scale  # (T, S)
 

@@ -14,13 +14,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
 
-import numpy as np
-
+from qkv_drill.engine.arrays import FloatArray
 from qkv_drill.engine.mistaken import AttentionMistake
 
 Args: TypeAlias = dict[str, Any]
 """A computation's resolved arguments: numbers, flags, names and nested lists (matrices)."""
-Value: TypeAlias = float | tuple[int, ...] | np.ndarray
+Value: TypeAlias = float | tuple[int, ...] | FloatArray
 """A computed answer: a number, a shape or a matrix."""
 Right: TypeAlias = Callable[[Args], "Value | None"]
 """The computation a mistake is made in, as a function of its arguments."""

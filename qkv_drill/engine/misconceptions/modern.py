@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from qkv_drill.engine import serving as S
+from qkv_drill.engine.arrays import FloatArray
 from qkv_drill.engine.misconceptions.core import (
     MATRIX_COMPUTATIONS,
     Args,
@@ -135,9 +136,11 @@ PADDING_ON_QUERIES = Misconception(
 )
 
 
-def _cache_only(a: Args) -> np.ndarray:
+def _cache_only(a: Args) -> FloatArray:
     q = np.asarray(a["q"], dtype=float).reshape(1, -1)  # (1, dk)
-    return attention(q, np.asarray(a["K_cache"], float), np.asarray(a["V_cache"], float))[0][0]
+    out, _ = attention(q, np.asarray(a["K_cache"], float), np.asarray(a["V_cache"], float))
+    row: FloatArray = out[0]  # (dv,) the one query's output
+    return row
 
 
 DECODE_WITHOUT_NEW_TOKEN = Misconception(
@@ -149,14 +152,14 @@ DECODE_WITHOUT_NEW_TOKEN = Misconception(
 )
 
 
-def _transposed(v: np.ndarray, a: Args) -> np.ndarray | None:
+def _transposed(v: FloatArray, a: Args) -> FloatArray | None:
     v = np.asarray(v)
     if v.ndim != 2 or (v.shape[0] == v.shape[1] and np.allclose(v, v.T)):
         return None  # a vector, or symmetric: the transpose is the same answer
     return v.T
 
 
-def _maybe_transposed(a: Args, right: Right) -> np.ndarray | None:
+def _maybe_transposed(a: Args, right: Right) -> FloatArray | None:
     v = right(a)
     return None if v is None else _transposed(np.asarray(v), a)
 

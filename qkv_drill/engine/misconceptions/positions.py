@@ -9,6 +9,7 @@ import numpy as np
 from qkv_drill.engine import kv_pooling as G
 from qkv_drill.engine import paging as Pg
 from qkv_drill.engine import positions as P
+from qkv_drill.engine.arrays import FloatArray
 from qkv_drill.engine.misconceptions.core import (
     Args,
     Misconception,
@@ -19,7 +20,7 @@ from qkv_drill.engine.misconceptions.core import (
 )
 
 
-def _swapped_table(seq: int, d: int, base: float) -> np.ndarray:
+def _swapped_table(seq: int, d: int, base: float) -> FloatArray:
     pe = P.sinusoidal_positions(seq, d, base)  # (T, d)
     out = np.empty_like(pe)
     out[:, 0::2], out[:, 1::2] = pe[:, 1::2], pe[:, 0::2]  # cos on even, sin on odd
@@ -88,13 +89,14 @@ ALIBI_SLOPES_FORMULA_FOR_ANY_N = Misconception(
 )
 
 
-def _positive_bias(a: Args) -> np.ndarray:
+def _positive_bias(a: Args) -> FloatArray:
     m = float(P.alibi_slopes(int(a["heads"]))[int(a["head"]) - 1])
     seq = int(a["seq"]) if "seq" in a else np.asarray(a["Q"]).shape[0]
-    return -P.alibi_bias(seq, seq, [m])[0]  # (T, T) +m |i - j|
+    bias: FloatArray = -P.alibi_bias(seq, seq, [m])[0]  # (T, T) +m |i - j|
+    return bias
 
 
-def _positive_weights(a: Args) -> np.ndarray:
+def _positive_weights(a: Args) -> FloatArray:
     q, k = np.asarray(a["Q"], dtype=np.float64), np.asarray(a["K"], dtype=np.float64)
     bias = _positive_bias(a)  # (T, T)
     return P.biased_attention(q, k, np.eye(k.shape[0]), bias, causal=bool(a.get("causal", True)))[1]
