@@ -65,23 +65,24 @@ def unwrap(s: str) -> tuple[str, bool]:
     return s, False
 
 
+def nesting(ch: str, depth: int) -> int:
+    """The bracket depth after `ch`: one deeper after an opening bracket, one less after a
+    closing one."""
+    return depth + (ch in OPEN) - (ch in CLOSE)
+
+
 def split_top(s: str, is_sep: Callable[[str, int], int]) -> list[tuple[str, str]]:
     """Split at depth-0 separators; returns (piece, separator that ended it)."""
     parts: list[tuple[str, str]] = []
     depth, start, i = 0, 0, 0
     while i < len(s):
-        ch = s[i]
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth -= 1
-        elif depth == 0:
-            width = is_sep(s, i)
-            if width:
-                parts.append((s[start:i], s[i : i + width]))
-                start = i + width
-                i += width
-                continue
+        depth = nesting(s[i], depth)
+        width = is_sep(s, i) if depth == 0 and s[i] not in CLOSE else 0
+        if width:
+            parts.append((s[start:i], s[i : i + width]))
+            start = i + width
+            i += width
+            continue
         i += 1
     parts.append((s[start:], ""))
     return parts

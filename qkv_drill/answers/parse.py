@@ -15,11 +15,10 @@ from typing import Any
 import numpy as np
 
 from qkv_drill.answers.brackets import (
-    CLOSE,
-    OPEN,
     Unreadable,
     check_brackets,
     matching,
+    nesting,
     split_top,
     strip_wrapper,
     unwrap,
@@ -185,10 +184,7 @@ def _entries(row: str) -> list[str]:
     depth, cur, i, s = 0, "", 0, row.strip()
     while i < len(s):
         ch = s[i]
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth -= 1
+        depth = nesting(ch, depth)
         if ch.isspace() and depth == 0:
             j = i
             while j < len(s) and s[j].isspace():

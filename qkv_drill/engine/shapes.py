@@ -20,6 +20,8 @@ B? is present only when `batch` is given. d_k defaults to d_model / heads, d_v t
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 SHAPE_NAMES: tuple[str, ...] = (
     "x",
     "w_q",
@@ -38,6 +40,16 @@ SHAPE_NAMES: tuple[str, ...] = (
     "merged",
     "kv_cache_layer",
 )
+
+
+class ShapeOptions(TypedDict, total=False):
+    """The optional arguments of `attention_shapes`, for the functions that pass them on."""
+
+    batch: int | None
+    seq_kv: int | None
+    kv_heads: int | None
+    d_k: int | None
+    d_v: int | None
 
 
 def attention_shapes(
@@ -83,18 +95,9 @@ def attention_shapes(
 
 
 def attention_shape(
-    which: str,
-    seq: int,
-    d_model: int,
-    heads: int,
-    batch: int | None = None,
-    seq_kv: int | None = None,
-    kv_heads: int | None = None,
-    d_k: int | None = None,
-    d_v: int | None = None,
+    which: str, seq: int, d_model: int, heads: int, **options: Unpack[ShapeOptions]
 ) -> tuple[int, ...]:
     """One named shape: the `shape` computation of the pack format."""
     if which not in SHAPE_NAMES:
         raise KeyError(f"unknown shape {which!r}; one of {', '.join(SHAPE_NAMES)}")
-    shapes = attention_shapes(seq, d_model, heads, batch, seq_kv, kv_heads, d_k, d_v)
-    return shapes[which]
+    return attention_shapes(seq, d_model, heads, **options)[which]

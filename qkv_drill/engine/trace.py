@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TypeAlias, TypeVar, overload
+from typing import TypeAlias, TypeVar, Unpack, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +22,7 @@ from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.masks import causal_mask
 from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.reference import softmax
-from qkv_drill.engine.shapes import attention_shapes
+from qkv_drill.engine.shapes import ShapeOptions, attention_shapes
 from qkv_drill.present.formats import shape_by
 
 StepValue: TypeAlias = npt.NDArray[np.number | np.bool_]
@@ -395,23 +395,16 @@ def _shape_symbols(
 
 
 def trace_shape(
-    which: str,
-    seq: int,
-    d_model: int,
-    heads: int,
-    batch: int | None = None,
-    seq_kv: int | None = None,
-    kv_heads: int | None = None,
-    d_k: int | None = None,
-    d_v: int | None = None,
+    which: str, seq: int, d_model: int, heads: int, **options: Unpack[ShapeOptions]
 ) -> Trace:
     """The shapes met on the way to `which`, symbolic and substituted; each value is the dims."""
-    shapes = attention_shapes(seq, d_model, heads, batch, seq_kv, kv_heads, d_k, d_v)
+    shapes = attention_shapes(seq, d_model, heads, **options)
     if which not in shapes:
         raise KeyError(f"unknown shape {which!r}")
     multi = heads > 1
+    seq_kv, kv_heads = options.get("seq_kv"), options.get("kv_heads")
     symbols = _shape_symbols(
-        batch is not None,
+        options.get("batch") is not None,
         multi,
         seq_kv is not None and seq_kv != seq,
         kv_heads is not None and kv_heads != heads,

@@ -105,6 +105,10 @@ def transform(fn: Callable[[Any, Args], Value]) -> WrongValue:
     return wrong
 
 
+HALVED: WrongValue = transform(lambda v, a: v / 2)
+"""The right value halved: one of two equal parts left out (K or V, multiply or add, ...)."""
+
+
 def direct(fn: Callable[[Args], Value]) -> WrongValue:
     """A wrong value computed from the arguments alone."""
     return lambda a, right: fn(a)

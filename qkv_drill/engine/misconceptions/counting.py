@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from qkv_drill.engine.misconceptions.core import (
+    HALVED,
     Args,
     Misconception,
     batched,
@@ -80,7 +81,7 @@ KV_ONLY_ONE = Misconception(
     name="kv_only_one",
     title="Only K or only V cached",
     feedback="That counts only one of K and V: the cache stores both, hence the factor 2.",
-    wrong=each(KV_CACHE, transform(lambda v, a: v / 2)),
+    wrong=each(KV_CACHE, HALVED),
 )
 
 KV_IGNORES_GQA = Misconception(
@@ -100,7 +101,7 @@ FLOPS_AS_MACS = Misconception(
     name="flops_as_macs",
     title="Multiply-adds counted once",
     feedback="That counts multiply-adds; each multiply-add is 2 FLOPs (one multiply, one add).",
-    wrong=each(FLOPS, transform(lambda v, a: v / 2)),
+    wrong=each(FLOPS, HALVED),
 )
 
 STD_FOR_VARIANCE = Misconception(

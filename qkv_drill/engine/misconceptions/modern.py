@@ -9,6 +9,7 @@ import numpy as np
 from qkv_drill.engine import serving as S
 from qkv_drill.engine.arrays import FloatArray
 from qkv_drill.engine.misconceptions.core import (
+    HALVED,
     MATRIX_COMPUTATIONS,
     Args,
     Misconception,
@@ -51,7 +52,7 @@ ONE_ATTENTION_MATMUL = Misconception(
     feedback="That counts only Q K^T; attention has two matmuls of the same size, Q K^T and "
     "weights V, so the attention term is twice that.",
     wrong={
-        "attention_flops": transform(lambda v, a: v / 2),
+        "attention_flops": HALVED,
         "decode_flops": transform(lambda v, a: v - _half_attention(a)),
         "prefill_flops": transform(lambda v, a: v - _half_attention(a) * a["seq"]),
         "training_flops": transform(lambda v, a: v - 3 * _half_attention(a) * a["tokens"]),
