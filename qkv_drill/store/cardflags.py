@@ -8,12 +8,17 @@ and puts the drill card back as it was before that answer.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from qkv_drill.store.records import from_iso, now_utc, to_iso
+from qkv_drill.store import operations as ops
+from qkv_drill.store.records import from_iso, to_iso
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from qkv_drill.store.operations import WriteOp
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,11 @@ class QuestionTally:
 class CardFlagsMixin:
     """Writes and reads for suspend, bury, undo and per-question history; mixed into `Store`."""
 
+    _now: Callable[[], datetime]  # Store's clock
+
     if TYPE_CHECKING:
 
-        def _write(self, op: str, *args: Any) -> Any: ...
+        def _write(self, op: WriteOp, *args: Any) -> Any: ...
 
         def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]: ...
 
@@ -55,33 +62,17 @@ class CardFlagsMixin:
 
     def set_suspended(self, question_id: str, suspended: bool = True) -> None:
         """Suspend (left out of drill until unsuspended) or unsuspend one question."""
-        self._write("set_suspended", question_id, bool(suspended))
-
-    @staticmethod
-    def _w_set_suspended(conn: sqlite3.Connection, qid: str, suspended: bool) -> None:
-        conn.execute(
-            "INSERT INTO card_flags (question_id, suspended) VALUES (?, ?)"
-            " ON CONFLICT (question_id) DO UPDATE SET suspended = excluded.suspended",
-            (qid, int(suspended)),
-        )
+        self._write(ops.set_suspended, question_id, bool(suspended))
 
     def bury(self, question_id: str, now: datetime | None = None) -> datetime:
         """Leave one question out of drill until the next local midnight; returns that instant."""
         tomorrow = self.local_today(now) + timedelta(days=1)
         until = self._day_start(tomorrow)
-        self._write("set_buried", question_id, until)
+        self._write(ops.set_buried, question_id, until)
         return from_iso(until)
 
     def unbury(self, question_id: str) -> None:
-        self._write("set_buried", question_id, None)
-
-    @staticmethod
-    def _w_set_buried(conn: sqlite3.Connection, qid: str, until: str | None) -> None:
-        conn.execute(
-            "INSERT INTO card_flags (question_id, buried_until) VALUES (?, ?)"
-            " ON CONFLICT (question_id) DO UPDATE SET buried_until = excluded.buried_until",
-            (qid, until),
-        )
+        self._write(ops.set_buried, question_id, None)
 
     def card_flags(self) -> dict[str, CardFlags]:
         """Every question with a flag set (suspended, or buried now or in the past)."""
@@ -96,7 +87,7 @@ class CardFlagsMixin:
         """Question ids drill must not ask now: suspended, or buried past `now`."""
         rows = self._rows(
             "SELECT question_id FROM card_flags WHERE suspended != 0 OR buried_until > ?",
-            (to_iso(now or now_utc()),),
+            (to_iso(now or self._now()),),
         )
         return {r[0] for r in rows}
 
@@ -104,35 +95,12 @@ class CardFlagsMixin:
 
     def delete_answer(self, answer_id: int) -> bool:
         """Remove one stored answer (undo); returns whether it existed."""
-        return bool(self._write("delete_answer", int(answer_id)))
-
-    @staticmethod
-    def _w_delete_answer(conn: sqlite3.Connection, answer_id: int) -> bool:
-        return conn.execute("DELETE FROM answers WHERE id = ?", (answer_id,)).rowcount > 0
+        return bool(self._write(ops.delete_answer, int(answer_id)))
 
     def restore_card(self, question_id: str, card_json: str | None, due: datetime | None) -> None:
         """Put a drill card back as it was; None removes it (the question was new)."""
-        self._write(
-            "restore_card",
-            question_id,
-            card_json,
-            to_iso(due) if due is not None else None,
-            to_iso(now_utc()),
-        )
-
-    @staticmethod
-    def _w_restore_card(
-        conn: sqlite3.Connection, qid: str, card: str | None, due: str | None, now: str
-    ) -> None:
-        if card is None or due is None:
-            conn.execute("DELETE FROM cards WHERE question_id = ?", (qid,))
-            return
-        conn.execute(
-            "INSERT INTO cards (question_id, card_json, due_utc, updated_utc) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (question_id) DO UPDATE SET card_json = excluded.card_json,"
-            " due_utc = excluded.due_utc, updated_utc = excluded.updated_utc",
-            (qid, card, due, now),
-        )
+        due_at = to_iso(due) if due is not None else None
+        self._write(ops.restore_card, question_id, card_json, due_at, to_iso(self._now()))
 
     def card_due(self, question_id: str) -> datetime | None:
         rows = self._rows("SELECT due_utc FROM cards WHERE question_id = ?", (question_id,))

@@ -7,11 +7,10 @@ fully checked at open) moves it aside as store.py describes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from qkv_drill.store import records
 from qkv_drill.store.records import (
     AnswerRecord,
     CardRow,
@@ -40,6 +39,7 @@ class Queries:
     """The read half of Store."""
 
     utc_offset_minutes: int
+    _now: Callable[[], datetime]  # Store's clock
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError  # Store's
@@ -60,7 +60,7 @@ class Queries:
         return to_iso(midnight - timedelta(minutes=self.utc_offset_minutes))
 
     def local_today(self, now: datetime | None = None) -> date:
-        now = now or records.now_utc()
+        now = now or self._now()
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
         return (now.astimezone(UTC) + timedelta(minutes=self.utc_offset_minutes)).date()
@@ -193,7 +193,7 @@ class Queries:
         """(question id, due) of cards due by `now`, soonest first; suspended and buried cards
         are held back (see `cardflags`)."""
         # A suspended card never comes due; a buried one comes due when its bury ends.
-        until = to_iso(now or records.now_utc())
+        until = to_iso(now or self._now())
         rows = self._rows(
             "SELECT question_id, MAX(due_utc, COALESCE(buried_until, '')) AS due FROM cards"
             " LEFT JOIN card_flags USING (question_id)"

@@ -46,6 +46,7 @@ from qkv_drill.store.health import (
     structure_problem,
     wants_full_check,
 )
+from qkv_drill.store.operations import WriteOp
 from qkv_drill.store.queries import Queries
 from qkv_drill.store.records import (
     MODES,
@@ -103,7 +104,9 @@ class Store(CardFlagsMixin, Queries, Writes):
         utc_offset_minutes: int | None = None,
         memory: bool = False,
         on_warning: Callable[[str], None] | None = None,
+        now: Callable[[], datetime] = now_utc,
     ) -> None:
+        self._now = now  # the clock every stored timestamp reads (tests pass a fake one)
         self.warnings: list[str] = []
         self._on_warning = on_warning
         self._told = 0
@@ -112,7 +115,7 @@ class Store(CardFlagsMixin, Queries, Writes):
             _local_offset_minutes() if utc_offset_minutes is None else utc_offset_minutes
         )
         self._lock = threading.RLock()
-        self._log: list[tuple[str, tuple[Any, ...], Any]] = []  # this session's writes
+        self._log: list[tuple[WriteOp, tuple[Any, ...], Any]] = []  # this session's writes
         self._init_writes()
         if memory:
             self.path: Path | None = None

@@ -19,12 +19,15 @@ import dataclasses
 import sqlite3
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qkv_drill.store import journal, records
+from qkv_drill.store import journal
+from qkv_drill.store import operations as ops
 from qkv_drill.store.health import error_code, is_storage_failure
-from qkv_drill.store.records import MODES, VERDICTS, AnswerRecord, seed_in, to_iso
+from qkv_drill.store.operations import WriteOp
+from qkv_drill.store.records import MODES, VERDICTS, AnswerRecord, to_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,17 +35,6 @@ if TYPE_CHECKING:
 LOCK_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock
 RETRY_DELAYS_S = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)  # then every 8 s until the lock is released
 RETRY_BUSY_TIMEOUT_MS = 200  # while writes are queued, a try waits only this long
-_INSERTS = {"record_answer": "answers", "create_mock": "mocks"}
-# The first argument of these operations is the id of a row an insert made.
-_ID_ARGS = {
-    "save_mock_answer": "mocks",
-    "checkpoint_mock": "mocks",
-    "finish_mock": "mocks",
-    "discard_mock": "mocks",
-    "delete_answer": "answers",
-}
-# Every operation a journal line may name (nothing else read from a journal is called).
-_OPS = frozenset({*_INSERTS, *_ID_ARGS, "put_card", "set_suspended", "set_buried", "restore_card"})
 Aliases = dict[tuple[str, int], int]  # (table, provisional id) -> the id it was written under
 
 
@@ -50,21 +42,14 @@ def is_lock(e: BaseException) -> bool:
     return isinstance(e, sqlite3.OperationalError) and error_code(e) in LOCK_CODES
 
 
-def _inserted_id(cur: sqlite3.Cursor) -> int:
-    """The rowid an INSERT just made; sqlite3 types it Optional since other statements make none."""
-    rowid = cur.lastrowid
-    if rowid is None:
-        raise TypeError("the statement inserted no row")
-    return rowid
-
-
-def _resolved(op: str, args: tuple[Any, ...], aliases: Aliases) -> tuple[Any, ...]:
+def _resolved(op: WriteOp, args: tuple[Any, ...], aliases: Aliases) -> tuple[Any, ...]:
     """`args` with provisional ids (negative) replaced by the ids their rows were written under."""
-    if op in _ID_ARGS and args and isinstance(args[0], int) and args[0] < 0:
-        real = aliases.get((_ID_ARGS[op], args[0]))
+    table = ops.ID_ARGS.get(op)
+    if table is not None and args and isinstance(args[0], int) and args[0] < 0:
+        real = aliases.get((table, args[0]))
         if real is not None:
             return (real, *args[1:])
-    if op == "record_answer" and args:
+    if op is ops.record_answer and args:
         rec = args[0]
         if rec.mock_id is not None and rec.mock_id < 0:
             real = aliases.get(("mocks", rec.mock_id))
@@ -89,8 +74,9 @@ class Writes:
     _lock: threading.RLock
     persistent: bool
     path: Path | None
-    _log: list[tuple[str, tuple[Any, ...], Any]]
+    _log: list[tuple[WriteOp, tuple[Any, ...], Any]]
     _warn: Callable[[str], None]
+    _now: Callable[[], datetime]
     _switch: Callable[[sqlite3.DatabaseError, str], None]
 
     def _init_writes(self) -> None:
@@ -119,7 +105,7 @@ class Writes:
 
     # --- the write path -----------------------------------------------------------------------
 
-    def _write(self, op: str, *args: Any) -> Any:
+    def _write(self, op: WriteOp, *args: Any) -> Any:
         with self._lock:
             if self._pending:  # keep the order: behind what is already queued
                 return self._enqueue(op, args)
@@ -135,9 +121,9 @@ class Writes:
             self._log.append((op, args, result))
             return result
 
-    def _enqueue(self, op: str, args: tuple[Any, ...], *, first: bool = False) -> Any:
+    def _enqueue(self, op: WriteOp, args: tuple[Any, ...], *, first: bool = False) -> Any:
         rowid = None
-        if op in _INSERTS:
+        if op in ops.INSERTS:
             rowid = self._next_provisional
             self._next_provisional -= 1
         kept = self._keep(op, args, rowid)
@@ -154,13 +140,13 @@ class Writes:
             self._retry.start()
         return rowid
 
-    def _keep(self, op: str, args: tuple[Any, ...], rowid: int | None) -> Path | None:
+    def _keep(self, op: WriteOp, args: tuple[Any, ...], rowid: int | None) -> Path | None:
         """Queue one write and append it to the journal; the journal's path, or None when it
         could not be written (the write then waits in memory only, and the user is told)."""
         if self._journal is None and self.path is not None:
             self._journal = journal.Journal(self.path)
         uid = self._journal.next_uid() if self._journal is not None else None
-        entry = journal.Entry(uid or f"memory:{len(self._log)}", op, args, rowid)
+        entry = journal.Entry(uid or f"memory:{len(self._log)}", op.__name__, args, rowid)
         self._pending.append(entry)
         if self._journal is None:
             return None
@@ -186,7 +172,8 @@ class Writes:
             while self._pending:
                 entry = self._pending[0]
                 try:
-                    self._apply(self._conn, entry.op, entry.args, entry.rowid, uid=entry.uid)
+                    op = ops.BY_NAME[entry.op]  # queued by this session: always a known name
+                    self._apply(self._conn, op, entry.args, entry.rowid, uid=entry.uid)
                 except sqlite3.DatabaseError as e:
                     if is_lock(e):
                         return False
@@ -275,14 +262,15 @@ class Writes:
         done = failed = 0
         with self._lock:
             for entry in entries:
-                if entry.op not in _OPS:
+                op = ops.BY_NAME.get(entry.op)
+                if op is None:
                     failed += 1
                     continue
                 try:
                     already = self._applied(entry.uid)
                     self._apply(
                         self._conn,
-                        entry.op,
+                        op,
                         entry.args,
                         entry.rowid,
                         uid=entry.uid,
@@ -314,7 +302,7 @@ class Writes:
     def _apply(
         self,
         conn: sqlite3.Connection,
-        op: str,
+        op: WriteOp,
         args: tuple[Any, ...],
         rowid: int | None = None,
         *,
@@ -325,10 +313,9 @@ class Writes:
         provisional one gets a fresh id, remembered in `aliases`); a journal entry's `uid` is
         recorded with it, and an entry already applied is not applied again."""
         aliases = self._aliases if aliases is None else aliases
-        fn = getattr(self, f"_w_{op}")
         args = _resolved(op, args, aliases)
         key = rowid if rowid is not None and rowid < 0 else None  # a provisional id
-        table = _INSERTS.get(op)
+        table = ops.INSERTS.get(op)
         conn.execute("BEGIN IMMEDIATE")
         try:
             done = None
@@ -341,7 +328,7 @@ class Writes:
             else:
                 if key is not None and table is not None:
                     rowid = aliases.get((table, key))
-                result = fn(conn, *args, rowid=rowid) if table else fn(conn, *args)
+                result = op(conn, *args, rowid=rowid) if table else op(conn, *args)
                 if uid is not None:
                     conn.execute(
                         "INSERT INTO applied_writes (uid, row_id) VALUES (?, ?)",
@@ -366,137 +353,39 @@ class Writes:
             raise ValueError(f"verdict must be one of {VERDICTS}, not {rec.verdict!r}")
         if rec.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {rec.mode!r}")
-        rec.id = self._write("record_answer", rec)
+        rec.id = self._write(ops.record_answer, rec)
         return rec.id
 
-    @staticmethod
-    def _w_record_answer(conn: sqlite3.Connection, rec: AnswerRecord, rowid=None) -> int:
-        cur = conn.execute(
-            "INSERT INTO answers (id, ts_utc, question_id, pack_id, topic, difficulty, qtype,"
-            " params_json, seed, answer_text, verdict, misconception, response_ms, mode, mock_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                to_iso(rec.ts_utc),
-                rec.question_id,
-                rec.pack_id,
-                rec.topic,
-                rec.difficulty,
-                rec.qtype,
-                rec.params_json,
-                seed_in(rec.seed),
-                rec.answer_text,
-                rec.verdict,
-                rec.misconception,
-                rec.response_ms,
-                rec.mode,
-                rec.mock_id,
-            ),
-        )
-        return _inserted_id(cur)
-
-    def put_card(self, question_id: str, card_json: str, due: Any) -> None:
+    def put_card(self, question_id: str, card_json: str, due: datetime) -> None:
         """Insert or replace the drill card of one question."""
-        self._write("put_card", question_id, card_json, to_iso(due), to_iso(records.now_utc()))
-
-    @staticmethod
-    def _w_put_card(conn: sqlite3.Connection, qid: str, card: str, due: str, now: str) -> None:
-        conn.execute(
-            "INSERT INTO cards (question_id, card_json, due_utc, updated_utc) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (question_id) DO UPDATE SET card_json = excluded.card_json,"
-            " due_utc = excluded.due_utc, updated_utc = excluded.updated_utc",
-            (qid, card, due, now),
-        )
+        self._write(ops.put_card, question_id, card_json, to_iso(due), to_iso(self._now()))
 
     def create_mock(
         self, settings_json: str, seed: int | None, duration_s: float, plan_json: str
     ) -> int:
         """A new running mock interview; returns its id."""
-        return self._write(
-            "create_mock", to_iso(records.now_utc()), settings_json, seed, duration_s, plan_json
+        started = to_iso(self._now())
+        return int(
+            self._write(ops.create_mock, started, settings_json, seed, duration_s, plan_json)
         )
-
-    @staticmethod
-    def _w_create_mock(
-        conn: sqlite3.Connection,
-        started: str,
-        settings_json: str,
-        seed: int | None,
-        duration_s: float,
-        plan_json: str,
-        rowid=None,
-    ) -> int:
-        cur = conn.execute(
-            "INSERT INTO mocks (id, started_utc, settings_json, seed, duration_s, used_s, state,"
-            " plan_json) VALUES (?, ?, ?, ?, ?, 0, 'running', ?)",
-            (rowid, started, settings_json, seed_in(seed), float(duration_s), plan_json),
-        )
-        return _inserted_id(cur)
 
     def save_mock_answer(
         self, mock_id: int, idx: int, text: str | None, time_ms: int, flagged: bool
     ) -> None:
-        self._write(
-            "save_mock_answer",
-            mock_id,
-            idx,
-            text,
-            int(time_ms),
-            bool(flagged),
-            to_iso(records.now_utc()),
-        )
-
-    @staticmethod
-    def _w_save_mock_answer(
-        conn: sqlite3.Connection,
-        mock_id: int,
-        idx: int,
-        text: str | None,
-        time_ms: int,
-        flagged: bool,
-        now: str,
-    ) -> None:
-        conn.execute(
-            "INSERT INTO mock_answers (mock_id, idx, answer_text, time_ms, flagged, updated_utc)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (mock_id, idx) DO UPDATE SET"
-            " answer_text = excluded.answer_text, time_ms = excluded.time_ms,"
-            " flagged = excluded.flagged, updated_utc = excluded.updated_utc",
-            (mock_id, idx, text, time_ms, int(flagged), now),
-        )
+        now = to_iso(self._now())
+        self._write(ops.save_mock_answer, mock_id, idx, text, int(time_ms), bool(flagged), now)
 
     def checkpoint_mock(self, mock_id: int, used_s: float) -> None:
         """Remember how much of the time budget is spent, for resuming after a crash."""
-        self._write("checkpoint_mock", mock_id, float(used_s))
-
-    @staticmethod
-    def _w_checkpoint_mock(conn: sqlite3.Connection, mock_id: int, used_s: float) -> None:
-        conn.execute("UPDATE mocks SET used_s = ? WHERE id = ?", (used_s, mock_id))
+        self._write(ops.checkpoint_mock, mock_id, float(used_s))
 
     def finish_mock(self, mock_id: int, report_json: str) -> None:
-        self._write("finish_mock", mock_id, report_json, to_iso(records.now_utc()))
-
-    @staticmethod
-    def _w_finish_mock(conn: sqlite3.Connection, mock_id: int, report: str, now: str) -> None:
-        conn.execute(
-            "UPDATE mocks SET state = 'finished', report_json = ?, finished_utc = ? WHERE id = ?",
-            (report, now, mock_id),
-        )
+        self._write(ops.finish_mock, mock_id, report_json, to_iso(self._now()))
 
     def discard_mock(self, mock_id: int) -> bool:
         """Throw away an interrupted interview and its typed answers; finished ones are kept.
         Returns whether anything was discarded."""
-        return bool(self._write("discard_mock", mock_id))
-
-    @staticmethod
-    def _w_discard_mock(conn: sqlite3.Connection, mock_id: int) -> bool:
-        running = conn.execute(
-            "SELECT 1 FROM mocks WHERE id = ? AND state = 'running'", (mock_id,)
-        ).fetchone()
-        if not running:
-            return False
-        conn.execute("DELETE FROM mock_answers WHERE mock_id = ?", (mock_id,))
-        conn.execute("DELETE FROM mocks WHERE id = ?", (mock_id,))
-        return True
+        return bool(self._write(ops.discard_mock, mock_id))
 
 
 BUSY_TIMEOUT_MS = 5000  # the normal wait for a lock (store.BUSY_TIMEOUT_S)

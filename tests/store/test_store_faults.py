@@ -235,7 +235,7 @@ def test_read_only_mid_session_replays_when_the_copy_fails(tmp_path, monkeypatch
 def test_programming_errors_are_not_hidden_as_storage_faults(tmp_path):
     with Store.open(tmp_path / "progress.db") as s:
         with pytest.raises(sqlite3.IntegrityError):
-            s._write("save_mock_answer", 12345, 0, "x", 1, False, "now")  # no such mock
+            s.save_mock_answer(12345, 0, "x", 1, False)  # no such mock
         assert s.persistent
         assert s.warnings == []
 

@@ -278,3 +278,19 @@ def test_in_memory_store_works_without_a_file(tmp_path):
         assert s.path is None
         assert not s.persistent
         assert s.accuracy_by_topic() == {"shapes": (1, 1)}
+
+
+def test_every_stored_timestamp_reads_the_injected_clock(tmp_path):
+    """No test patches a module's clock: the store is given one."""
+    times = iter(NOON + timedelta(minutes=m) for m in range(100))
+    with Store.open(tmp_path / "p.db", utc_offset_minutes=0, now=lambda: next(times)) as s:
+        mock_id = s.create_mock("{}", 1, 60.0, "[]")  # NOON
+        s.save_mock_answer(mock_id, 0, "64", 1000, False)  # +1
+        s.finish_mock(mock_id, "{}")  # +2
+        row = s.get_mock(mock_id)
+        assert (row.started_utc, row.finished_utc) == (NOON, NOON + timedelta(minutes=2))
+        s.put_card("q1", "{}", NOON)  # +3
+        assert [q for q, _ in s.due_cards()] == ["q1"]  # due by the clock's now (+4)
+        s.bury("q1")  # until the next midnight after +5
+        assert s.held_back() == {"q1"}  # +6
+        assert s.local_today() == NOON.date()  # +7

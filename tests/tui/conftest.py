@@ -51,7 +51,7 @@ def packset():
 def store(tmp_path):
     from qkv_drill.store import Store
 
-    s = Store(tmp_path / "progress.db")
+    s = Store(tmp_path / "progress.db", now=lambda: START)  # stored timestamps are stable
     yield s
     s.close()
 
@@ -63,10 +63,9 @@ def clock():
 
 @pytest.fixture
 def utc_local_time(monkeypatch):
-    """Local time is UTC and the store stamps a fixed start, so times shown are stable."""
+    """Local time is UTC (the `store` fixture stamps a fixed start), so times shown are stable."""
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    monkeypatch.setattr("qkv_drill.store.records.now_utc", lambda: START)  # every store clock
     yield
     monkeypatch.undo()
     time.tzset()
