@@ -179,16 +179,6 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | int:
     return args
 
 
-REACH_COMMANDS = {
-    "export-anki": ("qkv_drill.anki.package", "run_export_anki"),
-    "serve": ("qkv_drill.serve", "run_serve"),
-    "backup": ("qkv_drill.store.backup_command", "run_backup"),
-    "restore": ("qkv_drill.store.backup_command", "run_restore"),
-    "stats": ("qkv_drill.session.stats_command", "run_stats"),
-    "doctor": ("qkv_drill.doctor", "run_doctor"),
-}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if isinstance(args, int):
@@ -199,18 +189,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from qkv_drill.tui.app import run_app
 
         return run_app(extra_packs=args.pack)
-    if command in ("practice", "drill", "mock") and not args.plain:
-        from qkv_drill.tui.app import run_app
-
-        return run_app(extra_packs=args.pack, start=command, args=args)
     if command in ("practice", "drill", "mock"):
+        from qkv_drill.cli_options import session_options
+
+        options = session_options(args)
+        if not args.plain:
+            from qkv_drill.tui.app import run_app
+
+            return run_app(extra_packs=args.pack, start=command, options=options)
         from qkv_drill.plain import run_plain
 
-        return run_plain(args)
+        return run_plain(options)
     if command == "export":
-        from qkv_drill.session.export import run_export
+        from qkv_drill.session.export import ReportExport, run_export
 
-        return run_export(args)
+        return run_export(
+            ReportExport(mock_id=args.mock_id, format=args.format, output=args.output)
+        )
     if command == "validate":
         from qkv_drill.packs.validate_command import run_validate
 
@@ -233,11 +228,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_misconceptions(args)
     if command == "locate":
         return run_locate()
-    if command in REACH_COMMANDS:
-        import importlib
+    return run_reach_command(command, args)
 
-        module, function = REACH_COMMANDS[command]
-        return int(getattr(importlib.import_module(module), function)(args))
+
+def run_reach_command(command: str, args: argparse.Namespace) -> int:
+    """Anki, the browser, backups, stats for scripts and diagnostics: each takes typed options."""
+    if command == "export-anki":
+        from qkv_drill.anki.package import AnkiExport, run_export_anki
+        from qkv_drill.cli_options import extra_packs, pack_filter
+
+        options = AnkiExport(
+            filter=pack_filter(args),
+            instances=args.instances,
+            output=args.output,
+            extra_packs=extra_packs(args),
+        )
+        return run_export_anki(options)
+    if command == "serve":
+        from qkv_drill.serve import run_serve
+
+        return run_serve(args)
+    if command == "backup":
+        from qkv_drill.store.backup_command import run_backup
+
+        return run_backup(args.output)
+    if command == "restore":
+        from qkv_drill.store.backup_command import run_restore
+
+        return run_restore(args.file)
+    if command == "stats":
+        from qkv_drill.session.stats_command import run_stats
+
+        return run_stats(as_json=args.json)
+    if command == "doctor":
+        from qkv_drill.cli_options import extra_packs
+        from qkv_drill.doctor import run_doctor
+
+        return run_doctor(extra_packs(args))
     return 2
 
 

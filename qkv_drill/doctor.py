@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import argparse
+    from collections.abc import Sequence
 
 PACKAGES = ("textual", "numpy", "pyyaml", "fsrs", "platformdirs", "genanki", "textual-serve")
 
@@ -113,8 +113,9 @@ def collect(extra_packs: list[Path]) -> list[Line]:
     return lines
 
 
-def run_doctor(args: argparse.Namespace) -> int:
-    lines = collect([Path(p) for p in getattr(args, "pack", None) or []])
+def run_doctor(extra_packs: Sequence[Path] = ()) -> int:
+    """`qkv-drill doctor`: one line per fact; exit 1 when any is marked as a problem."""
+    lines = collect(list(extra_packs))
     width = max(len(line.label) for line in lines)
     for line in lines:
         mark = "  " if line.ok else "! "

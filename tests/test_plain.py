@@ -259,6 +259,7 @@ def test_commands_in_process():
     import io
     from argparse import Namespace
 
+    from qkv_drill.cli_options import session_options
     from qkv_drill.plain import run_plain
     from qkv_drill.session.clock import FakeClock
 
@@ -274,7 +275,7 @@ def test_commands_in_process():
     )
     stdin = io.StringIO("\n:nope\n:redraw\n:redraw\n:why\n:hint\n:hint\n:hint\n64\n")
     stdout, stderr = io.StringIO(), io.StringIO()
-    assert run_plain(args, stdin, stdout, stderr, clock=FakeClock()) == 0
+    assert run_plain(session_options(args), stdin, stdout, stderr, clock=FakeClock()) == 0
     out = stdout.getvalue()
     assert "Type an answer first." in out
     assert "Unknown command :nope." in out

@@ -10,6 +10,7 @@ import hashlib
 import re
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,9 @@ import genanki
 
 from qkv_drill.anki import safe_html
 from qkv_drill.anki.notes import DEFAULT_INSTANCES, NoteFields, Selection, build_notes
+from qkv_drill.session.filters import Filter
 
 if TYPE_CHECKING:
-    import argparse
-
     from qkv_drill.packs.model import Pack
 
 # Fixed forever: Anki matches the note type by this id (a random 31-bit number picked once).
@@ -116,22 +116,31 @@ def build_package(packs: Iterable[Pack], selection: Selection) -> genanki.Packag
     return genanki.Package(decks)
 
 
-def run_export_anki(args: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class AnkiExport:
+    """`qkv-drill export-anki`'s options (built from the command line in cli_options)."""
+
+    filter: Filter = field(default_factory=Filter)
+    instances: int = DEFAULT_INSTANCES  # drawn instances per computed question
+    output: Path | None = None  # default: <data folder>/exports/qkv-drill.apkg
+    extra_packs: tuple[Path, ...] = ()
+
+
+def run_export_anki(options: AnkiExport) -> int:
     from qkv_drill import paths
     from qkv_drill.packs.loader import load_packs
-    from qkv_drill.session.filters import Filter
 
-    if args.instances < 1:
+    if options.instances < 1:
         print("--instances must be at least 1", file=sys.stderr)
         return 2
-    packset = load_packs([Path(p) for p in args.pack])
+    packset = load_packs(list(options.extra_packs))
     for issue in packset.issues:
         print(f"warning: {issue}", file=sys.stderr)
-    chosen = Filter.from_args(args).select(packset.questions.values())
+    chosen = options.filter.select(packset.questions.values())
     if not chosen:
         print("no questions match (see `qkv-drill packs`)", file=sys.stderr)
         return 1
-    selection = build_notes(chosen, args.instances)
+    selection = build_notes(chosen, options.instances)
     for qtype, n in sorted(selection.left_out.items()):
         print(f"left out {n} {qtype} question(s): a card cannot run them")
     for line in selection.failed:
@@ -140,7 +149,7 @@ def run_export_anki(args: argparse.Namespace) -> int:
         print("nothing to export: no question here can be shown on a card", file=sys.stderr)
         return 1
     packs = [lp.pack for lp in packset.packs if lp.pack is not None]
-    output: Path = args.output or paths.data_dir() / "exports" / "qkv-drill.apkg"
+    output: Path = options.output or paths.data_dir() / "exports" / "qkv-drill.apkg"
     output.parent.mkdir(parents=True, exist_ok=True)
     package = build_package(packs, selection)
     partial = output.with_name(output.name + ".partial")
@@ -151,4 +160,11 @@ def run_export_anki(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["DEFAULT_INSTANCES", "build_package", "deck_id", "note_guid", "run_export_anki"]
+__all__ = [
+    "DEFAULT_INSTANCES",
+    "AnkiExport",
+    "build_package",
+    "deck_id",
+    "note_guid",
+    "run_export_anki",
+]

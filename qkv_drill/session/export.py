@@ -8,14 +8,18 @@ import os
 import stat
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from qkv_drill.session.report import MockReport
 from qkv_drill.textsafe import printable
 
+if TYPE_CHECKING:
+    from qkv_drill.store import Store
 
-def load_report(store: Any, mock_id: int | None) -> MockReport | None:
+
+def load_report(store: Store, mock_id: int | None) -> MockReport | None:
     """The stored report of `mock_id`, or of the latest finished interview when None."""
     if mock_id is None:
         history = [r for r in store.mock_history() if r.report_json]
@@ -24,14 +28,23 @@ def load_report(store: Any, mock_id: int | None) -> MockReport | None:
         row = store.get_mock(mock_id)
     if row is None or not row.report_json:
         return None
-    return MockReport.from_json(row.report_json, store=store)
+    return MockReport.from_json(row.report_json)
 
 
-def run_export(args: Any) -> int:
+@dataclass(frozen=True, kw_only=True)
+class ReportExport:
+    """`qkv-drill export`'s options (built from the command line in cli_options)."""
+
+    mock_id: int | None = None  # None: the latest finished interview
+    format: Literal["md", "json"] = "md"
+    output: Path | None = None  # None: stdout
+
+
+def run_export(options: ReportExport) -> int:
     from qkv_drill.store import Store
 
     store = Store.open(None, on_warning=lambda text: print(printable(text), file=sys.stderr))
-    mock_id = getattr(args, "mock_id", None)
+    mock_id = options.mock_id
     report = load_report(store, mock_id)
     if report is None:
         if mock_id is None:
@@ -39,19 +52,19 @@ def run_export(args: Any) -> int:
         else:
             print(f"No finished mock interview with id {mock_id}.", file=sys.stderr)
         return 1
-    text = report.to_json() + "\n" if args.format == "json" else report.to_markdown()
-    if args.output is None:
+    text = report.to_json() + "\n" if options.format == "json" else report.to_markdown()
+    if options.output is None:
         sys.stdout.write(printable(text))
         return 0
     try:
-        write_replacing(Path(args.output), text)
+        write_replacing(options.output, text)
     except OSError as e:
         print(
-            printable(f"cannot write {args.output}: {e.strerror or e}; nothing was changed"),
+            printable(f"cannot write {options.output}: {e.strerror or e}; nothing was changed"),
             file=sys.stderr,
         )
         return 1
-    print(printable(f"wrote {args.output}"), file=sys.stderr)
+    print(printable(f"wrote {options.output}"), file=sys.stderr)
     return 0
 
 

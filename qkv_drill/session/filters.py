@@ -27,15 +27,6 @@ class Filter:
         """The accepted questions, sorted by id so a seed gives the same order on every machine."""
         return sorted((q for q in questions if self.accepts(q)), key=lambda q: q.id)
 
-    @classmethod
-    def from_args(cls, args: Any) -> Filter:
-        """From the CLI's `--topic`, `--pack-id` and `--difficulty` (each repeatable)."""
-        return cls(
-            topics=frozenset(getattr(args, "topic", None) or ()),
-            packs=frozenset(getattr(args, "pack_id", None) or ()),
-            difficulties=frozenset(getattr(args, "difficulty", None) or ()),
-        )
-
     def describe(self) -> str:
         parts = []
         for label, values in (

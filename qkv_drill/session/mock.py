@@ -9,49 +9,35 @@ a resume rebuilds exactly the same numbers.
 from __future__ import annotations
 
 import json
-import math
-import random
-from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from qkv_drill.present.formats import shape_tuple
 from qkv_drill.session import mock_drafts
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
-from qkv_drill.session.drill import schedule_misses
-from qkv_drill.session.filters import Filter
-from qkv_drill.session.records import make_record, misconception_name
-from qkv_drill.session.report import MockReport, PastScore, ReportItem
+from qkv_drill.session.mock_grading import grade_open_answers, hand_in, past_scores
+from qkv_drill.session.mock_plan import MockSettings, plan_interview, plan_questions
+from qkv_drill.session.report import MockReport
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.store import MockRow, Store
+
+# Names other modules import from here: the interview, its settings and its grading.
+__all__ = [
+    "CHECKPOINT_EVERY_S",
+    "MockResumeError",
+    "MockSession",
+    "MockSettings",
+    "ReviewRow",
+    "grade_as_it_stands",
+    "past_scores",
+    "plan_questions",
+    "unfinished",
+]
 
 CHECKPOINT_EVERY_S = 3.0
-SEED_RANGE = 2**31
-DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
-
-
-@dataclass
-class MockSettings:
-    minutes: float = 20.0
-    questions: int = 10
-    topics: tuple[str, ...] = ()
-    difficulties: tuple[str, ...] = ()
-    seed: int | None = None
-    packs: tuple[str, ...] = ()  # pack ids; empty means every pack
-    code: bool = False  # include one "implement it" exercise (its time budget is added)
-    allow_pause: bool = False  # a real interview has no pause button; off unless asked for
-
-    @classmethod
-    def from_args(cls, args: Any) -> MockSettings:
-        return cls(
-            minutes=float(getattr(args, "minutes", 20.0) or 20.0),
-            questions=int(getattr(args, "questions", 10) or 10),
-            topics=tuple(getattr(args, "topic", None) or ()),
-            difficulties=tuple(getattr(args, "difficulty", None) or ()),
-            seed=getattr(args, "seed", None),
-            packs=tuple(getattr(args, "pack_id", None) or ()),
-            code=bool(getattr(args, "code", False)),
-            allow_pause=bool(getattr(args, "allow_pause", False)),
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,57 +57,14 @@ class MockResumeError(Exception):
     """The stored interview cannot be rebuilt (for example its pack was removed)."""
 
 
-def plan_questions(pool: list[Any], n: int, rng: random.Random) -> list[Any]:
-    """Pick n questions balanced across topics and difficulties.
-
-    Round-robin over topic buckets (in a seeded order, always serving the topic with the fewest
-    picks); from each bucket take the difficulty least represented so far. One open "say it out
-    loud" question is reserved first when the pool has any, and asked last. Never the same
-    question twice.
-    """
-    buckets: dict[str, dict[str, list[Any]]] = {}
-    for q in sorted(pool, key=lambda q: q.id):
-        buckets.setdefault(q.topic, {}).setdefault(q.difficulty, []).append(q)
-    for by_diff in buckets.values():
-        for qs in by_diff.values():
-            rng.shuffle(qs)
-    topics = sorted(buckets)
-    rng.shuffle(topics)
-    per_diff: Counter[str] = Counter()
-    per_topic: Counter[str] = Counter()
-    chosen: list[Any] = []
-
-    def take(q: Any) -> None:
-        buckets[q.topic][q.difficulty].remove(q)
-        chosen.append(q)
-        per_diff[q.difficulty] += 1
-        per_topic[q.topic] += 1
-
-    texts = sorted((q for q in pool if q.type == "text"), key=lambda q: q.id)
-    if texts and n > 0:
-        take(rng.choice(texts))
-    while len(chosen) < n:
-        open_topics = [t for t in topics if any(buckets[t].values())]
-        if not open_topics:
-            break
-        topic = min(open_topics, key=lambda t: per_topic[t])
-        avail = [d for d, qs in sorted(buckets[topic].items()) if qs]
-        rng.shuffle(avail)
-        d = min(avail, key=lambda d: per_diff[d])
-        take(buckets[topic][d][-1])
-    if texts and len(chosen) > 1:
-        chosen.append(chosen.pop(0))  # the open question closes the interview
-    return chosen
-
-
 class MockSession:
     """One interview; the TUI and the plain mode drive it, tests drive it with a FakeClock."""
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         mock_id: int,
-        instances: list[Any],
+        instances: list[Instance],
         duration_s: float,
         used_s: float,
         clock: Clock,
@@ -156,70 +99,30 @@ class MockSession:
     # --- creating and resuming --------------------------------------------------------------
     @classmethod
     def create(
-        cls, packset: Any, store: Any, settings: MockSettings, clock: Clock = SYSTEM_CLOCK
+        cls, packset: PackSet, store: Store, settings: MockSettings, clock: Clock = SYSTEM_CLOCK
     ) -> MockSession:
-        from qkv_drill.cliargs import MINUTES
-        from qkv_drill.packs.instance import InstanceError, draw
-
-        minutes = float(settings.minutes)
-        if not (math.isfinite(minutes) and MINUTES[0] <= minutes <= MINUTES[1]):
-            raise ValueError(
-                f"minutes must be from {MINUTES[0]:g} to {MINUTES[1]:g}, not {minutes}"
-            )
-        seed = settings.seed
-        if seed is None:
-            seed = random.SystemRandom().randrange(SEED_RANGE)
-        rng = random.Random(seed)
-        flt = Filter(
-            topics=frozenset(settings.topics),
-            packs=frozenset(settings.packs),
-            difficulties=frozenset(settings.difficulties),
+        """A new interview, stored at once (ValueError when nothing matches the settings)."""
+        planned = plan_interview(packset, settings)
+        stored = asdict(settings) | {"seed": planned.seed}
+        mock_id = store.create_mock(
+            json.dumps(stored), planned.seed, planned.duration_s, json.dumps(planned.plan)
         )
-        pool = flt.select(packset.questions.values())
-        # Code exercises take minutes each: one is asked only with --code (or when the filter
-        # leaves nothing else).
-        coding = sorted((q for q in pool if q.type == "code"), key=lambda q: q.id)
-        if len(coding) < len(pool) or settings.code:
-            pool = [q for q in pool if q.type != "code"]
-        exercise = rng.choice(coding) if settings.code and coding else None
-        questions = plan_questions(pool, settings.questions - (exercise is not None), rng)
-        if exercise is not None:
-            questions.append(exercise)
-        if not questions:
-            raise ValueError(f"no questions match ({flt.describe()})")
-        plan, instances = [], []
-        skipped: list[str] = []
-        for q in questions:
-            seed_q = rng.randrange(SEED_RANGE)
-            try:
-                instances.append(draw(q, seed_q))
-            except InstanceError as e:
-                skipped.append(f"skipped: {e}")  # left out of the interview, and said why
-                continue
-            plan.append({"question_id": q.id, "seed": seed_q})
-        if not instances:
-            raise ValueError("none of the matching questions can be drawn; run qkv-drill validate")
-        duration = minutes * 60.0
-        if exercise is not None and any(i.question is exercise for i in instances):
-            duration += exercise.time_budget
-        stored = asdict(settings) | {"seed": seed}
-        mock_id = store.create_mock(json.dumps(stored), seed, duration, json.dumps(plan))
         session = cls(
             store,
             mock_id,
-            instances,
-            duration,
+            planned.instances,
+            planned.duration_s,
             0.0,
             clock,
-            seed,
+            planned.seed,
             allow_pause=settings.allow_pause,
         )
-        session.draw_errors = skipped
+        session.draw_errors = planned.skipped
         return session
 
     @classmethod
     def resume(
-        cls, packset: Any, store: Any, mock_id: int, clock: Clock = SYSTEM_CLOCK
+        cls, packset: PackSet, store: Store, mock_id: int, clock: Clock = SYSTEM_CLOCK
     ) -> MockSession:
         """Rebuild an interrupted interview: same instances, saved answers and flags, and the time
         left at the last checkpoint."""
@@ -332,7 +235,7 @@ class MockSession:
 
     # --- navigation -------------------------------------------------------------------------
     @property
-    def current(self) -> Any:
+    def current(self) -> Instance:
         return self.instances[self.index]
 
     def goto(self, i: int) -> None:
@@ -424,56 +327,17 @@ class MockSession:
         report. Open text answers wait for a self-grade in the report. Calling twice is harmless."""
         if self.report is not None:
             return self.report
-        from qkv_drill.packs.check import check
-
         self.unpause()
         self._adopt_drafts()
         self.checkpoint()
-        now = self.clock.now()
-        # A hand-in killed half-way left some answers recorded: never record those twice.
-        self._already_recorded = self.store.recorded_for_mock(self.mock_id)
-        items, misses = [], []
-        for idx, inst in enumerate(self.instances):
-            item = self._item(idx, inst)
-            text = self.answers[idx]
-            verdict = check(inst, text) if text is not None else None
-            if text is None or verdict is None or verdict.status == "unparseable":
-                item.status = "unanswered"
-                item.user_answer = None
-                self._record(inst, idx, "", "skipped", None, now)
-                misses.append(inst.question.id)
-            elif verdict.status == "self_grade":
-                item.status = "pending"
-                item.rubric_hits = [bool(h) for h in verdict.rubric_hits]
-            else:
-                item.status = verdict.status
-                item.message = verdict.message
-                item.expected = verdict.expected_display or item.expected
-                m = verdict.misconception
-                if m is not None:
-                    item.misconception = m.name
-                    item.misconception_title = getattr(m, "title", "")
-                    item.misconception_feedback = getattr(m, "feedback", "")
-                self._record(inst, idx, text, verdict.status, misconception_name(verdict), now)
-                if verdict.status != "correct":
-                    misses.append(inst.question.id)
-            items.append(item)
-        schedule_misses(self.store, misses, now)
-        row = self.store.get_mock(self.mock_id)
-        self.report = MockReport(
-            mock_id=self.mock_id,
-            started_utc=_iso(getattr(row, "started_utc", "")),
-            finished_utc=_iso(now),
-            duration_s=self.duration_s,
-            used_s=round(self.used_s(), 3),
-            seed=self.seed,
-            items=items,
-            history=past_scores(self.store, exclude=self.mock_id),
-            store=self.store,
-            pauses=[round(p, 3) for p in self.pauses],
-        )
-        self.store.finish_mock(self.mock_id, self.report.to_json())
+        self.report = hand_in(self)
         return self.report
+
+    def grade_open_answers(self, grades: Mapping[int, Sequence[int]]) -> None:
+        """Self-grades for the handed-in report's open answers, recorded with this clock."""
+        if self.report is None:
+            raise RuntimeError("the interview has not been handed in")
+        grade_open_answers(self.store, self.report, grades, self.clock)
 
     def _adopt_drafts(self) -> None:
         """At hand-in a readable draft counts, as pens down keeps the one being typed."""
@@ -487,84 +351,14 @@ class MockSession:
                 self._save(idx)
         self.drafts.clear()
 
-    def _record(self, inst: Any, idx: int, text: str, verdict: str, mis: str | None, now) -> None:
-        rec = make_record(
-            inst,
-            answer_text=text,
-            verdict=verdict,
-            misconception=mis,
-            response_ms=round(self.times[idx] * 1000),
-            mode="mock",
-            ts=now,
-            mock_id=self.mock_id,
-        )
-        if inst.question.id in self._already_recorded:
-            return
-        self.store.record_answer(rec)
 
-    def _item(self, idx: int, inst: Any) -> ReportItem:
-        q = inst.question
-        trace = getattr(inst, "trace", None)
-        steps = []
-        for step in getattr(trace, "steps", None) or ():
-            shape = getattr(step, "shape", None)
-            line = f"{step.name}: {step.formula}" + (f"  {shape_tuple(shape)}" if shape else "")
-            steps.append(line + (f" ({step.note})" if getattr(step, "note", "") else ""))
-        from qkv_drill.session.records import params_json
-
-        return ReportItem(
-            idx=idx,
-            question_id=q.id,
-            pack_id=q.pack_id,
-            topic=q.topic,
-            difficulty=q.difficulty,
-            qtype=q.type,
-            prompt=inst.prompt,
-            seed=inst.seed,
-            params_json=params_json(inst.params),
-            user_answer=self.answers[idx],
-            expected=inst.expected_display,
-            status="unanswered",
-            explanation=q.explanation or "",
-            trace=steps,
-            time_s=round(self.times[idx], 3),
-            budget_s=self.budget_s(idx),
-            flagged=idx in self.flagged,
-            options=list(inst.options),
-            model_answer=q.model_answer or "",
-            rubric=[getattr(r, "point", str(r)) for r in (q.rubric or ())],
-        )
-
-
-def _iso(value: Any) -> str:
-    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else str(value)
-
-
-def past_scores(store: Any, exclude: int | None = None) -> list[PastScore]:
-    """Scores of the finished interviews, oldest first."""
-    out = []
-    for row in store.mock_history():
-        if row.id == exclude or not row.report_json:
-            continue
-        summary = json.loads(row.report_json).get("summary", {})
-        out.append(
-            PastScore(
-                mock_id=row.id,
-                finished_utc=_iso(row.finished_utc or ""),
-                correct=int(summary.get("correct", 0)),
-                total=int(summary.get("total", 0)),
-            )
-        )
-    return out
-
-
-def unfinished(store: Any) -> Any | None:
+def unfinished(store: Store) -> MockRow | None:
     """The interrupted interview to offer for resuming (the latest running one), if any."""
     return store.unfinished_mock()
 
 
 def grade_as_it_stands(
-    packset: Any, store: Any, mock_id: int, clock: Clock = SYSTEM_CLOCK
+    packset: PackSet, store: Store, mock_id: int, clock: Clock = SYSTEM_CLOCK
 ) -> MockReport:
     """Hand in an interrupted interview without resuming the countdown."""
     return MockSession.resume(packset, store, mock_id, clock).finish()

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.check import Verdict
+    from qkv_drill.packs.instance import Instance
+    from qkv_drill.store import AnswerRecord
 
 
 def self_grade_passes(covered: Sequence[int], n_points: int) -> bool:
@@ -39,13 +45,39 @@ def stored_text(text: str) -> str:
     return f"{kept}\n[... cut: the answer was {len(data):,} bytes; {cap:,} are kept]"
 
 
-def misconception_name(verdict: Any) -> str | None:
-    m = getattr(verdict, "misconception", None)
-    return getattr(m, "name", None) if m is not None else None
+def misconception_name(verdict: Verdict) -> str | None:
+    m = verdict.misconception
+    return m.name if m is not None else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Asked:
+    """What was asked, as every stored answer keeps it (a report item carries the same)."""
+
+    question_id: str
+    pack_id: str
+    topic: str
+    difficulty: str
+    qtype: str
+    params_json: str
+    seed: int
+
+    @classmethod
+    def of(cls, instance: Instance) -> Asked:
+        q = instance.question
+        return cls(
+            question_id=q.id,
+            pack_id=q.pack_id,
+            topic=q.topic,
+            difficulty=q.difficulty,
+            qtype=q.type,
+            params_json=params_json(instance.params),
+            seed=instance.seed,
+        )
 
 
 def make_record(
-    instance: Any,
+    asked: Instance | Asked,
     *,
     answer_text: str,
     verdict: str,
@@ -54,24 +86,25 @@ def make_record(
     mode: str,
     ts: datetime,
     mock_id: int | None = None,
-) -> Any:
+) -> AnswerRecord:
     """An `AnswerRecord` for the store; `verdict` is 'correct', 'wrong' or 'skipped'."""
     from qkv_drill.store import AnswerRecord
 
-    q = instance.question
-    if q.type == "code":
+    if not isinstance(asked, Asked):
+        asked = Asked.of(asked)
+    if asked.qtype == "code":
         from qkv_drill.exercises.instance import stored_code
 
         answer_text = stored_code(answer_text)
     return AnswerRecord(
         ts_utc=ts,
-        question_id=q.id,
-        pack_id=q.pack_id,
-        topic=q.topic,
-        difficulty=q.difficulty,
-        qtype=q.type,
-        params_json=params_json(instance.params),
-        seed=instance.seed,
+        question_id=asked.question_id,
+        pack_id=asked.pack_id,
+        topic=asked.topic,
+        difficulty=asked.difficulty,
+        qtype=asked.qtype,
+        params_json=asked.params_json,
+        seed=asked.seed,
         answer_text=stored_text(answer_text),
         verdict=verdict,
         misconception=misconception,

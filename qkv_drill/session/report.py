@@ -11,12 +11,11 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
 from typing import Any
 
 from qkv_drill.present.formats import m_ss, percent
 from qkv_drill.present.report_item import item_markdown
-from qkv_drill.session.records import self_grade_passes
+from qkv_drill.session.records import Asked, self_grade_passes
 
 DIFFICULTIES = ("easy", "medium", "hard")
 
@@ -56,6 +55,19 @@ class ReportItem:
     def over_budget(self) -> bool:
         return self.time_s > self.budget_s
 
+    @property
+    def asked(self) -> Asked:
+        """What was asked, as a stored answer keeps it."""
+        return Asked(
+            question_id=self.question_id,
+            pack_id=self.pack_id,
+            topic=self.topic,
+            difficulty=self.difficulty,
+            qtype=self.qtype,
+            params_json=self.params_json,
+            seed=self.seed,
+        )
+
 
 @dataclass
 class PastScore:
@@ -75,7 +87,6 @@ class MockReport:
     seed: int | None
     items: list[ReportItem]
     history: list[PastScore] = field(default_factory=list)  # earlier mocks, oldest first
-    store: Any = field(default=None, repr=False, compare=False)
     pauses: list[float] = field(default_factory=list)  # seconds of each pause, when allowed
 
     def pause_summary(self) -> str:
@@ -141,55 +152,29 @@ class MockReport:
         return [*past, self.score]
 
     # --- self-grading -----------------------------------------------------------------------
-    def apply_self_grades(self, grades: Mapping[int, Sequence[int]]) -> None:
+    def apply_self_grades(self, grades: Mapping[int, Sequence[int]]) -> list[ReportItem]:
         """Grade open answers: {question index: covered rubric points (0-based)}.
 
-        Correct at two thirds of the points or more. Records each graded answer in the store
-        (mode "mock") the first time (a miss becomes due in the drill), and stores the updated
-        report.
+        Correct at two thirds of the points or more. Returns the items graded for the first
+        time (the session records those: see `mock_grading.grade_open_answers`).
         """
         by_idx = {i.idx: i for i in self.items}
+        first_time = []
         for idx, covered in grades.items():
             item = by_idx[idx]
             if item.qtype != "text" or item.user_answer is None:
                 raise ValueError(f"question {idx + 1} has no open answer to self-grade")
-            first = item.covered is None
+            if item.covered is None:
+                first_time.append(item)
             item.covered = sorted({int(c) for c in covered if 0 <= int(c) < len(item.rubric)})
             ok = self_grade_passes(item.covered, len(item.rubric))
             item.status = "correct" if ok else "wrong"
             item.message = f"{len(item.covered)} of {len(item.rubric)} points covered"
-            if self.store is not None and first:
-                self.store.record_answer(self._record(item))
-                if not ok:
-                    from qkv_drill.session.drill import schedule_misses
-
-                    schedule_misses(self.store, [item.question_id], datetime.now(UTC))
-        if self.store is not None:
-            self.store.finish_mock(self.mock_id, self.to_json())
-
-    def _record(self, item: ReportItem) -> Any:
-        from qkv_drill.store import AnswerRecord
-
-        return AnswerRecord(
-            ts_utc=datetime.now(UTC),
-            question_id=item.question_id,
-            pack_id=item.pack_id,
-            topic=item.topic,
-            difficulty=item.difficulty,
-            qtype=item.qtype,
-            params_json=item.params_json,
-            seed=item.seed,
-            answer_text=item.user_answer or "",
-            verdict=item.status,
-            misconception=None,
-            response_ms=round(item.time_s * 1000),
-            mode="mock",
-            mock_id=self.mock_id,
-        )
+        return first_time
 
     # --- output -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "store"}
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["items"] = [asdict(i) for i in self.items]
         data["history"] = [asdict(h) for h in self.history]
         data["summary"] = {
@@ -211,7 +196,7 @@ class MockReport:
         return json.dumps(self.to_dict(), indent=2)
 
     @classmethod
-    def from_json(cls, raw: str, store: Any = None) -> MockReport:
+    def from_json(cls, raw: str) -> MockReport:
         data = json.loads(raw)
         names = {f.name for f in fields(ReportItem)}
         items = [ReportItem(**{k: v for k, v in d.items() if k in names}) for d in data["items"]]
@@ -225,7 +210,6 @@ class MockReport:
             seed=data.get("seed"),
             items=items,
             history=history,
-            store=store,
             pauses=[float(p) for p in data.get("pauses", [])],
         )
 

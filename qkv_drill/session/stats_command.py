@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
 
 from qkv_drill.session.stats import StatsSnapshot
-
-if TYPE_CHECKING:
-    import argparse
 
 JSON_FORMAT = 1
 
@@ -42,7 +38,8 @@ def stats_dict(snap: StatsSnapshot) -> dict[str, object]:
     }
 
 
-def run_stats(args: argparse.Namespace) -> int:
+def run_stats(*, as_json: bool = False) -> int:
+    """`qkv-drill stats [--json]`."""
     from qkv_drill import paths
     from qkv_drill.store import Store
 
@@ -56,7 +53,7 @@ def run_stats(args: argparse.Namespace) -> int:
         snap = StatsSnapshot.build(store)
     finally:
         store.close()
-    if args.json:
+    if as_json:
         json.dump(stats_dict(snap), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:

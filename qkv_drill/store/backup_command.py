@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from qkv_drill.store.backup import BackupError, backup, default_backup_path, restore
 
-if TYPE_CHECKING:
-    import argparse
 
-
-def run_backup(args: argparse.Namespace) -> int:
+def run_backup(output: Path | None = None) -> int:
+    """`qkv-drill backup [-o FILE]` (default: a dated file in the data folder's backups/)."""
     from qkv_drill import paths
 
-    target = args.output or default_backup_path(paths.data_dir())
+    target = output or default_backup_path(paths.data_dir())
     try:
         facts = backup(paths.progress_db_path(), target)
     except (BackupError, OSError) as e:
@@ -27,11 +25,12 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_restore(args: argparse.Namespace) -> int:
+def run_restore(file: Path) -> int:
+    """`qkv-drill restore FILE`: the current progress is kept aside first."""
     from qkv_drill import paths
 
     try:
-        done = restore(args.file, paths.progress_db_path())
+        done = restore(file, paths.progress_db_path())
     except (BackupError, OSError) as e:
         print(f"restore failed, nothing changed: {e}", file=sys.stderr)
         return 1
@@ -42,7 +41,7 @@ def run_restore(args: argparse.Namespace) -> int:
         f", migrated from schema v{done.from_version}" if done.from_version != facts.version else ""
     )
     print(
-        f"restored {args.file} into {facts.path}: {facts.answers} answers, {facts.cards} cards, "
+        f"restored {file} into {facts.path}: {facts.answers} answers, {facts.cards} cards, "
         f"{facts.mocks} mock interviews, schema v{facts.version}{migrated}"
     )
     return 0

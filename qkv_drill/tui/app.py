@@ -6,7 +6,6 @@ worker threads, torch only when a question needs it, plotext only on the Stats s
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
@@ -15,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, CSSPathType
@@ -26,6 +25,9 @@ from textual.notifications import SeverityLevel
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.commands import QkvCommands
 from qkv_drill.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from qkv_drill.session.options import SessionOptions
 
 READY_ENV = "QKV_DRILL_READY_FILE"
 
@@ -101,7 +103,7 @@ class QkvDrillApp(App[int]):
         self,
         extra_packs: Sequence[Path] = (),
         start: str | None = None,
-        args: argparse.Namespace | None = None,
+        options: SessionOptions | None = None,
         *,
         include_shipped: bool = True,
         include_user: bool = True,
@@ -113,13 +115,13 @@ class QkvDrillApp(App[int]):
         super().__init__()
         self.extra_packs = [Path(p) for p in extra_packs]
         self.start = start
-        self.args = args
+        self.options = options
         self.include_shipped = include_shipped
         self.include_user = include_user
         self.store_path = store_path
         self.clock = clock
-        self.seed = seed if seed is not None else getattr(args, "seed", None)
-        self.filter: Filter = Filter.from_args(args) if args is not None else Filter()
+        self.seed = seed if seed is not None else (options.seed if options else None)
+        self.filter: Filter = options.filter if options is not None else Filter()
         self.packset: Any = None
         self.store: Any = store
         self.load_generation = 0
@@ -262,7 +264,7 @@ class QkvDrillApp(App[int]):
                 return PracticeScreen()
             from qkv_drill.tui.screens.drill import DrillScreen
 
-            weakest = where == "weakest" or bool(getattr(self.args, "weakest", False))
+            weakest = where == "weakest" or bool(self.options and self.options.weakest)
             return DrillScreen(weakest=weakest)
         if where == "mock":
             return self._mock_screen()
@@ -294,13 +296,10 @@ class QkvDrillApp(App[int]):
         from qkv_drill.tui.screens.mock_setup import MockSetupScreen
 
         settings = None
-        args = self.args
-        if args is not None and getattr(args, "command", None) == "mock":
-            from qkv_drill.session.mock import MockSettings
-
-            settings = MockSettings.from_args(args)
-            told = any(getattr(args, k, None) is not None for k in ("minutes", "questions"))
-            if told and self.start == "mock":
+        options = self.options
+        if options is not None and options.command == "mock":
+            settings = options.mock
+            if options.mock_told and self.start == "mock":
                 from qkv_drill.session.clock import SYSTEM_CLOCK
                 from qkv_drill.session.mock import MockSession
                 from qkv_drill.tui.screens.mock import MockScreen
@@ -359,13 +358,13 @@ class QkvDrillApp(App[int]):
 def run_app(
     extra_packs: Sequence[Path] = (),
     start: str | None = None,
-    args: argparse.Namespace | None = None,
+    options: SessionOptions | None = None,
 ) -> int:
     """Entry point used by `qkv-drill` (no sub-command) and `qkv-drill practice|drill|mock`."""
     from qkv_drill import paths
 
     extra = [*paths.env_pack_paths(), *extra_packs]
-    app = QkvDrillApp(extra_packs=extra, start=start, args=args)
+    app = QkvDrillApp(extra_packs=extra, start=start, options=options)
     try:
         code = app.run()
     finally:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from qkv_drill.cli_options import session_options
 from qkv_drill.plain import run_plain
 
 PACK = textwrap.dedent(
@@ -73,7 +74,7 @@ def play(tmp_path: Path, script: str, command: str = "practice", **extra):
     for k, v in extra.items():
         setattr(args, k, v)
     out, err = io.StringIO(), io.StringIO()
-    code = run_plain(args, io.StringIO(script), out, err)
+    code = run_plain(session_options(args), io.StringIO(script), out, err)
     return code, out.getvalue()
 
 

@@ -48,9 +48,22 @@ def test_each_dimension_narrows():
     assert {q.difficulty for q in f.select(Q)} == {"hard"} and len(f.select(Q)) == 4
 
 
-def test_from_args_reads_the_cli_flags():
+def test_the_command_line_flags_become_a_filter():
+    from qkv_drill.cli_options import pack_filter
+
     args = Namespace(topic=["cost"], pack_id=[], difficulty=["easy", "hard"])
-    f = Filter.from_args(args)
+    f = pack_filter(args)
     assert f == Filter(topics=frozenset({"cost"}), difficulties=frozenset({"easy", "hard"}))
     assert f.describe() == "topic cost; difficulty easy, hard"
-    assert Filter.from_args(Namespace()).describe() == "all questions"
+    assert pack_filter(Namespace()).describe() == "all questions"
+
+
+def test_the_command_line_becomes_typed_session_options():
+    from qkv_drill.cli import parse
+    from qkv_drill.cli_options import session_options
+
+    mock = session_options(parse(["mock", "--minutes", "5", "--seed", "3", "--topic", "cost"]))
+    assert mock.command == "mock" and mock.mock_told and mock.seed == 3
+    assert (mock.mock.minutes, mock.mock.questions, mock.mock.topics) == (5.0, 10, ("cost",))
+    drill = session_options(parse(["drill", "--weakest", "--count", "4"]))
+    assert (drill.command, drill.weakest, drill.count, drill.mock_told) == ("drill", True, 4, False)

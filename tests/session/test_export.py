@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from argparse import Namespace
 
-from qkv_drill.session.export import run_export
+from qkv_drill.session.export import ReportExport, run_export
 from qkv_drill.session.mock import MockSession, MockSettings
 from tests.helpers.answering import right
 
@@ -22,15 +21,15 @@ def _finished_mock(packs, clock, seed):
 
 
 def test_no_mock_yet_says_so(capsys):
-    assert run_export(Namespace(mock_id=None, format="md", output=None)) == 1
+    assert run_export(ReportExport(mock_id=None, format="md", output=None)) == 1
     assert "No finished mock interview" in capsys.readouterr().err
-    assert run_export(Namespace(mock_id=5, format="md", output=None)) == 1
+    assert run_export(ReportExport(mock_id=5, format="md", output=None)) == 1
 
 
 def test_export_latest_as_markdown_and_json(balance_packs, clock, tmp_path, capsys):
     first = _finished_mock(balance_packs, clock, 1)
     latest = _finished_mock(balance_packs, clock, 2)
-    assert run_export(Namespace(mock_id=None, format="md", output=None)) == 0
+    assert run_export(ReportExport(mock_id=None, format="md", output=None)) == 0
     md = capsys.readouterr().out
     assert md.startswith(f"# Mock interview {latest.mock_id}")
     assert f"**Score: {latest.correct} / 3" in md
@@ -38,7 +37,7 @@ def test_export_latest_as_markdown_and_json(balance_packs, clock, tmp_path, caps
         assert item.question_id in md
 
     out = tmp_path / "r.json"
-    assert run_export(Namespace(mock_id=first.mock_id, format="json", output=out)) == 0
+    assert run_export(ReportExport(mock_id=first.mock_id, format="json", output=out)) == 0
     data = json.loads(out.read_text())
     assert data["mock_id"] == first.mock_id
     assert data["summary"]["correct"] == first.correct

@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from argparse import Namespace
 from pathlib import Path
 
 import pytest
 
 from qkv_drill.cli import build_parser, main
-from qkv_drill.session.export import run_export
+from qkv_drill.session.export import ReportExport, run_export
 from qkv_drill.session.mock import MockSession, MockSettings
 from tests.helpers.answering import right
 
@@ -102,7 +101,7 @@ def finished(balance_packs, clock):
 
 
 def _export(out: Path) -> int:
-    return run_export(Namespace(mock_id=None, format="md", output=out))
+    return run_export(ReportExport(mock_id=None, format="md", output=out))
 
 
 def test_export_to_dev_full_is_one_line_and_exit_1(finished, capsys):

@@ -221,7 +221,10 @@ def test_report_scores_follow_the_answers_given(balance_packs, store, clock):
     # open answer graded afterwards: 2 of 3 points is a pass, stored in the report
     (pending,) = report.pending
     before = report.correct
-    report.apply_self_grades({pending.idx: [0, 1]})
+    clock.advance(120)  # graded two minutes after the hand-in: stamped with the session's clock
+    s.grade_open_answers({pending.idx: [0, 1]})
+    graded = [r for r in store.iter_answers(mode="mock") if r.question_id == pending.question_id]
+    assert [(r.verdict, r.ts_utc) for r in graded] == [("correct", clock.now())]
     assert report.correct == before + 1 and report.pending == []
     stored = json.loads(store.get_mock(s.mock_id).report_json)
     assert stored["summary"]["correct"] == before + 1

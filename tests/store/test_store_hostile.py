@@ -195,6 +195,7 @@ def test_close_waits_for_the_lock_and_says_what_is_left(tmp_path, quick_lock, mo
 
 def test_plain_mode_never_says_saved_for_a_queued_answer(tmp_path, quick_lock, monkeypatch):
     from qkv_drill import paths
+    from qkv_drill.cli_options import session_options
     from qkv_drill.plain import run_plain
 
     monkeypatch.setenv("QKV_DRILL_HOME", str(tmp_path / "home"))
@@ -230,7 +231,7 @@ def test_plain_mode_never_says_saved_for_a_queued_answer(tmp_path, quick_lock, m
         weakest=False,
     )
     out, err = Out(), io.StringIO()
-    run_plain(args, io.StringIO(":skip\n:skip\n"), out, err)
+    run_plain(session_options(args), io.StringIO(":skip\n:skip\n"), out, err)
     release()
     text = out.getvalue()
     assert "saved:" not in text

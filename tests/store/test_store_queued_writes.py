@@ -296,6 +296,7 @@ def test_plain_mode_says_where_answers_kept_at_exit_are(tmp_path, quick_lock, mo
     from types import SimpleNamespace
 
     from qkv_drill import paths
+    from qkv_drill.cli_options import session_options
     from qkv_drill.plain import run_plain
 
     monkeypatch.setenv("QKV_DRILL_HOME", str(tmp_path / "home"))
@@ -314,7 +315,7 @@ def test_plain_mode_says_where_answers_kept_at_exit_are(tmp_path, quick_lock, mo
         weakest=False,
     )
     out, err = io.StringIO(), io.StringIO()
-    run_plain(args, io.StringIO(":skip\n:skip\n"), out, err)
+    run_plain(session_options(args), io.StringIO(":skip\n:skip\n"), out, err)
     (kept,) = journal.journals(db)
     assert str(kept) in err.getvalue() and "could not be saved yet" in err.getvalue()
     assert "saved:" not in out.getvalue()

@@ -421,7 +421,7 @@ class MockScreen(Screen):
         )
 
     def _open_report(self, report: MockReport) -> None:
-        self.app.switch_screen(ReportScreen(report, self.session.store))
+        self.app.switch_screen(ReportScreen(report, self.session.store, self.session.clock))
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Collapsible, Footer, Static
 
+from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
 from qkv_drill.tui.widgets.format import format_mmss
@@ -210,12 +211,11 @@ class ReportScreen(Screen):
         ("Report: close", "Leave the report", "close"),
     ]
 
-    def __init__(self, report: Any, store: Any) -> None:
+    def __init__(self, report: Any, store: Any, clock: Clock = SYSTEM_CLOCK) -> None:
         super().__init__()
         self.report = report
         self.store = store
-        if getattr(report, "store", None) is None and store is not None:
-            report.store = store
+        self.clock = clock  # stamps the answers graded here
 
     def compose(self) -> ComposeResult:
         r = self.report
@@ -340,8 +340,10 @@ class ReportScreen(Screen):
         )
 
     def grade(self, grades: dict[int, list[int]]) -> None:
-        """Apply self-grades (recorded in the store by the report) and refresh the scores."""
-        self.report.apply_self_grades(grades)
+        """Apply self-grades (recorded in the store with this screen's clock) and refresh."""
+        from qkv_drill.session.mock_grading import grade_open_answers
+
+        grade_open_answers(self.store, self.report, grades, self.clock)
         self._refresh_summary()
         for idx in grades:
             item = next(i for i in self.report.items if i.idx == idx)

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from qkv_drill.session import mock_drafts
+from qkv_drill.session.clock import SYSTEM_CLOCK
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.screens.report import ReportScreen
@@ -160,7 +161,7 @@ class ResumeMockScreen(Screen):
             button.disabled = False
 
     def _open_report(self, report: Any) -> None:
-        self.app.switch_screen(ReportScreen(report, self.store))
+        self.app.switch_screen(ReportScreen(report, self.store, self.clock or SYSTEM_CLOCK))
 
     def action_discard(self) -> None:
         if self.pending is None:

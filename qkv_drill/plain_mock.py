@@ -1,0 +1,210 @@
+"""The mock interview in the line mode: one question at a time, commands to move, flag and hand
+in, the countdown in every prompt, and open answers self-graded at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from qkv_drill.plain_io import PlainIO, Quit, ask_covered, say_saved, show_rubric
+from qkv_drill.plain_text import option_lines, render_markdown
+from qkv_drill.present.formats import mm_ss, mock_time_left
+from qkv_drill.present.forms import answer_form
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.session.clock import Clock
+    from qkv_drill.session.mock import MockSession
+    from qkv_drill.session.options import SessionOptions
+    from qkv_drill.session.report import MockReport
+    from qkv_drill.store import Store
+
+MOCK_HELP = "commands: :next :prev :flag :goto N :finish :quit (answers are saved as you go)"
+
+
+def run_mock(
+    options: SessionOptions, io: PlainIO, packset: PackSet, store: Store, clock: Clock
+) -> int:
+    from qkv_drill.session.mock import MockResumeError, MockSession, unfinished
+
+    row = unfinished(store)
+    if options.resume:
+        if row is None:
+            io.say("No interrupted interview to resume.")
+            return 1
+        try:
+            session = MockSession.resume(packset, store, row.id, clock)
+        except MockResumeError as exc:
+            io.say(f"Cannot resume: {exc}")
+            return 1
+        io.say(
+            f"Resumed interview {session.mock_id}: {session.answered_count} of "
+            f"{len(session.instances)} answered, {mm_ss(session.remaining())} left."
+        )
+    else:
+        if row is not None:
+            io.say(
+                f"An interrupted interview (number {row.id}, started {row.started_utc}) has "
+                f"{mm_ss(mock_time_left(row))} left. Resume it with "
+                "`qkv-drill mock --plain --resume` (type :finish there to grade it as it stands)."
+            )
+            return 1
+        try:
+            session = MockSession.create(packset, store, options.mock, clock)
+        except ValueError as exc:
+            io.say(str(exc))
+            return 1
+        for line in session.draw_errors:
+            io.say(line)
+        io.say(
+            f"Mock interview {session.mock_id}: {len(session.instances)} questions in "
+            f"{mm_ss(session.remaining())}, seed {session.seed}. No feedback until the end."
+        )
+    io.say(MOCK_HELP)
+    try:
+        done = _mock_loop(io, session)
+    except (EOFError, Quit):
+        done = False
+    if not done:
+        session.checkpoint()
+        io.say("")
+        io.say(
+            f"Interview paused: {session.answered_count} of {len(session.instances)} answered, "
+            f"{mm_ss(session.remaining())} left. Resume with `qkv-drill mock --plain --resume`."
+        )
+        return 0
+    report = session.finish()
+    io.say(f"Interview {session.mock_id} handed in.")
+    _self_grade_report(io, session, report)
+    io.say("")
+    io.say(render_markdown(report.to_markdown()))
+    return 0
+
+
+def _mock_show(io: PlainIO, session: MockSession) -> None:
+    i = session.index
+    inst = session.current
+    q = inst.question
+    marks = []
+    if session.answers[i] is not None:
+        code = q.type == "code"
+        marks.append("answered" if code else f"answered: {session.answers[i]!r}")
+    if i in session.flagged:
+        marks.append("flagged")
+    io.say("")
+    io.say(
+        f"Question {i + 1}/{len(session.instances)} [{q.topic}, {q.difficulty}] "
+        f"{mm_ss(session.remaining())} left" + (f" ({'; '.join(marks)})" if marks else "")
+    )
+    io.say(render_markdown(inst.prompt))
+    if inst.options:
+        io.say("\n".join(option_lines(inst.options)))
+    if q.type == "code":
+        from qkv_drill.plain_code import CODE_HELP
+
+        label = "Your code so far:" if session.answers[i] else "Starter:"
+        io.say(label + "\n" + (session.answers[i] or (q.code.starter if q.code else "")).rstrip())
+        io.say(CODE_HELP)
+    else:
+        io.say(f"Answer ({answer_form(q.type)}).")
+
+
+def _mock_loop(io: PlainIO, session: MockSession) -> bool:
+    """Returns True when the interview is to be handed in (by :finish or at zero)."""
+    n = len(session.instances)
+    show = True
+    while True:
+        if session.tick():
+            io.say("Time is up.")
+            return True
+        if show:
+            _mock_show(io, session)
+        show = True
+        line = io.ask(f"[{mm_ss(session.remaining())}] > ")
+        if session.tick():
+            io.say("Time is up: that last answer came too late to count.")
+            return True
+        cmd = line.strip()
+        commands: dict[str, Callable[[], None]] = {
+            ":next": session.next,
+            ":prev": session.prev,
+            ":flag": session.toggle_flag,
+        }
+        if cmd in commands:
+            commands[cmd]()
+            if cmd == ":flag":
+                state = "flagged" if session.index in session.flagged else "unflagged"
+                io.say(f"Question {session.index + 1} {state}.")
+                show = False
+            continue
+        if cmd.startswith(":goto"):
+            try:
+                session.goto(int(cmd.split(maxsplit=1)[1]) - 1)
+            except (IndexError, ValueError):
+                io.say(f"Use :goto N with N from 1 to {n}.")
+                show = False
+            continue
+        if cmd == ":finish":
+            return True
+        if cmd == ":quit":
+            raise Quit
+        is_code = session.current.question.type == "code"
+        if cmd.startswith(":") and not (is_code and cmd.startswith(":file")):
+            io.say(f"Unknown command {cmd}. {MOCK_HELP}")
+            show = False
+            continue
+        if not cmd:
+            io.say(f"Type an answer first. {MOCK_HELP}")
+            show = False
+            continue
+        if session.current.question.type == "text":
+            line = io.ask_more(line)
+        if session.current.question.type == "code":
+            from qkv_drill.plain_code import read_code
+
+            code = read_code(io, line)
+            if code is None:
+                show = False
+                continue
+            line = code
+        message = session.answer(line)
+        if message is not None:
+            io.say(message)
+            show = False
+            continue
+        say_saved(
+            io,
+            session.store,
+            f"question {session.index + 1} ({session.answered_count}/{n} answered, "
+            f"{mm_ss(session.remaining())} left)",
+        )
+        following = [
+            i
+            for i in [*range(session.index + 1, n), *range(session.index)]
+            if session.answers[i] is None
+        ]
+        if following:
+            session.goto(following[0])
+        else:
+            io.say("Every question has an answer: :finish to hand in, or :goto N to review.")
+            show = False
+
+
+def _self_grade_report(io: PlainIO, session: MockSession, report: MockReport) -> None:
+    pending = report.pending
+    if not pending:
+        return
+    io.say(f"{len(pending)} open answer(s) to grade against the rubric.")
+    grades = {}
+    try:
+        for item in pending:
+            io.say("")
+            io.say(f"Question {item.idx + 1}: {render_markdown(item.prompt)}")
+            io.say("Your answer:")
+            io.say(item.user_answer or "")
+            show_rubric(io, item.model_answer, item.rubric, item.rubric_hits)
+            grades[item.idx] = ask_covered(io, len(item.rubric))
+    except EOFError:
+        pass
+    if grades:
+        session.grade_open_answers(grades)
