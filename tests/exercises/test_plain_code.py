@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import textwrap
+from argparse import Namespace
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -57,7 +57,7 @@ def attention(q, k, v):
 def play(tmp_path: Path, script: str, command: str = "practice", **extra):
     pack = tmp_path / "mini-code.yaml"
     pack.write_text(PACK)
-    args = SimpleNamespace(
+    args = Namespace(
         command=command,
         pack=[str(pack)],
         pack_id=["mini-code"],
