@@ -14,10 +14,12 @@ dk, dv widths.
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import numpy as np
 
 from qkv_drill.engine.arrays import ArrayLike, FloatArray, IntArray
-from qkv_drill.engine.reference import attention
+from qkv_drill.engine.reference import AttentionOptions, attention
 
 
 def kv_head_of(query_head: int, n_heads: int, n_kv_heads: int) -> int:
@@ -41,18 +43,17 @@ def gqa_attention(
     q: ArrayLike,
     k: ArrayLike,
     v: ArrayLike,
-    mask: ArrayLike | None = None,
-    causal: bool = False,
-    scale: float | None = None,
     tiled: bool = False,
+    **options: Unpack[AttentionOptions],
 ) -> tuple[FloatArray, FloatArray]:
     """Attention with q (..., H, Tq, dk) and k, v (..., Hkv, Tk, d): each query head uses its
-    group's key/value head (`kv_head_map`). Returns (output (..., H, Tq, dv), weights)."""
+    group's key/value head (`kv_head_map`). `mask`, `causal` and `scale` as for `attention`.
+    Returns (output (..., H, Tq, dv), weights)."""
     q, k, v = np.asarray(q), np.asarray(k), np.asarray(v)
     heads = kv_head_map(q.shape[-3], k.shape[-3], tiled)  # (H,)
     k_full = np.take(k, heads, axis=-3)  # (..., H, Tk, dk)
     v_full = np.take(v, heads, axis=-3)  # (..., H, Tk, dv)
-    return attention(q, k_full, v_full, mask=mask, causal=causal, scale=scale)
+    return attention(q, k_full, v_full, **options)
 
 
 def decode_step(

@@ -14,11 +14,20 @@ Shape legend:
 from __future__ import annotations
 
 import math
+from typing import TypedDict
 
 import numpy as np
 
 from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.masks import causal_mask
+
+
+class AttentionOptions(TypedDict, total=False):
+    """`attention`'s optional arguments, for the functions that pass them on unchanged."""
+
+    mask: ArrayLike | None
+    causal: bool
+    scale: float | None
 
 
 def project_qkv(

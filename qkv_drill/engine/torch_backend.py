@@ -12,12 +12,14 @@ Shape legend:
 from __future__ import annotations
 
 import math
+from typing import Unpack
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from qkv_drill.engine.arrays import ArrayLike, FloatArray
+from qkv_drill.engine.reference import AttentionOptions
 
 name = "torch"
 
@@ -147,15 +149,12 @@ def attention(
 
 
 def attention_output(
-    q: ArrayLike,
-    k: ArrayLike,
-    v: ArrayLike,
-    mask: ArrayLike | None = None,
-    causal: bool = False,
-    scale: float | None = None,
+    q: ArrayLike, k: ArrayLike, v: ArrayLike, **options: Unpack[AttentionOptions]
 ) -> FloatArray:
-    """The output alone, SDPA without the separate softmax for the weights (what a model runs)."""
+    """The output alone, SDPA without the separate softmax for the weights (what a model runs).
+    `mask`, `causal` and `scale` as for `attention`."""
     qt, kt = _t(q), _t(k)
+    mask, causal, scale = options.get("mask"), options.get("causal", False), options.get("scale")
     attn_mask, is_causal = _allowed_and_bias(mask, causal, qt.shape[-2], kt.shape[-2])
     scale = 1.0 / math.sqrt(qt.shape[-1]) if scale is None else scale
     return _np(_output_t(qt, kt, _t(v), attn_mask, is_causal, scale))
@@ -200,14 +199,10 @@ def multi_head_attention(
 
 
 def gqa_attention(
-    q: ArrayLike,
-    k: ArrayLike,
-    v: ArrayLike,
-    mask: ArrayLike | None = None,
-    causal: bool = False,
-    scale: float | None = None,
+    q: ArrayLike, k: ArrayLike, v: ArrayLike, **options: Unpack[AttentionOptions]
 ) -> tuple[FloatArray, FloatArray]:
     """Same contract as `decoding.gqa_attention`: SDPA with `enable_gqa=True` does the grouping."""
+    mask, causal, scale = options.get("mask"), options.get("causal", False), options.get("scale")
     y, att = _attention_t(_t(q), _t(k), _t(v), mask, causal, scale, enable_gqa=True)
     return _np(y), _np(att)
 

@@ -246,3 +246,9 @@ def test_gqa_agrees_with_sdpa_enable_gqa(h, hkv):
     np.testing.assert_allclose(ours, theirs.numpy(), **TOL)
     tiled, _ = gqa_attention(q, k, v, causal=True, tiled=True)
     assert np.allclose(tiled, ours) == (hkv in (1, h))  # tiling only agrees when trivial
+    mask = rng.random((5, 5)) < 0.7  # (Tq, Tk) True = may attend; some rows fully blocked
+    for options in ({"causal": True}, {"mask": mask, "scale": 0.3}):
+        want = gqa_attention(q, k, v, **options)
+        got = get_backend("torch").gqa_attention(q, k, v, **options)
+        for a, b in zip(got, want, strict=True):
+            np.testing.assert_allclose(a, b, **TOL)
