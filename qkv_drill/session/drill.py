@@ -16,6 +16,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # fsrs is imported where it is used: Home's due count never needs it
     from fsrs import Card, Rating, Scheduler
 
+    from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.packs.model import Question
+    from qkv_drill.store import Store
+
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.practice import PracticeSession
@@ -42,7 +47,7 @@ def suggest_rating(verdict: str, response_s: float, budget_s: float, hints: int 
     return Rating.Good
 
 
-def _load_card(raw: str | None) -> tuple[Card | None, dict]:
+def _load_card(raw: str | None) -> tuple[Card | None, dict[str, Any]]:
     if not raw:
         return None, {}
     from fsrs import Card
@@ -57,7 +62,7 @@ def _dump_card(card: Card, introduced: str) -> str:
     return json.dumps(data)
 
 
-def schedule_misses(store: Any, question_ids: Iterable[str], now: datetime) -> None:
+def schedule_misses(store: Store, question_ids: Iterable[str], now: datetime) -> None:
     """Make each question due now (missed in a mock: see it again in the next drill)."""
     from fsrs import Card
 
@@ -95,8 +100,8 @@ class DrillSession(PracticeSession):
 
     def __init__(
         self,
-        packset: Any,
-        store: Any,
+        packset: PackSet,
+        store: Store,
         filter: Filter = Filter(),  # noqa: B008 - frozen
         *,
         seed: int | None = None,
@@ -112,7 +117,7 @@ class DrillSession(PracticeSession):
         self.suggested_rating: Rating | None = None
         self.rating: Rating | None = None  # the rating actually applied
         self._pre_card: Card | None = None
-        self._pre_data: dict = {}
+        self._pre_data: dict[str, Any] = {}
         self._review_at: datetime | None = None
         self._by_id = {q.id: q for q in self.pool}
         self.topics: list[str] = sorted({q.topic for q in self.pool})
@@ -130,7 +135,7 @@ class DrillSession(PracticeSession):
             key=lambda item: (item[1], item[0]),
         )
 
-    def _cards(self) -> dict[str, dict]:
+    def _cards(self) -> dict[str, dict[str, Any]]:
         out = {}
         for row in self.store.all_cards():
             if row.question_id in self._by_id:
@@ -157,7 +162,7 @@ class DrillSession(PracticeSession):
         now = self.clock.now()
         return self._due(now) + [(qid, now) for qid in self._new()]
 
-    def _pick_question(self) -> Any | None:
+    def _pick_question(self) -> Question | None:
         now = self.clock.now()
         current = self.current.question.id if self.current is not None else None
         candidates = [qid for qid, _ in self._due(now)] + self._new()
@@ -177,7 +182,7 @@ class DrillSession(PracticeSession):
         later = self._due(self.clock.now() + timedelta(days=36500))
         return later[0][1] if later else None
 
-    def _show(self, question: Any) -> Any:
+    def _show(self, question: Question) -> Instance:
         self.suggested_rating = None
         self.rating = None
         return super()._show(question)
@@ -242,14 +247,14 @@ class DrillSession(PracticeSession):
         self.rating = None
         self._review_at = None
 
-    def suspend(self) -> Any | None:
+    def suspend(self) -> Instance | None:
         """Suspend the current question (no drill until unsuspended in the browser); next one."""
         if self.current is None:
             raise RuntimeError("no current question")
         self.store.set_suspended(self.current.question.id, True)
         return self.next()
 
-    def bury(self) -> Any | None:
+    def bury(self) -> Instance | None:
         """Leave the current question until tomorrow; next one."""
         if self.current is None:
             raise RuntimeError("no current question")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.model import Question
 
 
 @dataclass(frozen=True)
@@ -14,7 +17,7 @@ class Filter:
     difficulties: frozenset[str] = frozenset()
     ids: frozenset[str] = frozenset()  # some questions by id (the browser's "practise this")
 
-    def accepts(self, question: Any) -> bool:
+    def accepts(self, question: Question) -> bool:
         if self.ids and question.id not in self.ids:
             return False
         if self.topics and question.topic not in self.topics:
@@ -23,7 +26,7 @@ class Filter:
             return False
         return not (self.difficulties and question.difficulty not in self.difficulties)
 
-    def select(self, questions: Iterable[Any]) -> list[Any]:
+    def select(self, questions: Iterable[Question]) -> list[Question]:
         """The accepted questions, sorted by id so a seed gives the same order on every machine."""
         return sorted((q for q in questions if self.accepts(q)), key=lambda q: q.id)
 

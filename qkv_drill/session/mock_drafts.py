@@ -9,7 +9,10 @@ indices.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qkv_drill.store import MockAnswerRow, Store
 
 
 def slot(idx: int) -> int:
@@ -17,7 +20,7 @@ def slot(idx: int) -> int:
     return -1 - idx
 
 
-def load(store: Any, mock_id: int, n: int) -> dict[int, str]:
+def load(store: Store, mock_id: int, n: int) -> dict[int, str]:
     """Question index -> non-empty draft text, for questions 0..n-1."""
     drafts = {}
     for idx, row in store.mock_answers(mock_id).items():
@@ -27,11 +30,11 @@ def load(store: Any, mock_id: int, n: int) -> dict[int, str]:
     return drafts
 
 
-def save(store: Any, mock_id: int, idx: int, text: str | None) -> None:
+def save(store: Store, mock_id: int, idx: int, text: str | None) -> None:
     """Checkpoint (or, with None / empty text, clear) question `idx`'s draft."""
     store.save_mock_answer(mock_id, slot(idx), text or None, 0, False)
 
 
-def answered(rows: dict[int, Any]) -> int:
+def answered(rows: dict[int, MockAnswerRow]) -> int:
     """How many questions have an answer (drafts not counted)."""
     return sum(1 for idx, row in rows.items() if idx >= 0 and row.answer_text is not None)

@@ -9,12 +9,20 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.records import make_record, misconception_name, self_grade_passes
 from qkv_drill.session.undo import UndoEntry
+
+if TYPE_CHECKING:
+    from qkv_drill.engine.trace import Trace
+    from qkv_drill.packs.check import Verdict
+    from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.packs.model import Question
+    from qkv_drill.store import Store
 
 SEED_RANGE = 2**31
 
@@ -24,8 +32,8 @@ class PracticeSession:
 
     def __init__(
         self,
-        packset: Any,
-        store: Any,
+        packset: PackSet,
+        store: Store,
         filter: Filter = Filter(),  # noqa: B008 - frozen, so a shared default is safe
         *,
         seed: int | None = None,
@@ -39,10 +47,10 @@ class PracticeSession:
         self.mode = mode
         self.seed = seed if seed is not None else random.SystemRandom().randrange(SEED_RANGE)
         self.rng = random.Random(self.seed)
-        self.pool: list[Any] = filter.select(packset.questions.values())
-        self._order: list[Any] = []
-        self.current: Any | None = None
-        self.last_verdict: Any | None = None
+        self.pool: list[Question] = filter.select(packset.questions.values())
+        self._order: list[Question] = []
+        self.current: Instance | None = None
+        self.last_verdict: Verdict | None = None
         self.hints_used = 0  # for the current instance
         self.total_hints = 0
         self.tally = {"correct": 0, "wrong": 0, "skipped": 0}
@@ -56,7 +64,7 @@ class PracticeSession:
         self.on_skip: Callable[[str], None] | None = None
 
     # --- choosing -------------------------------------------------------------------------
-    def _pick_question(self) -> Any | None:
+    def _pick_question(self) -> Question | None:
         """The next question of the seeded shuffle; reshuffles at the end of each pass."""
         if not self.pool:
             return None
@@ -73,7 +81,7 @@ class PracticeSession:
             self._order = order
         return self._order.pop(0)
 
-    def _show(self, question: Any) -> Any:
+    def _show(self, question: Question) -> Instance:
         from qkv_drill.packs.instance import draw
 
         self.current = draw(question, self.rng.randrange(SEED_RANGE))
@@ -84,7 +92,7 @@ class PracticeSession:
         self._shown_at = self.clock.monotonic()
         return self.current
 
-    def next(self) -> Any | None:
+    def next(self) -> Instance | None:
         """Next question with fresh numbers; None when the pool is empty.
 
         A question that cannot be drawn (a user pack whose constraints never hold, say) is
@@ -106,7 +114,7 @@ class PracticeSession:
                 self.pool = [q for q in self.pool if q.id != question.id]
                 self._order = [q for q in self._order if q.id != question.id]
 
-    def redraw(self) -> Any:
+    def redraw(self) -> Instance:
         """Same question, new numbers (and a fresh response timer)."""
         if self.current is None:
             raise RuntimeError("no current question")
@@ -153,7 +161,7 @@ class PracticeSession:
     def can_undo(self) -> bool:
         return bool(self.undo_stack)
 
-    def undo(self) -> Any:
+    def undo(self) -> Instance:
         """Take back the last recorded answer (and, in drill, its rating): the answer leaves the
         store, and the same question with the same numbers is asked again. Repeatable."""
         if not self.undo_stack:
@@ -179,7 +187,7 @@ class PracticeSession:
     def _after_record(self, verdict: str, response_ms: int) -> None:
         """Hook for drill scheduling."""
 
-    def submit(self, text: str) -> Any:
+    def submit(self, text: str) -> Verdict:
         """Check an answer. Unparseable: nothing recorded. Otherwise recorded at once.
 
         Text questions return status "self_grade": show the model answer, then `self_grade`.
@@ -201,7 +209,7 @@ class PracticeSession:
         self._record(text, verdict.status, misconception_name(verdict), ms)
         return verdict
 
-    def self_grade(self, covered: Sequence[int]) -> Any:
+    def self_grade(self, covered: Sequence[int]) -> Verdict:
         """Grade a text answer from the rubric points covered (0-based indices).
 
         Correct when at least two thirds of the points are covered (see `self_grade_passes`).
@@ -232,7 +240,7 @@ class PracticeSession:
         """The current instance has its recorded answer."""
         return self._recorded
 
-    def skip(self) -> Any | None:
+    def skip(self) -> Instance | None:
         """Record the current question as skipped (not wrong) and move on."""
         if self.current is not None and not self._recorded:
             self._record(self._pending_text or "", "skipped", None, self.response_ms())
@@ -249,6 +257,6 @@ class PracticeSession:
         self.total_hints += 1
         return hints[self.hints_used - 1]
 
-    def derivation(self) -> Any | None:
+    def derivation(self) -> Trace | None:
         """The engine's step-by-step derivation of the current answer, when there is one."""
         return None if self.current is None else self.current.trace

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
+
+if TYPE_CHECKING:
+    from qkv_drill.store import Store
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class StatsSnapshot:
         return {t: c / n for t, (c, n) in self.by_topic.items() if n}
 
     @classmethod
-    def build(cls, store: Any, clock: Clock = SYSTEM_CLOCK, days: int = 30) -> StatsSnapshot:
+    def build(cls, store: Store, clock: Clock = SYSTEM_CLOCK, days: int = 30) -> StatsSnapshot:
         now = clock.now()
         today = store.local_today(now)  # days are the user's local days
         by_topic = {t: (int(c), int(n)) for t, (c, n) in store.accuracy_by_topic().items()}
@@ -69,7 +72,7 @@ class StatsSnapshot:
         return "\n".join(lines)
 
 
-def _day(value: Any) -> date:
+def _day(value: date | str) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.instance import Instance
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -11,6 +14,6 @@ class UndoEntry:
     """One recorded answer of this session, newest last on the session's undo stack."""
 
     answer_id: int
-    instance: Any  # the drawn question, asked again with the same numbers
+    instance: Instance  # the drawn question, asked again with the same numbers
     verdict: str
     card_json: str | None  # the drill card before this answer; None: none (or practice)
