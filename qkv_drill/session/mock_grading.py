@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from qkv_drill.present.formats import shape_tuple
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.drill import schedule_misses
-from qkv_drill.session.records import make_record, misconception_name, params_json
+from qkv_drill.session.records import Asked, make_record, misconception_name
 from qkv_drill.session.report import MockReport, PastScore, ReportItem
 
 if TYPE_CHECKING:
@@ -136,14 +137,8 @@ def report_item(session: MockSession, idx: int, inst: Instance) -> ReportItem:
     q = inst.question
     return ReportItem(
         idx=idx,
-        question_id=q.id,
-        pack_id=q.pack_id,
-        topic=q.topic,
-        difficulty=q.difficulty,
-        qtype=q.type,
+        **asdict(Asked.of(inst)),
         prompt=inst.prompt,
-        seed=inst.seed,
-        params_json=params_json(inst.params),
         user_answer=session.answers[idx],
         expected=inst.expected_display,
         status="unanswered",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -98,13 +98,7 @@ def make_record(
         answer_text = stored_code(answer_text)
     return AnswerRecord(
         ts_utc=ts,
-        question_id=asked.question_id,
-        pack_id=asked.pack_id,
-        topic=asked.topic,
-        difficulty=asked.difficulty,
-        qtype=asked.qtype,
-        params_json=asked.params_json,
-        seed=asked.seed,
+        **asdict(asked),
         answer_text=stored_text(answer_text),
         verdict=verdict,
         misconception=misconception,

@@ -58,15 +58,7 @@ class ReportItem:
     @property
     def asked(self) -> Asked:
         """What was asked, as a stored answer keeps it."""
-        return Asked(
-            question_id=self.question_id,
-            pack_id=self.pack_id,
-            topic=self.topic,
-            difficulty=self.difficulty,
-            qtype=self.qtype,
-            params_json=self.params_json,
-            seed=self.seed,
-        )
+        return Asked(**{f.name: getattr(self, f.name) for f in fields(Asked)})
 
 
 @dataclass

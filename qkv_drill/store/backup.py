@@ -12,8 +12,10 @@ current store (and its -wal/-shm) kept aside. It refuses while qkv-drill has the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +85,19 @@ def _facts(conn: sqlite3.Connection, path: Path) -> StoreFacts:
     )
 
 
+@contextlib.contextmanager
+def _reading(path: Path, failure: str) -> Iterator[sqlite3.Connection]:
+    """A read-only connection, closed after; any database error becomes `failure (why)`."""
+    try:
+        conn = _read_only(path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise BackupError(f"{failure} ({e})") from None
+
+
 def inspect(path: Path) -> StoreFacts:
     """Check a backup file without changing it."""
     if not path.is_file():
@@ -90,14 +105,8 @@ def inspect(path: Path) -> StoreFacts:
     problem = structure_problem(path)
     if problem or path.stat().st_size == 0:
         raise BackupError(f"{path} is not a usable SQLite file ({problem or 'empty'})")
-    try:
-        conn = _read_only(path)
-        try:
-            return _facts(conn, path)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as e:
-        raise BackupError(f"{path} cannot be read as a database ({e})") from None
+    with _reading(path, f"{path} cannot be read as a database") as conn:
+        return _facts(conn, path)
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> StoreFacts:
@@ -127,14 +136,8 @@ def backup(store_path: Path, target: Path) -> StoreFacts:
         raise BackupError(f"there is no progress to back up yet ({store_path} does not exist)")
     if target.resolve() == store_path.resolve():
         raise BackupError("the backup file cannot be the progress file itself")
-    try:
-        source = _read_only(store_path)
-        try:
-            return _copy(source, target)
-        finally:
-            source.close()
-    except sqlite3.DatabaseError as e:
-        raise BackupError(f"{store_path} could not be copied ({e})") from None
+    with _reading(store_path, f"{store_path} could not be copied") as source:
+        return _copy(source, target)
 
 
 def ensure_not_in_use(path: Path) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
-from qkv_drill.store.records import AnswerRecord, seed_in, to_iso
+from qkv_drill.store.records import ANSWER_COLUMNS, AnswerRecord, seed_in, to_iso
 
 WriteOp = Callable[..., Any]
 
@@ -28,27 +29,11 @@ def inserted_id(cur: sqlite3.Cursor) -> int:
 
 
 def record_answer(conn: sqlite3.Connection, rec: AnswerRecord, rowid: int | None = None) -> int:
+    row = asdict(rec) | {"id": rowid, "ts_utc": to_iso(rec.ts_utc), "seed": seed_in(rec.seed)}
     cur = conn.execute(
-        "INSERT INTO answers (id, ts_utc, question_id, pack_id, topic, difficulty, qtype,"
-        " params_json, seed, answer_text, verdict, misconception, response_ms, mode, mock_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            rowid,
-            to_iso(rec.ts_utc),
-            rec.question_id,
-            rec.pack_id,
-            rec.topic,
-            rec.difficulty,
-            rec.qtype,
-            rec.params_json,
-            seed_in(rec.seed),
-            rec.answer_text,
-            rec.verdict,
-            rec.misconception,
-            rec.response_ms,
-            rec.mode,
-            rec.mock_id,
-        ),
+        f"INSERT INTO answers ({', '.join(ANSWER_COLUMNS)})"
+        f" VALUES ({', '.join('?' for _ in ANSWER_COLUMNS)})",
+        tuple(row[c] for c in ANSWER_COLUMNS),
     )
     return inserted_id(cur)
 

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from qkv_drill.store.records import (
+    ANSWER_COLUMNS,
     AnswerRecord,
     CardRow,
     MockAnswerRow,
@@ -83,29 +84,15 @@ class Queries:
             where.append("ts_utc >= ?")
             params.append(to_iso(since))
         sql = (
-            "SELECT id, ts_utc, question_id, pack_id, topic, difficulty, qtype, params_json,"
-            " seed, answer_text, verdict, misconception, response_ms, mode, mock_id FROM answers"
+            f"SELECT {', '.join(ANSWER_COLUMNS)} FROM answers"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY ts_utc, id"
         )
         for r in self._rows(sql, tuple(params)):
-            yield AnswerRecord(
-                question_id=r[2],
-                pack_id=r[3],
-                topic=r[4],
-                difficulty=r[5],
-                qtype=r[6],
-                params_json=r[7],
-                seed=seed_out(r[8]),
-                answer_text=r[9],
-                verdict=r[10],
-                misconception=r[11],
-                response_ms=r[12],
-                mode=r[13],
-                mock_id=r[14],
-                ts_utc=from_iso(r[1]),
-                id=r[0],
-            )
+            row = dict(zip(ANSWER_COLUMNS, r, strict=True))
+            row["ts_utc"] = from_iso(row["ts_utc"])
+            row["seed"] = seed_out(row["seed"])
+            yield AnswerRecord(**row)
 
     def attempts(
         self, question_id: str, limit: int = 10

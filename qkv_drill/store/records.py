@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +57,10 @@ class AnswerRecord:
     mock_id: int | None = None
     ts_utc: datetime = field(default_factory=now_utc)
     id: int | None = None
+
+
+# Every column of `answers`, named as AnswerRecord names its fields.
+ANSWER_COLUMNS = tuple(f.name for f in fields(AnswerRecord))
 
 
 @dataclass(frozen=True)
