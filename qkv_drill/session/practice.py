@@ -84,13 +84,17 @@ class PracticeSession:
     def _show(self, question: Question) -> Instance:
         from qkv_drill.packs.instance import draw
 
-        self.current = draw(question, self.rng.randrange(SEED_RANGE))
+        return self._ask(draw(question, self.rng.randrange(SEED_RANGE)))
+
+    def _ask(self, instance: Instance) -> Instance:
+        """Make `instance` the current question, unanswered, its clock starting now."""
+        self.current = instance
         self.last_verdict = None
         self.hints_used = 0
         self._recorded = False
         self._pending_text = None
         self._shown_at = self.clock.monotonic()
-        return self.current
+        return instance
 
     def next(self) -> Instance | None:
         """Next question with fresh numbers; None when the pool is empty.
@@ -173,13 +177,7 @@ class PracticeSession:
         left = self.current
         if left is not None and left is not entry.instance and not self._recorded:
             self._order.insert(0, left.question)  # the question left unanswered is not lost
-        self.current = entry.instance
-        self.last_verdict = None
-        self.hints_used = 0
-        self._recorded = False
-        self._pending_text = None
-        self._shown_at = self.clock.monotonic()
-        return self.current
+        return self._ask(entry.instance)
 
     def _restore_card(self, entry: UndoEntry) -> None:
         """Hook: drill puts the card back."""

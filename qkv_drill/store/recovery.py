@@ -18,10 +18,14 @@ import contextlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 from qkv_drill.store.records import now_utc
+
+T = TypeVar("T")
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 COPY_LABEL = "before-open"
@@ -100,23 +104,32 @@ def move_aside(path: Path, label: str = "corrupt") -> Path | None:
     return target
 
 
-def answers_in(main_file: Path) -> int | None:
-    """Answers in `main_file` read on its own (any journal beside it ignored, nothing written);
-    None when it is not a sound progress file."""
+def read_alone(main_file: Path, read: Callable[[sqlite3.Connection], T | None]) -> T | None:
+    """`read` on `main_file` opened on its own (immutable: any journal beside it ignored,
+    nothing written); None when the file cannot be opened or read."""
     uri = f"file:{quote(str(main_file.resolve()))}?immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error:
         return None
     try:
-        if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
-            return None
-        (n,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
-        return int(n)
+        return read(conn)
     except sqlite3.Error:
         return None
     finally:
         conn.close()
+
+
+def _answer_count(conn: sqlite3.Connection) -> int | None:
+    if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+        return None
+    (n,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+    return int(n)
+
+
+def answers_in(main_file: Path) -> int | None:
+    """Answers in `main_file` read on its own; None when it is not a sound progress file."""
+    return read_alone(main_file, _answer_count)
 
 
 def put_back(copy: Path, path: Path) -> None:

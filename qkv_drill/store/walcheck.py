@@ -22,7 +22,8 @@ import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
+
+from qkv_drill.store.recovery import read_alone
 
 WAL_MAGIC = (0x377F0682, 0x377F0683)
 WAL_HEADER = 32
@@ -67,15 +68,7 @@ def identity(conn: sqlite3.Connection) -> tuple[str, int] | None:
 
 def identity_of_main(main_file: Path) -> tuple[str, int] | None:
     """The identity of a main file read on its own (any journal beside it ignored)."""
-    uri = f"file:{quote(str(main_file.resolve()))}?immutable=1"
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        return identity(conn)
-    finally:
-        conn.close()
+    return read_alone(main_file, identity)
 
 
 def _first_commit_end(wal: bytes) -> int | None:
