@@ -147,9 +147,7 @@ def used_names(question: dict, computation: Any | None) -> set[str]:
     if isinstance(args, dict):
         used |= {v for v in args.values() if isinstance(v, str)}
     if computation is not None:
-        used |= set(computation.arg_names)
-        for mc in computation.misconceptions:
-            used |= set(computation.needs(mc))
+        used |= computation.reads
     params = question.get("params") or {}
     if isinstance(params, dict):
         for spec in params.values():

@@ -149,9 +149,12 @@ def decode(path: Path, raw: bytes) -> str:
 class _Builder:
     """Turns a composed node tree into plain values, refusing anything that is not data."""
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(self, path: Path, limits: Limits, *, text_has_controls: bool = True) -> None:
         self.path = path
         self.limits = limits
+        # Only a double-quoted scalar's escapes (`"\e"`) can make a character the file does not
+        # hold, so when the file holds none, only those scalars need the per-value search.
+        self.text_has_controls = text_has_controls
         self.memo: dict[int, Any] = {}
         self.extra = 0  # nodes re-used through aliases
         self.ints = yaml.constructor.SafeConstructor()
@@ -211,7 +214,8 @@ class _Builder:
         if tag in (_STR, _TIMESTAMP):  # a date is kept as the text written
             if len(v) > self.limits.max_string:
                 raise self.fail(node, f"text longer than {self.limits.max_string} characters")
-            bad = control_character(v)
+            search = self.text_has_controls or node.style == '"'
+            bad = control_character(v) if search else None
             if bad is not None:
                 raise self.fail(
                     node,
@@ -289,7 +293,8 @@ def _load_text(path: Path, text: str, limits: Limits) -> YamlDoc:
     if root is None:
         return YamlDoc(path, None, None)
     try:
-        data = _Builder(path, limits).build(root)
+        builder = _Builder(path, limits, text_has_controls=CONTROL_RE.search(text) is not None)
+        data = builder.build(root)
     except RecursionError:
         raise _fail(path, 1, 1, "nesting too deep to read") from None
     return YamlDoc(path, data, root)

@@ -79,6 +79,28 @@ def test_control_characters_in_keys_and_nested_text_are_refused(tmp_path):
     assert issue.line == 17 and "U+0007" in issue.message
 
 
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "plain \u202e text",  # written raw in the file (YAML itself refuses a raw ESC)
+        "'single \u202e quoted'",
+        "|\n      block \u202e literal\n",
+        ">\n      block \u202e folded\n",
+        '"double \u202e quoted"',
+    ],
+)
+def test_raw_control_characters_are_refused_in_every_scalar_style(tmp_path, prompt):
+    issue = only_error(pack(tmp_path, numeric(prompt=prompt)))
+    assert "U+202E" in issue.message and "control characters" in issue.message
+
+
+def test_an_escape_in_a_double_quoted_key_is_refused_in_a_file_without_raw_controls(tmp_path):
+    p = pack(tmp_path, numeric(extra='    "hints\\e": ["x"]\n'))
+    assert "\x1b" not in p.read_text()
+    issue = only_error(p)
+    assert "U+001B" in issue.message
+
+
 def test_tab_and_newline_are_allowed_in_text(tmp_path):
     p = pack(tmp_path, numeric(prompt='"two\\tcolumns\\nand lines {d_model} {heads}"'))
     lp = load_pack_file(p)

@@ -21,10 +21,7 @@ def config_fields_used(answer: Answer | None, derive: dict[str, Any]) -> frozens
     """The config fields an answer depends on: computation arguments and derive inputs."""
     used: set[str] = set()
     if answer is not None and answer.compute in COMPUTATIONS:
-        comp = COMPUTATIONS[answer.compute]
-        used.update(comp.arg_names)
-        for mc in comp.misconceptions:
-            used.update(comp.needs(mc))
+        used.update(COMPUTATIONS[answer.compute].reads)
         used.update(v for v in answer.args.values() if isinstance(v, str))
     for expr in derive.values():
         if isinstance(expr, str):

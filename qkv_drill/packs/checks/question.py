@@ -196,21 +196,26 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
     def sibling_keys_inside(self, keys: tuple, text: str) -> None:
         """Warn at a line of a block scalar that reads like a question key (`explanation:`
         indented too far becomes part of the prompt, silently)."""
-        style = self.doc.block_style(keys)
+        if ":" not in text:
+            return
+        found = [
+            (i, m.group(1))
+            for i, line in enumerate(text.splitlines())
+            if (m := SIBLING_RE.match(line)) and m.group(1) in QUESTION_KEYS
+        ]
+        found = [(i, k) for i, k in found if k != keys[-1]]
+        style = self.doc.block_style(keys) if found else None  # positions only when needed
         if style is None:
             return
         first, _ = self.doc.where(keys)  # the line of the `|` or `>`
-        for i, line in enumerate(text.splitlines()):
-            m = SIBLING_RE.match(line)
-            if m and m.group(1) in QUESTION_KEYS and m.group(1) != keys[-1]:
-                where = first + 1 + i if style == "|" else first
-                self.issues.append(
-                    PackIssue(
-                        self.doc.path,
-                        where,
-                        1,
-                        f"'{m.group(1)}:' is inside the {keys[-1]} text (indented too far?)",
-                        f"indent {m.group(1)} like {keys[-1]} to make it a field",
-                        "warning",
-                    )
+        for i, k in found:
+            self.issues.append(
+                PackIssue(
+                    self.doc.path,
+                    first + 1 + i if style == "|" else first,
+                    1,
+                    f"'{k}:' is inside the {keys[-1]} text (indented too far?)",
+                    f"indent {k} like {keys[-1]} to make it a field",
+                    "warning",
                 )
+            )

@@ -7,6 +7,7 @@ instance's parameters. The wrong value a named mistake gives comes from the mist
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -68,7 +69,13 @@ class Computation:
     @property
     def misconceptions(self) -> tuple[str, ...]:
         """The named mistakes that have a wrong value here."""
-        return applying_to(self.name)
+        return _applying_to(self.name)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """Every name the answer or one of its wrong values reads: the arguments, and the extra
+        parameters its misconceptions need."""
+        return _reads(self.name, self.arg_names)
 
     def needs(self, misconception: str) -> tuple[str, ...]:
         """Extra parameters the wrong value of `misconception` needs here."""
@@ -80,6 +87,19 @@ class Computation:
     def wrong(self, misconception: str, args: Args) -> Value | None:
         """The answer someone making `misconception` gives, or None when it changes nothing."""
         return MISCONCEPTIONS[misconception].wrong[self.name](args, self.answer)
+
+
+@functools.cache
+def _applying_to(name: str) -> tuple[str, ...]:
+    """Cached: the mistakes are all registered when engine.misconceptions is imported, and every
+    question of every pack asks (loading checks it)."""
+    return applying_to(name)
+
+
+@functools.cache
+def _reads(name: str, arg_names: tuple[str, ...]) -> frozenset[str]:
+    needs = (MISCONCEPTIONS[mc].needs.get(name, ()) for mc in _applying_to(name))
+    return frozenset(arg_names).union(*needs)
 
 
 COMPUTATIONS: dict[str, Computation] = {}
@@ -97,10 +117,7 @@ def resolve_args(comp: Computation, values: Args) -> Args:
     Parameters a misconception needs here (the query `heads` for `kv_ignores_gqa`) come along.
     """
     out = dict(comp.optional)
-    wanted = set(comp.arg_names)
-    for mc in comp.misconceptions:
-        wanted.update(comp.needs(mc))
-    for k in wanted:
+    for k in comp.reads:
         if values.get(k) is not None:
             out[k] = values[k]
     return out
