@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qkv_drill.anki import safe_html
+from qkv_drill.packs.format import COMPUTED_TYPES
 from qkv_drill.packs.instance import InstanceError, display, draw
-from qkv_drill.packs.model import COMPUTED_TYPES, Tolerance
+from qkv_drill.packs.model import Tolerance
 from qkv_drill.present.formats import lettered, option_letter
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from qkv_drill.exercises.mistakes import known
 from qkv_drill.exercises.tasks import TASKS
 from qkv_drill.packs.model import CodeSpec, Tolerance
-from qkv_drill.packs.params import max_value, spec_kind
+from qkv_drill.packs.param_specs import max_value, spec_kind
 
 if TYPE_CHECKING:
     from qkv_drill.packs.checks.question import QuestionChecks

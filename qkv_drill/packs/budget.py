@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from qkv_drill.packs import limits as L
-from qkv_drill.packs.params import spec_kind
+from qkv_drill.packs.param_specs import spec_kind
 
 Problem = tuple[tuple[Any, ...], str, str]  # (keys under the question, message, hint)
 

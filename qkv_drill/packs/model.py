@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-QUESTION_TYPES = ("choice", "multi", "numeric", "shape", "matrix", "text", "code")
-COMPUTED_TYPES = ("numeric", "shape", "matrix")
-DIFFICULTIES = ("easy", "medium", "hard")
-DEFAULT_TIME = 90
+from qkv_drill.packs.format import DEFAULT_TIME
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ import numpy as np
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.limits import MAX_DRAW_TRIES as MAX_TRIES
 from qkv_drill.packs.limits import MAX_MATRIX_DIM
-
-CONSTRAINT_KINDS = ("divisible", "less", "less_equal", "not_equal")
+from qkv_drill.packs.param_specs import fixed_value, spec_kind
 
 
 class ImpossibleConstraints(ValueError):
@@ -30,25 +29,6 @@ def rng_for(question_id: str, seed: int, attempt: int = 0) -> np.random.Generato
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
-def spec_kind(spec: Any) -> str:
-    """'list' | 'range' | 'value' | 'fixed' | 'config' | 'matrix' | 'literal'.
-
-    `{fixed: x}` and `{value: x}` are the same fixed value (a number, a vector or a matrix).
-    """
-    if isinstance(spec, list):
-        return "list"
-    if isinstance(spec, dict):
-        for k in ("range", "value", "fixed", "config", "matrix"):
-            if k in spec:
-                return k
-    return "literal"
-
-
-def fixed_value(spec: Any) -> Any:
-    """The value of a `{fixed: ...}` / `{value: ...}` spec."""
-    return spec["fixed"] if "fixed" in spec else spec["value"]
-
-
 def _clean(x: Any) -> Any:
     """numpy scalars -> Python numbers; integral floats stay floats only when written so."""
     if isinstance(x, np.integer):
@@ -56,21 +36,6 @@ def _clean(x: Any) -> Any:
     if isinstance(x, np.floating):
         return float(x)
     return x
-
-
-def max_value(spec: Any) -> float | None:
-    """The largest number a scalar spec can draw (for size limits at load time)."""
-    kind = spec_kind(spec)
-    if kind == "list":
-        nums = [v for v in spec if isinstance(v, int | float) and not isinstance(v, bool)]
-        return max(nums) if nums else None
-    if kind == "range":
-        return spec["range"][1]
-    if kind in ("value", "fixed") and isinstance(fixed_value(spec), int | float):
-        return fixed_value(spec)
-    if kind == "literal" and isinstance(spec, int | float) and not isinstance(spec, bool):
-        return spec
-    return None
 
 
 def _draw_scalar(rng: np.random.Generator, spec: Any) -> Any:

@@ -13,126 +13,129 @@ from typing import Any
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.exercises.mistakes import CODE_MISCONCEPTIONS
 from qkv_drill.exercises.spec import code_properties
+from qkv_drill.packs import format as F
 from qkv_drill.packs import limits as L
 from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, SHAPE_WHICH
 from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
-from qkv_drill.packs.model import DIFFICULTIES, QUESTION_TYPES
-from qkv_drill.packs.params import CONSTRAINT_KINDS
 
 SCHEMA_ID = "https://qkv-drill.invalid/qkv-drill-pack.schema.json"
 
-_ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$", "maxLength": L.MAX_ID_CHARS}
-_NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
+_ID = {"type": "string", "pattern": F.ID_PATTERN, "maxLength": L.MAX_ID_CHARS}
+_NAME = {"type": "string", "pattern": F.NAME_PATTERN}
 _TEXT = {"type": "string", "minLength": 1, "maxLength": L.MAX_STRING}
 _TEXTS = {"type": "array", "items": {"type": ["string", "number"]}}
 _NUM = {"type": "number"}
 _SCALAR = {"type": ["string", "number", "boolean"]}
 
 
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+def _obj(
+    keys: tuple[str, ...], props: dict[str, Any], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """An object with exactly the format's `keys` (each must have a schema in `props`)."""
+    out: dict[str, Any] = {
+        "type": "object",
+        "properties": {k: props[k] for k in keys},
+        "additionalProperties": False,
+    }
     if required:
         out["required"] = list(required)
     return out
 
 
-def build_schema() -> dict[str, Any]:
+def _param() -> dict[str, Any]:
     dim = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": L.MAX_MATRIX_DIM}, _NAME]}
-    row = {"type": "array", "items": _NUM, "minItems": 1, "maxItems": 64}
-    fixed = {  # a number, a vector or a matrix (YAML's .inf / -.inf load as numbers)
-        "oneOf": [_SCALAR, row, {"type": "array", "items": row, "minItems": 1, "maxItems": 64}]
+    row = {"type": "array", "items": _NUM, "minItems": 1, "maxItems": L.MAX_MATRIX_DIM}
+    matrix = {"type": "array", "items": row, "minItems": 1, "maxItems": L.MAX_MATRIX_DIM}
+    fixed = {"oneOf": [_SCALAR, row, matrix]}  # YAML's .inf / -.inf load as numbers
+    configs = {"enum": list(CONFIGS)}
+    entry = {"type": "integer", "minimum": -L.MAX_MATRIX_VALUE, "maximum": L.MAX_MATRIX_VALUE}
+    props = {
+        "range": {"type": "array", "items": _NUM, "minItems": 2, "maxItems": 2},
+        "step": {"type": "number", "exclusiveMinimum": 0},
+        "value": fixed,
+        "fixed": fixed,
+        "config": {"oneOf": [configs, {"type": "array", "items": configs, "minItems": 1}]},
+        "matrix": {"type": "array", "items": dim, "minItems": 1, "maxItems": 2},
+        "values": {"type": "array", "items": entry, "minItems": 2, "maxItems": 2},
     }
-    param = {
-        "oneOf": [
-            {"type": "array", "items": _SCALAR, "minItems": 1},
-            _obj(
-                {
-                    "range": {"type": "array", "items": _NUM, "minItems": 2, "maxItems": 2},
-                    "step": {"type": "number", "exclusiveMinimum": 0},
+    kinds = [_obj(keys, props, (kind,)) for kind, keys in F.PARAM_KINDS.items()]
+    return {"oneOf": [{"type": "array", "items": _SCALAR, "minItems": 1}, *kinds, _SCALAR]}
+
+
+def _type_rules() -> list[dict[str, Any]]:
+    """Per question type: the fields it needs, and the fields of other types it must not have."""
+    rules = []
+    for qtype in F.QUESTION_TYPES:
+        foreign = [k for k, types in F.TYPE_FIELDS.items() if qtype not in types]
+        rules.append(
+            {
+                "if": {"properties": {"type": {"const": qtype}}},
+                "then": {
+                    "required": list(F.TYPE_REQUIRED[qtype]),
+                    "not": {"anyOf": [{"required": [k]} for k in foreign]},
                 },
-                ("range",),
-            ),
-            _obj({"value": fixed}, ("value",)),
-            _obj({"fixed": fixed}, ("fixed",)),
-            _obj(
-                {
-                    "config": {
-                        "oneOf": [
-                            {"enum": list(CONFIGS)},
-                            {"type": "array", "items": {"enum": list(CONFIGS)}, "minItems": 1},
-                        ]
-                    }
-                },
-                ("config",),
-            ),
-            _obj(
-                {
-                    "matrix": {"type": "array", "items": dim, "minItems": 1, "maxItems": 2},
-                    "values": {
-                        "type": "array",
-                        "items": {
-                            "type": "integer",
-                            "minimum": -L.MAX_MATRIX_VALUE,
-                            "maximum": L.MAX_MATRIX_VALUE,
-                        },
-                        "minItems": 2,
-                        "maxItems": 2,
-                    },
-                },
-                ("matrix",),
-            ),
-            _SCALAR,
-        ]
-    }
+            }
+        )
+    return rules
+
+
+def build_schema() -> dict[str, Any]:
+    param = _param()
     operand = {"oneOf": [_NAME, _NUM]}
     constraint = {
         "type": "object",
         "minProperties": 1,
         "maxProperties": 1,
-        "propertyNames": {"enum": list(CONSTRAINT_KINDS)},
+        "propertyNames": {"enum": list(F.CONSTRAINT_KINDS)},
         "additionalProperties": {"type": "array", "items": operand, "minItems": 2, "maxItems": 2},
     }
-    arg_names = sorted({a for c in COMPUTATIONS.values() for a in c.arg_names})
-    answer = _obj(
-        {
-            "compute": {"enum": list(COMPUTATIONS)},
-            "args": {
-                "type": "object",
-                "propertyNames": {"enum": arg_names},
-                "properties": {
-                    "which": {"enum": list(SHAPE_WHICH)},
-                    "field": {"enum": list(CONFIG_FIELDS)},
-                    **{k: {"enum": list(v)} for k, v in CHOICE_ARGS.items()},
-                },
-                "additionalProperties": {"type": ["number", "string", "boolean"]},
-            },
-            "tolerance": _obj(
-                {
-                    "abs": {"type": "number", "minimum": 0},
-                    "rel": {"type": "number", "minimum": 0, "maximum": L.MAX_REL_TOLERANCE},
-                }
-            ),
-        },
-        ("compute",),
+    bound = {"type": "number", "minimum": 0}
+    answer_tolerance = _obj(
+        F.TOLERANCE_KEYS, {"abs": bound, "rel": {**bound, "maximum": L.MAX_REL_TOLERANCE}}
     )
-    tolerance = _obj(
-        {"abs": {"type": "number", "minimum": 0}, "rel": {"type": "number", "minimum": 0}}
+    arg_names = sorted({a for c in COMPUTATIONS.values() for a in c.arg_names})
+    args = {
+        "type": "object",
+        "propertyNames": {"enum": arg_names},
+        "properties": {
+            "which": {"enum": list(SHAPE_WHICH)},
+            "field": {"enum": list(CONFIG_FIELDS)},
+            **{k: {"enum": list(v)} for k, v in CHOICE_ARGS.items()},
+        },
+        "additionalProperties": {"type": ["number", "string", "boolean"]},
+    }
+    answer = _obj(
+        F.ANSWER_KEYS,
+        {"compute": {"enum": list(COMPUTATIONS)}, "args": args, "tolerance": answer_tolerance},
+        F.ANSWER_REQUIRED,
     )
     option = _obj(
+        F.OPTION_KEYS,
         {
             "text": _TEXT,
             "correct": {"type": "boolean"},
             "why": {"type": "string"},
             "misconception": {"enum": list(MISCONCEPTIONS)},
         },
-        ("text",),
+        F.OPTION_REQUIRED,
+    )
+    example = _obj(
+        F.EXAMPLE_KEYS,
+        {
+            "params": {"type": "object"},
+            "model": {"enum": list(CONFIGS)},
+            "tolerance": _obj(F.TOLERANCE_KEYS, {"abs": bound, "rel": bound}),
+            "accept": _TEXTS,
+            "reject": _TEXTS,
+        },
     )
     question = _obj(
+        F.QUESTION_KEYS,
         {
             "id": _ID,
-            "topic": _TEXT,
-            "difficulty": {"enum": list(DIFFICULTIES)},
-            "type": {"enum": list(QUESTION_TYPES)},
+            "topic": {**_TEXT, "maxLength": L.MAX_TOPIC_CHARS},
+            "difficulty": {"enum": list(F.DIFFICULTIES)},
+            "type": {"enum": list(F.QUESTION_TYPES)},
             "prompt": _TEXT,
             "explanation": _TEXT,
             "hints": _TEXTS,
@@ -162,67 +165,33 @@ def build_schema() -> dict[str, Any]:
             "rubric": {
                 "type": "array",
                 "minItems": 1,
-                "items": _obj({"point": _TEXT, "keywords": _TEXTS}, ("point",)),
-            },
-            "examples": {
-                "type": "array",
                 "items": _obj(
-                    {
-                        "params": {"type": "object"},
-                        "model": {"enum": list(CONFIGS)},
-                        "tolerance": tolerance,
-                        "accept": _TEXTS,
-                        "reject": _TEXTS,
-                    }
+                    F.RUBRIC_KEYS, {"point": _TEXT, "keywords": _TEXTS}, F.RUBRIC_REQUIRED
                 ),
             },
-            **code_properties(param, constraint, answer["properties"]["tolerance"]),
+            "examples": {"type": "array", "items": example},
+            **code_properties(param, constraint, answer_tolerance),
         },
-        ("id", "topic", "difficulty", "type", "prompt", "explanation"),
+        F.QUESTION_REQUIRED,
     )
-    question["allOf"] = [
+    question["allOf"] = _type_rules()
+    pack = _obj(
+        F.PACK_KEYS,
         {
-            "if": {"properties": {"type": {"enum": ["numeric", "shape", "matrix"]}}},
-            "then": {
-                "required": ["answer"],
-                "not": {"anyOf": [{"required": ["options"]}, {"required": ["rubric"]}]},
-            },
+            "id": _ID,
+            "title": _TEXT,
+            "description": {"type": "string"},
+            "version": {"type": "integer", "minimum": 0},
+            "author": {"type": "string"},
         },
-        {
-            "if": {"properties": {"type": {"enum": ["choice", "multi"]}}},
-            "then": {
-                "required": ["options"],
-                "not": {"anyOf": [{"required": ["answer"]}, {"required": ["rubric"]}]},
-            },
-        },
-        {
-            "if": {"properties": {"type": {"const": "text"}}},
-            "then": {
-                "required": ["model_answer", "rubric"],
-                "not": {"anyOf": [{"required": ["answer"]}, {"required": ["options"]}]},
-            },
-        },
-    ]
+        F.PACK_REQUIRED,
+    )
+    questions = {"type": "array", "minItems": 1, "items": question}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "qkv-drill question pack",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["pack", "questions"],
-        "properties": {
-            "pack": _obj(
-                {
-                    "id": _ID,
-                    "title": _TEXT,
-                    "description": {"type": "string"},
-                    "version": {"type": "integer", "minimum": 0},
-                    "author": {"type": "string"},
-                },
-                ("id", "title", "version"),
-            ),
-            "questions": {"type": "array", "minItems": 1, "items": question},
-        },
+        **_obj(F.TOP_KEYS, {"pack": pack, "questions": questions}, F.TOP_KEYS),
     }
 
 

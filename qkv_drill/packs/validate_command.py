@@ -18,6 +18,7 @@ from typing import Any
 from qkv_drill.packs.check import check
 from qkv_drill.packs.crosscheck import cross_check
 from qkv_drill.packs.errors import PackIssue
+from qkv_drill.packs.format import COMPUTED_TYPES
 from qkv_drill.packs.instance import (
     Instance,
     InstanceError,
@@ -27,7 +28,7 @@ from qkv_drill.packs.instance import (
     example_params,
 )
 from qkv_drill.packs.loader import LoadedPack, load_paths
-from qkv_drill.packs.model import COMPUTED_TYPES, Example, Question
+from qkv_drill.packs.model import Example, Question
 from qkv_drill.packs.params import ImpossibleConstraints
 from qkv_drill.packs.yamlsource import load_file
 from qkv_drill.present.formats import option_letter, option_letters

@@ -11,9 +11,9 @@ from qkv_drill.engine.masks import ALIGNS
 from qkv_drill.engine.shapes import SHAPE_NAMES
 from qkv_drill.packs.computations import COMPUTATIONS, compute
 from qkv_drill.packs.configs import CONFIGS
+from qkv_drill.packs.format import COMPUTED_TYPES
 from qkv_drill.packs.instance import draw
 from qkv_drill.packs.loader import load_packs
-from qkv_drill.packs.model import COMPUTED_TYPES
 from tests.helpers.positions_args import POSITION_ARGS
 
 small = st.integers(1, 2048)

@@ -11,6 +11,7 @@ from qkv_drill.packs.checks.fields import FieldChecks, did_you_mean, is_number
 from qkv_drill.packs.checks.params import expr_names
 from qkv_drill.packs.computations import CHOICE_ARGS, COMPUTATIONS, SHAPE_WHICH
 from qkv_drill.packs.configs import CONFIG_FIELDS
+from qkv_drill.packs.format import ANSWER_KEYS, ANSWER_REQUIRED, TOLERANCE_KEYS
 from qkv_drill.packs.limits import MAX_REL_TOLERANCE, MC_MAX_SAMPLES, MC_MIN_SAMPLES
 from qkv_drill.packs.model import Answer, Tolerance
 
@@ -37,7 +38,7 @@ class ComputedAnswerChecks(FieldChecks):
 
     def answer(self, at: tuple, raw: Any, qtype: str, names: set[str], matrices: set[str]):
         keys = (*at, "answer")
-        if not self.mapping(keys, raw, ("compute", "args", "tolerance"), ("compute",), "answer"):
+        if not self.mapping(keys, raw, ANSWER_KEYS, ANSWER_REQUIRED, "answer"):
             return None
         name = raw.get("compute")
         if name not in COMPUTATIONS:
@@ -117,10 +118,10 @@ class ComputedAnswerChecks(FieldChecks):
         return Answer(name, dict(args), tol)
 
     def tolerance(self, keys: tuple, raw: Any) -> Tolerance:
-        if not self.mapping(keys, raw, ("abs", "rel"), (), "tolerance"):
+        if not self.mapping(keys, raw, TOLERANCE_KEYS, (), "tolerance"):
             return Tolerance()
         vals = {}
-        for k in ("abs", "rel"):
+        for k in TOLERANCE_KEYS:
             if k in raw:
                 v = raw[k]
                 if not is_number(v):

@@ -6,12 +6,9 @@ from __future__ import annotations
 from qkv_drill.packs.checks.fields import type_name
 from qkv_drill.packs.checks.question import QuestionChecks
 from qkv_drill.packs.errors import PackIssue
+from qkv_drill.packs.format import PACK_KEYS, PACK_REQUIRED, TOP_KEYS
 from qkv_drill.packs.model import Pack, Question
 from qkv_drill.packs.yamlsource import YamlDoc
-
-TOP_KEYS = ("pack", "questions")
-PACK_KEYS = ("id", "title", "description", "version", "author")
-PACK_REQUIRED = ("id", "title", "version")
 
 
 class PackChecker(QuestionChecks):

@@ -8,8 +8,9 @@ from typing import Any
 from qkv_drill.packs.checks.computed_answers import ComputedAnswerChecks
 from qkv_drill.packs.checks.fields import did_you_mean
 from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
+from qkv_drill.packs.format import EXAMPLE_KEYS
 from qkv_drill.packs.model import Example
-from qkv_drill.packs.params import spec_kind
+from qkv_drill.packs.param_specs import spec_kind
 
 
 class ExampleChecks(ComputedAnswerChecks):
@@ -25,10 +26,9 @@ class ExampleChecks(ComputedAnswerChecks):
             self.err(keys, "examples must be a list")
             return ()
         out = []
-        allowed = ("params", "model", "tolerance", "accept", "reject")
         for j, e in enumerate(raw):
             ek = (*keys, j)
-            if not self.mapping(ek, e, allowed, (), "example"):
+            if not self.mapping(ek, e, EXAMPLE_KEYS, (), "example"):
                 continue
             params = e.get("params", {}) or {}
             if not isinstance(params, dict):

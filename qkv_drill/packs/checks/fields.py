@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 from qkv_drill.packs.errors import PackIssue
+from qkv_drill.packs.format import ID_PATTERN
 from qkv_drill.packs.limits import MAX_ID_CHARS
 from qkv_drill.packs.yamlsource import YamlDoc
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+ID_RE = re.compile(ID_PATTERN)
 
 
 def did_you_mean(word: Any, choices) -> str:

@@ -8,10 +8,11 @@ from typing import Any
 
 from qkv_drill.packs.checks.fields import FieldChecks, did_you_mean, is_number, type_name
 from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
+from qkv_drill.packs.format import CONSTRAINT_KINDS, NAME_PATTERN, PARAM_KINDS
 from qkv_drill.packs.limits import MAX_DERIVE_LINES, MAX_MATRIX_DIM, MAX_MATRIX_VALUE, MAX_PARAMS
-from qkv_drill.packs.params import CONSTRAINT_KINDS, fixed_value, max_value, spec_kind
+from qkv_drill.packs.param_specs import fixed_value, max_value, spec_kind
 
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAME_RE = re.compile(NAME_PATTERN)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -86,23 +87,16 @@ class ParamChecks(FieldChecks):
             self.err(vk, f"parameter '{name}' is larger than {MAX_MATRIX_DIM} in a dimension")
 
     def param_dict(self, pk: tuple, name: str, spec: dict, kind: str, raw: dict, names) -> None:
-        allowed = {
-            "range": ("range", "step"),
-            "value": ("value",),
-            "fixed": ("fixed",),
-            "config": ("config",),
-            "matrix": ("matrix", "values"),
-        }
         if kind == "literal":
             first = next(iter(spec), "")
             self.err(
                 (*pk, first) if first else pk,
                 f"parameter '{name}' needs one of range, value, fixed, config or matrix",
-                did_you_mean(first, ("range", "value", "fixed", "config", "matrix")),
+                did_you_mean(first, PARAM_KINDS),
                 key=bool(first),
             )
             return
-        self.mapping(pk, spec, allowed[kind], (), f"parameter '{name}'")
+        self.mapping(pk, spec, PARAM_KINDS[kind], (), f"parameter '{name}'")
         if kind in ("value", "fixed"):
             self.fixed(pk, name, spec, kind)
         elif kind == "range":

@@ -13,46 +13,21 @@ from qkv_drill.packs.checks.params import ParamChecks
 from qkv_drill.packs.checks.written_answers import WrittenAnswerChecks
 from qkv_drill.packs.computations import COMPUTATIONS
 from qkv_drill.packs.errors import PackIssue
-from qkv_drill.packs.limits import MAX_TOPIC_CHARS
-from qkv_drill.packs.model import (
+from qkv_drill.packs.format import (
+    CHOICE_TYPES,
     COMPUTED_TYPES,
     DEFAULT_TIME,
     DIFFICULTIES,
+    QUESTION_KEYS,
+    QUESTION_REQUIRED,
     QUESTION_TYPES,
-    Option,
-    Question,
-    RubricPoint,
+    TYPE_FIELDS,
 )
+from qkv_drill.packs.limits import MAX_TOPIC_CHARS
+from qkv_drill.packs.model import Option, Question, RubricPoint
 
 PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 SIBLING_RE = re.compile(r"^\s*([a-z_]+):(\s|$)")
-
-QUESTION_KEYS = (
-    "id",
-    "topic",
-    "difficulty",
-    "type",
-    "prompt",
-    "explanation",
-    "hints",
-    "tags",
-    "time",
-    "params",
-    "derive",
-    "constraints",
-    "answer",
-    "misconceptions",
-    "options",
-    "shuffle",
-    "model_answer",
-    "rubric",
-    "examples",
-    "function",
-    "language",
-    "starter",
-    "check",
-)
-QUESTION_REQUIRED = ("id", "topic", "difficulty", "type", "prompt", "explanation")
 
 
 class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
@@ -124,15 +99,7 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
         options: tuple[Option, ...] = ()
         model_answer = ""
         rubric: tuple[RubricPoint, ...] = ()
-        misplaced = {
-            "answer": COMPUTED_TYPES,
-            "misconceptions": (*COMPUTED_TYPES, "code"),
-            **dict.fromkeys(("function", "language", "starter", "check"), ("code",)),
-            "options": ("choice", "multi"),
-            "model_answer": ("text",),
-            "rubric": ("text",),
-        }
-        for k, types in misplaced.items():
+        for k, types in TYPE_FIELDS.items():
             if k in q and qtype and qtype not in types:
                 self.err(
                     (*at, k),
@@ -146,7 +113,7 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
             else:
                 answer = self.answer(at, q["answer"], qtype, names, matrices)
                 mcs = self.misconceptions(at, q.get("misconceptions"), answer, names)
-        elif qtype in ("choice", "multi"):
+        elif qtype in CHOICE_TYPES:
             options = self.options(at, q.get("options"), qtype)
         elif qtype == "text":
             if "model_answer" not in q:

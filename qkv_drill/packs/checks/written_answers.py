@@ -7,6 +7,7 @@ from typing import Any
 
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.packs.checks.fields import FieldChecks, did_you_mean
+from qkv_drill.packs.format import OPTION_KEYS, OPTION_REQUIRED, RUBRIC_KEYS, RUBRIC_REQUIRED
 from qkv_drill.packs.model import Option, RubricPoint
 
 
@@ -24,9 +25,7 @@ class WrittenAnswerChecks(FieldChecks):
         out = []
         for j, o in enumerate(raw):
             ok = (*keys, j)
-            if not self.mapping(
-                ok, o, ("text", "correct", "why", "misconception"), ("text",), "option"
-            ):
+            if not self.mapping(ok, o, OPTION_KEYS, OPTION_REQUIRED, "option"):
                 continue
             mc = o.get("misconception")
             if mc is not None and mc not in MISCONCEPTIONS:
@@ -69,7 +68,7 @@ class WrittenAnswerChecks(FieldChecks):
         out = []
         for j, p in enumerate(raw):
             pk = (*keys, j)
-            if self.mapping(pk, p, ("point", "keywords"), ("point",), "rubric point"):
+            if self.mapping(pk, p, RUBRIC_KEYS, RUBRIC_REQUIRED, "rubric point"):
                 kw = (
                     self.text_list((*pk, "keywords"), p["keywords"], "keywords")
                     if "keywords" in p
