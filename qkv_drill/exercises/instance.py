@@ -13,9 +13,9 @@ from qkv_drill.exercises.checker import grade
 from qkv_drill.exercises.tasks import TASKS
 
 if TYPE_CHECKING:
-    from qkv_drill.packs.check import Verdict
-    from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.drawn import Instance
     from qkv_drill.packs.model import Question
+    from qkv_drill.packs.verdict import Verdict
 
 MAX_STORED_CODE = 20_000  # characters of code kept with a recorded answer
 TRUNCATED = "\n# ... (cut: the stored copy keeps the first 20,000 characters)\n"
@@ -29,7 +29,7 @@ def expected_display(question: Question) -> str:
 
 def build_code(question: Question, seed: int, prompt: str) -> Instance:
     """The instance: the prompt with how it is checked, and the cases for `seed`."""
-    from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.drawn import Instance
 
     spec = question.code
     assert spec is not None
@@ -41,13 +41,18 @@ def build_code(question: Question, seed: int, prompt: str) -> Instance:
     )
     cases = draw_cases(question, seed)
     return Instance(
-        question, seed, {}, f"{prompt}\n\n{how}", [], cases, expected_display(question), None, None
+        question=question,
+        seed=seed,
+        params={},
+        prompt=f"{prompt}\n\n{how}",
+        expected=cases,
+        expected_display=expected_display(question),
     )
 
 
 def check_code(instance: Instance, text: str) -> Verdict:
     """Run the user's code on the instance's cases; the CodeReport rides along as `parsed`."""
-    from qkv_drill.packs.check import Verdict
+    from qkv_drill.packs.verdict import Verdict
 
     report = grade(text, instance.question, instance.expected)
     shown = instance.expected_display

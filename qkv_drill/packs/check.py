@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
@@ -15,17 +13,8 @@ from qkv_drill.engine.misconceptions import MISCONCEPTIONS, Misconception
 from qkv_drill.packs.instance import Instance, matches
 from qkv_drill.packs.layout_mistakes import PERMUTED, TRANSPOSED, is_permuted, is_transposed
 from qkv_drill.packs.model import Tolerance
+from qkv_drill.packs.verdict import Verdict as Verdict  # where every caller has found it
 from qkv_drill.present.formats import option_letter, option_letters, shape_tuple
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: Literal["correct", "wrong", "unparseable", "self_grade"]
-    message: str
-    expected_display: str
-    misconception: Misconception | None
-    parsed: object | None
-    rubric_hits: tuple[bool, ...] = ()
 
 
 def _mc(name: str | None) -> Misconception | None:

@@ -11,7 +11,6 @@ import dataclasses
 import functools
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,13 +24,14 @@ from qkv_drill.packs.computations import (
     misconception_value,
 )
 from qkv_drill.packs.configs import CONFIGS
+from qkv_drill.packs.drawn import Instance as Instance  # where every caller has found it
 from qkv_drill.packs.model import Example, Question, Tolerance
+from qkv_drill.packs.param_specs import spec_kind
 from qkv_drill.packs.params import (
     ImpossibleConstraints,
     draw_once,
     draw_params,
     rng_for,
-    spec_kind,
 )
 from qkv_drill.present.formats import option_letter, shape_tuple
 
@@ -64,28 +64,6 @@ def _cannot_draw(question: Question, seed: int, e: Exception) -> InstanceError:
     message = f"question {question.id} ({where}) cannot be drawn with seed {seed}: {reason}"
     cls = ConstraintsError if isinstance(e, ImpossibleConstraints) else InstanceError
     return cls(message, reason)
-
-
-@dataclass(frozen=True)
-class Instance:
-    question: Question
-    seed: int
-    params: dict[str, object]  # JSON-able (matrices as nested lists)
-    prompt: str  # Markdown, parameters substituted, precision line appended
-    options: list[str]  # choice/multi in display order; else []
-    # by question type: float | tuple[int, ...] | np.ndarray | int | frozenset[int] | None
-    expected: Any
-    expected_display: str
-    trace: Any | None
-    heatmap: np.ndarray | None
-    wrong: dict[str, object] = field(default_factory=dict)  # misconception -> its wrong answer
-    order: tuple[int, ...] = ()  # display position -> index in question.options
-    # misconception -> the others that give the same answer by construction (named together)
-    same: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    redraws: int = 0  # draws thrown away because two answers could not be told apart
-
-    def __hash__(self) -> int:
-        return hash((self.question.id, self.seed))
 
 
 # --- comparing answers ------------------------------------------------------------------------
@@ -312,7 +290,14 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
         letters = ", ".join(f"{option_letter(p)}) {options[p]}" for p in right)
         expected: Any = right[0] if question.type == "choice" else frozenset(right)
         return Instance(
-            question, seed, params, prompt, options, expected, letters, None, None, {}, order
+            question=question,
+            seed=seed,
+            params=params,
+            prompt=prompt,
+            options=options,
+            expected=expected,
+            expected_display=letters,
+            order=order,
         )
     if question.type == "code":
         from qkv_drill.exercises.instance import build_code
@@ -320,7 +305,12 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
         return build_code(question, seed, prompt)
     if question.type == "text":
         return Instance(
-            question, seed, params, prompt, [], None, question.model_answer.strip(), None, None
+            question=question,
+            seed=seed,
+            params=params,
+            prompt=prompt,
+            expected=None,
+            expected_display=question.model_answer.strip(),
         )
     result, wrong = evaluate(question, params)
     assert question.answer is not None  # evaluate has checked it
@@ -330,16 +320,15 @@ def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
         expected = float(expected)
     prompt += "\n\n" + precision_line(question.type, tol, expected)
     return Instance(
-        question,
-        seed,
-        params,
-        prompt,
-        [],
-        expected,
-        display(question.type, expected, tol),
-        result.trace,
-        None if result.heatmap is None else np.asarray(result.heatmap),
-        wrong,
+        question=question,
+        seed=seed,
+        params=params,
+        prompt=prompt,
+        expected=expected,
+        expected_display=display(question.type, expected, tol),
+        trace=result.trace,
+        heatmap=None if result.heatmap is None else np.asarray(result.heatmap),
+        wrong=wrong,
     )
 
 

@@ -74,7 +74,7 @@ class CodeSpec:
         return hash((self.function, self.compute))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Question:
     id: str
     pack_id: str
@@ -104,7 +104,7 @@ class Question:
         return hash(self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Pack:
     id: str
     title: str

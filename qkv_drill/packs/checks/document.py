@@ -70,7 +70,15 @@ class PackChecker(QuestionChecks):
                     built.append(question)
         if any(i.is_error for i in self.issues):
             return None
-        return Pack(pack_id, title, description, version, author, tuple(built), str(self.doc.path))
+        return Pack(
+            id=pack_id,
+            title=title,
+            description=description,
+            version=version,
+            author=author,
+            questions=tuple(built),
+            path=str(self.doc.path),
+        )
 
 
 def check_document(doc: YamlDoc) -> tuple[Pack | None, list[PackIssue]]:
