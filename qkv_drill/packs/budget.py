@@ -55,7 +55,7 @@ def _largest(spec: Any) -> float | None:
     return max(vals) if vals else None
 
 
-def _dims(spec: dict, params: dict) -> tuple[int, ...] | None:
+def _dims(spec: dict[str, Any], params: dict[str, Any]) -> tuple[int, ...] | None:
     """The largest rows/cols a matrix spec can draw (None when unknown or invalid)."""
     dims = spec.get("matrix")
     if not isinstance(dims, list):
@@ -69,14 +69,14 @@ def _dims(spec: dict, params: dict) -> tuple[int, ...] | None:
     return tuple(out)
 
 
-def _entry_chars(spec: dict) -> int:
+def _entry_chars(spec: dict[str, Any]) -> int:
     vals = spec.get("values", [-3, 3])
     if isinstance(vals, list) and all(_is_num(v) for v in vals) and vals:
         return max(len(str(int(v))) for v in vals)
     return len(str(L.MAX_MATRIX_VALUE)) + 1
 
 
-def _matrix_chars(spec: dict, params: dict, *, table: bool) -> int:
+def _matrix_chars(spec: dict[str, Any], params: dict[str, Any], *, table: bool) -> int:
     dims = _dims(spec, params) or (L.MAX_MATRIX_DIM, L.MAX_MATRIX_DIM)
     rows, cols = (1, dims[0]) if len(dims) == 1 else dims
     w = _entry_chars(spec)
@@ -99,7 +99,7 @@ def _scalar_chars(spec: Any) -> int:
     return max((len(json.dumps(v)) if not _is_num(v) else _NUMBER_CHARS for v in values), default=2)
 
 
-def value_chars(name: str, params: dict, *, table: bool = False) -> int:
+def value_chars(name: str, params: dict[str, Any], *, table: bool = False) -> int:
     """The most characters parameter `name` can take when shown (table) or stored (JSON)."""
     spec = params.get(name)
     if spec_kind(spec) == "matrix" and isinstance(spec, dict):
@@ -109,7 +109,7 @@ def value_chars(name: str, params: dict, *, table: bool = False) -> int:
     return _NUMBER_CHARS  # a derived value or a configuration field
 
 
-def mc_numbers(args: dict, params: dict) -> int | None:
+def mc_numbers(args: dict[str, Any], params: dict[str, Any]) -> int | None:
     """samples x d_k of a Monte Carlo estimate at its largest (None when d_k is only derived)."""
     samples = args.get("samples", 20000)
     d_k = args.get("d_k", "d_k")
@@ -130,7 +130,7 @@ def _names(expr: str) -> frozenset[str]:
         return frozenset()
 
 
-def used_names(question: dict, computation: Any | None) -> set[str]:
+def used_names(question: dict[str, Any], computation: Any | None) -> set[str]:
     """Every name a question's prompt, derive lines, constraints and answer can read."""
     used = set(_PLACEHOLDER.findall(str(question.get("prompt", ""))))
     derive = question.get("derive") or {}
@@ -156,7 +156,7 @@ def used_names(question: dict, computation: Any | None) -> set[str]:
     return used
 
 
-def problems(question: dict, computation: Any | None) -> list[Problem]:
+def problems(question: dict[str, Any], computation: Any | None) -> list[Problem]:
     """Everything in one (already shape-checked) question that breaks a cost limit."""
     out: list[Problem] = []
     params = question.get("params") or {}
@@ -242,9 +242,9 @@ def problems(question: dict, computation: Any | None) -> list[Problem]:
                 )
 
     raw_answer = question.get("answer")
-    answer: dict = raw_answer if isinstance(raw_answer, dict) else {}
+    answer: dict[str, Any] = raw_answer if isinstance(raw_answer, dict) else {}
     raw_args = answer.get("args")
-    args: dict = raw_args if isinstance(raw_args, dict) else {}
+    args: dict[str, Any] = raw_args if isinstance(raw_args, dict) else {}
     if answer.get("compute") == "mc_qk_variance":
         mc = mc_numbers(args, params)
         if mc is not None and mc > L.MC_MAX_NUMBERS:
@@ -313,10 +313,11 @@ def _range_steps(spec: Any) -> float | None:
         return None
     if not _is_num(step) or step <= 0 or not all(math.isfinite(x) for x in (*r, step)):
         return None
-    return (r[1] - r[0]) / step
+    steps: float = (r[1] - r[0]) / step
+    return steps
 
 
-def stored_params_bytes(params: dict, derive: dict) -> int:
+def stored_params_bytes(params: dict[str, Any], derive: dict[str, Any]) -> int:
     """The most bytes one instance's parameters take as stored JSON (an upper bound)."""
     total = 2
     for name in params:

@@ -67,7 +67,8 @@ def load(cache: Path, key: tuple[Any, ...]) -> PackSet | None:
         with cache.open("rb") as f:
             if pickle.load(f) != key:
                 return None
-            return pickle.load(f)
+            packset: PackSet = pickle.load(f)
+            return packset
     except Exception:  # missing, truncated, from another version: read the packs instead
         return None
 

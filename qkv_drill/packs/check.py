@@ -101,7 +101,9 @@ def _named_mistake(instance: Instance, value: object, tol: Tolerance) -> Verdict
     return None
 
 
-def _layout_mistake(kind: str, value: object, expected: object, tol: Tolerance):
+def _layout_mistake(
+    kind: str, value: object, expected: object, tol: Tolerance
+) -> Misconception | None:
     """A transposed matrix or a shape in the wrong order, when no pack mistake matched."""
     if kind == "matrix" and is_transposed(value, expected, tol):
         return TRANSPOSED

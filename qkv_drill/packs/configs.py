@@ -73,7 +73,18 @@ class ModelConfig:
         return out
 
 
-def _c(name, display, d_model, heads, layers, d_ff, vocab, context, **kw) -> ModelConfig:
+def _c(
+    name: str,
+    display: str,
+    d_model: int,
+    heads: int,
+    layers: int,
+    d_ff: int,
+    vocab: int,
+    context: int,
+    **kw: int,
+) -> ModelConfig:
+    """One row of the table below, in the column order papers state them."""
     kv = kw.pop("kv_heads", heads)
     return ModelConfig(
         name=name, display=display, d_model=d_model, heads=heads, kv_heads=kv, layers=layers,

@@ -20,6 +20,7 @@ from qkv_drill.packs.budget import check_compute
 from qkv_drill.packs.computations import (
     COMPUTATIONS,
     LITERAL_ARGS,
+    Result,
     compute,
     misconception_value,
 )
@@ -178,7 +179,7 @@ def _render_value(v: Any) -> str:
 def render_prompt(template: str, params: dict[str, Any]) -> str:
     """Replace {name} by the parameter; {{name}} shows {name} as written."""
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         return _render_value(params[name]) if name in params else m.group(0)
 
@@ -199,7 +200,7 @@ def answer_args(question: Question, params: dict[str, Any]) -> dict[str, Any]:
 # --- drawing ------------------------------------------------------------------------------------
 
 
-def evaluate(question: Question, params: dict[str, Any]):
+def evaluate(question: Question, params: dict[str, Any]) -> tuple[Result, dict[str, Any]]:
     """(Result, {misconception: wrong value}) for a computed question at these parameters."""
     assert question.answer is not None
     values = answer_args(question, params)

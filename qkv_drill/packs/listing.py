@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from argparse import Namespace
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from qkv_drill.packs.loader import load_packs
 from qkv_drill.textsafe import printable
 
 
-def run_packs(args=None) -> int:
+def run_packs(args: Namespace | None = None) -> int:
     extra = [Path(p) for p in (getattr(args, "pack", None) or [])]
     packset = load_packs(extra)
     out = sys.stdout

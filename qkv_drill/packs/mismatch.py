@@ -33,7 +33,8 @@ def differing(given: Any, expected: Any, tol: Tolerance) -> np.ndarray | None:
     g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
     if g.shape != e.shape:
         return None
-    return ~np.isclose(g, e, rtol=tol.rel, atol=tol.abs)
+    off: np.ndarray = ~np.isclose(g, e, rtol=tol.rel, atol=tol.abs)
+    return off
 
 
 def _said(step: Any) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -17,6 +18,20 @@ from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.limits import MAX_DRAW_TRIES as MAX_TRIES
 from qkv_drill.packs.limits import MAX_MATRIX_DIM
 from qkv_drill.packs.param_specs import fixed_value, spec_kind
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.model import Question
+
+
+class Drawable(Protocol):
+    """What a draw reads: a question, or the case parameters of a code exercise."""
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+    @property
+    def derive(self) -> Mapping[str, Any]: ...
+    @property
+    def constraints(self) -> Sequence[dict[str, Any]]: ...
 
 
 class ImpossibleConstraints(ValueError):
@@ -57,13 +72,16 @@ def _dim(d: Any, values: dict[str, Any]) -> int:
     return int(values[d]) if isinstance(d, str) else int(d)
 
 
-def _draw_matrix(rng: np.random.Generator, spec: dict, values: dict[str, Any]) -> list:
+def _draw_matrix(
+    rng: np.random.Generator, spec: dict[str, Any], values: dict[str, Any]
+) -> list[Any]:
     dims = [_dim(d, values) for d in spec["matrix"]]
     if any(not 1 <= d <= MAX_MATRIX_DIM for d in dims):
         raise ValueError(f"matrix size {dims} is outside 1..{MAX_MATRIX_DIM}")
     lo, hi = spec.get("values", [-3, 3])
     m = rng.integers(int(lo), int(hi) + 1, size=dims)  # (r, c) or (n,)
-    return m.tolist()
+    rows: list[Any] = m.tolist()
+    return rows
 
 
 def evaluate_derived(expr: Any, values: dict[str, Any]) -> Any:
@@ -87,24 +105,26 @@ def _operand(x: Any, values: dict[str, Any]) -> Any:
     return values[x] if isinstance(x, str) else x
 
 
-def constraint_holds(c: dict, values: dict[str, Any]) -> bool:
+def constraint_holds(c: dict[str, Any], values: dict[str, Any]) -> bool:
     ((kind, operands),) = c.items()
     a, b = (_operand(x, values) for x in operands)
     for x in (a, b):  # `%` on text is string formatting ('%0999999999999d' % 1): never
         if not isinstance(x, int | float) or isinstance(x, bool):
             raise ValueError(f"constraint {kind} compares numbers, not {type(x).__name__}")
     if kind == "divisible":
-        return b != 0 and a % b == 0
+        return bool(b != 0 and a % b == 0)
     if kind == "less":
-        return a < b
+        return bool(a < b)
     if kind == "less_equal":
-        return a <= b
+        return bool(a <= b)
     if kind == "not_equal":
-        return a != b
+        return bool(a != b)
     raise ValueError(f"unknown constraint {kind}")
 
 
-def draw_once(question, rng: np.random.Generator, fixed: dict[str, Any] | None = None) -> dict:
+def draw_once(
+    question: Drawable, rng: np.random.Generator, fixed: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """One draw: scalars and configs in order, then derived values, then matrices."""
     fixed = fixed or {}
     values: dict[str, Any] = {}
@@ -136,7 +156,7 @@ def draw_once(question, rng: np.random.Generator, fixed: dict[str, Any] | None =
     return values
 
 
-def draw_params(question, seed: int, attempt: int = 0) -> tuple[dict[str, Any], int]:
+def draw_params(question: Question, seed: int, attempt: int = 0) -> tuple[dict[str, Any], int]:
     """Parameters satisfying every constraint, and the attempt number that produced them.
 
     Attempts count across calls (re-draws pass on where they are), and stop at the question's

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import sys
+from argparse import Namespace
 
 from qkv_drill import paths
+from qkv_drill.packs.format import ID_PATTERN
 
 TEMPLATE = """\
 # A qkv-drill question pack. Every field is commented below; `qkv-drill schema` prints the format.
@@ -144,9 +146,9 @@ def render(name: str, path: str) -> str:
     return TEMPLATE.format(name=name, title=title, path=path)
 
 
-def run_new_pack(args) -> int:
+def run_new_pack(args: Namespace) -> int:
     name = str(args.name).strip().lower()
-    if not re.match(r"^[a-z0-9][a-z0-9._-]*$", name):
+    if not re.match(ID_PATTERN, name):
         print(f"pack name {args.name!r}: use lower-case letters, digits and . _ -", file=sys.stderr)
         return 2
     folder = paths.user_packs_dir()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from argparse import Namespace
 from typing import Any
 
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
@@ -195,7 +196,7 @@ def build_schema() -> dict[str, Any]:
     }
 
 
-def run_schema(args=None) -> int:
+def run_schema(args: Namespace | None = None) -> int:
     json.dump(build_schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
+from argparse import Namespace
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qkv_drill.packs.check import check
 from qkv_drill.packs.crosscheck import cross_check
@@ -30,9 +30,21 @@ from qkv_drill.packs.instance import (
 from qkv_drill.packs.loader import LoadedPack, load_paths
 from qkv_drill.packs.model import Example, Question
 from qkv_drill.packs.params import ImpossibleConstraints
-from qkv_drill.packs.yamlsource import load_file
+from qkv_drill.packs.yamlsource import Keys, load_file
 from qkv_drill.present.formats import option_letter, option_letters
 from qkv_drill.textsafe import printable
+
+if TYPE_CHECKING:
+    from qkv_drill.exercises.checker import CodeReport
+
+
+class Report(Protocol):
+    """Where a question's problems go: `rest` is the key path under the question."""
+
+    def __call__(
+        self, rest: Keys, message: str, hint: str = "", severity: str = "error"
+    ) -> None: ...
+
 
 TORCH_SEEDS = 3  # torch agreement is checked on the first few seeds only (it is slow to start)
 
@@ -44,7 +56,9 @@ class _Where:
         self.path = path
         self._doc: Any = None
 
-    def issue(self, q: Question, rest: tuple, message: str, hint: str = "", severity="error"):
+    def issue(
+        self, q: Question, rest: Keys, message: str, hint: str = "", severity: str = "error"
+    ) -> PackIssue:
         if self._doc is None:
             self._doc = load_file(self.path)
         items = self._doc.data.get("questions", [])
@@ -111,7 +125,11 @@ class QuestionStats:
 
 
 def validate_question(
-    q: Question, seeds: int, use_torch: bool, report: Callable, references: dict | None = None
+    q: Question,
+    seeds: int,
+    use_torch: bool,
+    report: Report,
+    references: dict[str, CodeReport] | None = None,
 ) -> QuestionStats:
     """Draw and check `seeds` instances; `report(rest, message, hint="", severity="error")`.
     `references`: code questions' reference reports graded up front (`prove_references`)."""
@@ -168,7 +186,7 @@ def _shown(params: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in params.items())
 
 
-def check_example(q: Question, j: int, ex: Example, report: Callable) -> None:
+def check_example(q: Question, j: int, ex: Example, report: Report) -> None:
     """One self-test: its answers accepted or rejected as written, at its own tolerance."""
     if ex.tolerance is not None and q.answer is not None:
         q = dataclasses.replace(q, answer=dataclasses.replace(q.answer, tolerance=ex.tolerance))
@@ -211,7 +229,9 @@ def validate_pack(
         references = prove_references(code, use_torch)
     for q in lp.pack.questions:
 
-        def report(rest, message, hint="", severity="error", q=q):
+        def report(
+            rest: Keys, message: str, hint: str = "", severity: str = "error", q: Question = q
+        ) -> None:
             issues.append(where.issue(q, rest, f"{q.id}: {message}", hint, severity))
 
         done = validate_question(q, seeds, use_torch, report, references)
@@ -273,7 +293,7 @@ def _torch_available() -> bool:
     return True
 
 
-def run_validate(args) -> int:
+def run_validate(args: Namespace) -> int:
     seeds = max(1, int(getattr(args, "seeds", 50)))
     use_torch = not getattr(args, "no_torch", False) and _torch_available()
     packset = load_paths([Path(p) for p in args.paths])

@@ -25,12 +25,14 @@ LOADER_NAME = (
     "libyaml (CSafeLoader)" if _BaseLoader is not yaml.SafeLoader else "pure Python (SafeLoader)"
 )
 
+Keys = tuple[Any, ...]  # a path into a document: mapping keys and list indexes
+
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_T + s for s in ("str", "int", "float", "bool", "null"))
 _SEQ, _MAP, _TIMESTAMP = _T + "seq", _T + "map", _T + "timestamp"
 
 
-def _without_sexagesimal(resolvers: dict) -> dict:
+def _without_sexagesimal(resolvers: dict[Any, Any]) -> dict[Any, Any]:
     """YAML 1.1 reads `1:30` as a base-60 number; packs never need that, and building one from a
     long `1:59:59:...` takes quadratic time. A value with a colon is text here."""
     out = {}
@@ -85,7 +87,7 @@ class YamlDoc:
     data: Any
     root: yaml.Node | None
 
-    def _walk(self, keys: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
+    def _walk(self, keys: Keys) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The deepest (key node, value node) reachable along `keys`."""
         key_node, node = None, self.root
         for k in keys:
@@ -104,13 +106,13 @@ class YamlDoc:
                 return key_node, node
         return key_node, node
 
-    def block_style(self, keys: tuple) -> str | None:
+    def block_style(self, keys: Keys) -> str | None:
         """'|' or '>' when the value at `keys` is a block scalar, else None."""
         node = self._walk(tuple(keys))[1]
         style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
         return style if style in ("|", ">") else None
 
-    def where(self, keys: tuple = (), *, key: bool = False) -> tuple[int, int]:
+    def where(self, keys: Keys = (), *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of the value at `keys`, or of its key when `key` is set."""
         key_node, node = self._walk(tuple(keys))
         target = key_node if (key and key_node is not None) else node
@@ -118,7 +120,7 @@ class YamlDoc:
             return (1, 1)
         return (target.start_mark.line + 1, target.start_mark.column + 1)
 
-    def issue(self, keys: tuple, message: str, hint: str = "", *, key: bool = False) -> PackIssue:
+    def issue(self, keys: Keys, message: str, hint: str = "", *, key: bool = False) -> PackIssue:
         line, col = self.where(keys, key=key)
         return PackIssue(self.path, line, col, message, hint)
 

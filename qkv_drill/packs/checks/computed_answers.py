@@ -14,6 +14,7 @@ from qkv_drill.packs.configs import CONFIG_FIELDS
 from qkv_drill.packs.format import ANSWER_KEYS, ANSWER_REQUIRED, TOLERANCE_KEYS
 from qkv_drill.packs.limits import MAX_REL_TOLERANCE, MC_MAX_SAMPLES, MC_MIN_SAMPLES
 from qkv_drill.packs.model import Answer, Tolerance
+from qkv_drill.packs.yamlsource import Keys
 
 BOOL_ARGS = ("scaled", "causal", "bias", "output", "rope")
 
@@ -36,7 +37,9 @@ def config_fields_used(answer: Answer | None, derive: dict[str, Any]) -> frozens
 class ComputedAnswerChecks(FieldChecks):
     """`answer:`, its tolerance and the misconceptions of a numeric, shape or matrix question."""
 
-    def answer(self, at: tuple, raw: Any, qtype: str, names: set[str], matrices: set[str]):
+    def answer(
+        self, at: Keys, raw: Any, qtype: str, names: set[str], matrices: set[str]
+    ) -> Answer | None:
         keys = (*at, "answer")
         if not self.mapping(keys, raw, ANSWER_KEYS, ANSWER_REQUIRED, "answer"):
             return None
@@ -117,7 +120,7 @@ class ComputedAnswerChecks(FieldChecks):
             tol = self.tolerance((*keys, "tolerance"), raw["tolerance"])
         return Answer(name, dict(args), tol)
 
-    def tolerance(self, keys: tuple, raw: Any) -> Tolerance:
+    def tolerance(self, keys: Keys, raw: Any) -> Tolerance:
         if not self.mapping(keys, raw, TOLERANCE_KEYS, (), "tolerance"):
             return Tolerance()
         vals = {}
@@ -141,7 +144,9 @@ class ComputedAnswerChecks(FieldChecks):
             return Tolerance()
         return Tolerance(vals.get("abs", 0.0), vals.get("rel", 0.0), explicit=True)
 
-    def misconceptions(self, at: tuple, raw: Any, answer: Answer | None, names) -> tuple:
+    def misconceptions(
+        self, at: Keys, raw: Any, answer: Answer | None, names: set[str]
+    ) -> tuple[str, ...]:
         if raw is None:
             return ()
         keys = (*at, "misconceptions")

@@ -11,6 +11,7 @@ from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
 from qkv_drill.packs.format import EXAMPLE_KEYS
 from qkv_drill.packs.model import Example
 from qkv_drill.packs.param_specs import spec_kind
+from qkv_drill.packs.yamlsource import Keys
 
 
 class ExampleChecks(ComputedAnswerChecks):
@@ -19,7 +20,7 @@ class ExampleChecks(ComputedAnswerChecks):
     config_fields_used: frozenset[str] = frozenset()  # set per question, before its examples
 
     def examples(
-        self, at: tuple, raw: Any, names: set[str], specs: dict[str, Any]
+        self, at: Keys, raw: Any, names: set[str], specs: dict[str, Any]
     ) -> tuple[Example, ...]:
         keys = (*at, "examples")
         if not isinstance(raw, list):
@@ -65,7 +66,9 @@ class ExampleChecks(ComputedAnswerChecks):
             )
         return tuple(out)
 
-    def example_covers(self, ek: tuple, params: dict, model: Any, specs: dict[str, Any]) -> None:
+    def example_covers(
+        self, ek: Keys, params: dict[str, Any], model: Any, specs: dict[str, Any]
+    ) -> None:
         """An example is a fixed case: every drawn parameter must be given (a random draw would
         make the self-test test something else each run). A `config` parameter is given by
         `model:`, or by fixing the config fields the answer uses."""

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from qkv_drill.packs.errors import PackIssue
 from qkv_drill.packs.format import ID_PATTERN
 from qkv_drill.packs.limits import MAX_ID_CHARS
-from qkv_drill.packs.yamlsource import YamlDoc
+from qkv_drill.packs.yamlsource import Keys, YamlDoc
 
 ID_RE = re.compile(ID_PATTERN)
 
 
-def did_you_mean(word: Any, choices) -> str:
+def did_you_mean(word: Any, choices: Iterable[Any]) -> str:
     """The closest choice, compared case-insensitively (`W_q` suggests `W_Q`, not `W_v`)."""
     by_lower: dict[str, str] = {}
     for c in choices:
@@ -47,14 +48,16 @@ class FieldChecks:
         self.doc = doc
         self.issues: list[PackIssue] = []
 
-    def err(self, keys: tuple, message: str, hint: str = "", *, key: bool = False) -> None:
+    def err(self, keys: Keys, message: str, hint: str = "", *, key: bool = False) -> None:
         self.issues.append(self.doc.issue(keys, message, hint, key=key))
 
-    def warn(self, keys: tuple, message: str, hint: str = "") -> None:
+    def warn(self, keys: Keys, message: str, hint: str = "") -> None:
         line, col = self.doc.where(keys)
         self.issues.append(PackIssue(self.doc.path, line, col, message, hint, "warning"))
 
-    def mapping(self, keys: tuple, value: Any, allowed, required, what: str) -> bool:
+    def mapping(
+        self, keys: Keys, value: Any, allowed: Sequence[str], required: Sequence[str], what: str
+    ) -> bool:
         """Report a non-mapping, unknown keys (with did-you-mean) and missing required keys."""
         if not isinstance(value, dict):
             self.err(keys, f"{what} must be a mapping, not {type_name(value)}")
@@ -72,7 +75,7 @@ class FieldChecks:
                 self.err(keys, f"{what} is missing required field '{k}'")
         return True
 
-    def text(self, keys: tuple, value: Any, what: str, *, empty_ok: bool = False) -> str:
+    def text(self, keys: Keys, value: Any, what: str, *, empty_ok: bool = False) -> str:
         if is_number(value):
             return str(value)  # `explanation: 64.` is text to the author
         if not isinstance(value, str) or (not empty_ok and not value.strip()):
@@ -80,7 +83,7 @@ class FieldChecks:
             return ""
         return value
 
-    def text_list(self, keys: tuple, value: Any, what: str) -> tuple[str, ...]:
+    def text_list(self, keys: Keys, value: Any, what: str) -> tuple[str, ...]:
         if not isinstance(value, list):
             self.err(keys, f"{what} must be a list of text, not {type_name(value)}")
             return ()
@@ -98,13 +101,13 @@ class FieldChecks:
                 self.err((*keys, i), f"{what} entries must be text, not {type_name(v)}")
         return tuple(out)
 
-    def boolean(self, keys: tuple, value: Any, what: str) -> bool:
+    def boolean(self, keys: Keys, value: Any, what: str) -> bool:
         if not isinstance(value, bool):
             self.err(keys, f"{what} must be true or false, not {type_name(value)}")
             return False
         return value
 
-    def ident(self, keys: tuple, value: Any, what: str) -> str:
+    def ident(self, keys: Keys, value: Any, what: str) -> str:
         if isinstance(value, str) and len(value) > MAX_ID_CHARS:
             self.err(keys, f"{what} is {len(value):,} characters; the limit is {MAX_ID_CHARS}")
             return value

@@ -11,6 +11,7 @@ from qkv_drill.packs.configs import CONFIG_FIELDS, CONFIGS
 from qkv_drill.packs.format import CONSTRAINT_KINDS, NAME_PATTERN, PARAM_KINDS
 from qkv_drill.packs.limits import MAX_DERIVE_LINES, MAX_MATRIX_DIM, MAX_MATRIX_VALUE, MAX_PARAMS
 from qkv_drill.packs.param_specs import fixed_value, max_value, spec_kind
+from qkv_drill.packs.yamlsource import Keys
 
 NAME_RE = re.compile(NAME_PATTERN)
 
@@ -26,7 +27,7 @@ def expr_names(expr: str) -> frozenset[str]:
 class ParamChecks(FieldChecks):
     """`params:`, `derive:` and `constraints:`; the names they set feed the later checks."""
 
-    def params(self, at: tuple, raw: Any) -> tuple[dict, set[str], set[str]]:
+    def params(self, at: Keys, raw: Any) -> tuple[dict[str, Any], set[str], set[str]]:
         """(specs, every name a draw sets, the matrix names)."""
         if raw is None:
             return {}, set(), set()
@@ -64,10 +65,10 @@ class ParamChecks(FieldChecks):
         return raw, names, matrices
 
     @staticmethod
-    def is_array(spec: dict) -> bool:
+    def is_array(spec: dict[str, Any]) -> bool:
         return isinstance(fixed_value(spec), list)
 
-    def fixed(self, pk: tuple, name: str, spec: dict, kind: str) -> None:
+    def fixed(self, pk: Keys, name: str, spec: dict[str, Any], kind: str) -> None:
         """A fixed number, vector or matrix (floats and -.inf allowed): a worked example."""
         v = fixed_value(spec)
         vk = (*pk, kind)
@@ -86,7 +87,15 @@ class ParamChecks(FieldChecks):
         if max(len(rows), width) > MAX_MATRIX_DIM:
             self.err(vk, f"parameter '{name}' is larger than {MAX_MATRIX_DIM} in a dimension")
 
-    def param_dict(self, pk: tuple, name: str, spec: dict, kind: str, raw: dict, names) -> None:
+    def param_dict(
+        self,
+        pk: Keys,
+        name: str,
+        spec: dict[str, Any],
+        kind: str,
+        raw: dict[str, Any],
+        names: set[str],
+    ) -> None:
         if kind == "literal":
             first = next(iter(spec), "")
             self.err(
@@ -126,7 +135,9 @@ class ParamChecks(FieldChecks):
         elif kind == "matrix":
             self.matrix_spec(pk, name, spec, raw, names)
 
-    def matrix_spec(self, pk: tuple, name: str, spec: dict, raw: dict, names) -> None:
+    def matrix_spec(
+        self, pk: Keys, name: str, spec: dict[str, Any], raw: dict[str, Any], names: set[str]
+    ) -> None:
         dims = spec["matrix"]
         if not (isinstance(dims, list) and len(dims) in (1, 2)):
             self.err((*pk, "matrix"), "matrix must be [rows, cols] (or [n] for a vector)")
@@ -164,7 +175,7 @@ class ParamChecks(FieldChecks):
         elif max(abs(vals[0]), abs(vals[1])) > MAX_MATRIX_VALUE:
             self.err((*pk, "values"), f"matrix values are limited to +-{MAX_MATRIX_VALUE}")
 
-    def derive(self, at: tuple, raw: Any, names: set[str]) -> dict[str, Any]:
+    def derive(self, at: Keys, raw: Any, names: set[str]) -> dict[str, Any]:
         if raw is None:
             return {}
         keys = (*at, "derive")
@@ -202,7 +213,7 @@ class ParamChecks(FieldChecks):
             known.add(name)
         return raw
 
-    def constraints(self, at: tuple, raw: Any, names: set[str]) -> tuple[dict, ...]:
+    def constraints(self, at: Keys, raw: Any, names: set[str]) -> tuple[dict[str, Any], ...]:
         if raw is None:
             return ()
         keys = (*at, "constraints")

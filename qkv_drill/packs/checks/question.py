@@ -25,6 +25,7 @@ from qkv_drill.packs.format import (
 )
 from qkv_drill.packs.limits import MAX_TOPIC_CHARS
 from qkv_drill.packs.model import Option, Question, RubricPoint
+from qkv_drill.packs.yamlsource import Keys
 
 PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 SIBLING_RE = re.compile(r"^\s*([a-z_]+):(\s|$)")
@@ -160,7 +161,7 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
             code=code,
         )
 
-    def sibling_keys_inside(self, keys: tuple, text: str) -> None:
+    def sibling_keys_inside(self, keys: Keys, text: str) -> None:
         """Warn at a line of a block scalar that reads like a question key (`explanation:`
         indented too far becomes part of the prompt, silently)."""
         if ":" not in text:

@@ -9,12 +9,13 @@ from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.packs.checks.fields import FieldChecks, did_you_mean
 from qkv_drill.packs.format import OPTION_KEYS, OPTION_REQUIRED, RUBRIC_KEYS, RUBRIC_REQUIRED
 from qkv_drill.packs.model import Option, RubricPoint
+from qkv_drill.packs.yamlsource import Keys
 
 
 class WrittenAnswerChecks(FieldChecks):
     """Options of a choice or multi question; the rubric of a text question."""
 
-    def options(self, at: tuple, raw: Any, qtype: str) -> tuple[Option, ...]:
+    def options(self, at: Keys, raw: Any, qtype: str) -> tuple[Option, ...]:
         keys = (*at, "options")
         if raw is None:
             self.err(at, f"a {qtype} question needs options")
@@ -57,7 +58,7 @@ class WrittenAnswerChecks(FieldChecks):
                 self.err(keys, "a multi question needs at least one correct option")
         return tuple(out)
 
-    def rubric(self, at: tuple, raw: Any) -> tuple[RubricPoint, ...]:
+    def rubric(self, at: Keys, raw: Any) -> tuple[RubricPoint, ...]:
         keys = (*at, "rubric")
         if raw is None:
             self.err(at, "a text question needs a rubric (the points a good answer covers)")

@@ -114,9 +114,10 @@ def prepare(a: Args, mistake: AttentionMistake | None = None) -> Prepared:
 
 
 def _combine(mask: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    if mask.dtype == bool:
-        return mask & allowed
-    return np.where(allowed, mask, -np.inf)
+    combined: np.ndarray = (
+        mask & allowed if mask.dtype == bool else np.where(allowed, mask, -np.inf)
+    )
+    return combined
 
 
 def _applies(a: Args, m: AttentionMistake, p: Prepared) -> bool:
@@ -206,7 +207,8 @@ def _attend_value(part: int) -> Callable[[Args], Value | None]:
 def _attend_torch(part: int) -> Callable[[Args], np.ndarray]:
     def f(a: Args) -> np.ndarray:
         p = prepare(a)
-        return torch_backend().attention(p.q, p.k, p.v, p.mask, p.causal, p.scale)[part]
+        out: np.ndarray = torch_backend().attention(p.q, p.k, p.v, p.mask, p.causal, p.scale)[part]
+        return out
 
     return f
 

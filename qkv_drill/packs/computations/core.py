@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from qkv_drill.engine.misconceptions import MISCONCEPTIONS, Args, Value, applying_to
+from qkv_drill.engine.misconceptions import MISCONCEPTIONS, applying_to
+from qkv_drill.engine.misconceptions import Args as Args  # every computation module's types
+from qkv_drill.engine.misconceptions import Value as Value
 from qkv_drill.packs.limits import MAX_MATRIX_DIM as MAX_MATRIX_DIM  # one home for limits
 
 if TYPE_CHECKING:
@@ -148,7 +150,7 @@ def arr(x: object) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
-def torch_backend():
+def torch_backend() -> Any:
     from qkv_drill.engine.backends import get_backend
 
     return get_backend("torch")

@@ -111,7 +111,8 @@ register(
 
 def _project_torch(a: Args) -> np.ndarray:
     X, W = arr(a["X"]), arr(a["W"])
-    return torch_backend().project_qkv(X, W, W, W)[0]  # (T, d_out)
+    out: np.ndarray = torch_backend().project_qkv(X, W, W, W)[0]  # (T, d_out)
+    return out
 
 
 register(
@@ -144,7 +145,8 @@ def _scale(a: Args) -> float:
 
 def _scores(a: Args) -> np.ndarray:
     Q, K = _qk(a)  # (T, hs), (S, hs)
-    return (Q @ K.T) * _scale(a)  # (T, S)
+    scores: np.ndarray = (Q @ K.T) * _scale(a)  # (T, S)
+    return scores
 
 
 def _scores_torch(a: Args) -> np.ndarray:

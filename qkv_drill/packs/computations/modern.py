@@ -212,7 +212,8 @@ def _decode_inputs(a: Args) -> tuple[np.ndarray, ...]:
 
 def _decode_value(a: Args) -> np.ndarray:
     q, kc, vc, k, v = _decode_inputs(a)
-    return decode_step(q, kc, vc, k, v)[0][0]  # (dv,)
+    out: np.ndarray = decode_step(q, kc, vc, k, v)[0][0]  # (dv,)
+    return out
 
 
 def _decode(a: Args) -> Result:

@@ -12,13 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from qkv_drill.engine import architecture as A
 from qkv_drill.engine import derive_positions as D
 from qkv_drill.engine import kv_pooling as G
 from qkv_drill.engine import paging as Pg
 from qkv_drill.engine import positions as P
-from qkv_drill.packs.computations.core import Args, Computation, Kind, Result, arr, register
+from qkv_drill.engine.trace import Trace
+from qkv_drill.packs.computations.core import (
+    Args,
+    Computation,
+    Kind,
+    Result,
+    Value,
+    arr,
+    register,
+)
 
 BASE = {"base": 10000.0}
 REGISTERED: list[str] = []
@@ -43,7 +53,7 @@ def _simple(
     def args_of(a: Args) -> Args:
         return {k: a[k] for k in keys if k in a}
 
-    def val(a: Args):
+    def val(a: Args) -> Value:
         v = value(**args_of(a))
         if kind == "numeric":
             return float(v)  # type: ignore[arg-type]
@@ -146,10 +156,20 @@ for _name, _bidirectional, _where in (
     ("t5_bucket_causal", False, "decoder: causal"),
 ):
 
-    def _bucket(relative, num_buckets=32, max_distance=128, _b=_bidirectional) -> int:
+    def _bucket(
+        relative: float,
+        num_buckets: float = 32,
+        max_distance: float = 128,
+        _b: bool = _bidirectional,
+    ) -> int:
         return int(P.t5_bucket(int(relative), _b, int(num_buckets), int(max_distance)))
 
-    def _bucket_trace(relative, num_buckets=32, max_distance=128, _b=_bidirectional):
+    def _bucket_trace(
+        relative: float,
+        num_buckets: float = 32,
+        max_distance: float = 128,
+        _b: bool = _bidirectional,
+    ) -> Trace:
         return D.derive_t5_bucket(int(relative), _b, int(num_buckets), int(max_distance))
 
     _simple(
@@ -200,9 +220,7 @@ _simple(
 )
 
 
-def _alibi_shape_trace(heads: int, seq: int, seq_kv: int | None = None):
-    from qkv_drill.engine.trace import Trace
-
+def _alibi_shape_trace(heads: int, seq: int, seq_kv: int | None = None) -> Trace:
     tk = seq if seq_kv is None else seq_kv
     tr = Trace()
     tr.add("slopes", f"one slope per head: ({heads},)", np.asarray((heads,)))
@@ -226,7 +244,9 @@ _simple(
 )
 
 
-def _alibi_weights(Q, K, heads: int, head: int, causal: bool = True) -> np.ndarray:
+def _alibi_weights(
+    Q: ArrayLike, K: ArrayLike, heads: int, head: int, causal: bool = True
+) -> np.ndarray:
     q, k = arr(Q), arr(K)  # (T, hs), (T, hs)
     bias = P.alibi_bias(q.shape[0], k.shape[0], [_slope(heads, head)])[0]  # (T, T)
     return P.biased_attention(q, k, np.eye(k.shape[0]), bias, causal=bool(causal))[1]  # (T, T)
@@ -238,7 +258,10 @@ def _alibi_weights_torch(a: Args) -> np.ndarray:
     q, k = arr(a["Q"]), arr(a["K"])  # (T, hs), (T, hs)
     bias = P.alibi_bias(q.shape[0], k.shape[0], [_slope(a["heads"], a["head"])])[0]  # (T, T)
     causal = bool(a.get("causal", True))
-    return torch_backend().attention(q, k, np.eye(k.shape[0]), mask=bias, causal=causal)[1]
+    weights: np.ndarray = torch_backend().attention(
+        q, k, np.eye(k.shape[0]), mask=bias, causal=causal
+    )[1]  # (T, T)
+    return weights
 
 
 def _alibi_weights_value(a: Args) -> np.ndarray:
@@ -276,10 +299,24 @@ for _name, _method, _extra, _what in (
     ("rope_angle_ntk", "ntk", {"scale": 1.0}, "with the NTK-aware base"),
 ):
 
-    def _angle(position, d, pair, scale=1.0, base=10000.0, _method=_method) -> float:
+    def _angle(
+        position: float,
+        d: float,
+        pair: float,
+        scale: float = 1.0,
+        base: float = 10000.0,
+        _method: str = _method,
+    ) -> float:
         return P.rotation_angle(int(position), int(d), int(pair), _method, float(scale), base)
 
-    def _angle_trace(position, d, pair, scale=1.0, base=10000.0, _method=_method):
+    def _angle_trace(
+        position: float,
+        d: float,
+        pair: float,
+        scale: float = 1.0,
+        base: float = 10000.0,
+        _method: str = _method,
+    ) -> Trace:
         return D.derive_rotation_angle(
             int(position), int(d), int(pair), _method, float(scale), float(base)
         )
