@@ -131,11 +131,11 @@ QUANTITY_ARGS = {
 
 def test_every_quantity_with_a_misconception_table_has_a_derivation():
     from qkv_drill.engine.serving_derivations import SERVING_DERIVATIONS
-    from qkv_drill.packs.computations import COMPUTATIONS, positions
+    from qkv_drill.packs.computations import COMPUTATIONS, simple
 
     names = {c.name for c in COMPUTATIONS.values() if c.kind == "numeric" and c.misconceptions}
     # scaled_dot and kv_head build their traces in the computation itself
-    names -= {"scaled_dot", "kv_head"} | set(positions.REGISTERED)
+    names -= {"scaled_dot", "kv_head"} | set(simple.REGISTERED)
     assert names <= set(Dq.DERIVATIONS) | set(SERVING_DERIVATIONS)
     assert set(QUANTITY_ARGS) == set(Dq.DERIVATIONS)
 

@@ -7,6 +7,7 @@ value from the same computation, so a wrong answer can be recognised and named.
 
 from qkv_drill.engine.shapes import SHAPE_NAMES
 from qkv_drill.packs.computations import (  # noqa: F401  (importing registers them)
+    architecture,
     attention,
     matrices,
     modern,

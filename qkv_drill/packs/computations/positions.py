@@ -1,79 +1,29 @@
 """Computations for the positions and why-attention packs: positional encodings, ALiBi, RoPE
-context extension, path lengths, LM masks, paged KV blocks and GQA checkpoint conversion.
+context extension (why-attention and serving are in computations/architecture.py).
 
-Each wraps an engine function (engine.positions, engine.architecture, engine.paging,
-engine.kv_pooling) and its derivation (engine.derive_positions).
+Each wraps an engine function (engine.positions) and its derivation (engine.derive_positions).
 
-Shape legend: T positions, H heads, G groups, C d_model, hs head size.
+Shape legend: T positions, hs head size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from qkv_drill.engine import architecture as A
 from qkv_drill.engine import derive_positions as D
-from qkv_drill.engine import kv_pooling as G
-from qkv_drill.engine import paging as Pg
 from qkv_drill.engine import positions as P
 from qkv_drill.engine.trace import Trace
 from qkv_drill.packs.computations.core import (
     Args,
     Computation,
-    Kind,
     Result,
-    Value,
     arr,
     register,
 )
+from qkv_drill.packs.computations.simple import REGISTERED, register_simple
 
 BASE = {"base": 10000.0}
-REGISTERED: list[str] = []
-"""Names registered here (their derivations live in engine.derive_positions)."""
-
-
-def _simple(
-    name: str,
-    kind: Kind,
-    required: tuple[str, ...],
-    optional: Args,
-    returns: str,
-    value: Callable[..., object],
-    derive: Callable[..., object],
-    torch_fn: Callable[[Args], np.ndarray] | None = None,
-    matrix_args: tuple[str, ...] = (),
-) -> None:
-    """Register `value(**args)` with the derivation `derive(**args)` (the same arguments)."""
-    keys = required + tuple(optional)
-    REGISTERED.append(name)
-
-    def args_of(a: Args) -> Args:
-        return {k: a[k] for k in keys if k in a}
-
-    def val(a: Args) -> Value:
-        v = value(**args_of(a))
-        if kind == "numeric":
-            return float(v)  # type: ignore[arg-type]
-        if kind == "shape":
-            return tuple(int(x) for x in v)  # type: ignore[attr-defined]
-        return np.asarray(v, dtype=np.float64)
-
-    register(
-        Computation(
-            name=name,
-            kind=kind,
-            required=required,
-            optional=optional,
-            returns=returns,
-            fn=lambda a: Result(value=val(a), trace=derive(**args_of(a))),  # type: ignore[arg-type]
-            value=val,
-            matrix_args=matrix_args,
-            torch_fn=torch_fn,
-        )
-    )
 
 
 # --- sinusoidal and learned absolute ---------------------------------------------------------
@@ -85,7 +35,7 @@ def _pe_entry(pos: int, dim: int, d: int, base: float = 10000.0) -> float:
     return float(P.sinusoidal_positions(pos + 1, d, base)[pos, dim])
 
 
-_simple(
+register_simple(
     "pe_entry",
     "numeric",
     ("pos", "dim", "d"),
@@ -94,7 +44,7 @@ _simple(
     _pe_entry,
     D.derive_pe_entry,
 )
-_simple(
+register_simple(
     "sinusoidal_pe",
     "matrix",
     ("seq", "d"),
@@ -103,7 +53,7 @@ _simple(
     P.sinusoidal_positions,
     D.derive_sinusoidal_positions,
 )
-_simple(
+register_simple(
     "pe_wavelength",
     "numeric",
     ("pair", "d"),
@@ -112,7 +62,7 @@ _simple(
     lambda pair, d, base=10000.0: P.wavelengths(d, base)[P.pair_index(int(pair), d)],
     D.derive_wavelength,
 )
-_simple(
+register_simple(
     "pe_offset_rotation",
     "matrix",
     ("offset", "pair", "d"),
@@ -121,7 +71,7 @@ _simple(
     P.offset_rotation,
     D.derive_offset_rotation,
 )
-_simple(
+register_simple(
     "pe_similarity",
     "numeric",
     ("offset", "d"),
@@ -130,7 +80,7 @@ _simple(
     P.pe_similarity,
     D.derive_pe_similarity,
 )
-_simple(
+register_simple(
     "learned_position_params",
     "numeric",
     ("max_len", "d_model"),
@@ -142,7 +92,7 @@ _simple(
 
 # --- relative -------------------------------------------------------------------------------
 
-_simple(
+register_simple(
     "shaw_clipped",
     "matrix",
     ("seq", "clip"),
@@ -172,7 +122,7 @@ for _name, _bidirectional, _where in (
     ) -> Trace:
         return D.derive_t5_bucket(int(relative), _b, int(num_buckets), int(max_distance))
 
-    _simple(
+    register_simple(
         _name,
         "numeric",
         ("relative",),
@@ -191,7 +141,7 @@ def _slope(heads: int, head: int) -> float:
     return float(P.alibi_slopes(heads)[head - 1])
 
 
-_simple(
+register_simple(
     "alibi_slopes",
     "matrix",
     ("heads",),
@@ -200,7 +150,7 @@ _simple(
     lambda heads: P.alibi_slopes(int(heads)),
     D.derive_alibi_slopes,
 )
-_simple(
+register_simple(
     "alibi_slope",
     "numeric",
     ("heads", "head"),
@@ -209,7 +159,7 @@ _simple(
     _slope,
     D.derive_alibi_slope,
 )
-_simple(
+register_simple(
     "alibi_bias",
     "matrix",
     ("seq", "heads", "head"),
@@ -231,7 +181,7 @@ def _alibi_shape_trace(heads: int, seq: int, seq_kv: int | None = None) -> Trace
     return tr
 
 
-_simple(
+register_simple(
     "alibi_bias_shape",
     "shape",
     ("heads", "seq"),
@@ -289,7 +239,7 @@ register(
         torch_fn=_alibi_weights_torch,
     )
 )
-REGISTERED.append("alibi_weights")
+REGISTERED.append("alibi_weights")  # registered by hand: it has a torch path
 
 # --- RoPE context extension -------------------------------------------------------------------
 
@@ -321,7 +271,7 @@ for _name, _method, _extra, _what in (
             int(position), int(d), int(pair), _method, float(scale), float(base)
         )
 
-    _simple(
+    register_simple(
         _name,
         "numeric",
         ("position", "d", "pair"),
@@ -330,7 +280,7 @@ for _name, _method, _extra, _what in (
         _angle,
         _angle_trace,
     )
-_simple(
+register_simple(
     "ntk_base",
     "numeric",
     ("base", "scale", "d"),
@@ -338,129 +288,4 @@ _simple(
     "b s^(d / (d - 2))",
     P.ntk_base,
     D.derive_ntk_base,
-)
-
-# --- paths and masks --------------------------------------------------------------------------
-
-for _kind in ("recurrent", "convolution", "dilated-convolution"):
-    _simple(
-        "path_length_" + _kind.replace("-convolution", "").replace("-", "_"),
-        "numeric",
-        ("n",),
-        {"k": 3},
-        f"{_kind}: layers (or steps) from the first to the n-th position",
-        lambda n, k=3, _kind=_kind: A.max_path_length(_kind, int(n), int(k)),
-        lambda n, k=3, _kind=_kind: D.derive_max_path_length(_kind, int(n), int(k)),
-    )
-
-for _kind, _required in (("causal", ("seq",)), ("prefix", ("seq", "prefix"))):
-    _simple(
-        f"{_kind}_mask",
-        "matrix",
-        _required,
-        {},
-        f"the (seq, seq) {_kind} mask, 1 = may attend",
-        lambda seq, prefix=0, _kind=_kind: A.lm_mask(_kind, int(seq), int(prefix)).astype(float),
-        lambda seq, prefix=0, _kind=_kind: D.derive_lm_mask(_kind, int(seq), int(prefix)),
-    )
-    _simple(
-        f"{_kind}_pairs",
-        "numeric",
-        _required,
-        {},
-        f"(query, key) pairs the {_kind} mask allows",
-        lambda seq, prefix=0, _kind=_kind: A.allowed_pairs(_kind, int(seq), int(prefix)),
-        lambda seq, prefix=0, _kind=_kind: D.derive_allowed_pairs(_kind, int(seq), int(prefix)),
-    )
-
-# --- serving ----------------------------------------------------------------------------------
-
-_simple(
-    "paged_blocks",
-    "numeric",
-    ("seq",),
-    {"block_size": 16},
-    "ceil(seq / block_size)",
-    Pg.blocks_needed,
-    D.derive_blocks_needed,
-)
-_simple(
-    "paged_waste",
-    "numeric",
-    ("seq",),
-    {"block_size": 16},
-    "empty slots in the last block",
-    Pg.slots_wasted,
-    D.derive_slots_wasted,
-)
-_simple(
-    "reserved_waste",
-    "numeric",
-    ("seq", "max_len"),
-    {},
-    "max_len - seq",
-    Pg.reserved_slots_wasted,
-    D.derive_reserved_slots_wasted,
-)
-_simple(
-    "kv_block_bytes",
-    "numeric",
-    ("layers", "kv_heads", "head_dim"),
-    {"block_size": 16, "bytes": 2},
-    "bytes of one KV block across all layers",
-    lambda layers, kv_heads, head_dim, block_size=16, bytes=2: Pg.block_bytes(
-        block_size, layers, kv_heads, head_dim, bytes
-    ),
-    lambda layers, kv_heads, head_dim, block_size=16, bytes=2: D.derive_block_bytes(
-        block_size, layers, kv_heads, head_dim, bytes
-    ),
-)
-
-# --- GQA checkpoint conversion ----------------------------------------------------------------
-
-
-def _pool_torch(a: Args) -> np.ndarray:
-    import torch  # only for the agreement check in `validate`
-
-    w = torch.as_tensor(arr(a["W"]))  # (C, H*hs)
-    c, width = w.shape
-    h, g = int(a["heads"]), int(a["groups"])
-    hs = width // h
-    return w.view(c, g, h // g, hs).mean(dim=2).reshape(c, g * hs).numpy()  # (C, G*hs)
-
-
-_simple(
-    "gqa_pool",
-    "matrix",
-    ("W", "heads", "groups"),
-    {},
-    "W_K or W_V (C, H*hs) mean-pooled to (C, G*hs)",
-    lambda W, heads, groups: G.mean_pool_projection(W, int(heads), int(groups)),
-    D.derive_mean_pool_projection,
-    torch_fn=_pool_torch,
-    matrix_args=("W",),
-)
-_simple(
-    "gqa_pooled_linear_shape",
-    "shape",
-    ("d_model", "heads", "groups", "head_dim"),
-    {},
-    "shape of a pooled W_K stored as nn.Linear.weight: (G*hs, C)",
-    lambda d_model, heads, groups, head_dim: G.pooled_shape(
-        d_model, heads, groups, head_dim, layout="torch"
-    ),
-    lambda d_model, heads, groups, head_dim: D.derive_pooled_shape(
-        d_model, heads, groups, head_dim, layout="torch"
-    ),
-)
-_simple(
-    "gqa_params_removed",
-    "numeric",
-    ("d_model", "heads", "groups", "head_dim"),
-    {},
-    "2 C (H - G) hs weights removed from W_K and W_V",
-    lambda d_model, heads, groups, head_dim: G.kv_params_removed(
-        int(d_model), int(heads), int(groups), int(head_dim)
-    ),
-    D.derive_kv_params_removed,
 )
