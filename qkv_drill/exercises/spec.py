@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from qkv_drill.exercises.mistakes import known
 from qkv_drill.exercises.tasks import TASKS
+from qkv_drill.packs.checks.fields import did_you_mean
 from qkv_drill.packs.model import CodeSpec, Tolerance
 from qkv_drill.packs.param_specs import max_value, spec_kind
 
@@ -27,12 +28,6 @@ MAX_SCALE = 1000.0  # value scale (large scores are an edge case worth drawing)
 MAX_STARTER = 20_000
 
 
-def _did_you_mean(word: Any, choices) -> str:
-    from qkv_drill.packs.checks.fields import did_you_mean
-
-    return did_you_mean(word, choices)
-
-
 def code_fields(ck: QuestionChecks, at: tuple, q: dict) -> tuple[CodeSpec | None, tuple[str, ...]]:
     """(the CodeSpec, the misconceptions) of question `q` at keys `at`; errors go to `ck`."""
     for k in ("function", "check"):
@@ -46,7 +41,7 @@ def code_fields(ck: QuestionChecks, at: tuple, q: dict) -> tuple[CodeSpec | None
         ck.err(
             (*at, "language"),
             f"language must be one of {', '.join(LANGUAGES)}, not {language!r}",
-            _did_you_mean(language, LANGUAGES),
+            did_you_mean(language, LANGUAGES),
         )
     starter = ck.text((*at, "starter"), q["starter"], "starter") if "starter" in q else ""
     if len(starter) > MAX_STARTER:
@@ -72,10 +67,13 @@ def _check(ck: QuestionChecks, keys: tuple, raw: Any) -> dict | None:
         return None
     name = raw.get("compute")
     if name not in TASKS:
-        ck.err(
+        ck.unknown(
             (*keys, "compute"),
             f"unknown exercise computation {name!r}",
-            _did_you_mean(name, TASKS) or "one of " + ", ".join(TASKS),
+            name,
+            TASKS,
+            "one of ",
+            key=False,
         )
         return None
     task = TASKS[name]
@@ -87,11 +85,8 @@ def _check(ck: QuestionChecks, keys: tuple, raw: Any) -> dict | None:
     for pname, pspec in params.items():
         pk = (*keys, "params", pname)
         if pname not in task.defaults:
-            ck.err(
-                pk,
-                f"'{name}' has no parameter '{pname}'",
-                _did_you_mean(pname, task.defaults) or "it takes " + ", ".join(task.defaults),
-                key=True,
+            ck.unknown(
+                pk, f"'{name}' has no parameter '{pname}'", pname, task.defaults, "it takes "
             )
         elif spec_kind(pspec) in ("matrix", "config"):
             ck.err(pk, f"parameter '{pname}' is a number or flag; the task builds the arrays")

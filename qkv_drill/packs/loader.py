@@ -5,7 +5,6 @@ and no questions, and every other pack still loads.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Literal
 
 from qkv_drill.packs.errors import PackError, PackIssue
 from qkv_drill.packs.model import Pack, Question
-from qkv_drill.packs.yamlsource import DEFAULT_LIMITS, Limits, load_file
+from qkv_drill.packs.yamlsource import DEFAULT_LIMITS, Limits, gc_paused, load_file
 
 Source = Literal["shipped", "user", "extra"]
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -42,20 +41,11 @@ class PackSet:
     issues: list[PackIssue] = field(default_factory=list)
 
 
+@gc_paused
 def load_pack_file(
     path: Path, source: Source = "extra", limits: Limits = DEFAULT_LIMITS
 ) -> LoadedPack:
     """One file -> LoadedPack; never raises for anything in the file."""
-    collecting = gc.isenabled()
-    gc.disable()  # loading makes many small objects and no cycles: collections are pure cost
-    try:
-        return _load_pack_file(path, source, limits)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _load_pack_file(path: Path, source: Source, limits: Limits) -> LoadedPack:
     # Imported here: the checks pull in the engine (numpy), which a cached start-up never needs.
     from qkv_drill.packs.checks.document import check_document
 

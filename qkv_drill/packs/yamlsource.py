@@ -8,11 +8,13 @@ node tree, so loading costs little more than `yaml.safe_load`.
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import yaml
 
@@ -26,6 +28,9 @@ LOADER_NAME = (
 )
 
 Keys = tuple[Any, ...]  # a path into a document: mapping keys and list indexes
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_T + s for s in ("str", "int", "float", "bool", "null"))
@@ -262,18 +267,26 @@ def _size(node: yaml.Node, cap: int) -> int:
     return count
 
 
+def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn` run with the garbage collector off: loading makes many small objects and no
+    cycles, so collections are pure cost (and slow on a large tree)."""
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@gc_paused
 def load_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
     """Compose and build `text`; raises PackError with a positioned issue."""
-    collecting = gc.isenabled()
-    gc.disable()  # building many small objects triggers needless collections
-    try:
-        return _load_text(path, text, limits)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _load_text(path: Path, text: str, limits: Limits) -> YamlDoc:
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as e:

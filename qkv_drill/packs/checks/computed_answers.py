@@ -45,10 +45,13 @@ class ComputedAnswerChecks(FieldChecks):
             return None
         name = raw.get("compute")
         if name not in COMPUTATIONS:
-            self.err(
+            self.unknown(
                 (*keys, "compute"),
                 f"unknown computation {name!r}",
-                did_you_mean(name, COMPUTATIONS) or "see the table in docs/pack-format.md",
+                name,
+                COMPUTATIONS,
+                otherwise="see the table in docs/pack-format.md",
+                key=False,
             )
             return None
         comp = COMPUTATIONS[name]
@@ -64,19 +67,16 @@ class ComputedAnswerChecks(FieldChecks):
         for k, v in args.items():
             ak = (*keys, "args", k)
             if k not in comp.arg_names:
-                self.err(
+                self.unknown(
                     ak,
                     f"computation '{name}' has no argument '{k}'",
-                    did_you_mean(k, comp.arg_names) or "it takes " + ", ".join(comp.arg_names),
-                    key=True,
+                    k,
+                    comp.arg_names,
+                    "it takes ",
                 )
             elif k == "which":
                 if v not in SHAPE_WHICH:
-                    self.err(
-                        ak,
-                        f"unknown shape {v!r}",
-                        did_you_mean(v, SHAPE_WHICH) or "one of " + ", ".join(SHAPE_WHICH),
-                    )
+                    self.unknown(ak, f"unknown shape {v!r}", v, SHAPE_WHICH, "one of ", key=False)
             elif k in BOOL_ARGS:
                 if not isinstance(v, bool):
                     self.err(ak, f"argument '{k}' must be true or false")

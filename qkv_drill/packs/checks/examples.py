@@ -45,10 +45,13 @@ class ExampleChecks(ComputedAnswerChecks):
                     )
             model = e.get("model")
             if model is not None and model not in CONFIGS:
-                self.err(
+                self.unknown(
                     (*ek, "model"),
                     f"unknown configuration {model!r}",
-                    did_you_mean(model, CONFIGS) or "known: " + ", ".join(CONFIGS),
+                    model,
+                    CONFIGS,
+                    "known: ",
+                    key=False,
                 )
             self.example_covers(ek, params, model, specs)
             tol = self.tolerance((*ek, "tolerance"), e["tolerance"]) if "tolerance" in e else None

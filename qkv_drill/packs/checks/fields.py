@@ -55,6 +55,23 @@ class FieldChecks:
         line, col = self.doc.where(keys)
         self.issues.append(PackIssue(self.doc.path, line, col, message, hint, "warning"))
 
+    def unknown(
+        self,
+        keys: Keys,
+        message: str,
+        word: Any,
+        choices: Iterable[Any],
+        listing: str = "",
+        *,
+        otherwise: str = "",
+        key: bool = True,
+    ) -> None:
+        """An unknown name, at its key (or its value: `key=False`). The hint is the closest
+        choice; failing that, `listing` and every choice, or the `otherwise` text."""
+        names = [str(c) for c in choices]
+        hint = did_you_mean(word, names) or (listing + ", ".join(names) if listing else otherwise)
+        self.err(keys, message, hint, key=key)
+
     def mapping(
         self, keys: Keys, value: Any, allowed: Sequence[str], required: Sequence[str], what: str
     ) -> bool:
@@ -64,12 +81,7 @@ class FieldChecks:
             return False
         for k in value:
             if k not in allowed:
-                self.err(
-                    (*keys, k),
-                    f"unknown field '{k}' in {what}",
-                    did_you_mean(k, allowed) or "allowed: " + ", ".join(allowed),
-                    key=True,
-                )
+                self.unknown((*keys, k), f"unknown field '{k}' in {what}", k, allowed, "allowed: ")
         for k in required:
             if k not in value:
                 self.err(keys, f"{what} is missing required field '{k}'")

@@ -125,10 +125,13 @@ class ParamChecks(FieldChecks):
                 return
             for j, c in enumerate(cfgs):
                 if c not in CONFIGS:
-                    self.err(
+                    self.unknown(
                         (*pk, "config", j) if isinstance(spec["config"], list) else (*pk, "config"),
                         f"unknown configuration {c!r}",
-                        did_you_mean(c, CONFIGS) or "known: " + ", ".join(CONFIGS),
+                        c,
+                        CONFIGS,
+                        "known: ",
+                        key=False,
                     )
             if isinstance(spec["config"], str):
                 spec["config"] = cfgs
@@ -229,11 +232,8 @@ class ParamChecks(FieldChecks):
                 continue
             ((kind, operands),) = c.items()
             if kind not in CONSTRAINT_KINDS:
-                self.err(
-                    (*ck, kind),
-                    f"unknown constraint '{kind}'",
-                    did_you_mean(kind, CONSTRAINT_KINDS) or "one of " + ", ".join(CONSTRAINT_KINDS),
-                    key=True,
+                self.unknown(
+                    (*ck, kind), f"unknown constraint '{kind}'", kind, CONSTRAINT_KINDS, "one of "
                 )
                 continue
             if not (isinstance(operands, list) and len(operands) == 2):

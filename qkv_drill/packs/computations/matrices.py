@@ -6,6 +6,7 @@ Shape legend: T queries, S keys/values, hs head size, C d_model.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -61,34 +62,29 @@ def _vec(x: object) -> np.ndarray:
     return arr(x).reshape(-1)
 
 
-def _dot(a: Args, scale: float) -> float:
-    q, k = _vec(a["q"]), _vec(a["k"])  # (hs,), (hs,)
-    return float(q @ k) * scale
+def _dot(scaled: bool) -> Callable[[Args], Result]:
+    def f(a: Args) -> Result:
+        q, k = _vec(a["q"]), _vec(a["k"])  # (hs,), (hs,)
+        scale = 1.0 / math.sqrt(q.size) if scaled else 1.0
+        return Result(value=float(q @ k) * scale, trace=trace_dot(q, k, scaled=scaled))
+
+    return f
 
 
-register(
-    Computation(
-        name="dot",
-        kind="numeric",
-        required=("q", "k"),
-        returns="q . k",
-        fn=lambda a: Result(value=_dot(a, 1.0), trace=trace_dot(_vec(a["q"]), _vec(a["k"]))),
-        matrix_args=("q", "k"),
+for _name, _scaled, _returns in (
+    ("dot", False, "q . k"),
+    ("scaled_dot", True, "q . k / sqrt(len)"),
+):
+    register(
+        Computation(
+            name=_name,
+            kind="numeric",
+            required=("q", "k"),
+            returns=_returns,
+            fn=_dot(_scaled),
+            matrix_args=("q", "k"),
+        )
     )
-)
-register(
-    Computation(
-        name="scaled_dot",
-        kind="numeric",
-        required=("q", "k"),
-        returns="q . k / sqrt(len)",
-        fn=lambda a: Result(
-            value=_dot(a, 1.0 / math.sqrt(_vec(a["q"]).size)),
-            trace=trace_dot(_vec(a["q"]), _vec(a["k"]), scaled=True),
-        ),
-        matrix_args=("q", "k"),
-    )
-)
 
 
 def _softmax_rows(a: Args) -> Result:
