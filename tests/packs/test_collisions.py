@@ -6,7 +6,8 @@ from __future__ import annotations
 from qkv_drill.cli import main
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
 from qkv_drill.packs.check import check
-from qkv_drill.packs.instance import display, draw, draw_params, equal_by_construction
+from qkv_drill.packs.instance import display, draw, equal_by_construction
+from qkv_drill.packs.params import draw_params
 from tests.helpers.questions import computed
 
 BOTH = ["kv_only_one", "forgot_layers"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from argparse import Namespace
 from pathlib import Path
-from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -22,7 +22,7 @@ SHIPPED = sorted((HERE.parents[1] / "questions").glob("*.yaml"))
 def _new_pack(name="mine", force=False) -> int:
     from qkv_drill.packs.scaffold import run_new_pack
 
-    return run_new_pack(SimpleNamespace(name=name, force=force))
+    return run_new_pack(Namespace(name=name, force=force))
 
 
 def test_new_pack_validates_and_refuses_to_overwrite(capsys):

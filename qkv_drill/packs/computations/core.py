@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from qkv_drill.engine.misconceptions import Value as Value
 from qkv_drill.packs.limits import MAX_MATRIX_DIM as MAX_MATRIX_DIM  # one home for limits
 
 if TYPE_CHECKING:
+    from qkv_drill.engine.backends import Backend
     from qkv_drill.engine.trace import Trace
 
 MAX_ELEMENTS = 4096  # elements of any array a matrix computation builds
@@ -150,7 +151,7 @@ def arr(x: object) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
-def torch_backend() -> Any:
+def torch_backend() -> Backend:
     from qkv_drill.engine.backends import get_backend
 
     return get_backend("torch")
