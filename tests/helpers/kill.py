@@ -1,6 +1,8 @@
 """SIGKILL plain practice, drill and mock sessions at random moments, then count what survived.
 
-Shared by `test_kill_random.py` (a few kills per mode) and `benchmarks/faults.py` (many). Each
+The one process driver of the kill tests: `Child` runs `python -m qkv_drill ...` with its output
+on a queue (tests/test_kill.py drives it by hand). `run_kills` is shared by
+`tests/faults/test_kill_random.py` (a few kills per mode) and `benchmarks/faults.py` (many). Each
 round starts `python -m qkv_drill <mode> --plain` on one data folder, types answers as fast as the
 child acknowledges them (`saved: ...` lines), kills it after a seeded random delay, then opens the
 store and compares it with the transcript. Problems are collected, not raised, so the benchmark
