@@ -1,9 +1,12 @@
-"""docs/ARCHITECTURE.md stays true: its tree names every module of qkv_drill, and nothing else.
+"""docs/ARCHITECTURE.md stays true: its tree names every module of qkv_drill, and nothing else
+(and every path CONTRIBUTING.md names exists).
 
 When a module is added, moved or removed, its line in the tree moves with it.
 """
 
 from __future__ import annotations
+
+import re
 
 from tests.helpers import REPO
 
@@ -57,3 +60,11 @@ def test_every_module_is_in_the_architecture_tree():
 def test_every_module_in_the_architecture_tree_exists():
     gone = sorted(e for e in tree_entries() if not (REPO / e).exists())
     assert gone == [], f"{DOC.name} names modules that do not exist: {gone}"
+
+
+def test_every_path_contributing_names_exists():
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:qkv_drill|tests|docs|benchmarks)/[^`\s<]*)`", text))
+    assert len(named) > 10
+    gone = sorted(p for p in named if not (REPO / p).exists())
+    assert gone == [], f"CONTRIBUTING.md names paths that do not exist: {gone}"
