@@ -8,28 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from qkv_drill.packs.check import check
 from qkv_drill.packs.instance import draw
-from qkv_drill.packs.loader import load_pack_file
 from qkv_drill.packs.model import Question
-
-QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
-
-
-@cache
-def shipped() -> dict[str, Question]:
-    out: dict[str, Question] = {}
-    for path in sorted(QUESTIONS.glob("*.yaml")):
-        lp = load_pack_file(path, source="shipped")
-        assert lp.pack is not None, path
-        out.update({q.id: q for q in lp.pack.questions})
-    return out
+from tests.helpers.shipped import shipped
 
 
 def q(qid: str) -> Question:

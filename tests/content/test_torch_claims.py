@@ -8,28 +8,13 @@ from __future__ import annotations
 
 import inspect
 import math
-from functools import cache
-from pathlib import Path
 
 import pytest
 
-from qkv_drill.packs.loader import load_pack_file
-from qkv_drill.packs.model import Question
+from tests.helpers.shipped import shipped
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
-
-QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
-
-
-@cache
-def shipped() -> dict[str, Question]:
-    out: dict[str, Question] = {}
-    for path in sorted(QUESTIONS.glob("*.yaml")):
-        lp = load_pack_file(path, source="shipped")
-        assert lp.pack is not None, path
-        out.update({q.id: q for q in lp.pack.questions})
-    return out
 
 
 def text(qid: str) -> str:
