@@ -25,6 +25,10 @@ def _table(rows: list[str]) -> list[str]:
     return ["  " + "  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
 
 
+# *word* as emphasis: never the products of `3*256*3` or `a * b`, which a word or a space bounds.
+_EMPHASIS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+
+
 def render_markdown(text: str) -> str:
     """Markdown as plain text: tables as aligned rows, emphasis markers dropped."""
     out: list[str] = []
@@ -41,6 +45,7 @@ def render_markdown(text: str) -> str:
         out += _table(table)
     text = "\n".join(out)
     text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    text = _EMPHASIS.sub(r"\1", text)
     text = re.sub(r"`([^`\n]+)`", r"\1", text)  # inline code: the words, not the backticks
     return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text)  # at most one blank line in a row
 

@@ -251,6 +251,8 @@ def test_markdown_becomes_plain_text():
         "",
         "Done.",
     ]
+    assert render_markdown("the *last* row; *(no answer)*") == "the last row; (no answer)"
+    assert render_markdown("3*256*3 and d * h * 2") == "3*256*3 and d * h * 2"  # products stay
     assert matrix_rows([[1, 0.123456], [10, 2]]) == ["     1  0.1235", "    10       2"]
     assert matrix_rows([0.5, 0.25]) == [" 0.5  0.25"]
 
