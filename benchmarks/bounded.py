@@ -99,6 +99,18 @@ def worst_cases() -> dict[str, str]:
         "tolerance .inf": _pack(
             HEAD_DIM + "    answer: {compute: head_dim, tolerance: {abs: .inf}}\n"
         ),
+        "16,000 questions with a warning each": _pack(
+            HEAD_DIM
+            + "    answer: {compute: head_dim}\n"
+            + "".join(
+                HEAD.split("questions:\n")[1].replace("bench.q", f"bench.w{i}")
+                + HEAD_DIM.replace(
+                    '"{d_model} / {heads}"', "|\n      {d_model} / {heads}\n      hints: x"
+                )
+                + "    answer: {compute: head_dim}\n"
+                for i in range(16_000)
+            )
+        ),
         "16,000 valid questions": _pack(
             HEAD_DIM
             + "    answer: {compute: head_dim}\n"

@@ -47,9 +47,11 @@ class FieldChecks:
     def __init__(self, doc: YamlDoc) -> None:
         self.doc = doc
         self.issues: list[PackIssue] = []
+        self.errors = 0  # errors among the issues (a question compares it before and after)
 
     def err(self, keys: Keys, message: str, hint: str = "", *, key: bool = False) -> None:
         self.issues.append(self.doc.issue(keys, message, hint, key=key))
+        self.errors += 1
 
     def warn(self, keys: Keys, message: str, hint: str = "") -> None:
         line, col = self.doc.where(keys)

@@ -36,7 +36,7 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
 
     def question(self, i: int, q: Any, pack_id: str) -> Question | None:
         at = ("questions", i)
-        before = len([x for x in self.issues if x.is_error])
+        before = self.errors
         if not self.mapping(at, q, QUESTION_KEYS, QUESTION_REQUIRED, "question"):
             return None
         qid = self.ident((*at, "id"), q["id"], "question id") if "id" in q else ""
@@ -128,11 +128,11 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
             code, mcs = code_fields(self, at, q)
         self.config_fields_used = config_fields_used(answer, derive)
         examples = self.examples(at, q.get("examples"), names, params) if "examples" in q else ()
-        if len([x for x in self.issues if x.is_error]) == before:
+        if self.errors == before:
             comp = COMPUTATIONS.get(answer.compute) if answer is not None else None
             for keys, message, hint in budget.problems(q, comp):
                 self.err((*at, *keys), message, hint)
-        if len([x for x in self.issues if x.is_error]) > before:
+        if self.errors > before:
             return None
         line, _ = self.doc.where(at)
         return Question(
