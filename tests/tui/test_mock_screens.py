@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from textual.widgets import Checkbox, Digits, Input, TextArea
 
 from qkv_drill.session.clock import FakeClock
@@ -22,7 +20,6 @@ from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.screens.mock_review import MockReviewScreen, PauseScreen
 from qkv_drill.tui.screens.mock_setup import MockSetupScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
-from qkv_drill.tui.widgets.format import format_mmss
 from qkv_drill.tui.widgets.navigator import NavCell
 from tests.helpers.mock_screens import (
     RIGHT_NUMERIC,
@@ -40,21 +37,6 @@ from tests.helpers.mock_screens import (
     type_text,
     wait_for_report,
 )
-
-# --- pure helpers -----------------------------------------------------------------------------
-
-
-@given(st.floats(min_value=0, max_value=5 * 3600, allow_nan=False))
-def test_countdown_reads_zero_only_when_time_is_really_up(seconds):
-    text = format_mmss(seconds)
-    mm, ss = text.split(":")
-    shown = int(mm) * 60 + int(ss)
-    assert len(ss) == 2 and 0 <= int(ss) < 60
-    # Rounded up: never shows less time than is left, never a whole second more.
-    assert shown >= seconds - 1e-6
-    assert shown < seconds + 1
-    assert (text == "00:00") == (seconds <= 1e-9)
-
 
 # --- the full interview -----------------------------------------------------------------------
 

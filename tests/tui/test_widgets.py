@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App
 
-from qkv_drill.tui.widgets.answer import describe_parsed, letters_for
+from qkv_drill.tui.widgets.answer import describe_parsed
 from qkv_drill.tui.widgets.heatmap import Heatmap, cell_style, heatmap_table, ramp
 from qkv_drill.tui.widgets.matrix import as_rows, fmt_number
 
@@ -61,7 +61,6 @@ def test_parse_confirmations():
     assert describe_parsed("numeric", 64.0) == "parses as 64"
     assert describe_parsed("numeric", 0.125) == "parses as 0.125"
     assert describe_parsed("matrix", np.zeros((2, 3))) == "parses as a 2 x 3 matrix"
-    assert letters_for({2, 0}) == "a c"
 
 
 def test_heatmap_table_prints_every_weight_with_labels():

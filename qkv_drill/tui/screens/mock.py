@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
 
+from qkv_drill.present.formats import mm_ss
 from qkv_drill.session.browser import one_line
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen, PauseScreen
@@ -34,7 +35,6 @@ from qkv_drill.tui.widgets.answer import (
 )
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.countdown import Countdown
-from qkv_drill.tui.widgets.format import format_mmss
 from qkv_drill.tui.widgets.navigator import Navigator
 from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.prompt import PromptView
@@ -341,8 +341,8 @@ class MockScreen(Screen):
     def _update_meta(self) -> None:
         s = self.session
         q = self.instance.question
-        budget = format_mmss(s.budget_s(s.index))
-        spent = format_mmss(s.elapsed_on_current())
+        budget = mm_ss(s.budget_s(s.index))
+        spent = mm_ss(s.elapsed_on_current())
         self.query_one("#mock-meta", Static).update(
             literal(
                 f"Question {s.index + 1} of {len(s.instances)} · {q.topic} · "
@@ -384,7 +384,7 @@ class MockScreen(Screen):
             length = s.unpause()
             self._repaint_clock()
             self._update_meta()
-            self.notify(f"Resumed after {format_mmss(length)}.", timeout=3)
+            self.notify(f"Resumed after {mm_ss(length)}.", timeout=3)
 
         self.app.push_screen(PauseScreen(s), back)
 

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qkv_drill.tui.widgets.format import format_mmss
+from qkv_drill.present.formats import mm_ss
 
 if TYPE_CHECKING:
     from qkv_drill.session.mock import MockSession
@@ -41,7 +41,7 @@ def review_option(row: Any) -> Option:
         text.append(f"{shown:<{ANSWER_W}}")
     else:
         text.append(f"{'unanswered':<{ANSWER_W}}", style="bold red")
-    text.append(f" {format_mmss(row.time_s)}", style="dim")
+    text.append(f" {mm_ss(row.time_s)}", style="dim")
     return Option(text, id=str(row.index))
 
 
@@ -103,7 +103,7 @@ class MockReviewScreen(ModalScreen[int | str | None]):
             (f"{len(missing)} unanswered", "bold red" if missing else "green"),
             "   ",
             (f"{len(flagged)} flagged", "bold yellow" if flagged else "dim"),
-            f"   {format_mmss(s.remaining())} left",
+            f"   {mm_ss(s.remaining())} left",
         )
         if missing:
             nums = ", ".join(str(r.index + 1) for r in missing)
@@ -179,7 +179,7 @@ class PauseScreen(ModalScreen[None]):
         s = self.session
         text = Text.assemble(
             ("Paused\n\n", "bold"),
-            f"The clock is stopped at {format_mmss(s.remaining())}; the question is hidden.\n",
+            f"The clock is stopped at {mm_ss(s.remaining())}; the question is hidden.\n",
             f"This is pause {len(s.pauses) + 1}; the report will say so.\n\n",
             ("p, space or enter resumes.", "dim"),
         )

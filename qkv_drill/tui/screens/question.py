@@ -20,9 +20,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
 
+from qkv_drill.present.formats import option_letters
 from qkv_drill.tui.screens.card_keys import CARD_ACTIONS, UNDO, CardKeys
 from qkv_drill.tui.widgets.answer import MatrixInput, answer_widget, live_parse, typed_text
-from qkv_drill.tui.widgets.choices import ChoiceField, letters_for
+from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.derivation import DerivationPanel
 from qkv_drill.tui.widgets.feedback import self_grade_widgets, verdict_widgets
 from qkv_drill.tui.widgets.packtext import literal
@@ -246,7 +247,7 @@ class QuestionScreen(CardKeys, Screen):
     @on(ChoiceField.Submitted, "#answer-choice")
     def _choice_submitted(self, event: ChoiceField.Submitted) -> None:
         event.stop()
-        self.submit_text(letters_for(event.picked))
+        self.submit_text(option_letters(event.picked))
 
     @on(ChoiceField.Submitted, "#rubric")
     def _rubric_submitted(self, event: ChoiceField.Submitted) -> None:

@@ -21,10 +21,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Collapsible, Footer, Static
 
+from qkv_drill.present.formats import mm_ss, percent
+from qkv_drill.present.report_item import item_markdown
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
-from qkv_drill.tui.widgets.format import format_mmss
 from qkv_drill.tui.widgets.matrix import MatrixGrid
 from qkv_drill.tui.widgets.packtext import PackMarkdown, literal
 from qkv_drill.tui.widgets.prompt import parts_for
@@ -48,10 +49,6 @@ def _flagged_words(flagged: list[int]) -> str:
     return f"flagged: question{'s' if len(flagged) > 1 else ''} {numbers}"
 
 
-def _pct(correct: int, total: int) -> str:
-    return f"{100 * correct / total:.0f}%" if total else "-"
-
-
 def score_table(title: str, groups: dict[str, tuple[int, int]]) -> Table:
     """Correct / asked per group, as a compact table."""
     table = Table(title=None, box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
@@ -59,7 +56,7 @@ def score_table(title: str, groups: dict[str, tuple[int, int]]) -> Table:
     table.add_column("correct", justify="right")
     table.add_column("score", justify="right")
     for name, (c, n) in groups.items():
-        table.add_row(escape(name), f"{c} / {n}", _pct(c, n))
+        table.add_row(escape(name), f"{c} / {n}", percent(c, n))
     return table
 
 
@@ -78,8 +75,8 @@ def time_table(items: list[Any]) -> Table:
             str(item.idx + 1),
             escape(item.question_id) + (" [b]![/b]" if item.flagged else ""),
             STATUS_MARK.get(item.status, "?"),
-            format_mmss(item.time_s),
-            format_mmss(item.budget_s),
+            mm_ss(item.time_s),
+            mm_ss(item.budget_s),
             "[b]over[/b]" if over else "",
         )
     return table
@@ -107,32 +104,6 @@ def review_widgets(item: Any) -> list[Widget]:
         PackMarkdown(item_markdown(item), classes="review-body", id=f"review-rest-{item.idx}")
     )
     return widgets
-
-
-def item_markdown(item: Any) -> str:
-    """Both answers, the derivation and the explanation of one question (the prompt is above)."""
-    parts = []
-    if item.options:
-        parts += [f"- **{chr(97 + k)})** {o}" for k, o in enumerate(item.options)] + [""]
-    if item.user_answer is None:
-        answer = "*(no answer)*"
-    elif item.qtype == "text":
-        answer = item.user_answer
-    else:
-        answer = f"`{item.user_answer}`"
-    if item.qtype == "text":
-        parts += [f"**Your answer:** {answer}", "", f"**Model answer:** {item.model_answer}"]
-    else:
-        parts += [f"**Your answer:** {answer}  ", f"**Expected:** `{item.expected}`"]
-    if item.message:
-        parts += ["", item.message]
-    if item.misconception:
-        title = item.misconception_title or item.misconception
-        parts += ["", f"**Misconception: {title}.** {item.misconception_feedback}"]
-    parts += ["", f"**Why.** {item.explanation.strip()}"]
-    if item.trace:
-        parts += ["", "**Derivation**", ""] + [f"{k + 1}. `{s}`" for k, s in enumerate(item.trace)]
-    return "\n".join(parts)
 
 
 class RubricGrader(Vertical):
@@ -272,8 +243,8 @@ class ReportScreen(Screen):
         flagged = _flagged_words(r.flagged)
         headline = (
             f"[b]Mock interview {r.mock_id}[/b]  ·  "
-            f"[b]{r.correct} / {r.total} correct ({_pct(r.correct, r.total)})[/b]\n"
-            f"Time used {format_mmss(r.used_s)} of {format_mmss(r.duration_s)}  ·  "
+            f"[b]{r.correct} / {r.total} correct ({percent(r.correct, r.total)})[/b]\n"
+            f"Time used {mm_ss(r.used_s)} of {mm_ss(r.duration_s)}  ·  "
             f"{flagged}"
             + (f"  ·  {r.pause_summary()}" if r.pauses else "")
             + (f"  ·  seed {r.seed}" if r.seed is not None else "")

@@ -17,13 +17,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from qkv_drill.present.formats import mm_ss, mock_time_left
 from qkv_drill.session import mock_drafts
 from qkv_drill.session.clock import SYSTEM_CLOCK
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.screens.report import ReportScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
-from qkv_drill.tui.widgets.format import format_mmss
 
 
 class ResumeMockScreen(Screen):
@@ -91,10 +91,9 @@ class ResumeMockScreen(Screen):
         answers = self.store.mock_answers(p.id)
         answered = mock_drafts.answered(answers)
         total = len(json.loads(p.plan_json))
-        left = max(0.0, float(p.duration_s) - float(p.used_s or 0.0))
         return (
             f"[b]An interview from {_local_time(p.started_utc)} was interrupted[/b] with "
-            f"[b]{format_mmss(left)}[/b] left and {answered} of {total} "
+            f"[b]{mm_ss(mock_time_left(p))}[/b] left and {answered} of {total} "
             f"question{'s' if total != 1 else ''} answered.\n\n"
             "Every answer, and what you were typing, was saved. Resume it, grade it as it "
             "stands, or discard it."

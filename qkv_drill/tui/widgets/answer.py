@@ -14,24 +14,18 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from qkv_drill.tui.widgets.choices import ChoiceField, letters_for
+from qkv_drill.present.formats import option_letters, shape_tuple
+from qkv_drill.present.forms import answer_placeholder
+from qkv_drill.tui.widgets.choices import ChoiceField
 
-PLACEHOLDERS = {
-    "numeric": "a number or expression, e.g. 64, 512/8, 1/sqrt(64)",
-    "shape": "a shape, e.g. (2, 10, 64)",
-    "matrix": "one row per line (ctrl+j or shift+enter: new row) or rows split by ';'",
-}
+MATRIX_PLACEHOLDER = "one row per line (ctrl+j or shift+enter: new row) or rows split by ';'"
+"""The matrix box says how its keys make rows, which a one-line form cannot."""
 
 
 def describe_parsed(kind: str, value: Any) -> str:
     """A short confirmation of what was understood, so a typo is caught before submitting."""
     if kind == "shape":
-        return (
-            "parses as ("
-            + ", ".join(str(int(v)) for v in value)
-            + ("," if len(value) == 1 else "")
-            + ")"
-        )
+        return "parses as " + shape_tuple(value)
     if kind == "numeric":
         x = float(value)
         text = str(int(x)) if x.is_integer() and abs(x) < 1e15 else f"{x:.6g}"
@@ -146,8 +140,8 @@ def answer_widget(instance: Any) -> Widget:
         area.border_title = "Your code · ctrl+s saves"
         return area
     if kind == "matrix":
-        return MatrixInput(placeholder=PLACEHOLDERS["matrix"], id="answer-matrix")
-    return AnswerInput(placeholder=PLACEHOLDERS.get(kind, "your answer"), id="answer-input")
+        return MatrixInput(placeholder=MATRIX_PLACEHOLDER, id="answer-matrix")
+    return AnswerInput(placeholder=answer_placeholder(kind), id="answer-input")
 
 
 def typed_text(widget: Widget | None) -> str | None:
@@ -157,7 +151,7 @@ def typed_text(widget: Widget | None) -> str | None:
     if isinstance(widget, TextArea):
         return widget.text
     if isinstance(widget, ChoiceField):
-        return letters_for(widget.picked) if widget.picked else ""
+        return option_letters(widget.picked) if widget.picked else ""
     return None
 
 

@@ -18,7 +18,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from qkv_drill.present.formats import option_letter
+
 LETTERS = "abcdefghij"
+"""The options a key picks (the letter bindings); an eleventh option is picked with the cursor."""
 MARKS = {False: {True: "(•) ", False: "( ) "}, True: {True: "[x] ", False: "[ ] "}}
 """[multiple][picked]: a filled dot for the one choice, a ticked box for each of several."""
 
@@ -46,29 +49,23 @@ class ChoiceField(OptionList):
         *_letter_bindings(),
     ]
 
-    class Submitted(Message):
+    class Picked(Message):
+        """What is picked, as sorted option indices."""
+
+        def __init__(self, field: ChoiceField, picked: tuple[int, ...]) -> None:
+            super().__init__()
+            self.field = field
+            self.picked = picked
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    class Submitted(Picked):
         """Enter with something picked (or a rubric, where none is an answer too)."""
 
-        def __init__(self, field: ChoiceField, picked: tuple[int, ...]) -> None:
-            super().__init__()
-            self.field = field
-            self.picked = picked
-
-        @property
-        def control(self) -> ChoiceField:
-            return self.field
-
-    class Changed(Message):
+    class Changed(Picked):
         """The pick changed (the mock saves it; screens may say what is picked)."""
-
-        def __init__(self, field: ChoiceField, picked: tuple[int, ...]) -> None:
-            super().__init__()
-            self.field = field
-            self.picked = picked
-
-        @property
-        def control(self) -> ChoiceField:
-            return self.field
 
     def __init__(
         self,
@@ -97,7 +94,7 @@ class ChoiceField(OptionList):
         (a Rich `Text`, never markup) and wraps under itself, not under the mark."""
         on = index in self.picked
         mark = MARKS[self.multiple][on]
-        letter = f"{LETTERS[index]}) " if self.lettered and index < len(LETTERS) else ""
+        letter = f"{option_letter(index)}) " if self.lettered and index < len(LETTERS) else ""
         picked = f"bold {self._colour}" if on else ""
         grid = Table.grid(padding=0)
         grid.add_column(no_wrap=True)
@@ -158,8 +155,3 @@ class ChoiceField(OptionList):
             self.border_subtitle = "nothing picked yet: a letter or space picks"
             return
         self.post_message(self.Submitted(self, self.picked_sorted))
-
-
-def letters_for(indices: Iterable[int]) -> str:
-    """Picked option indices (0-based) as letters the checker accepts: "a c"."""
-    return " ".join(LETTERS[i] for i in sorted(indices))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Digits
 
-from qkv_drill.tui.widgets.format import format_mmss
+from qkv_drill.present.formats import mm_ss
 
 WARN_SECONDS = 5 * 60  # the countdown turns amber and says so
 DANGER_SECONDS = 60  # the countdown turns red and says so
@@ -16,13 +16,13 @@ class Countdown(Digits):
     """Time left; it only paints what it is given (the session owns the clock)."""
 
     def __init__(self, remaining: float, *, id: str | None = None) -> None:
-        super().__init__(format_mmss(remaining), id=id)
+        super().__init__(mm_ss(remaining), id=id)
         self._warned = {t for t, _ in WARNINGS if remaining <= t}
         """Thresholds the interview (or the resumed part of it) began under are not announced."""
 
     def show(self, remaining: float) -> list[str]:
         """Paint the time left; return the warnings crossed since the last call, to be said."""
-        self.update(format_mmss(remaining))
+        self.update(mm_ss(remaining))
         self.set_class(DANGER_SECONDS < remaining <= WARN_SECONDS, "-warn")
         self.set_class(remaining <= DANGER_SECONDS, "-danger")
         said = []

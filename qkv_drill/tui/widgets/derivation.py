@@ -12,6 +12,7 @@ from textual import work
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from qkv_drill.present.formats import shape_tuple
 from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, bracketed, fmt_number
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def step_renderable(
         (f"{index}. ", "bold"),
         (str(step.name), "bold"),
         ("   " + formula if formula != str(step.name) else "", "italic"),
-        ("" if value_is_shape else "   shape " + (str(shape) if shape else "scalar"), "dim"),
+        ("" if value_is_shape else f"   shape {shape_tuple(shape) if shape else 'scalar'}", "dim"),
     )
     if value_is_shape:
         note = getattr(step, "note", "")
