@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from textual import on, work
 from textual.app import App, CSSPathType
@@ -26,8 +26,15 @@ from qkv_drill.session.filters import Filter
 from qkv_drill.tui.commands import QkvCommands
 from qkv_drill.tui.screens.home import HomeScreen
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the packs, the store and the sessions load in a worker, after the first frame
+    from textual.screen import Screen
+
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.session.clock import Clock
+    from qkv_drill.session.drill import DrillSession
     from qkv_drill.session.options import SessionOptions
+    from qkv_drill.session.practice import PracticeSession
+    from qkv_drill.store import Store
 
 READY_ENV = "QKV_DRILL_READY_FILE"
 
@@ -53,8 +60,8 @@ def signal_ready(path: str | None = None) -> None:
 class Loaded:
     """What the start-up worker produced."""
 
-    packset: Any
-    store: Any
+    packset: PackSet
+    store: Store
     warnings: list[str] = field(default_factory=list)
 
 
@@ -108,8 +115,8 @@ class QkvDrillApp(App[int]):
         include_shipped: bool = True,
         include_user: bool = True,
         store_path: Path | None = None,
-        store: Any = None,
-        clock: Any = None,
+        store: Store | None = None,
+        clock: Clock | None = None,
         seed: int | None = None,
     ) -> None:
         super().__init__()
@@ -122,8 +129,8 @@ class QkvDrillApp(App[int]):
         self.clock = clock
         self.seed = seed if seed is not None else (options.seed if options else None)
         self.filter: Filter = options.filter if options is not None else Filter()
-        self.packset: Any = None
-        self.store: Any = store
+        self.packset: PackSet | None = None
+        self.store: Store | None = store
         self.load_generation = 0
         """Bumped on each (re)load, so screens can tell their data is stale."""
 
@@ -217,21 +224,17 @@ class QkvDrillApp(App[int]):
             self.action_go("mock")
 
     def _check_resume(self) -> bool:
-        """Offer to resume an interrupted mock interview, if the mock screens are installed."""
-        finder = getattr(self.store, "unfinished_mock", None)
-        if finder is None:
-            return False
+        """Offer to resume an interrupted mock interview."""
+        packset, store = self.require_data()
         try:
-            unfinished = finder()
+            unfinished = store.unfinished_mock()
         except Exception:  # a broken query must not stop the app from starting
             return False
         if not unfinished:
             return False
-        try:
-            from qkv_drill.tui.screens.resume import ResumeMockScreen
-        except ImportError:
-            return False
-        self.push_screen(ResumeMockScreen(self.store, self.packset, self.clock))
+        from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+        self.push_screen(ResumeMockScreen(store, packset, self.clock))
         return True
 
     def action_reload_packs(self) -> None:
@@ -256,7 +259,7 @@ class QkvDrillApp(App[int]):
         if screen is not None:
             self.push_screen(screen)
 
-    def _make_screen(self, where: str) -> Any:
+    def _make_screen(self, where: str) -> Screen[Any] | None:
         if where in ("practice", "drill", "weakest"):
             if where == "practice":
                 from qkv_drill.tui.screens.question import PracticeScreen
@@ -290,7 +293,7 @@ class QkvDrillApp(App[int]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def _mock_screen(self) -> Any:
+    def _mock_screen(self) -> Screen[Any]:
         """The set-up form, or, when `qkv-drill mock --minutes/--questions` already said how
         long and how many, the interview itself (the form would only ask again)."""
         from qkv_drill.tui.screens.mock_setup import MockSetupScreen
@@ -318,20 +321,37 @@ class QkvDrillApp(App[int]):
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
-    def make_session(self, kind: str, *, weakest: bool = False) -> Any:
+    def require_data(self) -> tuple[PackSet, Store]:
+        """Packs and store, for the screens that open only once both are loaded (`ready`)."""
+        if self.packset is None or self.store is None:
+            raise RuntimeError("packs and progress are still loading")
+        return self.packset, self.store
+
+    @overload
+    def make_session(self, kind: Literal["drill"], *, weakest: bool = False) -> DrillSession: ...
+
+    @overload
+    def make_session(
+        self, kind: Literal["practice"], *, weakest: bool = False
+    ) -> PracticeSession: ...
+
+    def make_session(
+        self, kind: Literal["practice", "drill"], *, weakest: bool = False
+    ) -> PracticeSession:
         """A new headless session over the loaded packs and store (call from a worker)."""
+        packset, store = self.require_data()
         kwargs: dict[str, Any] = {"seed": self.seed}
         if self.clock is not None:
             kwargs["clock"] = self.clock
-        session: Any
+        session: PracticeSession
         if kind == "drill":
             from qkv_drill.session.drill import DrillSession
 
-            session = DrillSession(self.packset, self.store, self.filter, weakest=weakest, **kwargs)
+            session = DrillSession(packset, store, self.filter, weakest=weakest, **kwargs)
         else:
             from qkv_drill.session.practice import PracticeSession
 
-            session = PracticeSession(self.packset, self.store, self.filter, **kwargs)
+            session = PracticeSession(packset, store, self.filter, **kwargs)
         session.on_skip = partial(self.tell, title="Question skipped", severity="warning")
         return session
 

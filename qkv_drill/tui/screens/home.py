@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+if TYPE_CHECKING:
+    from qkv_drill.tui.widgets.ticks import TickList
+
 from qkv_drill.session.filters import Filter
+from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.packtext import literal
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -35,7 +38,7 @@ def _binding(key: str, where: str, label: str, tip: str) -> Binding:
     )
 
 
-class HomeScreen(Screen):
+class HomeScreen(AppScreen[None]):
     """The first frame: drawn before packs load, filled in when they arrive."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,16 +85,15 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()
-        if getattr(self.app, "packset", None) is not None:
+        if self.qkv_app.packset is not None:
             self.call_next(self.data_changed)
 
     def on_screen_resume(self) -> None:
         """Back from a drill (or anything that answers): the due and new counts move on."""
-        app: Any = self.app
-        if app.packset is not None and app.store is not None:  # not before packs load
+        if self.qkv_app.ready:  # not before packs load
             self.refresh_due()
 
-    def _filter_lists(self) -> list[Any]:
+    def _filter_lists(self) -> list[TickList[str]]:
         from qkv_drill.tui.widgets.ticks import TickList  # not needed for the first frame
 
         lists = [
@@ -119,10 +121,11 @@ class HomeScreen(Screen):
         """Packs (re)loaded: rebuild the filter lists, keeping what was selected."""
         from textual.widgets import SelectionList
 
-        app: Any = self.app
+        app = self.qkv_app
+        packset, _store = app.require_data()
         if not self.query("#filter-topics"):
             await self.query_one("#filters").mount_all(self._filter_lists())
-        questions = list(app.packset.questions.values())
+        questions = list(packset.questions.values())
         current = app.filter
         topics = sorted({q.topic for q in questions})
         packs = sorted({q.pack_id for q in questions})
@@ -147,8 +150,7 @@ class HomeScreen(Screen):
     def on_selection_list_selected_changed(self) -> None:
         from textual.widgets import SelectionList
 
-        app: Any = self.app
-        app.filter = Filter(
+        self.qkv_app.filter = Filter(
             topics=frozenset(self.query_one("#filter-topics", SelectionList).selected),
             packs=frozenset(self.query_one("#filter-packs", SelectionList).selected),
             difficulties=frozenset(self.query_one("#filter-difficulties", SelectionList).selected),
@@ -157,7 +159,7 @@ class HomeScreen(Screen):
         self.refresh_due()
 
     def _update_status(self, due: int | None = None) -> None:
-        app: Any = self.app
+        app = self.qkv_app
         if app.packset is None:
             return
         n = len(app.filter.select(app.packset.questions.values()))
@@ -172,7 +174,7 @@ class HomeScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="due")
     def refresh_due(self) -> None:
         """How many drill cards are due under the current filter (fsrs loads in this thread)."""
-        app: Any = self.app
+        app = self.qkv_app
         if app.store is None:
             return
         session = app.make_session("drill")

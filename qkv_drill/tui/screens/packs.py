@@ -4,27 +4,32 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
+
+from qkv_drill.tui.screens.base import AppScreen
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.errors import PackIssue
+    from qkv_drill.packs.loader import LoadedPack
 
 SOURCE_ORDER = {"shipped": 0, "user": 1, "extra": 2}
 
 
-def pack_status(loaded: Any) -> str:
+def pack_status(loaded: LoadedPack) -> str:
     """broken | warnings | ok"""
     issues = list(loaded.issues or ())
-    if loaded.pack is None or any(getattr(i, "is_error", True) for i in issues):
+    if loaded.pack is None or any(i.is_error for i in issues):
         return "broken"
     return "warnings" if issues else "ok"
 
 
-def display_path(path: Any) -> str:
+def display_path(path: Path | str) -> str:
     """A path as short as it can be while still findable: relative to the cwd when inside it."""
     p = Path(path)
     if p.is_absolute():
@@ -35,21 +40,20 @@ def display_path(path: Any) -> str:
     return str(p)
 
 
-def issue_line(issue: Any) -> Text:
+def issue_line(issue: PackIssue) -> Text:
     """file:line:col  message  (hint), the form editors and terminals can jump to."""
     where = f"{display_path(issue.path)}:{issue.line}:{issue.col}"
-    severity = getattr(issue, "severity", "error")
     text = Text.assemble(
         ("  " + where, "bold"),
         "  ",
-        (issue.message, "red" if severity == "error" else "yellow"),
+        (issue.message, "red" if issue.is_error else "yellow"),
     )
-    if getattr(issue, "hint", ""):
+    if issue.hint:
         text.append(f"\n      hint: {issue.hint}", style="dim")
     return text
 
 
-def pack_block(loaded: Any) -> Text:
+def pack_block(loaded: LoadedPack) -> Text:
     status = pack_status(loaded)
     mark, style = {
         "ok": ("✔", "green"),
@@ -57,7 +61,7 @@ def pack_block(loaded: Any) -> Text:
         "broken": ("✘", "red"),
     }[status]
     pack = loaded.pack
-    title = pack.id if pack is not None else str(getattr(loaded.path, "name", loaded.path))
+    title = pack.id if pack is not None else Path(loaded.path).name
     lines = [
         Text.assemble(
             (f"{mark} ", f"bold {style}"),
@@ -80,7 +84,7 @@ def pack_block(loaded: Any) -> Text:
     return Text("\n").join(lines)
 
 
-class PacksScreen(Screen):
+class PacksScreen(AppScreen[None]):
     """What was loaded from where; reload after editing a pack with r."""
 
     CSS_PATH = "packs.tcss"
@@ -105,8 +109,7 @@ class PacksScreen(Screen):
     def data_changed(self) -> None:
         from qkv_drill import paths
 
-        app: Any = self.app
-        packset = app.packset
+        packset, _store = self.qkv_app.require_data()
         loaded = sorted(
             packset.packs, key=lambda lp: (SOURCE_ORDER.get(lp.source, 9), str(lp.path))
         )

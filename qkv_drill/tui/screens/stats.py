@@ -5,20 +5,24 @@ Charts are plotext pictures (textual_plotext), imported here only, never at star
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.bars import AccuracyBars
 
+if TYPE_CHECKING:
+    from qkv_drill.session.stats import StatsSnapshot
 
-def summary_text(snap: Any) -> Text:
+
+def summary_text(snap: StatsSnapshot) -> Text:
     """Totals in one glance: answers, accuracy, streak, cards and what is due."""
     acc = snap.accuracy
     return Text.assemble(
@@ -51,7 +55,7 @@ def _integer_y(plt: Any, top: int) -> None:
     plt.yticks(list(range(0, top + 1, step)))
 
 
-class StatsScreen(Screen):
+class StatsScreen(AppScreen[None]):
     """A snapshot of progress, built from the store in a worker."""
 
     CSS_PATH = "stats.tcss"
@@ -64,7 +68,7 @@ class StatsScreen(Screen):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.snapshot: Any = None
+        self.snapshot: StatsSnapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Stats", style="bold"), id="stats-title", classes="title-bar")
@@ -88,9 +92,10 @@ class StatsScreen(Screen):
         from qkv_drill.session.clock import SYSTEM_CLOCK
         from qkv_drill.session.stats import StatsSnapshot
 
-        app: Any = self.app
+        app = self.qkv_app
         try:
-            snap = StatsSnapshot.build(app.store, app.clock or SYSTEM_CLOCK)
+            _packset, store = app.require_data()
+            snap = StatsSnapshot.build(store, app.clock or SYSTEM_CLOCK)
         except Exception as exc:
             self.app.call_from_thread(
                 self.notify, f"{exc}", title="Could not read stats", severity="error", markup=False
@@ -101,7 +106,7 @@ class StatsScreen(Screen):
             snap,
         )
 
-    async def show(self, snap: Any) -> None:
+    async def show(self, snap: StatsSnapshot) -> None:
         if not self.is_attached:
             return
         self.snapshot = snap
@@ -125,14 +130,15 @@ class StatsScreen(Screen):
         from qkv_drill.tui.widgets.calendar import ReviewCalendar
 
         await self.query("#stats-calendar").remove()
-        calendar = ReviewCalendar(snap.calendar, snap.today, id="stats-calendar")
+        today = snap.today if snap.today is not None else snap.taken_utc.date()
+        calendar = ReviewCalendar(snap.calendar, today, id="stats-calendar")
         await self.query_one("#stats-body").mount(calendar, before=charts)
         await self.query("#chart-topics").remove()
         bars = AccuracyBars(snap.by_topic, id="chart-topics")
         await self.query_one("#stats-body").mount(bars, before=charts)
         await charts.mount_all(self._charts(snap))
 
-    def _charts(self, snap: Any) -> list[Any]:
+    def _charts(self, snap: StatsSnapshot) -> list[Widget]:
         from textual_plotext import PlotextPlot
 
         days = [d.strftime("%m-%d") for d, _, _ in snap.daily]
