@@ -15,6 +15,10 @@ from textual.binding import Binding
 if TYPE_CHECKING:
     from textual.app import App
 
+    from qkv_drill.packs.instance import Instance
+    from qkv_drill.session.practice import PracticeSession
+    from qkv_drill.tui.screens.question import Phase
+
 UNDO = Binding(
     "u",
     "undo",
@@ -47,15 +51,17 @@ class CardKeys:
     """Mixed into the question screens, which provide `session`, `phase` and `_show_instance`."""
 
     if TYPE_CHECKING:
-        session: Any
-        phase: str
+        session: PracticeSession | None
+        phase: Phase
         app: App[Any]
 
-        def _show_instance(self, instance: Any) -> Any: ...
+        async def _show_instance(self, instance: Instance | None) -> None: ...
 
         def _error(self, exc: Exception) -> None: ...
 
         def notify(self, message: str, **kwargs: Any) -> None: ...
+
+        def refresh_in_worker(self) -> None: ...
 
     def card_action_allowed(self, action: str) -> bool | None:
         """Undo once something is stored; suspend and bury while a question is on screen."""
@@ -63,8 +69,8 @@ class CardKeys:
         if s is None or self.phase in ("loading", "checking"):
             return False
         if action == "undo":
-            return bool(getattr(s, "can_undo", False))
-        return hasattr(s, action) and s.current is not None
+            return s.can_undo
+        return hasattr(s, action) and s.current is not None  # suspend and bury: drill only
 
     def action_undo(self) -> None:
         if self.card_action_allowed("undo"):
@@ -72,28 +78,31 @@ class CardKeys:
             self._card_call("undo", "Answer taken back: the same question again.")
 
     def action_suspend(self) -> None:
-        if self.card_action_allowed("suspend"):
-            qid = self.session.current.question.id
+        current = self.session.current if self.session is not None else None
+        if self.card_action_allowed("suspend") and current is not None:
+            qid = current.question.id
             self.phase = "loading"
             self._card_call(
                 "suspend", f"{qid} suspended: press b on Home (the browser) to unsuspend."
             )
 
     def action_bury(self) -> None:
-        if self.card_action_allowed("bury"):
-            qid = self.session.current.question.id
+        current = self.session.current if self.session is not None else None
+        if self.card_action_allowed("bury") and current is not None:
+            qid = current.question.id
             self.phase = "loading"
             self._card_call("bury", f"{qid} buried until tomorrow.")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question")
     def _card_call(self, method: str, told: str) -> None:
         try:
-            instance = getattr(self.session, method)()
-            refresh = getattr(self, "refresh_in_worker", None)
-            if refresh is not None:
-                refresh()
+            instance = getattr(self.session, method)()  # undo, or drill's suspend / bury
+            self.refresh_in_worker()
         except Exception as exc:  # shown, never fatal
             self.app.call_from_thread(self._error, exc)
             return
         self.app.call_from_thread(self.notify, told, timeout=4)
-        self.app.call_from_thread(self._show_instance, instance)
+        self.app.call_from_thread(
+            self._show_instance,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
+            instance,
+        )

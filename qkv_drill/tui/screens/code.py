@@ -14,18 +14,20 @@ import os
 import shlex
 import subprocess
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
+from qkv_drill.tui.keys import scoped
 from qkv_drill.tui.widgets.code_report import CodeReportView
 from qkv_drill.tui.widgets.packtext import PackMarkdown
 
@@ -40,9 +42,7 @@ if TYPE_CHECKING:
 HISTORY = 5  # earlier attempts listed above the editor
 
 
-def _b(key: str, action: str, label: str, tip: str, **kw: Any) -> Binding:
-    name = action.replace("(", "").replace(")", "")
-    return Binding(key, action, label, tooltip=tip, id=f"code.{name}", **kw)
+_b = partial(scoped, "code")
 
 
 class CodeScreen(Screen[str]):

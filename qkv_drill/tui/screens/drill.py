@@ -8,7 +8,7 @@ early is not a card the schedule asked for.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -20,6 +20,11 @@ from qkv_drill.session.when import relative
 from qkv_drill.tui.screens.card_keys import BURY, SUSPEND
 from qkv_drill.tui.screens.question import QuestionScreen
 
+if TYPE_CHECKING:
+    from fsrs import Rating
+
+    from qkv_drill.session.drill import DrillSession
+
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
@@ -27,6 +32,7 @@ class DrillScreen(QuestionScreen):
     """Drill: due cards first, a suggested FSRS rating after each answer (1-4 to change it)."""
 
     MODE = "drill"
+    session: DrillSession | None
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -61,11 +67,13 @@ class DrillScreen(QuestionScreen):
         self.ahead_of: datetime | None = None
         """When the card on screen is due, if it is served before that (else None)."""
 
-    def make_session(self) -> Any:
-        return self.app.make_session("drill", weakest=self.weakest)  # type: ignore[attr-defined]
+    def make_session(self) -> DrillSession:
+        return self.qkv_app.make_session("drill", weakest=self.weakest)
 
     def refresh_in_worker(self) -> None:
         s = self.session
+        if s is None:
+            return
         self.now = s.clock.now()
         self.due = s.due_count()
         self.new = len(s.queue()) - self.due
@@ -82,7 +90,8 @@ class DrillScreen(QuestionScreen):
     def progress_extra(self) -> list[Any]:
         extra: list[Any] = [("  ·  ", ""), (f"{self.due} due", "bold"), f" · {self.new} new"]
         if self.weakest:
-            extra.append(("  ·  weakest: " + ", ".join(getattr(self.session, "topics", [])), ""))
+            topics = self.session.topics if self.session is not None else []
+            extra.append(("  ·  weakest: " + ", ".join(topics), ""))
         if self.ahead_of is not None and self.instance is not None:
             extra.append(
                 (f"\nAhead of schedule: this card is due {self._when(self.ahead_of)}", "bold")
@@ -102,8 +111,8 @@ class DrillScreen(QuestionScreen):
 
     def _rating_text(self) -> Text:
         s = self.session
-        suggested = getattr(s, "suggested_rating", None)
-        applied = getattr(s, "rating", None) or suggested
+        suggested = s.suggested_rating if s is not None else None
+        applied = (s.rating if s is not None else None) or suggested
         parts: list[Any] = [("Scheduled as ", ""), (_name(applied), "bold")]
         if suggested is not None and applied is not None and int(applied) != int(suggested):
             parts.append(f" (suggested {_name(suggested)})")
@@ -130,6 +139,8 @@ class DrillScreen(QuestionScreen):
         from fsrs import Rating
 
         try:
+            if self.session is None:
+                return
             self.session.rate(Rating(n))
             self.refresh_in_worker()
         except Exception as exc:
@@ -153,7 +164,7 @@ class DrillScreen(QuestionScreen):
         self.advance("next")
 
 
-def _name(rating: Any) -> str:
+def _name(rating: Rating | None) -> str:
     if rating is None:
         return "—"
     return RATING_NAMES.get(int(rating), str(rating))

@@ -11,11 +11,12 @@ choices in the shared `ChoiceField`), so a question reads the same in both modes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -24,13 +25,17 @@ from textual.widgets import Footer, Input, Static, TextArea
 from qkv_drill.present.formats import mm_ss
 from qkv_drill.session.browser import one_line
 from qkv_drill.tui.commands import ScreenCommands
+from qkv_drill.tui.keys import scoped
 from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen, PauseScreen
 from qkv_drill.tui.screens.report import ReportScreen
 from qkv_drill.tui.widgets.answer import (
+    OPEN_KINDS,
+    AnswerStatus,
     MatrixInput,
     answer_widget,
     fill_answer,
     live_parse,
+    mock_keys,
     typed_text,
 )
 from qkv_drill.tui.widgets.choices import ChoiceField
@@ -48,12 +53,8 @@ TICK_SECONDS = 0.25  # repaint often enough that mm:ss never skips a second
 PENS_DOWN_SECONDS = 1.0  # in the last second a readable draft is kept, as if handed in
 DRAFT_PAUSE_SECONDS = 1.0  # a draft is checkpointed once typing pauses this long
 
-OPEN_KINDS = frozenset({"text", "code"})  # answered in a multi-line text area, ctrl+s saves
-CHOICE_KINDS = frozenset({"choice", "multi"})
 
-
-def _b(key: str, action: str, label: str, tip: str, name: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, tooltip=tip, id=f"mock.{name}", **kw)
+_b = partial(scoped, "mock")
 
 
 class MockScreen(Screen):
@@ -125,7 +126,7 @@ class MockScreen(Screen):
         with VerticalScroll(id="question-scroll"):
             yield PromptView(id="question-prompt")
             yield Vertical(id="answer-box")
-            yield Static("", id="answer-status")
+            yield AnswerStatus("", id="answer-status")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -199,7 +200,7 @@ class MockScreen(Screen):
             self._set_status(f"Restored what you were typing (not saved yet): {_one_line(draft)}")
         else:
             self._set_status(
-                f"Saved: {_one_line(saved)}" if saved is not None else _how_to_answer(q.type)
+                f"Saved: {_one_line(saved)}" if saved is not None else mock_keys(q.type)
             )
         self.query_one("#question-scroll", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self._frame)
@@ -215,9 +216,7 @@ class MockScreen(Screen):
         self.query_one(Navigator).show(s.answers, s.flagged, s.index)
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#answer-status", Static)
-        status.update(literal(text))
-        status.set_class(error, "-error")
+        self.query_one(AnswerStatus).say(text, error=error)
 
     # --- answering ----------------------------------------------------------------------
 
@@ -256,7 +255,7 @@ class MockScreen(Screen):
             self._set_status(f"Restored what you were typing (not saved yet): {_one_line(text)}")
             return
         if not text.strip():
-            self._set_status(_how_to_answer(self.instance.question.type))
+            self._set_status(mock_keys(self.instance.question.type))
             return
         kind = self.instance.question.type
         ok, message = live_parse(kind, text)
@@ -430,11 +429,3 @@ class MockScreen(Screen):
 
 def _one_line(text: str | None, width: int = 60) -> str:
     return one_line(text or "", width)
-
-
-def _how_to_answer(kind: str) -> str:
-    if kind in OPEN_KINDS:
-        return "Answer as you would out loud; ctrl+s saves, ctrl+n moves on."
-    if kind in CHOICE_KINDS:
-        return "a letter or space picks (saved at once) · enter moves on · ctrl+f flags"
-    return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e review"

@@ -8,33 +8,50 @@ never types into the next question; after the verdict, n / r / d / h act without
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
 
 from qkv_drill.present.formats import option_letters
+from qkv_drill.tui.keys import scoped
+from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.screens.card_keys import CARD_ACTIONS, UNDO, CardKeys
-from qkv_drill.tui.widgets.answer import MatrixInput, answer_widget, live_parse, typed_text
+from qkv_drill.tui.widgets.answer import (
+    AnswerStatus,
+    MatrixInput,
+    answer_widget,
+    live_parse,
+    practice_keys,
+    typed_text,
+)
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.derivation import DerivationPanel
 from qkv_drill.tui.widgets.feedback import self_grade_widgets, verdict_widgets
-from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.prompt import PromptView
 
+if TYPE_CHECKING:
+    from qkv_drill.packs.check import Verdict
+    from qkv_drill.packs.instance import Instance
+    from qkv_drill.session.practice import PracticeSession
 
-def _b(key: str, action: str, label: str, tip: str, *, show: bool = True, **kw: Any) -> Binding:
-    return Binding(key, action, label, tooltip=tip, id=f"question.{action}", show=show, **kw)
+Phase = Literal["loading", "asking", "checking", "self_grade", "answered", "empty"]
+"""Where the screen is: drawing a question, the user answering, the answer being checked,
+rubric points to tick, the verdict shown, or nothing left to ask."""
 
 
-class QuestionScreen(CardKeys, Screen):
+_b = partial(scoped, "question")
+
+
+class QuestionScreen(CardKeys, AppScreen[None]):
     """Shared by practice and drill: the session decides what comes next."""
 
     CSS_PATH = "question.tcss"
@@ -51,14 +68,13 @@ class QuestionScreen(CardKeys, Screen):
         UNDO,
     ]
 
-    phase: reactive[str] = reactive("loading")
-    """loading | asking | checking | self_grade | answered | empty"""
+    phase: reactive[Phase] = reactive[Phase]("loading")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.session: Any = None
-        self.instance: Any = None
-        self.verdict: Any = None
+        self.session: PracticeSession | None = None
+        self.instance: Instance | None = None
+        self.verdict: Verdict | None = None
         self.hints: list[str] = []
         self.last_text = ""
 
@@ -69,7 +85,7 @@ class QuestionScreen(CardKeys, Screen):
         with VerticalScroll(id="qbody"):
             yield PromptView(id="prompt-view")
             yield Vertical(id="answer-box")
-            yield Static("", id="parse-status")
+            yield AnswerStatus("", id="parse-status")
             yield Static("", id="hints")
             yield Vertical(id="feedback")
             yield DerivationPanel(id="derivation")
@@ -81,8 +97,8 @@ class QuestionScreen(CardKeys, Screen):
 
     # -- session calls, all in a worker --------------------------------------------------------
 
-    def make_session(self) -> Any:
-        return self.app.make_session("practice")  # type: ignore[attr-defined]
+    def make_session(self) -> PracticeSession:
+        return self.qkv_app.make_session("practice")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question")
     def advance(self, how: str) -> None:
@@ -91,12 +107,13 @@ class QuestionScreen(CardKeys, Screen):
             if self.session is None:
                 self.session = self.make_session()
                 import qkv_drill.answers.parse  # noqa: F401 - warm the live parser
-            if how == "redraw" and self.session.current is not None:
-                instance = self.session.redraw()
+            session = self.session
+            if how == "redraw" and session.current is not None:
+                instance = session.redraw()
             elif how == "skip":
-                instance = self.session.skip()
+                instance = session.skip()
             else:
-                instance = self.session.next()
+                instance = session.next()
             self.refresh_in_worker()
         except Exception as exc:  # shown, never fatal
             self.app.call_from_thread(self._error, exc)
@@ -108,14 +125,18 @@ class QuestionScreen(CardKeys, Screen):
 
     def check(self, text: str) -> None:
         """Check a typed answer off the UI thread."""
-        self._judge(lambda: self.session.submit(text))
+        session = self.session
+        if session is not None:
+            self._judge(lambda: session.submit(text))
 
     def grade(self, covered: list[int]) -> None:
         """Record a self-graded open answer off the UI thread."""
-        self._judge(lambda: self.session.self_grade(covered))
+        session = self.session
+        if session is not None:
+            self._judge(lambda: session.self_grade(covered))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
-    def _judge(self, verdict_of: Any) -> None:
+    def _judge(self, verdict_of: Callable[[], Verdict]) -> None:
         try:
             verdict = verdict_of()
             self.refresh_in_worker()
@@ -143,7 +164,7 @@ class QuestionScreen(CardKeys, Screen):
 
     # -- showing a question --------------------------------------------------------------------
 
-    async def _show_instance(self, instance: Any) -> None:
+    async def _show_instance(self, instance: Instance | None) -> None:
         if not self.is_attached:  # left the screen while the worker ran
             return
         self.instance = instance
@@ -174,9 +195,11 @@ class QuestionScreen(CardKeys, Screen):
         body = self.query_one("#qbody", VerticalScroll)
         self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
 
-    def _open_code(self, instance: Any) -> None:
+    def _open_code(self, instance: Instance) -> None:
         from qkv_drill.tui.screens.code import CodeScreen
 
+        if self.session is None:
+            return
         self.phase = "asking"
         self._update_progress()
         self.app.push_screen(CodeScreen(self.session, instance), self._code_closed)
@@ -206,7 +229,7 @@ class QuestionScreen(CardKeys, Screen):
     def progress_text(self) -> Text:
         """Mode, what was recorded so far (re-draws count nothing, skips are their own tally)."""
         s = self.session
-        tally = getattr(s, "tally", {}) if s is not None else {}
+        tally = s.tally if s is not None else {}
         correct = tally.get("correct", 0)
         answered = correct + tally.get("wrong", 0)
         parts: list[Any] = [(self.MODE.capitalize(), "bold"), f"  {correct}/{answered} correct"]
@@ -229,10 +252,8 @@ class QuestionScreen(CardKeys, Screen):
             return
         text = typed_text(self._answer()) or ""
         ok, message = live_parse(self.instance.question.type, text)
-        status = self.query_one("#parse-status", Static)
-        status.set_class(not ok, "-error")
-        status.set_class(ok and bool(message), "-ok")
-        status.update(literal(message) if message else self.idle_help())
+        status = self.query_one(AnswerStatus)
+        status.say(message or self.idle_help(), error=not ok, ok=ok and bool(message))
 
     @on(Input.Submitted, "#answer-input")
     def _input_submitted(self, event: Input.Submitted) -> None:
@@ -257,7 +278,7 @@ class QuestionScreen(CardKeys, Screen):
             self.grade(list(event.picked))
 
     def submit_text(self, text: str) -> None:
-        if self.phase != "asking":
+        if self.phase != "asking" or self.instance is None:
             return
         if not text.strip():
             how = "pick an option" if self.instance.question.type in ("choice", "multi") else ""
@@ -273,23 +294,13 @@ class QuestionScreen(CardKeys, Screen):
         self.check(text)
 
     def _status(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one("#parse-status", Static)
-        status.set_class(error, "-error")
-        status.set_class(False, "-ok")
-        status.update(literal(message) if message else self.idle_help())
+        self.query_one(AnswerStatus).say(message or self.idle_help(), error=error)
 
     def idle_help(self) -> str:
         """What the status line says while nothing is typed: how to submit and free the keys."""
         if self.phase != "asking" or self.instance is None:
             return ""
-        kind = self.instance.question.type
-        if kind == "text":
-            return "ctrl+s submits · esc frees the keys: h hint, s skip, r new numbers"
-        if kind in ("choice", "multi"):
-            return "a-e picks · enter submits · esc frees the keys: h hint, s skip"
-        if kind == "matrix":
-            return "enter submits · ctrl+j new row · esc frees the keys: h hint, s skip"
-        return "enter submits · esc frees the keys: h hint, s skip, r new numbers"
+        return practice_keys(self.instance.question.type)
 
     def action_submit(self) -> None:
         if self.phase == "self_grade":
@@ -307,8 +318,8 @@ class QuestionScreen(CardKeys, Screen):
 
     # -- showing the verdict ---------------------------------------------------------------------
 
-    async def _show_verdict(self, verdict: Any) -> None:
-        if not self.is_attached:
+    async def _show_verdict(self, verdict: Verdict) -> None:
+        if not self.is_attached or self.instance is None:
             return
         if verdict.status == "unparseable":
             self.phase = "asking"
@@ -323,7 +334,7 @@ class QuestionScreen(CardKeys, Screen):
             self._status("")
             self._disable_answer()
             await feedback.mount_all(self_grade_widgets(self.instance, verdict))
-            self.call_after_refresh(self._focus_rubric)
+            self.call_after_refresh(self.query_one("#rubric").focus)
             return
         self.phase = "answered"
         self._status("")
@@ -332,21 +343,15 @@ class QuestionScreen(CardKeys, Screen):
         await feedback.mount_all(self.after_verdict_widgets())
         await feedback.mount(Static(Text(self._next_keys(), style="dim"), id="next-keys"))
         self._update_progress()
-        self.query_one("#qbody").focus()  # n r d h act now; arrows and page keys scroll
-        self.call_after_refresh(self._scroll_to_feedback)
+        body = self.query_one("#qbody")
+        body.focus()  # n r d h act now; arrows and page keys scroll
+        self.call_after_refresh(lambda: body.scroll_to_widget(feedback, top=True))
 
     def _next_keys(self) -> str:
         keys = "n next · r new numbers · h hint · escape home"
         if self.session is not None and self.session.derivation() is not None:
             keys = "d derivation · " + keys
         return keys
-
-    def _focus_rubric(self) -> None:
-        rubric = self.query_one("#rubric")
-        rubric.focus()
-
-    def _scroll_to_feedback(self) -> None:
-        self.query_one("#qbody").scroll_to_widget(self.query_one("#feedback"), top=True)
 
     def _disable_answer(self) -> None:
         widget = self._answer()

@@ -12,11 +12,15 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from qkv_drill.present.formats import option_letters, shape_tuple
 from qkv_drill.present.forms import answer_placeholder
 from qkv_drill.tui.widgets.choices import ChoiceField
+from qkv_drill.tui.widgets.packtext import literal
+
+OPEN_KINDS = frozenset({"text", "code"})  # answered in a multi-line text area
+CHOICE_KINDS = frozenset({"choice", "multi"})
 
 MATRIX_PLACEHOLDER = "one row per line (ctrl+j or shift+enter: new row) or rows split by ';'"
 """The matrix box says how its keys make rows, which a one-line form cannot."""
@@ -52,6 +56,36 @@ def live_parse(kind: str, text: str, n_options: int | None = None) -> tuple[bool
     if hasattr(result, "value") and not hasattr(result, "message"):
         return True, describe_parsed(kind, result.value)
     return False, str(getattr(result, "message", result))
+
+
+class AnswerStatus(Static):
+    """The line under the answer box: what the draft reads as, why it cannot be read, or which
+    keys work. `-ok` and `-error` colour it; the text is shown literally."""
+
+    def say(self, text: str, *, error: bool = False, ok: bool = False) -> None:
+        self.set_class(error, "-error")
+        self.set_class(ok, "-ok")
+        self.update(literal(text))
+
+
+def practice_keys(kind: str) -> str:
+    """Practice, nothing typed yet: how to hand in, and how to free the keys for h, s and r."""
+    if kind == "text":
+        return "ctrl+s submits · esc frees the keys: h hint, s skip, r new numbers"
+    if kind in CHOICE_KINDS:
+        return "a-e picks · enter submits · esc frees the keys: h hint, s skip"
+    if kind == "matrix":
+        return "enter submits · ctrl+j new row · esc frees the keys: h hint, s skip"
+    return "enter submits · esc frees the keys: h hint, s skip, r new numbers"
+
+
+def mock_keys(kind: str) -> str:
+    """The mock, nothing saved yet: how an answer is saved and how to move on."""
+    if kind in OPEN_KINDS:
+        return "Answer as you would out loud; ctrl+s saves, ctrl+n moves on."
+    if kind in CHOICE_KINDS:
+        return "a letter or space picks (saved at once) · enter moves on · ctrl+f flags"
+    return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e review"
 
 
 class AnswerInput(Input):
