@@ -298,6 +298,7 @@ class QkvDrillApp(App[int]):
         long and how many, the interview itself (the form would only ask again)."""
         from qkv_drill.tui.screens.mock_setup import MockSetupScreen
 
+        packset, store = self.require_data()
         settings = None
         options = self.options
         if options is not None and options.command == "mock":
@@ -310,13 +311,13 @@ class QkvDrillApp(App[int]):
                 self.start = None  # only the first time: Home's m shows the form again
                 try:
                     session = MockSession.create(
-                        self.packset, self.store, settings, self.clock or SYSTEM_CLOCK
+                        packset, store, settings, self.clock or SYSTEM_CLOCK
                     )
                 except ValueError as exc:
                     self.notify(str(exc), title="Cannot start", severity="error", markup=False)
                 else:
                     return MockScreen(session)
-        return MockSetupScreen(self.packset, self.store, self.filter, self.clock, settings=settings)
+        return MockSetupScreen(packset, store, self.filter, self.clock, settings=settings)
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -37,6 +37,7 @@ from tests.helpers.mock_screens import (
     type_text,
     wait_for_report,
 )
+from tests.helpers.tui import settle
 
 # --- the full interview -----------------------------------------------------------------------
 
@@ -406,12 +407,12 @@ async def test_resume_screen_offers_the_interrupted_interview(packset, store, ut
     clock = FakeClock(start=START)
     app = Host(lambda: ResumeMockScreen(store, packset, clock=clock))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         text = str(app.screen.query_one("#resume-text").content)
         assert "Mon 05 Jan 09:00" in text
         assert "01:30" in text and "1 of 4 questions answered" in text
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MockScreen)
         assert screen.session.mock_id == mock_id
@@ -428,13 +429,10 @@ def test_snapshot_resume(packset, store, utc_local_time, snap_compare):
     interrupted_mock(packset, store)
     clock = FakeClock(start=START)
 
-    async def settle(pilot) -> None:
-        await pilot.pause()
-
     assert snap_compare(
         Host(lambda: ResumeMockScreen(store, packset, clock=clock)),
         terminal_size=(80, 24),
-        run_before=settle,
+        run_before=settle,  # the interview is read from the store in a worker
     )
 
 
@@ -444,18 +442,18 @@ async def test_discard_asks_first_then_forgets_the_interview(packset, store, utc
     mock_id, _ = interrupted_mock(packset, store)
     app = Host(lambda: ResumeMockScreen(store, packset, clock=FakeClock(start=START)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ResumeMockScreen)
         assert store.unfinished_mock().id == mock_id
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert store.unfinished_mock() is None
         assert store.get_mock(mock_id) is None
         assert not isinstance(app.screen, ResumeMockScreen | ConfirmScreen)
@@ -469,9 +467,9 @@ async def test_resume_refused_when_a_question_left_the_packs(packset, store, utc
     empty = load_packs([], include_shipped=False, include_user=False)
     app = Host(lambda: ResumeMockScreen(store, empty, clock=FakeClock(start=START)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ResumeMockScreen)  # says why instead of crashing
         assert store.unfinished_mock() is not None  # and the interview is still kept
 
@@ -483,7 +481,7 @@ async def test_resume_screen_grades_as_it_stands(packset, store, utc_local_time)
     mock_id, answered = interrupted_mock(packset, store)
     app = Host(lambda: ResumeMockScreen(store, packset, clock=FakeClock(start=START)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("g")
         await wait_for_report(app, pilot)
         assert isinstance(app.screen, ReportScreen)

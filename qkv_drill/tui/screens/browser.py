@@ -7,7 +7,7 @@ lays them out. Everything a pack wrote is shown as `Text`, never parsed as marku
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,10 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.screens.question import PracticeScreen
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.model import Question
+    from qkv_drill.session.browser import BrowseRow, QuestionHistory
+    from qkv_drill.session.practice import PracticeSession
 
 COLUMNS = (("id", 26), ("topic", 12), ("diff", 6), ("type", 7), ("due", 7), ("right", 6))
 VERDICT_MARK = {"correct": ("✔", "green"), "wrong": ("✘", "red"), "skipped": ("–", "dim")}
@@ -45,19 +50,20 @@ class BrowserPracticeScreen(PracticeScreen):
         super().__init__(**kwargs)
         self.question_id = question_id
 
-    def make_session(self) -> Any:
+    def make_session(self) -> PracticeSession:
         from qkv_drill.session.filters import Filter
         from qkv_drill.session.practice import PracticeSession
 
-        app: Any = self.app
+        app = self.qkv_app
+        packset, store = app.require_data()
         kwargs: dict[str, Any] = {"seed": app.seed}
         if app.clock is not None:
             kwargs["clock"] = app.clock
         only = Filter(ids=frozenset({self.question_id}))
-        return PracticeSession(app.packset, app.store, only, **kwargs)
+        return PracticeSession(packset, store, only, **kwargs)
 
 
-class BrowserScreen(Screen):
+class BrowserScreen(AppScreen[None]):
     """Every question in a table; the highlighted one's history below."""
 
     CSS_PATH = "browser.tcss"
@@ -99,8 +105,8 @@ class BrowserScreen(Screen):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.rows: list[Any] = []
-        self.shown: list[Any] = []
+        self.rows: list[BrowseRow] = []
+        self.shown: list[BrowseRow] = []
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
@@ -110,7 +116,9 @@ class BrowserScreen(Screen):
             id="browser-search",
         )
         yield box
-        table: DataTable[Any] = DataTable(id="browser-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(
+            id="browser-table", cursor_type="row", zebra_stripes=True
+        )
         for name, width in COLUMNS:
             table.add_column(name, width=width, key=name)
         yield table
@@ -136,23 +144,21 @@ class BrowserScreen(Screen):
     def load_rows(self) -> None:
         from qkv_drill.session.browser import browse_rows
 
-        app: Any = self.app
         try:
-            rows = browse_rows(app.packset, app.store)
+            rows = browse_rows(*self.qkv_app.require_data())
         except Exception as exc:  # shown, never fatal
             self.app.call_from_thread(self.notify, f"{exc}", severity="error")
             return
         self.app.call_from_thread(self._rows_loaded, rows)
 
-    def _rows_loaded(self, rows: list[Any]) -> None:
+    def _rows_loaded(self, rows: list[BrowseRow]) -> None:
         if not self.is_attached:
             return
         self.rows = rows
         self._apply_search()
 
     def _now(self) -> datetime:
-        app: Any = self.app
-        clock = app.clock
+        clock = self.qkv_app.clock
         if clock is not None:
             return clock.now()
         from qkv_drill.store.records import now_utc
@@ -180,7 +186,7 @@ class BrowserScreen(Screen):
         self.query_one("#browser-title", Static).update(title)
         self._show_history()
 
-    def _cells(self, r: Any, now: datetime) -> list[Text]:
+    def _cells(self, r: BrowseRow, now: datetime) -> list[Text]:
         ident = Text(r.id)
         if r.suspended:
             ident.stylize("dim strike")
@@ -219,14 +225,14 @@ class BrowserScreen(Screen):
     def _load_history(self, qid: str) -> None:
         from qkv_drill.session.browser import history
 
-        app: Any = self.app
-        question = app.packset.questions.get(qid)
+        packset, store = self.qkv_app.require_data()
+        question = packset.questions.get(qid)
         if question is None:
             return
-        found = history(app.store, question)
+        found = history(store, question)
         self.app.call_from_thread(self._history_loaded, question, found)
 
-    def _history_loaded(self, question: Any, h: Any) -> None:
+    def _history_loaded(self, question: Question, h: QuestionHistory) -> None:
         if not self.is_attached or self.current_id() != question.id:
             return
         self.query_one("#browser-history", Static).update(history_text(question, h, self._now()))
@@ -275,18 +281,18 @@ class BrowserScreen(Screen):
     def _toggle(self, qid: str, what: str) -> None:
         from qkv_drill.session.browser import toggle_buried, toggle_suspended
 
-        app: Any = self.app
+        _packset, store = self.qkv_app.require_data()
         if what == "suspend":
-            on_now = toggle_suspended(app.store, qid)
+            on_now = toggle_suspended(store, qid)
             told = f"{qid} suspended." if on_now else f"{qid} unsuspended."
         else:
-            until = toggle_buried(app.store, qid, self._now())
+            until = toggle_buried(store, qid, self._now())
             told = f"{qid} buried until tomorrow." if until else f"{qid} unburied."
         self.app.call_from_thread(self.notify, told, timeout=3)
         self.load_rows()
 
 
-def history_text(question: Any, h: Any, now: datetime) -> Text:
+def history_text(question: Question, h: QuestionHistory, now: datetime) -> Text:
     """The highlighted question: its text, its record, its last answers and mistakes."""
     from qkv_drill.session.browser import one_line
 

@@ -6,7 +6,7 @@ already said what the form would ask.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,9 +22,11 @@ from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.ticks import TickBox, TickList
 
 if TYPE_CHECKING:
+    from qkv_drill.packs.loader import PackSet
     from qkv_drill.session.clock import Clock
     from qkv_drill.session.filters import Filter
     from qkv_drill.session.mock import MockSettings
+    from qkv_drill.store import Store
 
 
 class MockSetupScreen(Screen):
@@ -55,8 +57,8 @@ class MockSetupScreen(Screen):
 
     def __init__(
         self,
-        packset: Any,
-        store: Any,
+        packset: PackSet,
+        store: Store,
         filter: Filter | None = None,
         clock: Clock | None = None,
         *,
@@ -85,7 +87,7 @@ class MockSetupScreen(Screen):
         self.packs = tuple(
             sorted(
                 set(self.initial_filter.packs if self.initial_filter else ())
-                | set(getattr(init, "packs", ()) or ())
+                | set(init.packs if init is not None else ())
             )
         )
         with Vertical(id="setup"):

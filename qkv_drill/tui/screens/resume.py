@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +24,13 @@ from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.screens.report import ReportScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.session.clock import Clock
+    from qkv_drill.session.mock import MockSession
+    from qkv_drill.session.report import MockReport
+    from qkv_drill.store import MockRow, Store
 
 
 class ResumeMockScreen(Screen):
@@ -67,25 +74,28 @@ class ResumeMockScreen(Screen):
         ("Mock: discard interrupted interview", "Throw it away (asks first)", "discard"),
     ]
 
-    def __init__(self, store: Any, packset: Any, clock: Any = None) -> None:
+    def __init__(self, store: Store, packset: PackSet, clock: Clock | None = None) -> None:
         super().__init__()
         self.store = store
         self.packset = packset
         self.clock = clock
-        self.pending = store.unfinished_mock()
+        self.pending: MockRow | None = None
+        """The interrupted interview, once read from the store."""
+        self.read = False
+        """Whether that read is done: until then the keys wait (the store is read in a worker)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="resume-box"):
-            yield Static(self.describe(), id="resume-text")
+            yield Static("Reading the interrupted interview…", id="resume-text")
             with Horizontal(id="resume-buttons"):
                 yield Button("Resume", id="resume-resume", variant="primary")
                 yield Button("Grade it as it stands", id="resume-grade")
                 yield Button("Discard", id="resume-discard", variant="error")
         yield Footer()
 
-    def describe(self) -> str:
-        """The one sentence a user needs to decide: when, how much time left, how much done."""
-        p = self.pending
+    def describe(self, p: MockRow | None) -> str:
+        """The one sentence a user needs to decide: when, how much time left, how much done
+        (reads the store: call from a worker)."""
         if p is None:
             return "There is no interrupted interview."
         answers = self.store.mock_answers(p.id)
@@ -101,6 +111,18 @@ class ResumeMockScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#resume-resume", Button).focus()
+        self._read_pending()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume-read")
+    def _read_pending(self) -> None:
+        pending = self.store.unfinished_mock()
+        text = self.describe(pending)
+        self.app.call_from_thread(self._show_pending, pending, text)
+
+    def _show_pending(self, pending: MockRow | None, text: str) -> None:
+        self.pending = pending
+        self.read = True
+        self.query_one("#resume-text", Static).update(text)
 
     @on(Button.Pressed, "#resume-resume")
     def _resume_pressed(self) -> None:
@@ -114,64 +136,74 @@ class ResumeMockScreen(Screen):
     def _discard_pressed(self) -> None:
         self.action_discard()
 
-    def _session(self):
-        from qkv_drill.session.clock import SYSTEM_CLOCK
+    def _interview(self) -> MockRow | None:
+        """The interview the keys act on; None (and the screen closes) when there is none."""
+        if self.read and self.pending is None:
+            self.dismiss()
+        return self.pending if self.read else None
+
+    def _busy(self, busy: bool) -> None:
+        for button in self.query(Button):
+            button.disabled = busy
+
+    def _session(self, mock_id: int) -> MockSession:
         from qkv_drill.session.mock import MockSession
 
-        return MockSession.resume(
-            self.packset, self.store, self.pending.id, self.clock or SYSTEM_CLOCK
-        )
+        return MockSession.resume(self.packset, self.store, mock_id, self.clock or SYSTEM_CLOCK)
 
     def action_resume(self) -> None:
-        if self.pending is None:
-            self.dismiss()
-            return
+        pending = self._interview()
+        if pending is not None:
+            self._busy(True)
+            self._resume(pending.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume")
+    def _resume(self, mock_id: int) -> None:
         from qkv_drill.session.mock import MockResumeError
 
         try:
-            session = self._session()
+            session = self._session(mock_id)
         except MockResumeError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="error", timeout=10, markup=False)
+            self.app.call_from_thread(self._refused, "Cannot resume", str(exc))
             return
+        self.app.call_from_thread(self._resumed, session)
+
+    def _resumed(self, session: MockSession) -> None:
         self.app.switch_screen(MockScreen(session))
 
     def action_grade(self) -> None:
-        if self.pending is None:
-            self.dismiss()
-            return
-        for button in self.query(Button):
-            button.disabled = True
-        self._grade()
+        pending = self._interview()
+        if pending is not None:
+            self._busy(True)
+            self._grade(pending.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume")
-    def _grade(self) -> None:
+    def _grade(self, mock_id: int) -> None:
         from qkv_drill.session.mock import MockResumeError
 
         try:
-            report = self._session().finish()
+            report = self._session(mock_id).finish()
         except MockResumeError as exc:
-            self.app.call_from_thread(self._cannot_grade, str(exc))
+            self.app.call_from_thread(self._refused, "Cannot grade", str(exc))
             return
         self.app.call_from_thread(self._open_report, report)
 
-    def _cannot_grade(self, message: str) -> None:
-        self.notify(message, title="Cannot grade", severity="error", timeout=10, markup=False)
-        for button in self.query(Button):
-            button.disabled = False
+    def _refused(self, title: str, message: str) -> None:
+        self.notify(message, title=title, severity="error", timeout=10, markup=False)
+        self._busy(False)
 
-    def _open_report(self, report: Any) -> None:
+    def _open_report(self, report: MockReport) -> None:
         self.app.switch_screen(ReportScreen(report, self.store, self.clock or SYSTEM_CLOCK))
 
     def action_discard(self) -> None:
-        if self.pending is None:
-            self.dismiss()
+        pending = self._interview()
+        if pending is None:
             return
 
         def decided(yes: bool | None) -> None:
             if yes:
-                self.store.discard_mock(self.pending.id)
-                self.notify("The interrupted interview was discarded.")
-                self.dismiss()
+                self._busy(True)
+                self._discard(pending.id)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -181,6 +213,19 @@ class ResumeMockScreen(Screen):
             ),
             decided,
         )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume")
+    def _discard(self, mock_id: int) -> None:
+        try:
+            self.store.discard_mock(mock_id)
+        except Exception as exc:  # the interview stays; say why
+            self.app.call_from_thread(self._refused, "Cannot discard", str(exc))
+            return
+        self.app.call_from_thread(self._discarded)
+
+    def _discarded(self) -> None:
+        self.notify("The interrupted interview was discarded.")
+        self.dismiss()
 
     def action_later(self) -> None:
         self.dismiss()
