@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -65,7 +65,7 @@ class ScreenCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._runner(action), help=help_text)
 
-    def _runner(self, action: str):
+    def _runner(self, action: str) -> Callable[[], Awaitable[None]]:
         screen = self.screen
 
         async def run() -> None:

@@ -234,7 +234,7 @@ class MockScreen(Screen):
             self._set_status(f"Not saved: {problem}", error=True)
             return False
         self._typed_at = None
-        on_disk = getattr(self.session.store, "saving", True)  # queued or in memory: say so
+        on_disk = self.session.store.saving  # queued or in memory: say so
         self._set_status(f"{'Saved' if on_disk else 'Kept, not on disk yet'}: {_one_line(text)}")
         self._refresh_navigator()
         return True

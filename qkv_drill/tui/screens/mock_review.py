@@ -6,6 +6,7 @@ Both read the headless `MockSession` (`review_rows`, `pause`/`unpause`); neither
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -20,13 +21,13 @@ from textual.widgets.option_list import Option
 from qkv_drill.present.formats import mm_ss
 
 if TYPE_CHECKING:
-    from qkv_drill.session.mock import MockSession
+    from qkv_drill.session.mock import MockSession, ReviewRow
 
 HAND_IN = "hand-in"
 ANSWER_W = 34  # characters of the saved answer shown in the list
 
 
-def review_option(row: Any) -> Option:
+def review_option(row: ReviewRow) -> Option:
     """One question: number, state marks, topic, the saved answer (literally) and time spent."""
     mark, style = ("✓", "green") if row.answered else ("○", "bold red")
     text = Text.assemble(
@@ -129,7 +130,7 @@ class MockReviewScreen(ModalScreen[int | str | None]):
     def _jump(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
 
-    def _next(self, wanted: Any) -> None:
+    def _next(self, wanted: Callable[[ReviewRow], bool]) -> None:
         listing = self.query_one("#review-list", OptionList)
         start = listing.highlighted if listing.highlighted is not None else -1
         n = len(self.rows)

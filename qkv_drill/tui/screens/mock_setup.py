@@ -6,7 +6,8 @@ already said what the form would ask.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from qkv_drill.session.filters import Filter
     from qkv_drill.session.mock import MockSettings
     from qkv_drill.store import Store
+
+N = TypeVar("N", int, float)
 
 
 class MockSetupScreen(Screen):
@@ -153,11 +156,13 @@ class MockSetupScreen(Screen):
         diffs = tuple(sorted(self.query_one("#setup-difficulties", SelectionList).selected))
         return topics, diffs
 
-    def settings(self):
+    def settings(self) -> MockSettings:
         """The form as `MockSettings`; raises ValueError with a message the user can act on."""
         from qkv_drill.session.mock import MockSettings
 
-        def number(selector: str, name: str, cast, low: float, high: float):
+        def number(
+            selector: str, name: str, cast: Callable[[str], N], low: float, high: float
+        ) -> N:
             raw = self.query_one(selector, Input).value.strip()
             try:
                 value = cast(raw)

@@ -7,7 +7,8 @@ or exported looks the same as the one shown when the interview ended.
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich import box
 from rich.markup import escape
@@ -30,6 +31,9 @@ from qkv_drill.tui.widgets.matrix import MatrixGrid
 from qkv_drill.tui.widgets.packtext import PackMarkdown, literal
 from qkv_drill.tui.widgets.prompt import parts_for
 from qkv_drill.tui.widgets.ticks import TickBox
+
+if TYPE_CHECKING:
+    from qkv_drill.session.report import ReportItem
 
 STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
 STATUS_WORD = {
@@ -60,7 +64,7 @@ def score_table(title: str, groups: dict[str, tuple[int, int]]) -> Table:
     return table
 
 
-def time_table(items: list[Any]) -> Table:
+def time_table(items: list[ReportItem]) -> Table:
     """Time spent on each question against its budget; over-budget rows say so."""
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("#", justify="right")
@@ -82,7 +86,7 @@ def time_table(items: list[Any]) -> Table:
     return table
 
 
-def item_title(item: Any) -> Content:
+def item_title(item: ReportItem) -> Content:
     """The review's one-line title; the topic is pack text, so it is shown literally."""
     flag = "  ! flagged" if item.flagged else ""
     return literal(
@@ -91,7 +95,7 @@ def item_title(item: Any) -> Content:
     )
 
 
-def review_widgets(item: Any) -> list[Widget]:
+def review_widgets(item: ReportItem) -> list[Widget]:
     """The prompt laid out as when it was asked (matrices side by side), then the review."""
     parts = parts_for(item.prompt, json.loads(item.params_json or "{}"))
     widgets: list[Widget] = []
@@ -109,7 +113,7 @@ def review_widgets(item: Any) -> list[Widget]:
 class RubricGrader(Vertical):
     """Checkboxes for one open answer's rubric; the button grades it."""
 
-    def __init__(self, item: Any) -> None:
+    def __init__(self, item: ReportItem) -> None:
         super().__init__(classes="rubric-box", id=f"rubric-{item.idx}")
         self.item = item
 
@@ -324,7 +328,7 @@ class ReportScreen(Screen):
 
     # --- export and navigation ------------------------------------------------------------
 
-    def export(self, fmt: str) -> Any:
+    def export(self, fmt: str) -> Path:
         """Write the report to <data folder>/exports/ and return the path."""
         from qkv_drill import paths
 

@@ -6,7 +6,7 @@ focus, and escape hands the keys back to the screen.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -18,6 +18,9 @@ from qkv_drill.present.formats import option_letters, shape_tuple
 from qkv_drill.present.forms import answer_placeholder
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.packtext import literal
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.instance import Instance
 
 OPEN_KINDS = frozenset({"text", "code"})  # answered in a multi-line text area
 CHOICE_KINDS = frozenset({"choice", "multi"})
@@ -153,7 +156,7 @@ class MatrixInput(TextArea):
         self.screen.set_focus(None)
 
 
-def answer_widget(instance: Any) -> Widget:
+def answer_widget(instance: Instance) -> Widget:
     """The widget that fits the question type (shared with the mock through `ChoiceField`)."""
     kind = instance.question.type
     if kind in ("choice", "multi"):

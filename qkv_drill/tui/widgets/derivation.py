@@ -16,19 +16,17 @@ from qkv_drill.present.formats import shape_tuple
 from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, bracketed, fmt_number
 
 if TYPE_CHECKING:
-    from qkv_drill.engine.trace import Trace
+    from qkv_drill.engine.trace import Step, Trace
     from qkv_drill.packs.crosscheck import CrossCheck
     from qkv_drill.packs.instance import Instance
 
 
-def _shape_of(step: Any) -> tuple[int, ...]:
-    own = getattr(step, "shape", None)
-    shape = own if own is not None else getattr(getattr(step, "value", None), "shape", ())
-    return tuple(int(s) for s in shape)
+def _shape_of(step: Step) -> tuple[int, ...]:
+    return tuple(int(s) for s in step.shape)
 
 
 def step_renderable(
-    index: int, step: Any, *, given: bool = False, value_is_shape: bool = False
+    index: int, step: Step, *, given: bool = False, value_is_shape: bool = False
 ) -> RenderableType:
     """One step: a heading line, an optional note, then the value as a scalar or a matrix.
 
@@ -45,16 +43,15 @@ def step_renderable(
         ("" if value_is_shape else f"   shape {shape_tuple(shape) if shape else 'scalar'}", "dim"),
     )
     if value_is_shape:
-        note = getattr(step, "note", "")
+        note = step.note
         return Group(head, Text("   " + note, style="dim"), Text("")) if note else head
     if given:
         head.append("   (given above)", style="dim")
         return head
     parts: list[RenderableType] = [head]
-    note = getattr(step, "note", "")
-    if note:
-        parts.append(Text("   " + note, style="dim"))
-    value = getattr(step, "value", None)
+    if step.note:
+        parts.append(Text("   " + step.note, style="dim"))
+    value = step.value
     if value is not None:
         if not shape:
             parts.append(Text("   = " + fmt_number(float(value), 4)))
@@ -86,7 +83,7 @@ class DerivationView(Static):
 
     def __init__(
         self,
-        trace: Any,
+        trace: Trace,
         given: frozenset[str] = frozenset(),
         *,
         values_are_shapes: bool = False,
@@ -99,7 +96,7 @@ class DerivationView(Static):
         self._draw()  # before the first layout, so the widget is sized to its content at once
 
     def _draw(self) -> None:
-        steps = list(getattr(self.trace, "steps", []) or [])
+        steps = list(self.trace.steps)
         title = Text("Derivation", style="bold underline")
         if not steps:
             self.update(Group(title, Text("No derivation for this question.", "dim")))

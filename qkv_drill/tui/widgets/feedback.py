@@ -6,7 +6,7 @@ Verdict messages, misconception feedback and explanations are pack text: shown l
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.text import Text
@@ -17,8 +17,12 @@ from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.matrix import MatrixGrid, Shown, as_rows
 from qkv_drill.tui.widgets.packtext import PackMarkdown
 
+if TYPE_CHECKING:
+    from qkv_drill.packs.check import Verdict
+    from qkv_drill.packs.instance import Instance
 
-def self_grade_widgets(instance: Any, verdict: Any) -> list[Widget]:
+
+def self_grade_widgets(instance: Instance, verdict: Verdict) -> list[Widget]:
     """The model answer, then the rubric to tick (keyword hits pre-ticked, changeable)."""
     q = instance.question
     hits = tuple(verdict.rubric_hits or ())
@@ -38,7 +42,7 @@ def self_grade_widgets(instance: Any, verdict: Any) -> list[Widget]:
     ]
 
 
-def matrix_comparison(instance: Any, verdict: Any) -> list[Widget]:
+def matrix_comparison(instance: Instance, verdict: Verdict) -> list[Widget]:
     """Yours and the engine's side by side with the differing entries highlighted, and the
     derivation step where they part."""
     from qkv_drill.packs.mismatch import parting
@@ -66,7 +70,7 @@ def matrix_comparison(instance: Any, verdict: Any) -> list[Widget]:
     return widgets
 
 
-def verdict_widgets(instance: Any, verdict: Any) -> list[Widget]:
+def verdict_widgets(instance: Instance, verdict: Verdict) -> list[Widget]:
     """Everything under a checked answer, in the order a tutor would say it."""
     q = instance.question
     ok = verdict.status == "correct"
@@ -99,7 +103,7 @@ def verdict_widgets(instance: Any, verdict: Any) -> list[Widget]:
         )
     widgets.extend(matrix_comparison(instance, verdict))
     widgets.append(PackMarkdown(q.explanation or "", id="explanation"))
-    if getattr(instance, "heatmap", None) is not None:
+    if instance.heatmap is not None:
         from qkv_drill.tui.widgets.heatmap import Heatmap
 
         widgets.append(Heatmap(instance.heatmap, id="heatmap"))
