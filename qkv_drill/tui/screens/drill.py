@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from qkv_drill.session.when import relative
 from qkv_drill.tui.screens.card_keys import BURY, SUSPEND
-from qkv_drill.tui.screens.question import QuestionScreen
+from qkv_drill.tui.screens.question import QuestionScreen, TextPart
 
 if TYPE_CHECKING:
     from fsrs import Rating
@@ -87,8 +87,8 @@ class DrillScreen(QuestionScreen):
     def _when(self, at: datetime) -> str:
         return relative(at - self.now) if self.now is not None else f"{at:%Y-%m-%d %H:%M} UTC"
 
-    def progress_extra(self) -> list[Any]:
-        extra: list[Any] = [("  ·  ", ""), (f"{self.due} due", "bold"), f" · {self.new} new"]
+    def progress_extra(self) -> list[TextPart]:
+        extra: list[TextPart] = [("  ·  ", ""), (f"{self.due} due", "bold"), f" · {self.new} new"]
         if self.weakest:
             topics = self.session.topics if self.session is not None else []
             extra.append(("  ·  weakest: " + ", ".join(topics), ""))
@@ -113,7 +113,7 @@ class DrillScreen(QuestionScreen):
         s = self.session
         suggested = s.suggested_rating if s is not None else None
         applied = (s.rating if s is not None else None) or suggested
-        parts: list[Any] = [("Scheduled as ", ""), (_name(applied), "bold")]
+        parts: list[TextPart] = [("Scheduled as ", ""), (_name(applied), "bold")]
         if suggested is not None and applied is not None and int(applied) != int(suggested):
             parts.append(f" (suggested {_name(suggested)})")
         else:

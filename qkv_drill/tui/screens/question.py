@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
     from qkv_drill.session.practice import PracticeSession
 
+TextPart = str | tuple[str, str]
+"""A piece of `Text.assemble`: plain, or (text, style)."""
+
 Phase = Literal["loading", "asking", "checking", "self_grade", "answered", "empty"]
 """Where the screen is: drawing a question, the user answering, the answer being checked,
 rubric points to tick, the verdict shown, or nothing left to ask."""
@@ -230,9 +233,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         """Mode, what was recorded so far (re-draws count nothing, skips are their own tally)."""
         s = self.session
         tally = s.tally if s is not None else {}
-        correct = tally.get("correct", 0)
-        answered = correct + tally.get("wrong", 0)
-        parts: list[Any] = [(self.MODE.capitalize(), "bold"), f"  {correct}/{answered} correct"]
+        right, answered = tally.get("correct", 0), tally.get("correct", 0) + tally.get("wrong", 0)
+        parts: list[TextPart] = [(self.MODE.capitalize(), "bold"), f"  {right}/{answered} correct"]
         if tally.get("skipped"):
             parts.append(f" · {tally['skipped']} skipped")
         if self.instance is not None:
@@ -240,7 +242,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             parts += ["  ·  ", (q.topic, "bold"), f"  ·  {q.difficulty}"]
         return Text.assemble(*parts, *self.progress_extra())
 
-    def progress_extra(self) -> list[Any]:
+    def progress_extra(self) -> list[TextPart]:
         return []
 
     # -- answering -----------------------------------------------------------------------------
@@ -256,12 +258,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         status.say(message or self.idle_help(), error=not ok, ok=ok and bool(message))
 
     @on(Input.Submitted, "#answer-input")
-    def _input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submit_text(event.value)
-
     @on(MatrixInput.Submitted, "#answer-matrix")
-    def _matrix_submitted(self, event: MatrixInput.Submitted) -> None:
+    def _typed_submitted(self, event: Input.Submitted | MatrixInput.Submitted) -> None:
         event.stop()
         self.submit_text(event.value)
 
