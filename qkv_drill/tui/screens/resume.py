@@ -155,38 +155,33 @@ class ResumeMockScreen(Screen):
         pending = self._interview()
         if pending is not None:
             self._busy(True)
-            self._resume(pending.id)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume")
-    def _resume(self, mock_id: int) -> None:
-        from qkv_drill.session.mock import MockResumeError
-
-        try:
-            session = self._session(mock_id)
-        except MockResumeError as exc:
-            self.app.call_from_thread(self._refused, "Cannot resume", str(exc))
-            return
-        self.app.call_from_thread(self._resumed, session)
-
-    def _resumed(self, session: MockSession) -> None:
-        self.app.switch_screen(MockScreen(session))
+            self._carry_on(pending.id, grade=False)
 
     def action_grade(self) -> None:
         pending = self._interview()
         if pending is not None:
             self._busy(True)
-            self._grade(pending.id)
+            self._carry_on(pending.id, grade=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mock-resume")
-    def _grade(self, mock_id: int) -> None:
+    def _carry_on(self, mock_id: int, *, grade: bool) -> None:
+        """Rebuild the interview from the store, then go on with it or grade it as it stands."""
         from qkv_drill.session.mock import MockResumeError
 
         try:
-            report = self._session(mock_id).finish()
+            session = self._session(mock_id)
+            report = session.finish() if grade else None
         except MockResumeError as exc:
-            self.app.call_from_thread(self._refused, "Cannot grade", str(exc))
+            title = "Cannot grade" if grade else "Cannot resume"
+            self.app.call_from_thread(self._refused, title, str(exc))
             return
-        self.app.call_from_thread(self._open_report, report)
+        if report is not None:
+            self.app.call_from_thread(self._open_report, report)
+        else:
+            self.app.call_from_thread(self._resumed, session)
+
+    def _resumed(self, session: MockSession) -> None:
+        self.app.switch_screen(MockScreen(session))
 
     def _refused(self, title: str, message: str) -> None:
         self.notify(message, title=title, severity="error", timeout=10, markup=False)
