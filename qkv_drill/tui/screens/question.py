@@ -111,6 +111,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
                 self.session = self.make_session()
                 import qkv_drill.answers.parse  # noqa: F401 - warm the live parser
             session = self.session
+            instance: Instance | None
             if how == "redraw" and session.current is not None:
                 instance = session.redraw()
             elif how == "skip":
