@@ -23,7 +23,7 @@ from tests.helpers.mock_screens import (
     type_text,
     wait_for_report,
 )
-from tests.helpers.tui import shown_flat
+from tests.helpers.tui import settle, shown_flat
 
 SIZE = (80, 24)
 
@@ -137,5 +137,5 @@ async def test_g_grades_one_open_answer_after_its_rubric_is_read(packset, store,
         assert [i.idx for i in report.pending] == [i_text]
         assert isinstance(app.screen.focused, Checkbox)
         await pilot.press("g")  # read and ticked: now this one answer is graded
-        await pilot.pause()
+        await settle(pilot)  # graded in a worker
         assert report.pending == []

@@ -154,7 +154,7 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock):
             box.value = True
         await pilot.pause()
         report_screen.query_one(f"#grade-{i_text}").press()
-        await pilot.pause()
+        await settle(pilot)  # graded in a worker
         assert report.correct == 2
         assert {item.idx: item.status for item in report.items}[i_text] == "correct"
         graded = [r for r in store.iter_answers(mode="mock") if r.qtype == "text"]
@@ -377,7 +377,7 @@ async def test_leaving_the_report_with_ungraded_answers_asks_first(packset, stor
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         await pilot.press("g", "g")  # open the open answer's rubric, then grade it as ticked
-        await pilot.pause()
+        await settle(pilot)
         assert not report.pending
         await pilot.press("escape")
         await pilot.pause()

@@ -7,13 +7,14 @@ or exported looks the same as the one shown when the interview ended.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich import box
 from rich.markup import escape
 from rich.table import Table
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -33,7 +34,8 @@ from qkv_drill.tui.widgets.prompt import parts_for
 from qkv_drill.tui.widgets.ticks import TickBox
 
 if TYPE_CHECKING:
-    from qkv_drill.session.report import ReportItem
+    from qkv_drill.session.report import MockReport, ReportItem
+    from qkv_drill.store import Store
 
 STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
 STATUS_WORD = {
@@ -186,11 +188,12 @@ class ReportScreen(Screen):
         ("Report: close", "Leave the report", "close"),
     ]
 
-    def __init__(self, report: Any, store: Any, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(self, report: MockReport, store: Store, clock: Clock = SYSTEM_CLOCK) -> None:
         super().__init__()
         self.report = report
         self.store = store
         self.clock = clock  # stamps the answers graded here
+        self._grading = threading.Lock()
 
     def compose(self) -> ComposeResult:
         r = self.report
@@ -315,10 +318,27 @@ class ReportScreen(Screen):
         )
 
     def grade(self, grades: dict[int, list[int]]) -> None:
-        """Apply self-grades (recorded in the store with this screen's clock) and refresh."""
+        """Apply self-grades (recorded in the store with this screen's clock) in a worker, so
+        the store is never written on the UI thread; the scores refresh when it is done."""
+        self._grade(grades)
+
+    @work(thread=True, exit_on_error=False, group="report-grade")
+    def _grade(self, grades: dict[int, list[int]]) -> None:
         from qkv_drill.session.mock_grading import grade_open_answers
 
-        grade_open_answers(self.store, self.report, grades, self.clock)
+        try:
+            with self._grading:  # one at a time: each updates the report and the stored copy
+                grade_open_answers(self.store, self.report, grades, self.clock)
+        except Exception as exc:  # the answers stay as they were; say why
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Could not grade", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._graded, grades)
+
+    def _graded(self, grades: dict[int, list[int]]) -> None:
+        if not self.is_attached:
+            return
         self._refresh_summary()
         for idx in grades:
             item = next(i for i in self.report.items if i.idx == idx)
