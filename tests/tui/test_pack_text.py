@@ -2,8 +2,11 @@
 
 A fixed hostile pack (`[/]` topic, `[@click=...]` options, `[link=...]` title, `W[i]`) and a
 property test with hypothesis-drawn markup-looking text both tour every screen at 80x24: Home,
-Packs, practice (asking, hints, feedback, self-grade), Stats, mock set-up, the running mock and
-its report, asserting no exception and each string on screen as written.
+Packs, practice (asking, hints, feedback, self-grade), Stats with its calendar, mock set-up, the
+running mock, its review and its report, the browser (table, search, history of typed answers),
+the `?` help, and an "implement it" question's code screen with its report, asserting no
+exception and each string on screen as written. Answers typed by the user carry pack text too,
+so the screens that show stored answers (history, review) are toured with markup in them.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import string
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, TextArea
@@ -101,9 +105,160 @@ async def tour(app, text: PackText) -> None:
         assert_shown(app, text.topic)
 
 
+def write_code_pack(folder: Path, text: PackText) -> Path:
+    """An "implement it" question carrying `text` (topic, prompt, hint, explanation, title)."""
+    starter = "import numpy as np\n\n\ndef softmax(x):\n    return x  # not yet\n"
+    pack = {
+        "pack": {
+            "id": "hostile-code",
+            "title": text.title,
+            "description": text.title,
+            "version": 1,
+        },
+        "questions": [
+            {
+                "id": "hostile-code.softmax",
+                "topic": text.topic,
+                "difficulty": "easy",
+                "type": "code",
+                "prompt": text.prompt,
+                "function": "softmax",
+                "language": "numpy",
+                "starter": starter,
+                "check": {
+                    "compute": "softmax",
+                    "cases": 2,
+                    "params": {"batch": [0], "rows": [2], "cols": [3], "scale": [1]},
+                },
+                "hints": [text.hint],
+                "explanation": text.explanation,
+            }
+        ],
+    }
+    path = folder / "hostile_code.yaml"
+    path.write_text(yaml.safe_dump(pack, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def make_with_code(folder: Path, text: PackText):
+    write_pack(folder, text)
+    write_code_pack(folder, text)
+    return make(folder)
+
+
+async def close_help(pilot) -> None:
+    """`?` over the current screen: the help lists the live keys; escape closes it."""
+    under = pilot.app.screen
+    await pilot.press("question_mark")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "HelpScreen"
+    await pilot.press("escape")
+    await settle(pilot)
+    assert pilot.app.screen is under
+
+
+async def tour_more(app, text: PackText) -> None:
+    """The screens added after the first tour: code screen and its report, browser, help,
+    Stats' calendar, the mock review; typed answers carry the pack's text."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.packset.issues, app.packset.issues
+
+        # "Implement it": the code screen, its hint and, once submitted, its report.
+        app.filter = Filter(packs=frozenset({"hostile-code"}))
+        await pilot.press("p")
+        await settle(pilot)
+        code = app.screen
+        assert type(code).__name__ == "CodeScreen"
+        await pilot.press("escape")  # out of the editor: letters are keys again
+        code.query_one("#code-body").scroll_home(animate=False)  # the prompt is above it
+        await settle(pilot)
+        assert_shown(app, text.prompt)
+        await pilot.press("h")
+        code.query_one("#code-body").scroll_end(animate=False)  # hints are below the editor
+        await settle(pilot)
+        assert_shown(app, text.hint)
+        await close_help(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert code.phase == "answered", code.phase
+        assert code.report is not None
+        code.query_one("#code-body").scroll_end(animate=False)
+        await settle(pilot)
+        assert_shown(app, text.explanation)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # A typed answer holding pack text, for the history and the review to show.
+        app.filter = Filter(packs=frozenset({"hostile"}))
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        await goto(pilot, "hostile.text")
+        typed = f"alpha {text.why}"
+        screen.query_one("#answer-text", TextArea).text = typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.phase == "answered"
+        await close_help(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # The browser: the table, a search typed with the pack's text, the history.
+        await pilot.press("b")
+        await settle(pilot)
+        browser = app.screen
+        assert type(browser).__name__ == "BrowserScreen"
+        search = browser.query_one("#browser-search", Input)
+        search.value = text.topic
+        await settle(pilot)
+        search.value = ""
+        await settle(pilot)
+        ids = [r.id for r in browser.shown]
+        browser.query_one("#browser-table").move_cursor(row=ids.index("hostile.text"))
+        await settle(pilot)
+        assert_shown(app, flat(typed)[:40], flat(text.prompt)[:40])
+        await close_help(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # Stats: topics label the accuracy bars, the calendar counts the answers per day.
+        await pilot.press("s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StatsScreen"
+        await close_help(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # The mock's review before hand-in lists each question's topic.
+        await pilot.press("m")
+        await settle(pilot)
+        app.screen.query_one("#setup-count", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MockScreen"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MockReviewScreen"
+        assert_shown(app, flat(text.topic)[:14].strip())
+        await close_help(pilot)
+        await pilot.press("h")  # hand in: the data folder is left with no interview running
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ReportScreen"
+
+
 @pytest.mark.slow
 async def test_a_hostile_pack_is_shown_literally_everywhere(tmp_path):
     await tour(make(write_pack(tmp_path, HOSTILE)), HOSTILE)
+
+
+@pytest.mark.slow
+async def test_a_hostile_pack_is_shown_literally_on_the_newer_screens(tmp_path):
+    await tour_more(make_with_code(tmp_path, HOSTILE), HOSTILE)
 
 
 # Markup-looking words: brackets, slashes, @, =, and what Rich or Textual markup is made of.
@@ -152,3 +307,17 @@ def pack_texts(draw) -> PackText:
 async def test_markup_looking_pack_text_renders_literally(tmp_path_factory, text):
     folder = tmp_path_factory.mktemp("pack")
     await tour(make(write_pack(folder, text)), text)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=pack_texts())
+async def test_markup_looking_pack_text_renders_literally_on_the_newer_screens(
+    tmp_path_factory, text
+):
+    folder = tmp_path_factory.mktemp("pack")
+    await tour_more(make_with_code(folder, text), text)

@@ -79,6 +79,14 @@ class MockReviewScreen(ModalScreen[int | str | None]):
             tooltip="Jump to the next flagged",
             id="mock.review.flagged",
         ),
+        Binding(  # a modal screen does not pass keys on to the app's own `?`
+            "question_mark,f1",
+            "app.help",
+            "Keys",
+            key_display="?",
+            tooltip="The keys that work right now on this screen",
+            id="mock.review.help",
+        ),
     ]
     DEFAULT_CSS = """
     MockReviewScreen { align: center middle; }
