@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import cli
 from tests.helpers.answering import right, wrong
 
@@ -284,3 +286,87 @@ def test_commands_in_process():
     assert out.count("[redraw] mini.head-dim") == 2
     assert out.count("Hint: ") == 2 and "No more hints." in out
     assert "saved: " in out and "Summary: 1 recorded" in out
+
+
+# --- issue 10: :why, the misconception line, the mock's pause and review ------------------------
+
+
+def run_in_process(command: str, script: str, **flags) -> str:
+    """Plain mode in this process over the mini pack, with a fake clock; returns stdout."""
+    import io
+    from argparse import Namespace
+
+    from qkv_drill.plain import run_plain
+    from qkv_drill.session.clock import FakeClock
+
+    values = dict(
+        command=command,
+        pack=[MINI],
+        seed=1,
+        count=None,
+        topic=[],
+        pack_id=["mini"],
+        difficulty=[],
+        plain=True,
+        weakest=False,
+        resume=False,
+    )
+    values.update(flags)
+    stdout = io.StringIO()
+    code = run_plain(Namespace(**values), io.StringIO(script), stdout, io.StringIO(), FakeClock())
+    assert code == 0, stdout.getvalue()
+    return stdout.getvalue()
+
+
+def first_question(command: str, **filters):
+    """The instance plain mode asks first with seed 1, and the engine's working for it."""
+    from qkv_drill.plain import _trace_lines
+    from qkv_drill.session.filters import Filter
+    from qkv_drill.store import Store
+
+    flt = Filter(packs=frozenset({"mini"}), **filters)
+    if command == "drill":
+        from qkv_drill.session.drill import DrillSession
+
+        session = DrillSession(packs(MINI), Store.in_memory(), flt, seed=1)
+    else:
+        from qkv_drill.session.practice import PracticeSession
+
+        session = PracticeSession(packs(MINI), Store.in_memory(), flt, seed=1)
+    inst = session.next()
+    return inst, _trace_lines(session.derivation())
+
+
+@pytest.mark.parametrize("command", ["practice", "drill"])
+def test_why_before_answering_is_refused_and_shows_nothing(command):
+    inst, working = first_question(command, topics=frozenset({"multihead"}))
+    working = [line for line in working if line.startswith("- ")]  # "- step: formula = value"
+    assert working, "the question needs a derivation for this test to mean anything"
+    out = run_in_process(
+        command,
+        f":why\n{right(inst)}\n\n:why\n",
+        count=2,
+        topic=["multihead"],
+    )
+    before, _, after = out.partition(f"saved: correct {inst.question.id}")
+    assert "The derivation comes after you answer" in before
+    assert not any(line in before for line in working)  # not one step of the working
+    if command == "drill":  # the answer was not revealed: the usual rating is offered
+        assert "enter = again" not in after
+    else:  # once answered, :why shows the working of the question just answered
+        assert f"Derivation of {inst.question.id}:" in after
+        assert all(line in after for line in working)
+
+
+def test_the_misconception_feedback_is_printed_once():
+    from qkv_drill.packs.check import check
+
+    inst, _ = first_question("practice", topics=frozenset({"multihead"}))
+    slip = str(inst.params["d_model"])  # the classic: d_model where d_model / heads is meant
+    verdict = check(inst, slip)
+    assert verdict.misconception is not None
+    feedback = verdict.misconception.feedback.strip()
+    out = run_in_process("practice", slip + "\n", count=1, topic=["multihead"])
+    assert f"saved: wrong {inst.question.id}" in out
+    assert f"Misconception: {verdict.misconception.title}." in out
+    assert out.count(feedback) == 1, out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from qkv_drill.session.export import ReportExport, run_export
 from qkv_drill.session.mock import MockSession, MockSettings
 from tests.helpers.answering import right
@@ -42,3 +44,37 @@ def test_export_latest_as_markdown_and_json(balance_packs, clock, tmp_path, caps
     assert data["mock_id"] == first.mock_id
     assert data["summary"]["correct"] == first.correct
     assert [i["question_id"] for i in data["items"]] == [i.question_id for i in first.items]
+
+
+def seconds(mmss: str) -> int:
+    minutes, secs = mmss.split(":")
+    return int(minutes) * 60 + int(secs)
+
+
+def test_export_rounds_times_up_as_the_app_shows_them(balance_packs, clock, capsys):
+    """59.4 s on a question is 01:00 on the app's report (whole seconds rounded up, so 00:00
+    only when no time passed): the exported report says 1:00 too, never 0:59."""
+    from qkv_drill.present.formats import mm_ss
+    from qkv_drill.store import Store
+
+    store = Store.open(None)
+    s = MockSession.create(balance_packs, store, MockSettings(questions=3, seed=4), clock)
+    clock.advance(59.4)
+    s.answer(right(s.current))
+    s.next()
+    clock.advance(0.3)
+    s.next()
+    report = s.finish()
+    store.close()
+    times = [item.time_s for item in report.items]
+    assert times == [pytest.approx(59.4), pytest.approx(0.3), 0.0]
+
+    assert run_export(ReportExport()) == 0
+    md = capsys.readouterr().out
+    cells = [line.split("|") for line in md.splitlines() if line.startswith("| ")]
+    shown = [
+        row[3].strip() for row in cells if row[2].strip() in {i.question_id for i in report.items}
+    ]
+    assert shown == ["1:00", "0:01", "0:00"]
+    assert [seconds(t) for t in shown] == [seconds(mm_ss(t)) for t in times]
+    assert f"time used {shown[0]} of " in md  # 59.7 s in all

@@ -8,10 +8,12 @@ open answer at a time, after its rubric is on screen.
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox
 
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
 from tests.helpers.mock_screens import (
+    FIXTURE_PACKS,
     TEXT_ANSWER,
     Host,
     finished_report,
@@ -23,7 +25,7 @@ from tests.helpers.mock_screens import (
     type_text,
     wait_for_report,
 )
-from tests.helpers.tui import settle, shown_flat
+from tests.helpers.tui import START, settle, shown_flat
 
 SIZE = (80, 24)
 
@@ -139,3 +141,43 @@ async def test_g_grades_one_open_answer_after_its_rubric_is_read(packset, store,
         await pilot.press("g")  # read and ticked: now this one answer is graded
         await settle(pilot)  # graded in a worker
         assert report.pending == []
+
+
+@pytest.mark.parametrize(
+    ("flags", "form"),
+    [(["--minutes", "2", "--questions", "4"], False), (["--minutes", "2"], False), ([], True)],
+)
+async def test_mock_length_from_the_command_line_skips_the_form(flags, form, tmp_path):
+    """`qkv-drill mock --minutes 2 --questions 4` starts the interview: the form would only ask
+    again what the command line said. Without either flag the form comes first."""
+    from qkv_drill.cli import parse
+    from qkv_drill.cli_options import session_options
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.store import Store
+    from qkv_drill.tui.app import QkvDrillApp
+    from qkv_drill.tui.screens.home import HomeScreen
+    from qkv_drill.tui.screens.mock_setup import MockSetupScreen
+
+    args = parse(["mock", *flags, "--seed", "3"])
+    assert not isinstance(args, int)
+    app = QkvDrillApp(
+        extra_packs=[FIXTURE_PACKS],
+        include_shipped=False,
+        include_user=False,
+        store=Store(tmp_path / "p.db"),
+        clock=FakeClock(START),
+        start="mock",
+        options=session_options(args),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):  # loading runs in a worker: wait for it, however slow the machine
+            await settle(pilot)
+            if app.ready and not isinstance(app.screen, HomeScreen):
+                break
+        if form:
+            assert isinstance(app.screen, MockSetupScreen)
+            return
+        assert isinstance(app.screen, MockScreen)
+        session = app.screen.session
+        assert session.duration_s == 120
+        assert len(session.instances) == 4  # all the fixture pack has

@@ -7,16 +7,19 @@ every open answer from keyword guesses at once, and the rest named in each test.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from textual.widgets import Input, Static
 
 from qkv_drill.session.filters import Filter
 from tests.helpers.tui import (
+    START,
     goto,
     on_screen,
     open_with_filter,
     rows,
+    screen_text,
     self_attention,
     settle,
     shown_flat,
@@ -292,3 +295,46 @@ async def test_drill_speaks_relative_time_and_says_when_it_is_ahead(app):
         assert screen.instance is not None  # the same card again, not due yet
         progress = str(screen.query_one("#progress").content)
         assert "Ahead of schedule: this card is due in " in progress
+
+
+# --- bug 4: every accuracy bar on its own label's row --------------------------------------------
+
+
+async def test_stats_accuracy_bars_sit_on_their_own_topics_row(app):
+    """The issue's case: masking 2/3 was drawn on the cross-attention row (0/1). Read the drawn
+    chart back row by row: each topic's row holds its own figures and a bar of its own length."""
+    from qkv_drill.store import AnswerRecord
+    from qkv_drill.tui.widgets.bars import BAR_WIDTH
+
+    results = {"cross-attention": (0, 1), "masking": (2, 3), "multihead": (3, 4), "scaling": (1, 4)}
+    async with app.run_test(size=(80, 60)) as pilot:
+        await settle(pilot)
+        for topic, (correct, total) in results.items():
+            for k in range(total):
+                app.store.record_answer(
+                    AnswerRecord(
+                        f"tui.{topic}",
+                        "tui",
+                        topic,
+                        "easy",
+                        "numeric",
+                        "{}",
+                        1,
+                        "1",
+                        "correct" if k < correct else "wrong",
+                        ts_utc=START,
+                    )
+                )
+        await pilot.press("s")
+        await settle(pilot)
+        bars = app.screen.query_one("#chart-topics")
+        app.screen.query_one("#stats-body").scroll_to_widget(bars, top=True, animate=False)
+        await settle(pilot)
+        top, bottom = bars.region.y, bars.region.bottom
+        chart = screen_text(app).splitlines()[top:bottom]
+        for topic, (correct, total) in results.items():
+            (row,) = [line for line in chart if f" {topic} " in f" {line} "]
+            assert f" {correct}/{total}" in row and f"{round(100 * correct / total)}%" in row
+            filled = sum(1 for ch in row if ch == "█") + sum(1 for ch in row if ch in "▏▎▍▌▋▊▉")
+            cells = BAR_WIDTH * correct / total  # a partly filled last cell counts as one
+            assert math.floor(cells) <= filled <= math.ceil(cells), (topic, row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from textual.app import App
 
 from qkv_drill.tui.widgets.answer import describe_parsed
 from qkv_drill.tui.widgets.heatmap import Heatmap, cell_style, heatmap_table, ramp
-from qkv_drill.tui.widgets.matrix import as_rows, fmt_number
+from qkv_drill.tui.widgets.matrix import as_rows, bracketed, fmt_number
 
 
 def _luminance(rgb) -> float:
@@ -97,3 +98,37 @@ def test_chart_ticks_span_first_to_last_without_crowding():
         if len(xs) > 2:
             gaps = [b - a for a, b in itertools.pairwise(xs)]
             assert max(gaps) - min(gaps) <= 1
+
+
+# A zero printed with a sign reads as a different number: "-0" / "-0.000" never appear.
+MINUS_ZERO = re.compile(r"(?<![\d.])-0(\.0*)?(?![\d.e])")
+TINY = st.floats(min_value=-1e-4, max_value=0.0, allow_nan=False)
+
+
+@given(TINY, st.integers(min_value=0, max_value=4))
+def test_no_minus_zero_in_numbers_or_matrices(x, decimals):
+    assert not MINUS_ZERO.search(fmt_number(x, decimals))
+    assert not MINUS_ZERO.search(bracketed([[x, 1.5], [2.0, x]], decimals=decimals).plain)
+    assert not MINUS_ZERO.search(bracketed([[x, -0.0]], decimals=decimals).plain)
+
+
+@given(st.lists(TINY, min_size=1, max_size=4))
+def test_no_minus_zero_in_derivations(values):
+    """The app's and plain mode's derivations of a step whose entries are (rounded) zeros."""
+    from rich.console import Console
+
+    from qkv_drill.engine.trace import Step, Trace
+    from qkv_drill.plain import _trace_lines
+    from qkv_drill.tui.widgets.derivation import step_renderable
+
+    steps = [
+        Step("scores", "Q K^T", np.array([values, values])),
+        Step("scale", "1/sqrt(d_k) * 0", np.float64(values[0])),
+        Step("signed zero", "0 * -1", np.array([[-0.0, 1.0]])),
+    ]
+    console = Console(width=80, record=True)
+    for i, step in enumerate(steps):
+        console.print(step_renderable(i + 1, step))
+    assert not MINUS_ZERO.search(console.export_text())
+    plain = "\n".join(_trace_lines(Trace(steps)))
+    assert not MINUS_ZERO.search(plain)
