@@ -1,0 +1,163 @@
+"""Every shipped question, as a candidate meets it at 80x24, in practice and in the mock.
+
+For each question: the question sentence and the focused answer widget are both inside the
+visible region (nothing to scroll before answering), and every option is drawn whole (wrapped,
+never cut with "…", none hidden below the list's edge).
+
+One app per pack and mode, with the questions swapped in place the way the screens swap them
+(practice shows a drawn instance, the mock jumps to the next question), so a pack costs one
+start-up rather than one per question. The footer keeps its row but does not redraw its keys on
+every focus change: that redraw is most of the time per question and moves nothing on screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import TextArea
+
+from qkv_drill.tui.widgets.choices import ChoiceField
+from tests.helpers import REPO
+from tests.helpers.tui import START, on_screen
+
+SIZE = (80, 24)
+PACK_FILES = sorted((REPO / "questions").glob("*.yaml"))
+SEED = 1  # one drawn instance per question (the prompt's numbers change its length little)
+
+pytestmark = pytest.mark.slow  # ~500 questions, twice: longer than a minute on a loaded machine
+
+
+@pytest.fixture(autouse=True)
+def _footer_keys_not_redrawn(monkeypatch):
+    """The footer is one docked row whatever keys it lists; skip listing them (2x faster)."""
+    from textual.widgets import Footer
+
+    monkeypatch.setattr(Footer, "bindings_changed", lambda self, screen: None)
+
+
+def questions_of(pack_file: Path) -> list:
+    from qkv_drill.packs.loader import load_packs
+
+    packset = load_packs([pack_file], include_shipped=False, include_user=False)
+    assert not packset.issues, packset.issues
+    return sorted(packset.questions.values(), key=lambda q: q.id)
+
+
+def app_over(pack_file: Path):
+    from qkv_drill import paths
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.store import Store
+    from qkv_drill.tui.app import QkvDrillApp
+
+    return QkvDrillApp(
+        extra_packs=[pack_file],
+        include_shipped=False,
+        include_user=False,
+        store=Store(paths.progress_db_path(), utc_offset_minutes=0),
+        clock=FakeClock(START),
+        seed=SEED,
+    )
+
+
+async def until(pilot, ready, tries: int = 20) -> None:
+    """Pause until `ready()` holds (focus and scrolling happen after a refresh), or give up and
+    let the assertions say what is wrong."""
+    for _ in range(tries):
+        await pilot.pause()
+        if ready():
+            return
+
+
+def region_text(app, widget) -> list[str]:
+    """The rows of the screen inside the widget's content region, as plain text."""
+    region = widget.content_region
+    strips = app.screen._compositor.render_strips()
+    return [
+        strips[y].crop(region.x, region.right).text
+        for y in range(region.y, region.bottom)
+        if 0 <= y < len(strips)
+    ]
+
+
+def layout_problems(app, question_id: str, sentence, answer) -> list[str]:
+    """What a candidate could not see of this question without scrolling."""
+    problems = []
+    if app.focused is not answer:
+        problems.append(f"focus is on {app.focused!r}, not the answer widget")
+    if not on_screen(sentence):
+        problems.append(f"question sentence off screen at {sentence.region}")
+    if not on_screen(answer):
+        problems.append(f"answer widget off screen at {answer.region}")
+    if isinstance(answer, ChoiceField):
+        if answer.max_scroll_y:
+            problems.append(f"{answer.max_scroll_y} option rows hidden below the list's edge")
+        drawn = " ".join(" ".join(region_text(app, answer)).split())
+        for text in answer.texts:
+            if " ".join(text.split()) not in drawn:
+                problems.append(f"option not drawn whole: {text!r}")
+        if "…" in drawn and not any("…" in t for t in answer.texts):
+            problems.append("an option is cut with …")
+    return [f"{question_id}: {p}" for p in problems]
+
+
+@pytest.mark.parametrize("pack_file", PACK_FILES, ids=lambda p: p.stem)
+async def test_every_question_fits_80x24_in_practice(pack_file):
+    from qkv_drill.packs.instance import draw
+    from qkv_drill.tui.screens.question import PracticeScreen
+    from qkv_drill.tui.widgets.prompt import PromptView
+
+    questions = questions_of(pack_file)
+    app = app_over(pack_file)
+    problems: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.ready)
+        app.action_go("practice")
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (screen,) = (s for s in app.screen_stack if isinstance(s, PracticeScreen))
+        for q in questions:
+            while app.screen is not screen:  # the code screen of the previous question
+                app.pop_screen()
+                await pilot.pause()
+            await screen._show_instance(draw(q, SEED))
+            if q.type == "code":  # written in its own screen, with an editor
+                await until(pilot, lambda: isinstance(app.focused, TextArea))
+                code = app.screen
+                sentence = code.query_one("#code-prompt").children[0]  # "Write f(...) ..."
+                answer = code.query_one("#code-editor")
+            else:
+                answer = screen.query_one("#answer-box").children[0]
+                sentence = screen.query_one(PromptView).ask
+                await until(pilot, lambda a=answer: app.focused is a)
+            problems += layout_problems(app, q.id, sentence, answer)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("pack_file", PACK_FILES, ids=lambda p: p.stem)
+async def test_every_question_fits_80x24_in_the_mock(pack_file):
+    from qkv_drill.packs.instance import draw
+    from qkv_drill.session.mock import MockSession
+    from qkv_drill.tui.screens.mock import MockScreen
+    from qkv_drill.tui.widgets.prompt import PromptView
+
+    questions = questions_of(pack_file)
+    app = app_over(pack_file)
+    problems: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.ready)
+        instances = [draw(q, SEED) for q in questions]
+        minutes = 60.0
+        mock_id = app.store.create_mock("{}", SEED, minutes * 60, "[]")
+        session = MockSession(app.store, mock_id, instances, minutes * 60, 0.0, app.clock, SEED)
+        screen = MockScreen(session)
+        app.push_screen(screen)
+        await until(pilot, lambda: screen.is_mounted)
+        for i, q in enumerate(questions):
+            await screen.go_to(i)
+            answer = screen.query_one("#answer-box").children[0]
+            sentence = screen.query_one(PromptView).ask
+            await until(pilot, lambda a=answer: app.focused is a and on_screen(a))
+            problems += layout_problems(app, q.id, sentence, answer)
+    assert not problems, "\n".join(problems)
