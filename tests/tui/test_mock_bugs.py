@@ -181,3 +181,79 @@ async def test_mock_length_from_the_command_line_skips_the_form(flags, form, tmp
         session = app.screen.session
         assert session.duration_s == 120
         assert len(session.instances) == 4  # all the fixture pack has
+
+
+def footer_hints(screen) -> list[str]:
+    """What the footer is asked to show: one "key label" per action, as Textual's Footer does."""
+    first: dict[str, str] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.show:
+            shown = f"{screen.app.get_key_display(binding)} {binding.description}"
+            first.setdefault(binding.action, shown)
+    return list(first.values())
+
+
+async def test_every_key_hint_of_the_mock_footer_shows_at_80_columns():
+    """Each answer widget focused, and none: every hint whole on the footer row (the last one,
+    "^o Pause", used to be cut to "^o Pa")."""
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from tests.helpers.tui import make_app, screen_text
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await settle(pilot)
+            if app.ready:
+                break
+        settings = MockSettings(minutes=20, questions=5, seed=3, allow_pause=True)
+        session = MockSession.create(app.packset, app.store, settings, app.clock)
+        assert {i.question.type for i in session.instances} >= {"choice", "matrix", "text"}
+        screen = MockScreen(session)
+        app.push_screen(screen)
+        await settle(pilot)
+        seen = set()
+        for i in range(len(session.instances)):
+            await screen.go_to(i)
+            screen.action_type_answer()
+            for focus in ("box", "none"):
+                if focus == "none":
+                    app.set_focus(None)
+                await settle(pilot)
+                footer = screen_text(app).splitlines()[-1]
+                hints = footer_hints(screen)
+                assert "^o Pause" in hints
+                missing = [h for h in hints if h not in footer]
+                assert not missing, (session.instances[i].question.type, focus, footer)
+                seen.add(type(app.focused).__name__)
+        assert {"ChoiceField", "MatrixInput", "TextArea", "AnswerInput", "NoneType"} <= seen
+
+
+async def test_help_lists_the_mocks_single_keys_even_from_the_answer_box(packset, store, clock):
+    """`]`, `[` and `f` move and flag once out of the box; `?` lists them whether the box has
+    focus (where they type, so they are listed as keys for after escape) or not."""
+    from qkv_drill.tui.screens.help import HelpScreen
+
+    session = new_session(packset, store, clock)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await screen.go_to(index_of(session, "numeric"))
+        await pilot.pause()
+        assert app.focused is screen.query_one("#answer-input")
+        for place in ("box", "outside"):
+            if place == "outside":
+                await pilot.press("escape")
+            app.push_screen(HelpScreen(screen))
+            await pilot.pause()
+            rows = {(r.label, r.where): r.keys for r in app.screen.rows}
+            where = "outside" if place == "box" else "screen"
+            for label, key in (("Next", "]"), ("Prev", "["), ("Flag", "f")):
+                assert key in rows[(label, where)].split(", "), (place, rows)
+            text = shown_flat(app)
+            assert ("After escape" in text) == (place == "box")
+            app.pop_screen()
+            await pilot.pause()
+        await pilot.press("]")
+        assert session.index == index_of(session, "numeric") + 1

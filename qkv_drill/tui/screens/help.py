@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -30,7 +32,7 @@ class KeyRow:
     keys: str
     label: str
     tip: str
-    where: str  # "screen", "focused" or "app"
+    where: str  # "screen", "focused", "outside" (typed by the focused box) or "app"
 
 
 def key_rows(screen: Screen[Any]) -> list[KeyRow]:
@@ -51,18 +53,45 @@ def key_rows(screen: Screen[Any]) -> list[KeyRow]:
             rows[ident] = KeyRow(f"{old.keys}, {shown}", old.label, old.tip, where)
         else:
             rows[ident] = KeyRow(shown, label, binding.tooltip or "", where)
-    order = {"screen": 0, "focused": 1, "app": 2}
-    return sorted(rows.values(), key=lambda r: order[r.where])
+    order = {"screen": 0, "outside": 1, "focused": 2, "app": 3}
+    every = [*rows.values(), *typed_away(screen)]
+    return sorted(every, key=lambda r: order[r.where])
 
 
-TITLES = {"screen": "On this screen", "focused": "In the focused box", "app": "Everywhere"}
+def typed_away(screen: Screen[Any]) -> list[KeyRow]:
+    """The screen's keys that the focused box takes as typing (the mock's `]`, `[` and `f`):
+    they work after escape, so they are listed apart rather than left out."""
+    focused = screen.focused
+    if focused is None:
+        return []
+    rows: dict[str, KeyRow] = {}
+    for key, binding in screen._bindings:
+        if not focused.check_consume_key(key, key_to_character(key)):
+            continue
+        _, action, params = parse_action(binding.action)
+        if action in HIDDEN_ACTIONS or not screen.check_action(action, params):
+            continue
+        shown = screen.app.get_key_display(binding)
+        old = rows.get(action)
+        keys = f"{old.keys}, {shown}" if old is not None else shown
+        label = binding.description or action.replace("_", " ")
+        rows[action] = KeyRow(keys, label, binding.tooltip or "", "outside")
+    return list(rows.values())
+
+
+TITLES = {
+    "screen": "On this screen",
+    "outside": "After escape (in the box these keys type)",
+    "focused": "In the focused box",
+    "app": "Everywhere",
+}
 
 
 def keys_table(rows: list[KeyRow]) -> Group:
     """One titled table per place a key comes from, the key column the same width in each."""
     key_width = min(18, max((len(r.keys) for r in rows), default=4))
     parts: list[Text | Table] = []
-    for where in ("screen", "focused", "app"):
+    for where in TITLES:
         group = [r for r in rows if r.where == where]
         if not group:
             continue

@@ -127,7 +127,9 @@ class MockScreen(Screen):
             yield PromptView(id="question-prompt")
             yield Vertical(id="answer-box")
             yield AnswerStatus("", id="answer-status")
-        yield Footer()
+        # Compact and without the palette's hint (ctrl+p still opens it): every hint fits 80
+        # columns, whichever answer box has focus.
+        yield Footer(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         await self._show_question()
