@@ -257,3 +257,40 @@ async def test_help_lists_the_mocks_single_keys_even_from_the_answer_box(packset
             await pilot.pause()
         await pilot.press("]")
         assert session.index == index_of(session, "numeric") + 1
+
+
+async def test_the_pick_colour_follows_a_theme_switch(packset, store, clock):
+    """Picked options are drawn in the theme's success colour; after F2 they take the new
+    theme's, in both directions (they used to keep the colour of the theme they were made in)."""
+    session = new_session(packset, store, clock)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await screen.go_to(index_of(session, "choice"))
+        await pilot.pause()
+        field = screen.query_one("#answer-choice")
+        await pilot.press("b")
+        await pilot.pause()
+        assert field.picked == {1}
+
+        text = field.texts[1]
+
+        def drawn_colour() -> str:
+            """The colour the screen draws option b's text in."""
+            for strip in screen._compositor.render_strips():
+                for segment in strip:
+                    if segment.text.strip() == text and segment.style:
+                        return segment.style.color.triplet.hex
+            raise AssertionError(f"{text!r} is not on screen")
+
+        for theme in ("textual-light", "textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            assert drawn_colour() == app.get_css_variables()["text-success"].lower(), theme
+        themes = {"textual-light": None, "textual-dark": None}
+        for theme in themes:
+            app.theme = theme
+            await pilot.pause()
+            themes[theme] = app.get_css_variables()["text-success"]
+        assert themes["textual-light"] != themes["textual-dark"]  # else the test proves nothing

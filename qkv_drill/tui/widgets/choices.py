@@ -104,7 +104,12 @@ class ChoiceField(OptionList):
         return grid
 
     def on_mount(self) -> None:
-        """Picks are drawn in the theme's success colour: readable in light and dark themes."""
+        """Picks are drawn in the theme's success colour: readable in light and dark themes,
+        and drawn again when the theme changes."""
+        self._theme_changed()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
+
+    def _theme_changed(self) -> None:
         self._colour = self.app.get_css_variables().get("text-success", "green")
         self._redraw(self.picked)
 
