@@ -95,6 +95,7 @@ class MockSession:
         self.allow_pause = allow_pause
         self.pauses: list[float] = []  # seconds of each pause taken, in order
         self._paused_at: float | None = None
+        self._pause_saved_at = 0.0  # monotonic time the running pause was last checkpointed
 
     # --- creating and resuming --------------------------------------------------------------
     @classmethod
@@ -161,6 +162,7 @@ class MockSession:
             if a.flagged:
                 session.flagged.add(idx)
         session.drafts = mock_drafts.load(store, mock_id, len(instances))
+        session.pauses = mock_drafts.load_pauses(store, mock_id)  # one running at a kill included
         unanswered = [i for i, a in enumerate(session.answers) if a is None]
         session.index = unanswered[0] if unanswered else 0
         return session
@@ -192,6 +194,8 @@ class MockSession:
             return
         self.checkpoint()
         self._paused_at = self.clock.monotonic()
+        self._pause_saved_at = self._paused_at
+        mock_drafts.save_pauses(self.store, self.mock_id, [*self.pauses, 0.0])
 
     def unpause(self) -> float:
         """Start the clock again; the deadline moves by the pause. Returns the pause's length."""
@@ -203,7 +207,16 @@ class MockSession:
         self._since += length
         self._last_checkpoint += length
         self.pauses.append(length)
+        mock_drafts.save_pauses(self.store, self.mock_id, self.pauses)
         return length
+
+    def _checkpoint_pause(self) -> None:
+        """While paused, keep the pause's length so far: a killed interview still reports it."""
+        now = self.clock.monotonic()
+        if self._paused_at is not None and now - self._pause_saved_at >= CHECKPOINT_EVERY_S:
+            self._pause_saved_at = now
+            lengths = [*self.pauses, now - self._paused_at]
+            mock_drafts.save_pauses(self.store, self.mock_id, lengths)
 
     def used_s(self) -> float:
         return self.duration_s - self.remaining()
@@ -225,6 +238,7 @@ class MockSession:
 
     def tick(self) -> bool:
         """Checkpoint the time used (every few seconds at most); True when time is up."""
+        self._checkpoint_pause()
         if self._now() - self._last_checkpoint >= CHECKPOINT_EVERY_S:
             self.checkpoint()
         return self.remaining() <= 0

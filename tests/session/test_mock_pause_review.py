@@ -68,6 +68,46 @@ def test_a_resumed_interview_keeps_its_pause_setting(balance_packs, store, clock
     assert not MockSession.resume(balance_packs, store, plain.mock_id, clock).allow_pause
 
 
+
+def test_pauses_survive_a_kill_and_reach_the_report(balance_packs, store, clock):
+    """A pause taken before the process died, and one running when it died (its length up to
+    the last checkpoint), are in the resumed interview's report; the clock lost none of it."""
+    s = create(balance_packs, store, clock, minutes=2, questions=3, allow_pause=True)
+    clock.advance(10)
+    s.pause()
+    clock.advance(40)
+    s.unpause()
+    clock.advance(5)
+    s.pause()
+    for _ in range(4):  # the screen keeps ticking while the pause cover is up
+        clock.advance(3)
+        s.tick()
+    del s  # killed while paused: nothing else is written
+
+    again = MockSession.resume(balance_packs, store, create_id(store), clock)
+    assert again.pauses == [pytest.approx(40), pytest.approx(12)]
+    assert again.remaining() == pytest.approx(105)  # 15 s used; neither pause counts
+    report = again.finish()
+    assert report.pauses == [pytest.approx(40), pytest.approx(12)]
+    assert "paused 2x, 0:52 in all" in report.to_markdown()
+
+
+def create_id(store) -> int:
+    row = store.unfinished_mock()
+    assert row is not None
+    return row.id
+
+
+def test_a_pause_record_that_cannot_be_read_counts_as_none(balance_packs, store, clock):
+    from qkv_drill.session import mock_drafts
+
+    s = create(balance_packs, store, clock, minutes=2, questions=3, allow_pause=True)
+    for junk in ("not json", '{"a": 1}', '[1, "x", -2, NaN, true, 3]'):
+        store.save_mock_answer(s.mock_id, mock_drafts.PAUSES_SLOT, junk, 0, False)
+        pauses = MockSession.resume(balance_packs, store, s.mock_id, clock).pauses
+        assert pauses == ([1.0, 3.0] if junk.startswith("[") else [])
+
+
 def test_review_rows_show_answered_flagged_and_time(balance_packs, store, clock):
     s = create(balance_packs, store, clock, minutes=5, questions=3)
     clock.advance(7)

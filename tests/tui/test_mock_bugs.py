@@ -294,3 +294,37 @@ async def test_the_pick_colour_follows_a_theme_switch(packset, store, clock):
             await pilot.pause()
             themes[theme] = app.get_css_variables()["text-success"]
         assert themes["textual-light"] != themes["textual-dark"]  # else the test proves nothing
+
+
+async def test_a_pause_survives_a_crash_and_resume_into_the_report(packset, store, clock):
+    """Paused 30 s in the app, then the process dies; the resumed interview, graded as it
+    stands, still reports the pause."""
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.tui.screens.mock_review import PauseScreen
+    from qkv_drill.tui.screens.report import ReportScreen
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    settings = MockSettings(minutes=2, questions=4, seed=7, allow_pause=True)
+    session = MockSession.create(packset, store, settings, clock)
+    app = Host(lambda: MockScreen(session))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        clock.advance(10)
+        await tick(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PauseScreen)
+        clock.advance(30)
+        await tick(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert not session.paused
+    # The process is gone: only the store is left.
+    app = Host(lambda: ResumeMockScreen(store, packset, clock=clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await wait_for_report(app, pilot)
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.report.pauses == [pytest.approx(30)]
+        assert "paused 1x, 0:30 in all" in shown_flat(app)
