@@ -89,3 +89,23 @@ async def test_nothing_drawable_is_said_not_loading_forever(tmp_path, monkeypatc
         assert "Loading the first question" not in progress
         told = " ".join(n.message for n in app._notifications)
         assert "drawfail.good" in told and "drawfail.bad" in told
+
+
+async def test_the_mock_screen_says_which_questions_it_left_out(tmp_path, monkeypatch):
+    """As practice does: a question whose draw fails is left out of the interview, and the
+    screen says so ("skipped: ..." with the reason), not only plain mode."""
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.tui.screens.mock import MockScreen
+
+    out_of_memory_for("drawfail.bad", monkeypatch)
+    app = app_over(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        settings = MockSettings(minutes=5, questions=2, seed=1)
+        session = MockSession.create(app.packset, app.store, settings, app.clock)
+        assert [i.question.id for i in session.instances] == ["drawfail.good"]
+        app.push_screen(MockScreen(session))
+        await settle(pilot)
+        told = [n.message for n in app._notifications]
+        assert any(m.startswith("skipped: question drawfail.bad") for m in told), told
+        assert any("cannot allocate 7.3 TiB" in m for m in told)

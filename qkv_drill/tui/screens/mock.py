@@ -132,6 +132,8 @@ class MockScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
+        for line in self.session.draw_errors:  # questions left out, and why, as practice says
+            self.notify(line, title="Question skipped", severity="warning", markup=False)
         await self._show_question()
         self._repaint_clock()
         self.set_interval(TICK_SECONDS, self._on_tick, name="mock-countdown")
