@@ -10,6 +10,7 @@ from qkv_drill.plain_io import PlainIO, Quit, ask_covered, say_saved, show_rubri
 from qkv_drill.plain_text import option_lines, render_markdown
 from qkv_drill.present.formats import mm_ss, mock_time_left
 from qkv_drill.present.forms import answer_form
+from qkv_drill.session.browser import one_line
 
 if TYPE_CHECKING:
     from qkv_drill.packs.loader import PackSet
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
     from qkv_drill.session.report import MockReport
     from qkv_drill.store import Store
 
-MOCK_HELP = "commands: :next :prev :flag :goto N :finish :quit (answers are saved as you go)"
+MOCK_HELP = (
+    "commands: :next :prev :flag :goto N :review :pause :finish :quit "
+    "(answers are saved as you go)"
+)
 
 
 def run_mock(
@@ -144,6 +148,14 @@ def _mock_loop(io: PlainIO, session: MockSession) -> bool:
                 io.say(f"Use :goto N with N from 1 to {n}.")
                 show = False
             continue
+        if cmd == ":review":
+            _mock_review(io, session)
+            show = False
+            continue
+        if cmd == ":pause":
+            _mock_pause(io, session)
+            show = False
+            continue
         if cmd == ":finish":
             return True
         if cmd == ":quit":
@@ -188,6 +200,45 @@ def _mock_loop(io: PlainIO, session: MockSession) -> bool:
         else:
             io.say("Every question has an answer: :finish to hand in, or :goto N to review.")
             show = False
+
+
+def _mock_review(io: PlainIO, session: MockSession) -> None:
+    """Every question before hand-in, as the app's review lists them: answered, flagged, time."""
+    rows = session.review_rows()
+    open_ = [r.index + 1 for r in rows if not r.answered]
+    flagged = [r.index + 1 for r in rows if r.flagged]
+    io.say(
+        f"Review: {len(rows) - len(open_)} of {len(rows)} answered, "
+        f"{mm_ss(session.remaining())} left."
+    )
+    for r in rows:
+        mark = "!" if r.flagged else " "
+        said = f"answered: {one_line(r.answer or '', 50)}" if r.answered else "not answered"
+        io.say(f" {mark}{r.index + 1:>3}. {r.topic}  {mm_ss(r.time_s)}  {said}")
+    if open_:
+        io.say("Not answered: " + ", ".join(map(str, open_)))
+    if flagged:
+        io.say("Flagged: " + ", ".join(map(str, flagged)))
+    io.say(":goto N opens one; :finish hands in.")
+
+
+def _mock_pause(io: PlainIO, session: MockSession) -> None:
+    """Stop the clock until enter (only in an interview started with --allow-pause)."""
+    if not session.allow_pause:
+        io.say("This interview has no pauses, as in a real one (start with --allow-pause).")
+        return
+    session.pause()
+    if not session.paused:  # time is up: the loop hands the interview in
+        return
+    io.say(
+        f"Paused (pause {len(session.pauses) + 1}, the report says so): the clock is stopped "
+        f"at {mm_ss(session.remaining())}. Press enter to go on."
+    )
+    try:
+        io.ask("")
+    finally:  # input ending closes the pause too, so it is on record with its length
+        length = session.unpause()
+    io.say(f"Resumed after {mm_ss(length)}.")
 
 
 def _self_grade_report(io: PlainIO, session: MockSession, report: MockReport) -> None:

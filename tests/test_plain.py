@@ -370,3 +370,93 @@ def test_the_misconception_feedback_is_printed_once():
     assert f"saved: wrong {inst.question.id}" in out
     assert f"Misconception: {verdict.misconception.title}." in out
     assert out.count(feedback) == 1, out
+
+
+def test_plain_mock_review_lists_answered_flagged_and_unanswered():
+    out = run_in_process(
+        "mock",
+        ":flag\n:next\n:review\n:quit\n",
+        pack_id=["balance"],
+        pack=[BALANCE],
+        minutes=5.0,
+        questions=3,
+        seed=3,
+    )
+    review = out[out.index("Review:") :]
+    assert review.startswith("Review: 0 of 3 answered, ")
+    lines = review.splitlines()
+    assert lines[1].startswith(" !  1. ") and "not answered" in lines[1]  # flagged
+    assert lines[2].startswith("    2. ") and lines[3].startswith("    3. ")
+    assert "Not answered: 1, 2, 3" in review and "Flagged: 1" in review
+    assert ":review" in out.splitlines()[1]  # the help line names the command
+
+
+def test_plain_mock_answer_then_review_shows_it():
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.store import Store
+
+    preview = MockSession.create(
+        packs(BALANCE),
+        Store.in_memory(),
+        MockSettings(minutes=5, questions=3, seed=3, packs=("balance",)),
+    )
+    first = preview.instances[0]
+    out = run_in_process(
+        "mock",
+        typed(first, True) + ":review\n:quit\n",
+        pack_id=["balance"],
+        pack=[BALANCE],
+        minutes=5.0,
+        questions=3,
+        seed=3,
+    )
+    review = out[out.index("Review:") :]
+    assert review.startswith("Review: 1 of 3 answered, ")
+    assert "answered: " in review.splitlines()[1]
+    assert "Not answered: 2, 3" in review
+
+
+def test_plain_mock_pause_stops_the_clock_and_is_reported():
+    import io
+    from argparse import Namespace
+
+    from qkv_drill.plain import run_plain
+    from qkv_drill.session.clock import FakeClock
+
+    clock = FakeClock()
+
+    class Typist(io.StringIO):
+        """Input that lets time pass: 100 s while the pause waits for enter."""
+
+        def readline(self, *args):
+            line = super().readline(*args)
+            if line == "\n":
+                clock.advance(100)
+            return line
+
+    args = Namespace(
+        command="mock",
+        pack=[BALANCE],
+        pack_id=["balance"],
+        seed=3,
+        topic=[],
+        difficulty=[],
+        plain=True,
+        resume=False,
+        minutes=5.0,
+        questions=3,
+        code=False,
+        allow_pause=True,
+    )
+    stdout = io.StringIO()
+    script = ":pause\n\n:finish\n"
+    assert run_plain(args, Typist(script), stdout, io.StringIO(), clock) == 0
+    out = stdout.getvalue()
+    assert "Paused (pause 1, the report says so): the clock is stopped at 05:00." in out
+    assert "Resumed after 01:40." in out
+    assert "The clock was paused 1x, 1:40 in all." in out  # the report
+
+    refused = run_in_process(
+        "mock", ":pause\n:quit\n", pack=[BALANCE], pack_id=["balance"], minutes=5.0, questions=3
+    )
+    assert "This interview has no pauses" in refused and "Resumed" not in refused

@@ -68,7 +68,6 @@ def test_a_resumed_interview_keeps_its_pause_setting(balance_packs, store, clock
     assert not MockSession.resume(balance_packs, store, plain.mock_id, clock).allow_pause
 
 
-
 def test_pauses_survive_a_kill_and_reach_the_report(balance_packs, store, clock):
     """A pause taken before the process died, and one running when it died (its length up to
     the last checkpoint), are in the resumed interview's report; the clock lost none of it."""
