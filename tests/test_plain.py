@@ -324,15 +324,12 @@ def first_question(command: str, **filters):
     from qkv_drill.session.filters import Filter
     from qkv_drill.store import Store
 
+    from qkv_drill.session.drill import DrillSession
+    from qkv_drill.session.practice import PracticeSession
+
     flt = Filter(packs=frozenset({"mini"}), **filters)
-    if command == "drill":
-        from qkv_drill.session.drill import DrillSession
-
-        session = DrillSession(packs(MINI), Store.in_memory(), flt, seed=1)
-    else:
-        from qkv_drill.session.practice import PracticeSession
-
-        session = PracticeSession(packs(MINI), Store.in_memory(), flt, seed=1)
+    kind = DrillSession if command == "drill" else PracticeSession
+    session = kind(packs(MINI), Store.in_memory(), flt, seed=1)
     inst = session.next()
     return inst, _trace_lines(session.derivation())
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox
 
+from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
 from tests.helpers.mock_screens import (
     FIXTURE_PACKS,
