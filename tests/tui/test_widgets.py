@@ -132,3 +132,25 @@ def test_no_minus_zero_in_derivations(values):
     assert not MINUS_ZERO.search(console.export_text())
     plain = "\n".join(_trace_lines(Trace(steps)))
     assert not MINUS_ZERO.search(plain)
+
+
+async def test_a_removed_answer_box_draws_blank_lines_not_an_error():
+    """A repaint between a box's removal and the next layout (questions swapped quickly, on a
+    busy machine) drew a TextArea whose styles were cleared: KeyError, and the app stopped."""
+    from textual.geometry import Region
+
+    from qkv_drill.tui.widgets.answer import AnswerArea, MatrixInput
+
+    class Host(App):
+        def compose(self):
+            yield AnswerArea("typed", id="area")
+            yield MatrixInput(id="matrix")
+
+    app = Host()
+    async with app.run_test(size=(40, 12)) as pilot:
+        boxes = [app.query_one("#area"), app.query_one("#matrix")]
+        await pilot.pause()
+        for box in boxes:
+            await box.remove()
+            lines = box.render_lines(Region(0, 0, 20, 3))
+            assert [line.text for line in lines] == [" " * 20] * 3

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
@@ -104,7 +106,21 @@ class AnswerInput(Input):
         self.screen.set_focus(None)
 
 
-class MatrixInput(TextArea):
+class AnswerArea(TextArea):
+    """A text area that draws nothing once it is taken off the screen.
+
+    Swapping questions removes the old box; a repaint that comes between its removal and the
+    next layout would draw it with its styles already cleared, which raises inside Textual and
+    stops the app. A removed box has nothing to show, so it draws blank lines.
+    """
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if not self.is_attached:
+            return [Strip.blank(crop.width)] * crop.height
+        return super().render_lines(crop)
+
+
+class MatrixInput(AnswerArea):
     """A matrix typed as on paper: one row per line. Enter submits; ctrl+j or shift+enter
     starts the next row (terminals without the kitty protocol send shift+enter as enter, so
     ctrl+j is the key that works everywhere). `;` still separates rows on one line."""
@@ -168,12 +184,12 @@ def answer_widget(instance: Instance) -> Widget:
         )
         return field
     if kind == "text":
-        area = TextArea(id="answer-text", soft_wrap=True, show_line_numbers=False)
+        area = AnswerArea(id="answer-text", soft_wrap=True, show_line_numbers=False)
         area.border_title = "Say it as in an interview · ctrl+s submits"
         return area
     if kind == "code":  # the mock's editor; practice opens the code screen instead
         python = "python" if "python" in TextArea().available_languages else None
-        area = TextArea.code_editor(id="answer-text", language=python, soft_wrap=False)
+        area = AnswerArea.code_editor(id="answer-text", language=python, soft_wrap=False)
         area.border_title = "Your code · ctrl+s saves"
         return area
     if kind == "matrix":
