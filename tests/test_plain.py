@@ -321,11 +321,10 @@ def run_in_process(command: str, script: str, **flags) -> str:
 def first_question(command: str, **filters):
     """The instance plain mode asks first with seed 1, and the engine's working for it."""
     from qkv_drill.plain import _trace_lines
-    from qkv_drill.session.filters import Filter
-    from qkv_drill.store import Store
-
     from qkv_drill.session.drill import DrillSession
+    from qkv_drill.session.filters import Filter
     from qkv_drill.session.practice import PracticeSession
+    from qkv_drill.store import Store
 
     flt = Filter(packs=frozenset({"mini"}), **filters)
     kind = DrillSession if command == "drill" else PracticeSession
