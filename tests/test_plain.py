@@ -291,36 +291,32 @@ def test_commands_in_process():
 # --- issue 10: :why, the misconception line, the mock's pause and review ------------------------
 
 
-def run_in_process(command: str, script: str, **flags) -> str:
-    """Plain mode in this process over the mini pack, with a fake clock; returns stdout."""
+def run_in_process(argv: list[str], script: str, stdin=None, clock=None) -> str:
+    """`qkv-drill ARGV` in plain mode in this process, with a fake clock; returns stdout."""
     import io
-    from argparse import Namespace
 
+    from qkv_drill.cli import parse
+    from qkv_drill.cli_options import session_options
     from qkv_drill.plain import run_plain
     from qkv_drill.session.clock import FakeClock
 
-    values = dict(
-        command=command,
-        pack=[MINI],
-        seed=1,
-        count=None,
-        topic=[],
-        pack_id=["mini"],
-        difficulty=[],
-        plain=True,
-        weakest=False,
-        resume=False,
-    )
-    values.update(flags)
+    args = parse([*argv, "--plain"])
+    assert not isinstance(args, int)
     stdout = io.StringIO()
-    code = run_plain(Namespace(**values), io.StringIO(script), stdout, io.StringIO(), FakeClock())
+    given = stdin if stdin is not None else io.StringIO(script)
+    code = run_plain(session_options(args), given, stdout, io.StringIO(), clock or FakeClock())
     assert code == 0, stdout.getvalue()
     return stdout.getvalue()
 
 
+MINI_ARGS = ["--pack", str(MINI), "--pack-id", "mini", "--seed", "1"]
+BALANCE_MOCK = ["--pack", str(BALANCE), "mock", "--pack-id", "balance", "--minutes", "5"]
+BALANCE_MOCK += ["--questions", "3", "--seed", "3"]
+
+
 def first_question(command: str, **filters):
     """The instance plain mode asks first with seed 1, and the engine's working for it."""
-    from qkv_drill.plain import _trace_lines
+    from qkv_drill.plain_text import trace_lines
     from qkv_drill.session.drill import DrillSession
     from qkv_drill.session.filters import Filter
     from qkv_drill.session.practice import PracticeSession
@@ -330,7 +326,7 @@ def first_question(command: str, **filters):
     kind = DrillSession if command == "drill" else PracticeSession
     session = kind(packs(MINI), Store.in_memory(), flt, seed=1)
     inst = session.next()
-    return inst, _trace_lines(session.derivation())
+    return inst, trace_lines(session.derivation())
 
 
 @pytest.mark.parametrize("command", ["practice", "drill"])
@@ -339,10 +335,8 @@ def test_why_before_answering_is_refused_and_shows_nothing(command):
     working = [line for line in working if line.startswith("- ")]  # "- step: formula = value"
     assert working, "the question needs a derivation for this test to mean anything"
     out = run_in_process(
-        command,
+        [*MINI_ARGS, command, "--count", "2", "--topic", "multihead"],
         f":why\n{right(inst)}\n\n:why\n",
-        count=2,
-        topic=["multihead"],
     )
     before, _, after = out.partition(f"saved: correct {inst.question.id}")
     assert "The derivation comes after you answer" in before
@@ -362,22 +356,16 @@ def test_the_misconception_feedback_is_printed_once():
     verdict = check(inst, slip)
     assert verdict.misconception is not None
     feedback = verdict.misconception.feedback.strip()
-    out = run_in_process("practice", slip + "\n", count=1, topic=["multihead"])
+    out = run_in_process(
+        [*MINI_ARGS, "practice", "--count", "1", "--topic", "multihead"], slip + "\n"
+    )
     assert f"saved: wrong {inst.question.id}" in out
     assert f"Misconception: {verdict.misconception.title}." in out
     assert out.count(feedback) == 1, out
 
 
 def test_plain_mock_review_lists_answered_flagged_and_unanswered():
-    out = run_in_process(
-        "mock",
-        ":flag\n:next\n:review\n:quit\n",
-        pack_id=["balance"],
-        pack=[BALANCE],
-        minutes=5.0,
-        questions=3,
-        seed=3,
-    )
+    out = run_in_process(BALANCE_MOCK, ":flag\n:next\n:review\n:quit\n")
     review = out[out.index("Review:") :]
     assert review.startswith("Review: 0 of 3 answered, ")
     lines = review.splitlines()
@@ -397,15 +385,7 @@ def test_plain_mock_answer_then_review_shows_it():
         MockSettings(minutes=5, questions=3, seed=3, packs=("balance",)),
     )
     first = preview.instances[0]
-    out = run_in_process(
-        "mock",
-        typed(first, True) + ":review\n:quit\n",
-        pack_id=["balance"],
-        pack=[BALANCE],
-        minutes=5.0,
-        questions=3,
-        seed=3,
-    )
+    out = run_in_process(BALANCE_MOCK, typed(first, True) + ":review\n:quit\n")
     review = out[out.index("Review:") :]
     assert review.startswith("Review: 1 of 3 answered, ")
     assert "answered: " in review.splitlines()[1]
@@ -414,9 +394,7 @@ def test_plain_mock_answer_then_review_shows_it():
 
 def test_plain_mock_pause_stops_the_clock_and_is_reported():
     import io
-    from argparse import Namespace
 
-    from qkv_drill.plain import run_plain
     from qkv_drill.session.clock import FakeClock
 
     clock = FakeClock()
@@ -430,29 +408,11 @@ def test_plain_mock_pause_stops_the_clock_and_is_reported():
                 clock.advance(100)
             return line
 
-    args = Namespace(
-        command="mock",
-        pack=[BALANCE],
-        pack_id=["balance"],
-        seed=3,
-        topic=[],
-        difficulty=[],
-        plain=True,
-        resume=False,
-        minutes=5.0,
-        questions=3,
-        code=False,
-        allow_pause=True,
-    )
-    stdout = io.StringIO()
     script = ":pause\n\n:finish\n"
-    assert run_plain(args, Typist(script), stdout, io.StringIO(), clock) == 0
-    out = stdout.getvalue()
+    out = run_in_process([*BALANCE_MOCK, "--allow-pause"], script, Typist(script), clock)
     assert "Paused (pause 1, the report says so): the clock is stopped at 05:00." in out
     assert "Resumed after 01:40." in out
     assert "The clock was paused 1x, 1:40 in all." in out  # the report
 
-    refused = run_in_process(
-        "mock", ":pause\n:quit\n", pack=[BALANCE], pack_id=["balance"], minutes=5.0, questions=3
-    )
+    refused = run_in_process(BALANCE_MOCK, ":pause\n:quit\n")
     assert "This interview has no pauses" in refused and "Resumed" not in refused

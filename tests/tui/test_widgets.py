@@ -118,7 +118,7 @@ def test_no_minus_zero_in_derivations(values):
     from rich.console import Console
 
     from qkv_drill.engine.trace import Step, Trace
-    from qkv_drill.plain import _trace_lines
+    from qkv_drill.plain_text import trace_lines
     from qkv_drill.tui.widgets.derivation import step_renderable
 
     steps = [
@@ -130,7 +130,7 @@ def test_no_minus_zero_in_derivations(values):
     for i, step in enumerate(steps):
         console.print(step_renderable(i + 1, step))
     assert not MINUS_ZERO.search(console.export_text())
-    plain = "\n".join(_trace_lines(Trace(steps)))
+    plain = "\n".join(trace_lines(Trace(steps)))
     assert not MINUS_ZERO.search(plain)
 
 

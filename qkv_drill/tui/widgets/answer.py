@@ -189,9 +189,9 @@ def answer_widget(instance: Instance) -> Widget:
         return area
     if kind == "code":  # the mock's editor; practice opens the code screen instead
         python = "python" if "python" in TextArea().available_languages else None
-        area = AnswerArea.code_editor(id="answer-text", language=python, soft_wrap=False)
-        area.border_title = "Your code · ctrl+s saves"
-        return area
+        editor = AnswerArea.code_editor(id="answer-text", language=python, soft_wrap=False)
+        editor.border_title = "Your code · ctrl+s saves"
+        return editor
     if kind == "matrix":
         return MatrixInput(placeholder=MATRIX_PLACEHOLDER, id="answer-matrix")
     return AnswerInput(placeholder=answer_placeholder(kind), id="answer-input")
