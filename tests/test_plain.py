@@ -309,7 +309,8 @@ def run_in_process(argv: list[str], script: str, stdin=None, clock=None) -> str:
     return stdout.getvalue()
 
 
-MINI_ARGS = ["--pack", str(MINI), "--pack-id", "mini", "--seed", "1"]
+MINI_ARGS = ["--pack", str(MINI)]
+MINI_FLAGS = ["--pack-id", "mini", "--seed", "1"]
 BALANCE_MOCK = ["--pack", str(BALANCE), "mock", "--pack-id", "balance", "--minutes", "5"]
 BALANCE_MOCK += ["--questions", "3", "--seed", "3"]
 
@@ -335,7 +336,7 @@ def test_why_before_answering_is_refused_and_shows_nothing(command):
     working = [line for line in working if line.startswith("- ")]  # "- step: formula = value"
     assert working, "the question needs a derivation for this test to mean anything"
     out = run_in_process(
-        [*MINI_ARGS, command, "--count", "2", "--topic", "multihead"],
+        [*MINI_ARGS, command, *MINI_FLAGS, "--count", "2", "--topic", "multihead"],
         f":why\n{right(inst)}\n\n:why\n",
     )
     before, _, after = out.partition(f"saved: correct {inst.question.id}")
