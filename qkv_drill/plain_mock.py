@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from qkv_drill.store import Store
 
 MOCK_HELP = (
-    "commands: :next :prev :flag :goto N :review :pause :finish :quit "
-    "(answers are saved as you go)"
+    "commands: :next :prev :flag :goto N :review :pause :finish :quit (answers are saved as you go)"
 )
 
 
