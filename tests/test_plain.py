@@ -358,7 +358,7 @@ def test_the_misconception_feedback_is_printed_once():
     assert verdict.misconception is not None
     feedback = verdict.misconception.feedback.strip()
     out = run_in_process(
-        [*MINI_ARGS, "practice", "--count", "1", "--topic", "multihead"], slip + "\n"
+        [*MINI_ARGS, "practice", *MINI_FLAGS, "--count", "1", "--topic", "multihead"], slip + "\n"
     )
     assert f"saved: wrong {inst.question.id}" in out
     assert f"Misconception: {verdict.misconception.title}." in out
