@@ -5,8 +5,10 @@ terminal emulator (pyte), so the script sees the screen a person would:
 
 - first paint: the first moment any character is on screen;
 - settled: the last moment the screen's text changed, once the expected content is there (the
-  due counts on Home, the first question in practice) and the text has then stayed the same for
-  QUIET_S (a blinking cursor changes colours, not text, so it does not count).
+  due counts on Home, the first question's answer box in practice) and the text has then stayed
+  the same for QUIET_S (a blinking cursor changes colours, not text, so it does not count);
+- CPU: the user + system time the program had used once settled (from /proc), reported beside
+  the wall times because it hardly moves when other programs load the machine.
 
 Three programs, interleaved run by run so machine load hits them alike:
 
@@ -72,6 +74,17 @@ class Run:
     settled_s: float
     screen: str  # the settled screen's text
     ready: dict  # qkv-drill's own first-frame report (RSS, torch), if any
+    cpu_s: float = float("nan")  # CPU (user + system) the program used until it was settled
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc; NaN elsewhere). Less
+    sensitive to other load on the machine than wall time, so reported beside it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_once(cmd: list[str], env: dict[str, str], expect: str | None = None) -> Run:
@@ -119,6 +132,7 @@ def run_once(cmd: list[str], env: dict[str, str], expect: str | None = None) -> 
                     last_change = stamp
                     if first is None and shown.strip():
                         first = stamp
+            cpu = cpu_seconds(proc.pid)  # (idle since it settled: the quiet time costs ~nothing)
             info = json.loads(ready.read_text()) if ready.exists() else {}
             os.write(master, b"\x11")  # ctrl+q
             end = time.monotonic() + 3
@@ -134,7 +148,7 @@ def run_once(cmd: list[str], env: dict[str, str], expect: str | None = None) -> 
             proc.wait()
             os.close(master)
         assert first is not None and last_change is not None
-        return Run(first - t0, last_change - t0, text, info)
+        return Run(first - t0, last_change - t0, text, info, cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,14 +157,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print each settled screen once")
     args = parser.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="qkv-startup-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("QKV_DRILL_PACKS",)}
+    # PYTHONDONTWRITEBYTECODE would make qkv-drill (an editable install here) compile every
+    # module from source at each start while textual loads its installed .pyc: users' Python
+    # writes bytecode once, so the warm-up run below does too.
+    unset = ("QKV_DRILL_PACKS", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env["TERM"] = "xterm-256color"
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["QKV_DRILL_HOME"] = str(home)
     programs = {
         "minimal textual app": ([sys.executable, "-c", MINIMAL_APP], "hello"),
         "qkv-drill (Home)": ([sys.executable, "-m", "qkv_drill"], "due"),
-        "qkv-drill practice": ([sys.executable, "-m", "qkv_drill", "practice"], "question 1"),
+        "qkv-drill practice": (
+            [sys.executable, "-m", "qkv_drill", "practice", "--seed", "1"],
+            "submit",
+        ),
     }
     results: dict[str, list[Run]] = {name: [] for name in programs}
     for name, (cmd, expect) in programs.items():  # warm-up: OS file cache, .pyc, the store
@@ -163,19 +184,25 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"start-up on an {COLS}x{ROWS} pty, {args.runs} runs each, median (min - max) in ms")
     print(f"settled = the screen's text unchanged for {QUIET_S:g} s after its last change\n")
-    print(f"{'program':<22} {'first paint':>18} {'settled':>18} {'RSS MB':>7} {'torch':>6}")
+    print(
+        f"{'program':<22} {'first paint':>18} {'settled':>18} {'CPU ms':>7} {'RSS MB':>7}"
+        f" {'torch':>6}"
+    )
     first_med: dict[str, float] = {}
     settled_med: dict[str, float] = {}
+    cpu_med: dict[str, float] = {}
     for name, runs in results.items():
         fp = [1000 * r.first_paint_s for r in runs]
         st = [1000 * r.settled_s for r in runs]
         first_med[name] = statistics.median(fp)
         settled_med[name] = statistics.median(st)
+        cpu_med[name] = statistics.median(1000 * r.cpu_s for r in runs)
         rss = [r.ready["maxrss_kb"] / 1024 for r in runs if "maxrss_kb" in r.ready]
         torch = any(r.ready.get("torch") for r in runs)
         print(
             f"{name:<22} {first_med[name]:>6.0f} ({min(fp):>4.0f}-{max(fp):>4.0f})"
             f" {settled_med[name]:>6.0f} ({min(st):>4.0f}-{max(st):>4.0f})"
+            f" {cpu_med[name]:>7.0f}"
             f" {statistics.median(rss) if rss else float('nan'):>7.0f}"
             f" {'yes' if torch else 'no' if rss else '-':>6}"
         )
@@ -183,11 +210,20 @@ def main(argv: list[str] | None = None) -> int:
     home_ratio = settled_med["qkv-drill (Home)"] / base
     practice_ratio = settled_med["qkv-drill practice"] / base
     paint_ratio = first_med["qkv-drill (Home)"] / first_med["minimal textual app"]
+    practice_paint = first_med["qkv-drill practice"] / first_med["minimal textual app"]
+    cpu_base = cpu_med["minimal textual app"]
     torch_loaded = any(
         r.ready.get("torch") for n in results if n != "minimal textual app" for r in results[n]
     )
     print()
     print(f"first paint, Home / minimal:             {paint_ratio:.2f}x")
+    print(f"first paint, practice / minimal:         {practice_paint:.2f}x")
+    print(
+        f"CPU until settled, Home / practice / minimal: {cpu_med['qkv-drill (Home)']:.0f} / "
+        f"{cpu_med['qkv-drill practice']:.0f} / {cpu_base:.0f} ms "
+        f"({cpu_med['qkv-drill (Home)'] / cpu_base:.2f}x / "
+        f"{cpu_med['qkv-drill practice'] / cpu_base:.2f}x)"
+    )
     print(f"settled Home / minimal settled:          {home_ratio:.2f}x (target <= {HOME_TARGET}x)")
     print(
         f"practice first question / minimal:       {practice_ratio:.2f}x "
@@ -211,6 +247,19 @@ def main(argv: list[str] | None = None) -> int:
     summary(
         "first paint, Home / minimal",
         f"{paint_ratio:.2f}x ({first_med['qkv-drill (Home)']:.0f} ms)",
+        "reported",
+        True,
+    )
+    summary(
+        "first paint, practice / minimal",
+        f"{practice_paint:.2f}x ({first_med['qkv-drill practice']:.0f} ms)",
+        "reported",
+        True,
+    )
+    summary(
+        "CPU until settled, Home / practice vs minimal",
+        f"{cpu_med['qkv-drill (Home)'] / cpu_base:.2f}x / "
+        f"{cpu_med['qkv-drill practice'] / cpu_base:.2f}x ({cpu_base:.0f} ms minimal)",
         "reported",
         True,
     )
