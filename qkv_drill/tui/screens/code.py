@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from qkv_drill.packs.check import Verdict
     from qkv_drill.packs.instance import Instance
     from qkv_drill.packs.model import CodeSpec
+    from qkv_drill.session.drill import DrillSession
     from qkv_drill.session.practice import PracticeSession
 
 HISTORY = 5  # earlier attempts listed above the editor
@@ -124,8 +125,7 @@ class CodeScreen(Screen[str]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="code-history")
     def _load_attempts(self) -> None:
-        store = getattr(self.session, "store", None)
-        attempts = store.attempts(self.instance.question.id, HISTORY) if store else []
+        attempts = self.session.store.attempts(self.instance.question.id, HISTORY)
         self.app.call_from_thread(self._prefill, attempts)
 
     def _prefill(self, attempts: list[tuple[Any, str, str | None, str]]) -> None:
@@ -221,10 +221,16 @@ class CodeScreen(Screen[str]):
             lambda: self.query_one("#code-body").scroll_to_widget(view, top=True)
         )
 
+    def _drill(self) -> DrillSession | None:
+        """The session when this exercise came from a drill: only a drill rates answers."""
+        from qkv_drill.session.drill import DrillSession
+
+        return self.session if isinstance(self.session, DrillSession) else None
+
     def _after_text(self) -> str:
         keys = "Recorded. n next · escape home"
-        suggested = getattr(self.session, "suggested_rating", None)
-        rating = getattr(self.session, "rating", None) or suggested  # drill only
+        drill = self._drill()
+        rating = (drill.rating or drill.suggested_rating) if drill is not None else None
         if rating is not None:
             keys = f"Rated {rating.name}: 1-4 changes it · " + keys
         return keys
@@ -274,7 +280,8 @@ class CodeScreen(Screen[str]):
             return self.phase == "answered"
         if action == "rate":
             answered = self.phase == "answered"
-            return answered and getattr(self.session, "suggested_rating", None) is not None
+            drill = self._drill()
+            return answered and drill is not None and drill.suggested_rating is not None
         return True
 
     def action_back(self) -> None:
@@ -310,7 +317,7 @@ class CodeScreen(Screen[str]):
     def _rate(self, n: int) -> None:
         from fsrs import Rating
 
-        rate = getattr(self.session, "rate", None)  # drill only
-        if rate is not None:
-            rate(Rating(n))
+        drill = self._drill()
+        if drill is not None:
+            drill.rate(Rating(n))
         self.app.call_from_thread(self._status, self._after_text())
