@@ -13,10 +13,12 @@ from typing import Generic, TypeVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
+from textual.geometry import Size
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
-from textual.widgets import Checkbox, SelectionList
+from textual.widgets import Checkbox, OptionList, SelectionList
 from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 
 TICK = "✔"
 EMPTY = " "
@@ -24,23 +26,51 @@ T = TypeVar("T")
 
 
 class TickList(SelectionList[T], Generic[T]):
-    """A SelectionList whose boxes are empty or checked."""
+    """A SelectionList whose boxes are empty or checked, and whose long options wrap.
+
+    Textual's SelectionList keeps each option on one line and cuts it with an ellipsis, so a
+    topic longer than the column lost its end. Here an option wraps under its own text and its
+    box is drawn on its first line only.
+    """
+
+    DEFAULT_CSS = """
+    TickList { text-wrap: wrap; text-overflow: fold; }
+    """
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # OptionList measures the wrapped height without the box's columns; the lines are then
+        # laid out with them, so an option that wraps would need one more line than measured.
+        gutter = self._get_left_gutter_width()
+        return super().get_content_height(container, viewport, width - gutter)
 
     def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        segments = list(strip)
-        if len(segments) < 3 or segments[1].text != ToggleButton.BUTTON_INNER:
-            return strip  # not a line with a box (past the end, or a wrapped continuation)
-        _, scroll_y = self.scroll_offset
+        line = OptionList.render_line(self, y)  # one (wrapped) line of the option's text
         try:
-            selection = self.get_option_at_index(scroll_y + y)
-        except Exception:  # the line is not an option
-            return strip
+            index, offset = self._lines[self.scroll_offset.y + y]
+            selection = self.get_option_at_index(index)
+        except (IndexError, OptionDoesNotExist):
+            return line
+        underlying = next(iter(line)).style or self.rich_style
+        gutter = self._get_left_gutter_width()
+        if offset > 0:  # a continuation: under the text, no box
+            return Strip([Segment(" " * gutter, underlying), *line], gutter + line.cell_length)
         ticked = selection.value in self._selected
-        inner = segments[1]
-        style = (inner.style or Style()) + Style(bold=True)
-        segments[1] = Segment(TICK if ticked else EMPTY, style)
-        return Strip(segments, strip.cell_length)
+        component = "selection-list--button" + ("-selected" if ticked else "")
+        if self.highlighted == index:
+            component += "-highlighted"
+        button = self.get_component_rich_style(component)
+        side = Style.from_color(button.bgcolor, underlying.bgcolor)
+        meta = Style(meta={"option": index})  # a click on the box toggles this option
+        return Strip(
+            [
+                Segment(ToggleButton.BUTTON_LEFT, side + meta),
+                Segment(TICK if ticked else EMPTY, button + Style(bold=True) + meta),
+                Segment(ToggleButton.BUTTON_RIGHT, side + meta),
+                Segment(" ", underlying),
+                *line,
+            ],
+            gutter + line.cell_length,
+        )
 
 
 class TickBox(Checkbox):
