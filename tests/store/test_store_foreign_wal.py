@@ -4,25 +4,12 @@ the file's identity, its write sequence and the -wal header's page size (issue 9
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
-from qkv_drill.store import AnswerRecord, Store, walcheck
+from qkv_drill.store import Store, walcheck
+from tests.helpers.records import answer_record
 
-
-def answer(text: str) -> AnswerRecord:
-    return AnswerRecord(
-        question_id=f"q.{text}",
-        pack_id="p",
-        topic="shapes",
-        difficulty="easy",
-        qtype="numeric",
-        params_json="{}",
-        seed=1,
-        answer_text=text,
-        verdict="correct",
-        ts_utc=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+answer = answer_record
 
 
 def crashed(db: Path, texts: list[str], *, undo_first: bool = False) -> tuple[bytes, bytes]:

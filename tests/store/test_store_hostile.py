@@ -6,32 +6,16 @@ from __future__ import annotations
 import io
 import sqlite3
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from qkv_drill.store import AnswerRecord, Store, writes
+from qkv_drill.store import Store, writes
 from qkv_drill.store import store as store_mod
+from tests.helpers.records import answer_record
 
-
-def answer(i: int) -> AnswerRecord:
-    return AnswerRecord(
-        question_id=f"q.{i}",
-        pack_id="p",
-        topic="shapes",
-        difficulty="easy",
-        qtype="numeric",
-        params_json="{}",
-        seed=i,
-        answer_text=str(i),
-        verdict="correct",
-        misconception=None,
-        response_ms=100,
-        mode="practice",
-        ts_utc=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+answer = answer_record
 
 
 def fill(path: Path, n: int) -> None:

@@ -19,25 +19,14 @@ import pytest
 
 from qkv_drill.store import AnswerRecord, Store, journal, writes
 from qkv_drill.store import store as store_mod
+from tests.helpers.records import answer_record
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI_PACK = ROOT / "tests" / "session" / "fixtures" / "mini.yaml"
 
 
 def answer(i: int) -> AnswerRecord:
-    return AnswerRecord(
-        question_id=f"q.{i}",
-        pack_id="p",
-        topic="shapes",
-        difficulty="easy",
-        qtype="numeric",
-        params_json="{}",
-        seed=i,
-        answer_text=f"answer {i}",
-        verdict="correct",
-        response_ms=100,
-        ts_utc=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    return answer_record(i, text=f"answer {i}")
 
 
 @pytest.fixture
