@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from qkv_drill.present.formats import lettered, shape_tuple, short_number
+from qkv_drill.present.trace_text import step_note
 
 if TYPE_CHECKING:
     from qkv_drill.engine.trace import Trace
@@ -74,8 +75,8 @@ def trace_lines(trace: Trace | None) -> list[str]:
             step.formula if step.formula.startswith(step.name) else (f"{step.name}: {step.formula}")
         )
         lines.append(f"- {formula}" + (f"  shape {shape_tuple(shape)}" if shape else ""))
-        if getattr(step, "note", ""):
-            lines.append(f"  {step.note}")
+        if note := step_note(step):
+            lines.append(f"  {note}")
         value = getattr(step, "value", None)
         if value is not None and 0 < getattr(value, "size", 0) <= 64:
             lines += ["    " + row for row in matrix_rows(value)]

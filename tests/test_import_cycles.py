@@ -173,3 +173,34 @@ def test_the_graph_covers_the_package():
 def test_qkv_drill_has_no_import_circle():
     found = cycles(import_graph())
     assert not found, "import circles:\n" + "\n".join(" -> ".join(c) for c in found)
+
+
+# The engine is the bottom layer: it computes and keeps data. Presentation, sessions, the store and
+# the terminal build on it, never the other way round.
+LOWER_THAN = {
+    "qkv_drill.engine": ("present", "session", "store", "tui", "packs", "plain", "exercises"),
+}
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    found = []
+    for layer, above in LOWER_THAN.items():
+        banned = tuple(f"qkv_drill.{name}" for name in above)
+        for module, targets in graph.items():
+            if module != layer and not module.startswith(layer + "."):
+                continue
+            for target in sorted(targets):
+                if target.startswith(banned):
+                    found.append(f"{module} -> {target}")
+    return found
+
+
+def test_layer_check_names_an_upward_import():
+    graph = {"qkv_drill.engine.trace": {"qkv_drill.present.formats", "qkv_drill.engine.masks"}}
+    assert layer_violations(graph) == ["qkv_drill.engine.trace -> qkv_drill.present.formats"]
+    assert layer_violations({"qkv_drill.present.formats": {"qkv_drill.engine.trace"}}) == []
+
+
+def test_the_engine_imports_nothing_above_it():
+    found = layer_violations(import_graph())
+    assert not found, "the engine imports from a higher layer:\n" + "\n".join(found)

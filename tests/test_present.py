@@ -25,6 +25,7 @@ from qkv_drill.present.formats import (
 )
 from qkv_drill.present.forms import answer_form, answer_placeholder
 from qkv_drill.present.report_item import item_markdown
+from qkv_drill.present.trace_text import step_note
 from qkv_drill.session.report import ReportItem
 
 # --- options ------------------------------------------------------------------------------------
@@ -173,3 +174,21 @@ def test_item_markdown_ticks_the_covered_rubric_points_only_when_asked():
 def test_item_markdown_keeps_the_lines_of_code():
     md = item_markdown(_item(qtype="code", user_answer="def f(x):\n    return x\n"))
     assert "```python\ndef f(x):\n    return x\n```" in md
+
+
+# --- derivations --------------------------------------------------------------------------------
+
+
+def test_a_product_step_reads_its_operand_shapes_and_keeps_the_engines_note():
+    import numpy as np
+
+    from qkv_drill.engine.trace import Trace, trace_project
+
+    step = trace_project(np.ones((2, 4)), np.ones((4, 3)))["XW"]
+    assert step.operand_shapes == ((2, 4), (4, 3))  # data in the engine, no text
+    assert step_note(step) == "(2x4) @ (4x3)"
+    tr = Trace()
+    tr.add("P", "P = A B", np.ones((1, 1)), note="one cell", operands=(np.ones((1, 5)), [[1]] * 5))
+    assert step_note(tr["P"]) == "(1x5) @ (5x1); one cell"
+    tr.add("s", "s", 2.0)
+    assert step_note(tr["s"]) == ""

@@ -23,7 +23,6 @@ from qkv_drill.engine.masks import causal_mask
 from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.reference import softmax
 from qkv_drill.engine.shapes import ShapeOptions, attention_shapes
-from qkv_drill.present.formats import shape_by
 
 StepValue: TypeAlias = npt.NDArray[np.number | np.bool_]
 """A step's value: numbers (a matrix, a scalar, a shape's dims) or a boolean mask."""
@@ -38,6 +37,8 @@ class Step:
     formula: str
     value: StepValue
     note: str = ""
+    operand_shapes: tuple[tuple[int, ...], ...] = ()
+    """The shapes this step multiplies, left to right (shown as "(2x4) @ (4x2)")."""
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -52,14 +53,37 @@ class Trace:
 
     @overload
     def add(
-        self, name: str, formula: str, value: npt.NDArray[S], note: str = ""
+        self,
+        name: str,
+        formula: str,
+        value: npt.NDArray[S],
+        note: str = "",
+        operands: tuple[ArrayLike, ...] = (),
     ) -> npt.NDArray[S]: ...
     @overload
-    def add(self, name: str, formula: str, value: ArrayLike, note: str = "") -> StepValue: ...
-    def add(self, name: str, formula: str, value: ArrayLike, note: str = "") -> StepValue:
-        """Append a step; returns `value` as an array (its dtype kept) for the next steps."""
+    def add(
+        self,
+        name: str,
+        formula: str,
+        value: ArrayLike,
+        note: str = "",
+        operands: tuple[ArrayLike, ...] = (),
+    ) -> StepValue: ...
+    def add(
+        self,
+        name: str,
+        formula: str,
+        value: ArrayLike,
+        note: str = "",
+        operands: tuple[ArrayLike, ...] = (),
+    ) -> StepValue:
+        """Append a step; returns `value` as an array (its dtype kept) for the next steps.
+
+        `operands` are the arrays a product step multiplies: their shapes are kept as data.
+        """
         array: StepValue = np.asarray(value)
-        self.steps.append(Step(name, formula, array, note))
+        shapes = tuple(tuple(int(d) for d in np.shape(o)) for o in operands)
+        self.steps.append(Step(name, formula, array, note, shapes))
         return array
 
     def __getitem__(self, name: str) -> Step:
@@ -73,16 +97,6 @@ class Trace:
 
     def names(self) -> list[str]:
         return [step.name for step in self.steps]
-
-    def describe(self) -> str:
-        """One line: "X (2x4) -> Q = X W_Q (2x2) -> ...": the flow without the weight matrices."""
-        parts = []
-        for step in self.steps:
-            if step.name.startswith(("W_", "b_")):
-                continue
-            label = step.name if step.formula == step.name else step.formula
-            parts.append(f"{label} ({shape_by(step.shape)})")
-        return " -> ".join(parts)
 
 
 def _mask_note(mask: ArrayLike | None, causal: bool) -> str:
@@ -294,7 +308,7 @@ def trace_project(x: ArrayLike, w: ArrayLike) -> Trace:
     tr = Trace()
     x = tr.add("X", "X", np.asarray(x, dtype=np.float64))  # (T, C)
     w = tr.add("W", "W", np.asarray(w, dtype=np.float64))  # (C, hs)
-    tr.add("XW", "X W", x @ w, note=f"({shape_by(x.shape)}) @ ({shape_by(w.shape)})")
+    tr.add("XW", "X W", x @ w, operands=(x, w))
     return tr
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from qkv_drill.present.formats import shape_tuple
+from qkv_drill.present.trace_text import step_note
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.drill import schedule_misses
 from qkv_drill.session.records import Asked, make_record, misconception_name
@@ -128,7 +129,8 @@ def trace_lines(trace: Trace | None) -> list[str]:
     for step in trace.steps if trace is not None else ():
         shape = step.shape
         line = f"{step.name}: {step.formula}" + (f"  {shape_tuple(shape)}" if shape else "")
-        lines.append(line + (f" ({step.note})" if step.note else ""))
+        note = step_note(step)
+        lines.append(line + (f" ({note})" if note else ""))
     return lines
 
 

@@ -19,6 +19,7 @@ from qkv_drill.engine import (
     trace_multi_head,
 )
 from qkv_drill.engine.shapes import SHAPE_NAMES, attention_shape
+from qkv_drill.present.trace_text import trace_flow
 
 
 def _config(seed, batch, seq, seq_kv, d_model, heads, kv_heads):
@@ -143,9 +144,9 @@ def test_trace_follows_the_article_steps_and_ends_at_attention():
     np.testing.assert_allclose(tr["output"].value, out)
     np.testing.assert_allclose(tr["weights"].value, weights)
     np.testing.assert_allclose(tr["scaled"].value, tr["scores"].value / np.sqrt(2))
-    assert tr.describe().startswith("X (2x4) -> Q = X W_Q (2x2) -> K = X W_K (2x2)")
-    assert tr.describe().endswith("output = weights V (2x2)")
-    assert "-> W_Q (" not in tr.describe()  # weight matrices are left out of the flow
+    assert trace_flow(tr).startswith("X (2x4) -> Q = X W_Q (2x2) -> K = X W_K (2x2)")
+    assert trace_flow(tr).endswith("output = weights V (2x2)")
+    assert "-> W_Q (" not in trace_flow(tr)  # weight matrices are left out of the flow
 
 
 def test_trace_with_cross_attention_and_causal_mask():
@@ -181,4 +182,4 @@ def test_multi_head_trace_splits_repeats_and_merges():
     assert tr["K_heads"].shape == (2, 3, 2) and tr["K_rep"].shape == (4, 3, 2)
     np.testing.assert_array_equal(tr["K_rep"].value[1], tr["K_heads"].value[0])  # shared head
     np.testing.assert_allclose(tr["final"].value, multi_head_attention(x, x, *w, 4, 2)[0])
-    assert tr.describe().endswith("final = merged W_O (3x8)")
+    assert trace_flow(tr).endswith("final = merged W_O (3x8)")

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from qkv_drill.present.formats import shape_tuple
+from qkv_drill.present.trace_text import step_note
 from qkv_drill.tui.widgets.matrix import MAX_CELLS, as_rows, bracketed, fmt_number
 
 if TYPE_CHECKING:
@@ -42,15 +43,15 @@ def step_renderable(
         ("   " + formula if formula != str(step.name) else "", "italic"),
         ("" if value_is_shape else f"   shape {shape_tuple(shape) if shape else 'scalar'}", "dim"),
     )
+    note = step_note(step)
     if value_is_shape:
-        note = step.note
         return Group(head, Text("   " + note, style="dim"), Text("")) if note else head
     if given:
         head.append("   (given above)", style="dim")
         return head
     parts: list[RenderableType] = [head]
-    if step.note:
-        parts.append(Text("   " + step.note, style="dim"))
+    if note:
+        parts.append(Text("   " + note, style="dim"))
     value = step.value
     if value is not None:
         if not shape:
