@@ -204,3 +204,22 @@ def test_layer_check_names_an_upward_import():
 def test_the_engine_imports_nothing_above_it():
     found = layer_violations(import_graph())
     assert not found, "the engine imports from a higher layer:\n" + "\n".join(found)
+
+
+def test_what_was_asked_is_declared_once():
+    """The fields that say what was asked live on store.records.Asked; a record type that needs
+    them inherits it instead of declaring them again, so the copies cannot drift apart."""
+    declaring = []
+    for name, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            names = {
+                s.target.id
+                for s in node.body
+                if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+            }
+            if {"question_id", "params_json", "seed"} <= names:
+                declaring.append(f"{name}.{node.name}")
+    assert declaring == ["qkv_drill.store.records.Asked"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,8 +14,9 @@ from qkv_drill.present.formats import shape_tuple
 from qkv_drill.present.trace_text import step_note
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.drill import schedule_misses
-from qkv_drill.session.records import Asked, make_record, misconception_name
+from qkv_drill.session.records import asked_of, make_record, misconception_name
 from qkv_drill.session.report import MockReport, PastScore, ReportItem
+from qkv_drill.store.records import asked_fields
 
 if TYPE_CHECKING:
     from qkv_drill.engine.trace import Trace
@@ -109,7 +109,7 @@ def grade_open_answers(
     for item in first_time:
         store.record_answer(
             make_record(
-                item.asked,
+                item,
                 answer_text=item.user_answer or "",
                 verdict=item.status,
                 misconception=None,
@@ -139,7 +139,7 @@ def report_item(session: MockSession, idx: int, inst: Instance) -> ReportItem:
     q = inst.question
     return ReportItem(
         idx=idx,
-        **asdict(Asked.of(inst)),
+        **asked_fields(asked_of(inst)),
         prompt=inst.prompt,
         user_answer=session.answers[idx],
         expected=inst.expected_display,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from qkv_drill.store.records import AnswerRecord, Asked, asked_fields
 
 if TYPE_CHECKING:
     from qkv_drill.packs.check import Verdict
     from qkv_drill.packs.instance import Instance
-    from qkv_drill.store import AnswerRecord
 
 
 def self_grade_passes(covered: Sequence[int], n_points: int) -> bool:
@@ -50,30 +50,18 @@ def misconception_name(verdict: Verdict) -> str | None:
     return m.name if m is not None else None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Asked:
-    """What was asked, as every stored answer keeps it (a report item carries the same)."""
-
-    question_id: str
-    pack_id: str
-    topic: str
-    difficulty: str
-    qtype: str
-    params_json: str
-    seed: int
-
-    @classmethod
-    def of(cls, instance: Instance) -> Asked:
-        q = instance.question
-        return cls(
-            question_id=q.id,
-            pack_id=q.pack_id,
-            topic=q.topic,
-            difficulty=q.difficulty,
-            qtype=q.type,
-            params_json=params_json(instance.params),
-            seed=instance.seed,
-        )
+def asked_of(instance: Instance) -> Asked:
+    """What a drawn instance asks, as the store keeps it."""
+    q = instance.question
+    return Asked(
+        question_id=q.id,
+        pack_id=q.pack_id,
+        topic=q.topic,
+        difficulty=q.difficulty,
+        qtype=q.type,
+        params_json=params_json(instance.params),
+        seed=instance.seed,
+    )
 
 
 def make_record(
@@ -87,18 +75,18 @@ def make_record(
     ts: datetime,
     mock_id: int | None = None,
 ) -> AnswerRecord:
-    """An `AnswerRecord` for the store; `verdict` is 'correct', 'wrong' or 'skipped'."""
-    from qkv_drill.store import AnswerRecord
+    """An `AnswerRecord` for the store; `verdict` is 'correct', 'wrong' or 'skipped'.
 
+    `asked` is a drawn instance or anything that is an `Asked` (a mock report item)."""
     if not isinstance(asked, Asked):
-        asked = Asked.of(asked)
+        asked = asked_of(asked)
     if asked.qtype == "code":
         from qkv_drill.exercises.instance import stored_code
 
         answer_text = stored_code(answer_text)
     return AnswerRecord(
         ts_utc=ts,
-        **asdict(asked),
+        **asked_fields(asked),
         answer_text=stored_text(answer_text),
         verdict=verdict,
         misconception=misconception,

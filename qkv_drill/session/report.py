@@ -15,24 +15,19 @@ from typing import Any
 
 from qkv_drill.present.formats import m_ss, percent
 from qkv_drill.present.report_item import item_markdown
-from qkv_drill.session.records import Asked, self_grade_passes
+from qkv_drill.session.records import self_grade_passes
+from qkv_drill.store.records import Asked
 
 DIFFICULTIES = ("easy", "medium", "hard")
 
 
-@dataclass
-class ReportItem:
-    """One question of the interview, as asked and as answered."""
+@dataclass(kw_only=True)
+class ReportItem(Asked):
+    """One question of the interview: what was asked (the stored answer's fields), then how it
+    was answered. An item is the `Asked` its answer is recorded with."""
 
     idx: int
-    question_id: str
-    pack_id: str
-    topic: str
-    difficulty: str
-    qtype: str
     prompt: str
-    seed: int
-    params_json: str
     user_answer: str | None
     expected: str
     status: str  # correct | wrong | unanswered | pending (text awaiting self-grade)
@@ -54,11 +49,6 @@ class ReportItem:
     @property
     def over_budget(self) -> bool:
         return self.time_s > self.budget_s
-
-    @property
-    def asked(self) -> Asked:
-        """What was asked, as a stored answer keeps it."""
-        return Asked(**{f.name: getattr(self, f.name) for f in fields(Asked)})
 
 
 @dataclass

@@ -39,8 +39,9 @@ def seed_out(value: Any) -> int | None:
 
 
 @dataclass
-class AnswerRecord:
-    """One answer as given; `ts_utc` defaults to now."""
+class Asked:
+    """What was asked: the question and the draw. Every stored answer and every item of a mock
+    report starts with these fields, so they are declared once, here, below the sessions."""
 
     question_id: str
     pack_id: str
@@ -49,6 +50,17 @@ class AnswerRecord:
     qtype: str
     params_json: str
     seed: int | None
+
+
+def asked_fields(asked: Asked) -> dict[str, Any]:
+    """Only the `Asked` part of a record or report item, by field name."""
+    return {f.name: getattr(asked, f.name) for f in fields(Asked)}
+
+
+@dataclass
+class AnswerRecord(Asked):
+    """One answer as given (what was asked first); `ts_utc` defaults to now."""
+
     answer_text: str
     verdict: str  # correct | wrong | skipped
     misconception: str | None = None

@@ -225,6 +225,12 @@ def test_report_scores_follow_the_answers_given(balance_packs, store, clock):
     s.grade_open_answers({pending.idx: [0, 1]})
     graded = [r for r in store.iter_answers(mode="mock") if r.question_id == pending.question_id]
     assert [(r.verdict, r.ts_utc) for r in graded] == [("correct", clock.now())]
+    # the record keeps exactly what the item says was asked (the same seven fields, one type)
+    from qkv_drill.session.records import asked_of
+    from qkv_drill.store.records import asked_fields
+
+    asked = asked_fields(asked_of(s.instances[pending.idx]))
+    assert asked_fields(graded[0]) == asked_fields(pending) == asked
     assert report.correct == before + 1 and report.pending == []
     stored = json.loads(store.get_mock(s.mock_id).report_json)
     assert stored["summary"]["correct"] == before + 1
