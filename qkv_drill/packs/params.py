@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.limits import MAX_DRAW_TRIES as MAX_TRIES
@@ -72,6 +73,11 @@ def _dim(d: Any, values: dict[str, Any]) -> int:
     return int(values[d]) if isinstance(d, str) else int(d)
 
 
+FULL_RANK_TRIES = 64
+"""Tries for one `full_rank` matrix; with two or more values a random one is full rank far more
+often than not, so this bound only stops a loop that cannot end."""
+
+
 def _draw_matrix(
     rng: np.random.Generator, spec: dict[str, Any], values: dict[str, Any]
 ) -> list[Any]:
@@ -79,9 +85,20 @@ def _draw_matrix(
     if any(not 1 <= d <= MAX_MATRIX_DIM for d in dims):
         raise ValueError(f"matrix size {dims} is outside 1..{MAX_MATRIX_DIM}")
     lo, hi = spec.get("values", [-3, 3])
-    m = rng.integers(int(lo), int(hi) + 1, size=dims)  # (r, c) or (n,)
-    rows: list[Any] = m.tolist()
-    return rows
+    for _ in range(FULL_RANK_TRIES if spec.get("full_rank") else 1):
+        m = rng.integers(int(lo), int(hi) + 1, size=dims)  # (r, c) or (n,)
+        if not spec.get("full_rank") or _full_rank(m):
+            rows: list[Any] = m.tolist()
+            return rows
+    raise ValueError(
+        f"no full-rank {dims} matrix with values in [{lo}, {hi}] in {FULL_RANK_TRIES} tries"
+    )
+
+
+def _full_rank(m: npt.NDArray[np.integer]) -> bool:
+    """Rank min(rows, cols) (a vector: not all zero); SVD is exact enough for small integers."""
+    a = np.atleast_2d(m)
+    return bool(np.linalg.matrix_rank(a.astype(np.float64)) == min(a.shape))
 
 
 def evaluate_derived(expr: Any, values: dict[str, Any]) -> Any:

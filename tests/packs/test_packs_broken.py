@@ -54,6 +54,7 @@ LOAD_TIME = {
     "unknown_config.yaml": (13, 36, "unknown configuration 'llama-7b'", "'llama2-7b'"),
     "deep_nesting.yaml": (1, 47, "nesting deeper than 40 levels", ""),
     "duplicate_key.yaml": (11, 5, "duplicate key 'prompt'", ""),
+    "full_rank_one_value.yaml": (13, 54, "a full-rank matrix needs at least two", "low < high"),
 }
 
 DRAW_TIME = {

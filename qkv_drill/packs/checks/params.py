@@ -177,6 +177,19 @@ class ParamChecks(FieldChecks):
             self.err((*pk, "values"), "values must be [low, high] whole numbers")
         elif max(abs(vals[0]), abs(vals[1])) > MAX_MATRIX_VALUE:
             self.err((*pk, "values"), f"matrix values are limited to +-{MAX_MATRIX_VALUE}")
+        elif "full_rank" in spec:
+            self.full_rank(pk, spec["full_rank"], vals)
+
+    def full_rank(self, pk: Keys, flag: Any, vals: list[int]) -> None:
+        """`full_rank: true` draws only matrices of rank min(rows, cols): it needs two values."""
+        if not isinstance(flag, bool):
+            self.err((*pk, "full_rank"), "full_rank must be true or false")
+        elif flag and vals[0] == vals[1]:
+            self.err(
+                (*pk, "full_rank"),
+                f"a full-rank matrix needs at least two values; values are only {vals[0]}",
+                "widen values to [low, high] with low < high",
+            )
 
     def derive(self, at: Keys, raw: Any, names: set[str]) -> dict[str, Any]:
         if raw is None:
