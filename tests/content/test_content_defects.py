@@ -268,3 +268,143 @@ def test_params_explanation_names_the_gpt2_models_it_draws():
     question = q("cost.attn-params-config")
     assert "gpt2-small" in str(question.params["model"])
     assert re.search(r"GPT-2", question.explanation)
+
+
+# --- second review: figures, sources and conventions ----------------------------------------
+
+
+def _softmax(z) -> np.ndarray:
+    p = np.exp(np.asarray(z, dtype=float) - max(z))
+    return p / p.sum()
+
+
+def test_saturated_softmax_lead_figures_hold_for_three_keys():
+    text = words(q("scaling.saturated-softmax").explanation)
+    assert "a lead of 5 already gives the leader more than 0.99" not in text
+    assert "a lead of 6 over both others already gives the leader more than 0.99" in text
+    assert _softmax([6, 0, 0])[0] > 0.99
+    assert round(_softmax([5, 0, 0])[0], 3) == 0.987 and "0.987" in text
+
+
+def test_path_convolution_cites_section_4_for_contiguous_kernels():
+    text = words(q("why-attention.path-convolution").explanation)
+    assert "Table 1 of arXiv 1706.03762 writes this O(n/k)" not in text
+    assert "Section 4 of arXiv 1706.03762 gives this as O(n/k)" in text
+    assert "Table 1 lists the O(log_k(n)) of dilated convolutions" in text
+
+
+def test_cache_shrinking_prompt_admits_eviction_and_excludes_paging():
+    question = q("why-attention.cache-shrinking-multi")
+    assert "per token" not in words(question.prompt)
+    assert option(question, "Evicting old tokens").correct
+    paging = option(question, "Paging the cache")
+    assert not paging.correct and "number of tokens kept" in words(paging.why)
+
+
+def test_flash_extra_memory_figures_name_the_sizes_they_are_for():
+    from qkv_drill.engine.serving import flash_extra_memory
+
+    text = words(q("efficient.flash-extra-memory").explanation)
+    assert "16 MiB here" not in text
+    assert "for 32 heads, batch 8 and T = 16384 that is 16 MiB" in text and "(256 GiB)" in text
+    assert flash_extra_memory(16384, heads=32, batch=8) == 16 * 2**20
+    assert 8 * 32 * 16384**2 * 4 == 256 * 2**30
+
+
+def test_flash_statistics_are_two_per_row_in_v1_and_the_log_sum_exp_in_v2():
+    text = words(q("efficient.flash-memory-saved").explanation)
+    assert "combined as the log-sum-exp), which" not in text
+    assert "running max m and the sum of exponentials l" in text
+    assert "FlashAttention-2 only their log-sum-exp m + log l (arXiv 2307.08691" in text
+    m, l_ = 3.0, 7.5  # one row's statistics: m + log l recovers the softmax normaliser
+    assert math.isclose(math.exp(m + math.log(l_)), math.exp(m) * l_)
+
+
+def test_mqa_keeps_a_bit_over_half_of_the_attention_parameters():
+    from qkv_drill.engine.quantities import projection_params
+
+    question = q("efficient.mqa-params")
+    text = words(question.explanation)
+    assert "modest (about half" not in text and "a bit over half of its `4 d^2`" in text
+    for seed in range(60):
+        p = draw(question, seed).params
+        kept = projection_params(p["d_model"], p["heads"], kv_heads=1, bias=False, output=True)
+        assert 0.5 < kept / (4 * p["d_model"] ** 2) < 0.6
+
+
+def test_multi_head_cost_parity_is_parameters_and_matmul_flops_not_score_memory():
+    from qkv_drill.engine.quantities import attention_flops, projection_params, score_memory
+
+    text = words(q("multihead.why-multiple-heads").explanation)
+    assert "the total cost is the same as a single wide head" not in text
+    assert "only the score matrices multiply" in text
+    d, h, t = 512, 8, 128
+    assert projection_params(d, h) == projection_params(d, 1)
+    assert attention_flops(t, d, h) == attention_flops(t, d, 1)
+    assert score_memory(t, heads=h) == h * score_memory(t, heads=1)
+
+
+def test_decode_flops_per_byte_figure_states_the_two_byte_cache():
+    text = words(q("kv-cache.decode-attn-flops").explanation)
+    assert "With a 2-byte (fp16) cache that is about one FLOP per byte read" in text
+    t, d = 1024, 4096
+    assert (4 * t * d) / (2 * t * d * 2) == 1.0  # FLOPs / (K and V elements x 2 bytes)
+
+
+def test_decode_score_bytes_range_is_the_range_the_draws_give():
+    question = q("kv-cache.decode-score-bytes-batch")
+    sizes = {draw(question, seed).expected for seed in range(200)}
+    assert min(sizes) == 192 * 2**10 and max(sizes) == 8 * 2**20
+    text = words(question.explanation)
+    assert "a few MiB" not in text and "from 192 KiB to 8 MiB" in text
+
+
+def test_decode_bytes_cache_figure_names_the_model_shape():
+    from qkv_drill.engine.quantities import kv_cache
+
+    text = words(q("kv-cache.decode-bytes").explanation)
+    assert "(32 layers, 32 key/value heads of 128)" in text
+    one = kv_cache(32, 32, 128, 4096)
+    assert one == 2 * 2**30 and 8 * one > 14e9  # 2 GiB each; 8 of them outweigh 14 GB
+    assert kv_cache(32, 8, 128, 4096) == one // 4 and "a quarter of that" in text
+
+
+def test_key_order_output_is_invariant_to_the_order_of_key_value_pairs():
+    question = q("complexity.key-order-output")
+    assert "The example's" not in question.explanation
+    rng = np.random.default_rng(3)
+    qv, k, v = rng.normal(size=(1, 2)), rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    order = [2, 0, 1]
+
+    def out(k_, v_):
+        return _softmax((qv @ k_.T / math.sqrt(2))[0]) @ v_  # (d_v,)
+
+    assert np.allclose(out(k, v), out(k[order], v[order]))
+
+
+def test_bare_padding_mask_is_right_only_by_accident_at_batch_1():
+    why = words(option(q("pytorch.mask-broadcast"), "attn_mask=pad,").why)
+    assert "only by accident, when N is 1" in why
+    torch = pytest.importorskip("torch")
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    q1, k1, v1 = (torch.randn(1, 2, 3, 4) for _ in range(3))  # (N, H, L, hs)
+    pad = torch.tensor([[True, True, False]])  # (N, S)
+    right = F.scaled_dot_product_attention(q1, k1, v1, attn_mask=pad[:, None, None, :])
+    assert torch.allclose(F.scaled_dot_product_attention(q1, k1, v1, attn_mask=pad), right)
+    q2, k2, v2 = (torch.randn(2, 2, 3, 4) for _ in range(3))
+    with pytest.raises(RuntimeError):
+        F.scaled_dot_product_attention(q2, k2, v2, attn_mask=pad.expand(2, 3))
+
+
+def test_window_off_by_one_feedback_names_its_convention():
+    from qkv_drill.engine.misconceptions import MISCONCEPTIONS
+
+    feedback = MISCONCEPTIONS["window_off_by_one"].feedback
+    assert "in this question's convention the window counts the query itself" in feedback
+    assert "Mistral" in feedback
+    for question in shipped().values():
+        if "window_off_by_one" in (question.misconceptions or []):
+            prompt = words(question.prompt)
+            assert "W - 1 keys before it" in prompt or "window - 1" in prompt, question.id

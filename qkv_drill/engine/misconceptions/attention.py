@@ -77,8 +77,9 @@ NO_SCALING = Misconception(
 SCALE_BY_DK = Misconception(
     name="scale_by_dk",
     title="Divided by d_k",
-    feedback="That divides the scores by d_k instead of sqrt(d_k): the variance of q.k is d_k, "
-    "so its standard deviation, sqrt(d_k), is the right divisor.",
+    feedback="That divides the scores by d_k instead of sqrt(d_k): with independent, zero-mean, "
+    "unit-variance components the variance of q.k is d_k, so its standard deviation, sqrt(d_k), "
+    "is the right divisor.",
     attention=AttentionMistake(scale=lambda dk, dm: 1.0 / dk),
     wrong={
         "scale_factor": direct(lambda a: 1.0 / a["d_k"]),

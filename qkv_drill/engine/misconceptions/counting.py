@@ -108,7 +108,8 @@ STD_FOR_VARIANCE = Misconception(
     name="std_for_variance",
     title="Standard deviation and variance swapped",
     feedback="That is the standard deviation where the variance was asked (or the reverse): "
-    "Var(q.k) = d_k, its standard deviation is sqrt(d_k).",
+    "for independent, zero-mean, unit-variance components Var(q.k) = d_k and its standard "
+    "deviation is sqrt(d_k).",
     wrong={
         "qk_variance": direct(lambda a: qk_std(a["d_k"], bool(a.get("scaled")))),
         "qk_std": direct(lambda a: qk_variance(a["d_k"], bool(a.get("scaled")))),

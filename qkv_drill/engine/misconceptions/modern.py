@@ -117,8 +117,9 @@ CAUSAL_TOP_LEFT = Misconception(
 WINDOW_OFF_BY_ONE = Misconception(
     name="window_off_by_one",
     title="Sliding window off by one",
-    feedback="That lets each query see window + 1 keys; the window counts the query itself: "
-    "itself and the window - 1 keys before it.",
+    feedback="That lets each query see window + 1 keys; in this question's convention the window "
+    "counts the query itself: itself and the window - 1 keys before it. Mistral's paper counts "
+    "positions i - W to i, W + 1 of them, so always check which convention is stated.",
     attention=AttentionMistake(window_off_by_one=True),
     wrong={
         "sliding_window_mask": rerun(window=lambda a: a["window"] + 1),
