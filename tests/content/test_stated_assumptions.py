@@ -5,7 +5,9 @@ only for independent query and key components with mean 0 and variance 1: every 
 every misconception feedback that states one must say so (or name standard-normal components,
 or state another variance outright).
 An explanation is shown after a drawn instance; the pack's `examples:` are self-tests nobody
-sees, so an explanation must not lean on "the example".
+sees, so an explanation must not lean on "the example". A rubric's keywords pre-tick the points
+an answer covers, so the model answer must tick every point: a keyword list it misses would
+leave a correct answer unticked.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pytest
 
 from qkv_drill.engine.misconceptions import MISCONCEPTIONS
+from qkv_drill.packs.check import keyword_hit
 from qkv_drill.packs.model import Question
 from tests.helpers.shipped import shipped
 
@@ -98,3 +101,79 @@ def test_the_hidden_example_pattern_spares_for_example():
     assert HIDDEN_EXAMPLE.search("The example's pairs are those of a decode step")
     assert not HIDDEN_EXAMPLE.search("for example an orthogonal A")
     assert not HIDDEN_EXAMPLE.search("with an example of each")
+
+
+def text_questions() -> list[str]:
+    return sorted(qid for qid, q in shipped().items() if q.type == "text")
+
+
+@pytest.mark.parametrize("qid", text_questions())
+def test_the_model_answer_ticks_every_rubric_point(qid):
+    """Keywords pre-tick the points an answer covers: the model answer itself must tick all."""
+    question = shipped()[qid]
+    missed = [
+        p.point
+        for p in question.rubric
+        if not any(keyword_hit(question.model_answer or "", k) for k in p.keywords)
+    ]
+    assert not missed, f"{qid}: the model answer would leave unticked {missed}"
+
+
+# Answers that split d_model evenly between the heads without being given the head size: attention
+# FLOPs (h x 4 T^2 d_k = 4 T^2 d_model), projection parameters, and per-head or all-heads shapes.
+PER_HEAD_COMPUTATIONS = {"attention_flops", "projection_params"}
+PER_HEAD_SHAPES = {"q", "k", "v", "w_q", "w_k", "w_v", "w_o", "q_heads", "k_heads", "v_heads"}
+PER_HEAD_SHAPES |= {"kv_cache_layer"}
+HEAD_SIZE_STATED = re.compile(
+    r"d_model\s*/\s*(?:heads|h\b|num_heads|query heads)|C\s*//\s*\{heads\}|\bhs = C"
+    r"|d_k\s*=\s*(?:d_v\s*=\s*)?\{|head(?:s)? of size|head size|`d_k = d_v = d_model",
+    re.IGNORECASE,
+)
+
+
+def splits_the_width(question: Question) -> bool:
+    answer = question.answer
+    if answer is None:
+        return False
+    if any(isinstance(v, dict) and "config" in v for v in question.params.values()):
+        return False  # a named model: its head size is a fact of that model
+    if "nn.MultiheadAttention" in question.prompt:
+        return False  # the module itself splits embed_dim evenly
+    heads = question.params.get("heads")
+    single = isinstance(heads, dict) and heads.get("value") == 1
+    if answer.compute in PER_HEAD_COMPUTATIONS:
+        return True
+    return answer.compute == "shape" and answer.args.get("which") in PER_HEAD_SHAPES and not single
+
+
+def width_splitting() -> list[str]:
+    return sorted(qid for qid, q in shipped().items() if splits_the_width(q))
+
+
+def test_width_splitting_questions_are_found():
+    assert {"cost.attention-flops", "multihead.mha-params", "multihead.split-shape"} <= set(
+        width_splitting()
+    )
+
+
+@pytest.mark.parametrize("qid", width_splitting())
+def test_questions_that_split_the_width_say_the_head_size(qid):
+    prompt = " ".join(shipped()[qid].prompt.split())
+    assert HEAD_SIZE_STATED.search(prompt), (
+        f"{qid}: the answer assumes heads of size d_model / heads; the prompt must say so"
+    )
+
+
+FLOP_CONVENTION = re.compile(
+    r"multiply-add\s*(?:=|counts? as|counted as|as)\s*2|6 N T",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "qid", sorted(qid for qid, q in shipped().items() if q.answer and "flops" in q.answer.compute)
+)
+def test_flop_questions_state_the_counting_convention(qid):
+    """A multiply-add is 1 or 2 FLOPs depending on who counts: the prompt must say which."""
+    prompt = " ".join(shipped()[qid].prompt.split())
+    assert FLOP_CONVENTION.search(prompt), f"{qid}: say how a multiply-add is counted"

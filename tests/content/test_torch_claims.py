@@ -124,3 +124,29 @@ def test_sdpa_backends_are_the_ones_named():
         n for n in ("ERROR", "OVERRIDEABLE") if n in claim
     }
     assert not hasattr(torch.backends, "flash")
+
+
+def test_view_after_transpose_needs_contiguous():
+    assert "raises a RuntimeError" in text("multihead.contiguous")
+    assert "`view` also fails on the non-contiguous result" in text("multihead.split-code")
+    b, t, h, hs = 2, 5, 3, 4
+    y = torch.randn(b, h, t, hs)  # (B, H, T, hs)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        y.transpose(1, 2).view(b, t, h * hs)
+    merged = y.transpose(1, 2).contiguous().view(b, t, h * hs)  # (B, T, C)
+    assert torch.equal(merged[:, :, hs : 2 * hs], y[:, 1])  # head 1 sits in columns hs..2hs
+    q = torch.randn(b, t, h * hs)  # (B, T, C)
+    with pytest.raises(RuntimeError):
+        q.transpose(1, 2).view(b, h, t, hs)
+    wrong = q.view(b, h, t, hs)  # runs, but slices the flattened (T, C) block
+    right = q.view(b, t, h, hs).transpose(1, 2)  # (B, H, T, hs)
+    assert wrong.shape == right.shape and not torch.equal(wrong, right)
+
+
+def test_dot_T_on_a_4d_tensor_reverses_every_axis_and_is_deprecated():
+    assert "deprecated" in text("pytorch.k-transpose")
+    k = torch.randn(2, 3, 5, 4)  # (B, H, T, hs)
+    with pytest.warns(UserWarning, match="deprecated"):
+        reversed_axes = k.T
+    assert reversed_axes.shape == (4, 5, 3, 2)
+    assert k.transpose(-2, -1).shape == (2, 3, 4, 5)
