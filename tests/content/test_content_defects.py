@@ -408,3 +408,15 @@ def test_window_off_by_one_feedback_names_its_convention():
         if "window_off_by_one" in (question.misconceptions or []):
             prompt = words(question.prompt)
             assert "W - 1 keys before it" in prompt or "window - 1" in prompt, question.id
+
+
+def test_llama3_8k_context_is_cited_to_the_model_card_not_the_herd_paper():
+    from qkv_drill.engine.quantities import score_memory
+    from qkv_drill.packs.configs import CONFIGS
+
+    text = words(q("cost.score-memory-8k").explanation)
+    assert "8,192-token context (arXiv 2407.21783)" not in text
+    assert "Llama 3 model card" in text and "extend it to 128K" in text
+    llama3 = CONFIGS["llama3-8b"]
+    assert llama3.context == 8192
+    assert score_memory(8192, heads=llama3.heads, bytes=2) == 4 * 2**30

@@ -177,3 +177,29 @@ def test_flop_questions_state_the_counting_convention(qid):
     """A multiply-add is 1 or 2 FLOPs depending on who counts: the prompt must say which."""
     prompt = " ".join(shipped()[qid].prompt.split())
     assert FLOP_CONVENTION.search(prompt), f"{qid}: say how a multiply-add is counted"
+
+
+MEMORY_COMPUTATIONS = {
+    "score_memory",
+    "kv_cache",
+    "kv_cache_per_token",
+    "kv_cache_windowed",
+    "kv_block_bytes",
+    "decode_bytes",
+    "decode_intensity",
+    "flash_extra_memory",
+}
+BYTES_STATED = re.compile(
+    r"fp16|fp32|bf16|int8|float16|float32|bytes? per|\d bytes?\b|\{bytes\} bytes?", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize(
+    "qid",
+    sorted(
+        qid for qid, q in shipped().items() if q.answer and q.answer.compute in MEMORY_COMPUTATIONS
+    ),
+)
+def test_memory_questions_state_the_bytes_per_element(qid):
+    prompt = " ".join(shipped()[qid].prompt.split())
+    assert BYTES_STATED.search(prompt), f"{qid}: say the dtype or the bytes per element"
