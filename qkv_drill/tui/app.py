@@ -138,11 +138,14 @@ class QkvDrillApp(App[int]):
         return HomeScreen(id="home")
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._first_frame)
-
-    def _first_frame(self) -> None:
-        signal_ready()
         self.load_data()
+        if self.start in ("practice", "drill"):
+            # Straight to the question screen: Home is neither drawn nor filled before it is
+            # shown, and the question screen asks for its session once the packs are in.
+            screen = self._make_screen(self.start)
+            if screen is not None:
+                self.push_screen(screen)
+        self.call_after_refresh(signal_ready)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -206,21 +209,13 @@ class QkvDrillApp(App[int]):
             )
         elif not first:
             self.notify(f"Reloaded {len(self.packset.questions)} questions.", title="Packs")
+        if first and self._check_resume():
+            return
         for screen in self.screen_stack:
             refresh = getattr(screen, "data_changed", None)
             if refresh is not None:
                 self.call_next(refresh)
-        if first:
-            self._after_first_load()
-
-    def _after_first_load(self) -> None:
-        if self._check_resume():
-            return
-        if self.start == "practice":
-            self.action_go("practice")
-        elif self.start == "drill":
-            self.action_go("drill")
-        elif self.start == "mock":
+        if first and self.start == "mock":
             self.action_go("mock")
 
     def _check_resume(self) -> bool:
@@ -234,6 +229,8 @@ class QkvDrillApp(App[int]):
             return False
         from qkv_drill.tui.screens.resume import ResumeMockScreen
 
+        while len(self.screen_stack) > 1:  # the start screen, pushed before the store was open
+            self.pop_screen()
         self.push_screen(ResumeMockScreen(store, packset, self.clock))
         return True
 

@@ -35,7 +35,6 @@ from qkv_drill.tui.widgets.answer import (
 )
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.derivation import DerivationPanel
-from qkv_drill.tui.widgets.feedback import self_grade_widgets, verdict_widgets
 from qkv_drill.tui.widgets.prompt import PromptView
 
 if TYPE_CHECKING:
@@ -80,6 +79,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.verdict: Verdict | None = None
         self.hints: list[str] = []
         self.last_text = ""
+        self._first_asked = False
+        self._warmed = False
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -96,7 +97,17 @@ class QuestionScreen(CardKeys, AppScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#progress", Static).update("Loading the first question…")
-        self.advance("next")
+        if self.qkv_app.ready:
+            self._ask_first()
+
+    def data_changed(self) -> None:
+        """Packs and store are in: `qkv-drill practice` opens this screen before they are."""
+        self._ask_first()
+
+    def _ask_first(self) -> None:
+        if not self._first_asked:
+            self._first_asked = True
+            self.advance("next")
 
     # -- session calls, all in a worker --------------------------------------------------------
 
@@ -109,7 +120,6 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         try:
             if self.session is None:
                 self.session = self.make_session()
-                import qkv_drill.answers.parse  # noqa: F401 - warm the live parser
             session = self.session
             instance: Instance | None
             if how == "redraw" and session.current is not None:
@@ -193,11 +203,24 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.query_one("#qbody").scroll_home(animate=False)
         self.call_after_refresh(self._focus_and_frame)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm")
+    def _warm(self) -> None:
+        """What checking and the verdict need (numpy, the engine, the live parser, the verdict's
+        widgets), imported once the first question is on screen, so it shows sooner and checking
+        stays instant."""
+        import qkv_drill.answers.parse
+        import qkv_drill.packs.check
+        import qkv_drill.packs.instance
+        import qkv_drill.tui.widgets.feedback  # noqa: F401
+
     def _focus_and_frame(self) -> None:
         """Focus the answer and scroll just enough that it and the question sentence show."""
         self.action_focus_answer(scroll=False)
         body = self.query_one("#qbody", VerticalScroll)
         self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
+        if not self._warmed:
+            self._warmed = True
+            self.call_after_refresh(self._warm)
 
     def _open_code(self, instance: Instance) -> None:
         from qkv_drill.tui.screens.code import CodeScreen
@@ -325,6 +348,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             self._status(verdict.message, error=True)
             self.action_focus_answer()
             return
+        from qkv_drill.tui.widgets.feedback import self_grade_widgets, verdict_widgets
+
         self.verdict = verdict
         feedback = self.query_one("#feedback")
         await feedback.remove_children()
