@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from qkv_drill.packs.model import Question
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy only in annotations: an instance of a choice question needs none
+    import numpy as np
+
     from qkv_drill.engine.trace import Trace
 
 

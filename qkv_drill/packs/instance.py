@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import re
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from qkv_drill.packs.computations import (
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.drawn import Instance as Instance  # where every caller has found it
 from qkv_drill.packs.model import Example, Question, Tolerance
+from qkv_drill.packs.numberless import WORDY, fill_prompt, wordy_instance
 from qkv_drill.packs.param_specs import spec_kind
 from qkv_drill.packs.params import (
     ImpossibleConstraints,
@@ -34,12 +34,9 @@ from qkv_drill.packs.params import (
     draw_params,
     rng_for,
 )
-from qkv_drill.present.formats import option_letter, shape_tuple
+from qkv_drill.present.formats import shape_tuple
 
 MAX_REDRAWS = 50
-_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
-_ESCAPED = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")  # {{name}} shows {name}
-_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")  # a table adds its own blank lines
 
 
 class InstanceError(ValueError):
@@ -178,13 +175,7 @@ def _render_value(v: Any) -> str:
 
 def render_prompt(template: str, params: dict[str, Any]) -> str:
     """Replace {name} by the parameter; {{name}} shows {name} as written."""
-
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        return _render_value(params[name]) if name in params else m.group(0)
-
-    text = _ESCAPED.sub(r"{\1}", _PLACEHOLDER.sub(sub, template))
-    return _BLANK_LINES.sub("\n\n", text)
+    return fill_prompt(template, params, _render_value)
 
 
 def answer_args(question: Question, params: dict[str, Any]) -> dict[str, Any]:
@@ -275,48 +266,19 @@ def _same_groups(pairs: frozenset[Pair], wrong: dict[str, Any]) -> dict[str, tup
     return {k: tuple(v) for k, v in same.items()}
 
 
-def _options(question: Question, seed: int) -> tuple[tuple[int, ...], list[str]]:
-    order = list(range(len(question.options)))
-    if question.shuffle:
-        rng_for(question.id + "#options", seed).shuffle(order)
-    return tuple(order), [question.options[i].text for i in order]
-
-
 def build(question: Question, seed: int, params: dict[str, Any]) -> Instance:
     """The instance for exactly these parameters (no re-draw)."""
     prompt = render_prompt(question.prompt, params).rstrip()
-    if question.type in ("choice", "multi"):
-        order, options = _options(question, seed)
-        right = [pos for pos, i in enumerate(order) if question.options[i].correct]
-        letters = ", ".join(f"{option_letter(p)}) {options[p]}" for p in right)
-        expected: Any = right[0] if question.type == "choice" else frozenset(right)
-        return Instance(
-            question=question,
-            seed=seed,
-            params=params,
-            prompt=prompt,
-            options=options,
-            expected=expected,
-            expected_display=letters,
-            order=order,
-        )
+    if question.type in WORDY:
+        return wordy_instance(question, seed, params, prompt)
     if question.type == "code":
         from qkv_drill.exercises.instance import build_code
 
         return build_code(question, seed, prompt)
-    if question.type == "text":
-        return Instance(
-            question=question,
-            seed=seed,
-            params=params,
-            prompt=prompt,
-            expected=None,
-            expected_display=question.model_answer.strip(),
-        )
     result, wrong = evaluate(question, params)
     assert question.answer is not None  # evaluate has checked it
     tol = question.answer.tolerance
-    expected = result.value
+    expected: Any = result.value
     if question.type == "numeric":
         expected = float(expected)
     prompt += "\n\n" + precision_line(question.type, tol, expected)

@@ -7,7 +7,6 @@ is the same instance tomorrow.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +18,7 @@ from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.limits import MAX_DRAW_TRIES as MAX_TRIES
 from qkv_drill.packs.limits import MAX_MATRIX_DIM
 from qkv_drill.packs.param_specs import fixed_value, spec_kind
+from qkv_drill.packs.seeded import seed_for
 
 if TYPE_CHECKING:
     from qkv_drill.packs.model import Question
@@ -41,8 +41,7 @@ class ImpossibleConstraints(ValueError):
 
 def rng_for(question_id: str, seed: int, attempt: int = 0) -> np.random.Generator:
     """A generator fixed by (question id, seed, attempt), stable across processes and versions."""
-    digest = hashlib.sha256(f"{question_id}\0{seed}\0{attempt}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+    return np.random.default_rng(seed_for(question_id, seed, attempt))
 
 
 def _clean(x: Any) -> Any:

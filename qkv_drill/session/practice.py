@@ -82,9 +82,15 @@ class PracticeSession:
         return self._order.pop(0)
 
     def _show(self, question: Question) -> Instance:
-        from qkv_drill.packs.instance import draw
+        from qkv_drill.packs.numberless import draw_numberless
 
-        return self._ask(draw(question, self.rng.randrange(SEED_RANGE)))
+        seed = self.rng.randrange(SEED_RANGE)
+        instance = draw_numberless(question, seed)  # without numpy, when no numbers are drawn
+        if instance is None:
+            from qkv_drill.packs.instance import draw
+
+            instance = draw(question, seed)
+        return self._ask(instance)
 
     def _ask(self, instance: Instance) -> Instance:
         """Make `instance` the current question, unanswered, its clock starting now."""
@@ -102,8 +108,6 @@ class PracticeSession:
         A question that cannot be drawn (a user pack whose constraints never hold, say) is
         dropped from the pool and its one-line reason kept in `draw_errors`; the session goes on.
         """
-        from qkv_drill.packs.instance import InstanceError
-
         while True:
             question = self._pick_question()
             if question is None:
@@ -111,7 +115,11 @@ class PracticeSession:
                 return None
             try:
                 return self._show(question)
-            except InstanceError as e:
+            except Exception as e:
+                from qkv_drill.packs.instance import InstanceError
+
+                if not isinstance(e, InstanceError):
+                    raise
                 self.draw_errors.append(str(e))
                 if self.on_skip is not None:
                     self.on_skip(f"skipped: {e}")

@@ -1,0 +1,106 @@
+"""Option orders drawn without numpy are numpy's, bit for bit, and a question that draws no
+numbers is shown without importing numpy."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import qkv_drill
+from qkv_drill.packs.instance import draw
+from qkv_drill.packs.numberless import WORDY, draw_numberless
+from qkv_drill.packs.params import rng_for
+from qkv_drill.packs.seeded import PCG64, seed_for, seed_state
+from tests.helpers import REPO
+from tests.helpers.shipped import shipped
+
+SEEDS = [0, 1, 2**32 - 1, 2**32, 2**64 - 1, 2**64, 2**128 + 7, 123456789012345678901234567890]
+
+
+def _random_seeds(n: int) -> list[int]:
+    r = random.Random(10)
+    return SEEDS + [r.randrange(2 ** r.choice([8, 32, 64, 100])) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_seed_state_is_numpys_seed_sequence(seed):
+    want = np.random.SeedSequence(seed).generate_state(4, np.uint64)
+    assert seed_state(seed) == [int(v) for v in want]
+
+
+def test_generator_state_and_shuffles_are_numpys():
+    for seed in _random_seeds(1500):
+        ours, theirs = PCG64(seed), np.random.default_rng(seed)
+        state = theirs.bit_generator.state["state"]
+        assert (ours.state, ours.inc) == (state["state"], state["inc"]), seed
+        for n in (1, 2, 3, 4, 5, 7, 9, 33, 300):  # several shuffles: the streams stay in step
+            a, b = list(range(n)), list(range(n))
+            ours.shuffle(a)
+            theirs.shuffle(b)
+            assert a == b, (seed, n)
+
+
+def test_draw_seed_is_the_one_the_numpy_draws_use():
+    for qid, seed, attempt in [("q", 0, 0), ("roles.x#options", 12345, 0), ("a.b", 2**31 - 1, 7)]:
+        a = rng_for(qid, seed, attempt).integers(0, 2**62, size=4)
+        b = np.random.default_rng(seed_for(qid, seed, attempt)).integers(0, 2**62, size=4)
+        assert a.tolist() == b.tolist()
+
+
+def test_every_shipped_wordy_question_draws_the_same_instance_without_numbers():
+    questions = shipped()
+    wordy = [q for q in questions.values() if q.type in WORDY]
+    assert len(wordy) > 200
+    for q in wordy:
+        for seed in (0, 1, 99, 2**31 - 1):
+            assert draw_numberless(q, seed) == draw(q, seed), (q.id, seed)
+    numbered = [q for q in questions.values() if q.type not in WORDY]
+    assert numbered and all(draw_numberless(q, 5) is None for q in numbered)
+
+
+FIRST_QUESTION = """
+import pickle, sys
+from qkv_drill.session.practice import PracticeSession
+from qkv_drill.store import Store
+packset = pickle.loads(open(sys.argv[1], "rb").read())
+session = PracticeSession(packset, Store(sys.argv[2]), seed=int(sys.argv[3]))
+first = session.next()
+print(first.question.id, first.question.type, "numpy" in sys.modules)
+"""
+
+
+def _first(tmp_path: Path, packset, seed: int) -> tuple[str, str, bool]:
+    data = tmp_path / "packs.pickle"
+    data.write_bytes(pickle.dumps(packset))
+    env = {**os.environ, "PYTHONPATH": str(Path(qkv_drill.__file__).resolve().parents[1])}
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_QUESTION, str(data), str(tmp_path / "p.db"), str(seed)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    return out[0], out[1], out[2] == "True"
+
+
+def test_practice_draws_a_question_without_numbers_without_numpy(tmp_path):
+    from qkv_drill.packs.loader import load_packs
+
+    pack = REPO / "tests/tui/fixtures/tui.yaml"
+    packset = load_packs([pack], include_shipped=False, include_user=False)
+    seen = {}
+    for seed in range(40):
+        qid, kind, numpy_loaded = _first(tmp_path, packset, seed)
+        seen.setdefault(kind, (qid, numpy_loaded))
+        if {"choice", "text", "numeric"} <= seen.keys():
+            break
+    assert seen["choice"][1] is False and seen["text"][1] is False
+    assert seen["numeric"][1] is True  # drawing numbers needs the engine (and numpy)
