@@ -144,6 +144,8 @@ class DerivationPanel(Vertical):
     def warm_for(self, instance: Instance) -> None:
         """Questions whose answer torch can recompute load torch in the background while the
         user thinks, so the cross-check under the derivation is instant."""
+        if instance.question.answer is None:  # nothing computed: no torch path, no numpy yet
+            return
         from qkv_drill.packs.crosscheck import has_torch_path
 
         if has_torch_path(instance):
