@@ -134,18 +134,25 @@ class QkvDrillApp(App[int]):
         self.load_generation = 0
         """Bumped on each (re)load, so screens can tell their data is stale."""
 
-    def get_default_screen(self) -> HomeScreen:
+    def get_default_screen(self) -> Screen[Any]:
+        if self.start in ("practice", "drill"):  # their screen goes on top at once
+            from qkv_drill.tui.screens.start import HomeLater
+
+            return HomeLater()
         return HomeScreen(id="home")
 
     def on_mount(self) -> None:
-        self.load_data()
         if self.start in ("practice", "drill"):
-            # Straight to the question screen: Home is neither drawn nor filled before it is
-            # shown, and the question screen asks for its session once the packs are in.
+            # Straight to the question screen, over a stand-in for Home (built when first shown);
+            # the question screen asks for its session once the packs are in.
             screen = self._make_screen(self.start)
             if screen is not None:
                 self.push_screen(screen)
-        self.call_after_refresh(signal_ready)
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        signal_ready()
+        self.load_data()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -209,13 +216,12 @@ class QkvDrillApp(App[int]):
             )
         elif not first:
             self.notify(f"Reloaded {len(self.packset.questions)} questions.", title="Packs")
-        if first and self._check_resume():
-            return
+        resuming = first and self._check_resume()  # (takes the start screen away)
         for screen in self.screen_stack:
             refresh = getattr(screen, "data_changed", None)
             if refresh is not None:
                 self.call_next(refresh)
-        if first and self.start == "mock":
+        if first and not resuming and self.start == "mock":
             self.action_go("mock")
 
     def _check_resume(self) -> bool:
@@ -229,8 +235,7 @@ class QkvDrillApp(App[int]):
             return False
         from qkv_drill.tui.screens.resume import ResumeMockScreen
 
-        while len(self.screen_stack) > 1:  # the start screen, pushed before the store was open
-            self.pop_screen()
+        self._back_to_home()  # (the start screen, pushed before the store was open)
         self.push_screen(ResumeMockScreen(store, packset, self.clock))
         return True
 
@@ -248,13 +253,17 @@ class QkvDrillApp(App[int]):
         if where != "home" and not self.ready:
             self.notify("Still loading packs…", timeout=2)
             return
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self._back_to_home()
         if where == "home":
             return
         screen = self._make_screen(where)
         if screen is not None:
             self.push_screen(screen)
+
+    def _back_to_home(self) -> None:
+        """Close every screen above Home (or above its stand-in, when Home is not built yet)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
 
     def _make_screen(self, where: str) -> Screen[Any] | None:
         if where in ("practice", "drill", "weakest"):

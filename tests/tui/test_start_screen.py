@@ -1,53 +1,80 @@
-"""`qkv-drill practice` and `qkv-drill drill` open their question at once, over a Home that is
-filled only when it is shown; an interrupted mock interview is still offered first."""
+"""`qkv-drill practice` and `qkv-drill drill` open their question at once, over a stand-in that
+becomes Home only when the user goes there; an interrupted mock interview is still offered first."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.helpers.tui import FIXTURE_PACK, make_app, settle
+from qkv_drill.tui.screens.home import HomeScreen
+from tests.helpers.tui import FIXTURE_PACK, START, make_app, settle
+
+TOPICS = ["multihead", "roles", "scaling", "shapes"]
 
 
 def _topics(home) -> list[str]:
     return sorted(o.value for o in home.query_one("#filter-topics")._options)
 
 
+def _unfinished_mock(app):
+    from qkv_drill.packs.loader import load_packs
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.session.mock import MockSession, MockSettings
+
+    packset = load_packs([FIXTURE_PACK], include_shipped=False, include_user=False)
+    settings = MockSettings(minutes=10, questions=2, seed=3)
+    return MockSession.create(packset, app.store, settings, FakeClock(START))
+
+
 @pytest.mark.parametrize("start", ["practice", "drill"])
-async def test_start_screen_asks_at_once_and_home_fills_when_shown(start):
+async def test_start_screen_asks_at_once_and_home_is_built_when_shown(start):
     app = make_app(start=start)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        home, screen = app.screen_stack
-        assert (
-            type(screen).__name__ == {"practice": "PracticeScreen", "drill": "DrillScreen"}[start]
-        )
+        below, screen = app.screen_stack
+        kind = {"practice": "PracticeScreen", "drill": "DrillScreen"}[start]
+        assert type(screen).__name__ == kind
         assert screen.phase == "asking" and screen.instance is not None
         assert screen.focused is screen._answer()  # ready to type
-        assert not home.query("#filter-topics")  # covered from the start: not built yet
-        app.action_go("home")
+        assert not isinstance(below, HomeScreen) and not below.children  # Home not built yet
+        await pilot.press("escape", "escape")  # free the keys, then back
         await settle(pilot)
-        assert app.screen is home
-        assert _topics(home) == ["multihead", "roles", "scaling", "shapes"]
+        home = app.screen
+        assert isinstance(home, HomeScreen) and app.screen_stack == [below, home]
+        assert _topics(home) == TOPICS
         assert "5 of 5 questions match" in str(home.query_one("#home-status").content)
 
 
 async def test_an_interrupted_mock_is_offered_before_the_start_screen():
-    from qkv_drill.packs.loader import load_packs
-    from qkv_drill.session.clock import FakeClock
-    from qkv_drill.session.mock import MockSession, MockSettings
     from qkv_drill.tui.screens.resume import ResumeMockScreen
-    from tests.helpers.tui import START
 
     app = make_app(start="practice")
-    packset = load_packs([FIXTURE_PACK], include_shipped=False, include_user=False)
-    settings = MockSettings(minutes=10, questions=2, seed=3)
-    assert app.store is not None
-    session = MockSession.create(packset, app.store, settings, FakeClock(START))
+    session = _unfinished_mock(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "ResumeMockScreen"]
-        assert isinstance(app.screen, ResumeMockScreen)
+        assert isinstance(app.screen, ResumeMockScreen) and len(app.screen_stack) == 2
         assert app.store.unfinished_mock().id == session.mock_id
+        await pilot.press("escape")  # decide later: Home, filled
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
+        assert _topics(app.screen) == TOPICS
+        app.action_go("practice")
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen", "PracticeScreen"]
+        app.action_go("home")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
+
+
+async def test_home_fills_in_when_packs_load_under_the_resume_offer():
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    app = make_app()
+    _unfinished_mock(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home, offer = app.screen_stack
+        assert isinstance(offer, ResumeMockScreen)
+        assert _topics(home) == TOPICS
 
 
 FIRST_SCREEN = """
@@ -56,13 +83,13 @@ from qkv_drill.tui.screens import question
 from tests.helpers.tui import make_app
 
 seen = []
-focus = question.QuestionScreen._focus_and_frame
+frame = question.QuestionScreen._frame
 
-def focus_and_frame(self):
+def on_screen(self):
     seen.append((self.instance.question.type, "numpy" in sys.modules))
-    focus(self)
+    frame(self)
 
-question.QuestionScreen._focus_and_frame = focus_and_frame
+question.QuestionScreen._frame = on_screen
 
 async def main():
     app = make_app(packs=[sys.argv[1]], start="practice")

@@ -67,9 +67,6 @@ class HomeScreen(AppScreen[None]):
         ),
     ]
 
-    _unfilled = False
-    """Packs loaded while another screen covered Home: the lists fill in when it is shown."""
-
     def compose(self) -> ComposeResult:
         yield Static(
             Text.assemble(
@@ -93,9 +90,7 @@ class HomeScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a drill (or anything that answers): the due and new counts move on."""
-        if self._unfilled and self.qkv_app.ready:
-            self.call_next(self.data_changed)
-        elif self.qkv_app.ready:  # not before packs load
+        if self.qkv_app.ready:  # not before packs load
             self.refresh_due()
 
     def _filter_lists(self) -> list[TickList[str]]:
@@ -126,10 +121,6 @@ class HomeScreen(AppScreen[None]):
         """Packs (re)loaded: rebuild the filter lists, keeping what was selected."""
         from textual.widgets import SelectionList
 
-        if self.app.screen is not self:  # `qkv-drill practice` covers Home: fill it when shown
-            self._unfilled = True
-            return
-        self._unfilled = False
         app = self.qkv_app
         packset, _store = app.require_data()
         if not self.query("#filter-topics"):

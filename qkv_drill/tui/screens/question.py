@@ -181,6 +181,14 @@ class QuestionScreen(CardKeys, AppScreen[None]):
     async def _show_instance(self, instance: Instance | None) -> None:
         if not self.is_attached:  # left the screen while the worker ran
             return
+        # One layout and one repaint for the whole question, not one per widget put in place.
+        with self.app.batch_update():
+            asking = await self._put_instance(instance)
+        if asking:
+            self.call_after_refresh(self._frame)
+
+    async def _put_instance(self, instance: Instance | None) -> bool:
+        """Put `instance` on the screen, its answer box focused; True when it is asked here."""
         self.instance = instance
         self.verdict = None
         self.hints = []
@@ -190,10 +198,10 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         await self.query_one(DerivationPanel).close()
         if instance is None:
             await self._show_empty()
-            return
+            return False
         if instance.question.type == "code":  # written in its own screen, with an editor
             self._open_code(instance)
-            return
+            return False
         await self.query_one(PromptView).show(instance.prompt, instance.params)
         await self.query_one("#answer-box").mount(answer_widget(instance))
         self.phase = "asking"
@@ -201,7 +209,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self._update_progress()
         self.query_one(DerivationPanel).warm_for(instance)
         self.query_one("#qbody").scroll_home(animate=False)
-        self.call_after_refresh(self._focus_and_frame)
+        self.action_focus_answer(scroll=False)
+        return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm")
     def _warm(self) -> None:
@@ -213,9 +222,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         import qkv_drill.packs.instance
         import qkv_drill.tui.widgets.feedback  # noqa: F401
 
-    def _focus_and_frame(self) -> None:
-        """Focus the answer and scroll just enough that it and the question sentence show."""
-        self.action_focus_answer(scroll=False)
+    def _frame(self) -> None:
+        """Scroll just enough that the answer box and the question sentence both show."""
         body = self.query_one("#qbody", VerticalScroll)
         self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
         if not self._warmed:
