@@ -6,8 +6,7 @@ never cut with "…", none hidden below the list's edge).
 
 One app per pack and mode, with the questions swapped in place the way the screens swap them
 (practice shows a drawn instance, the mock jumps to the next question), so a pack costs one
-start-up rather than one per question. The footer keeps its row but does not redraw its keys on
-every focus change: that redraw is most of the time per question and moves nothing on screen.
+start-up rather than one per question.
 """
 
 from __future__ import annotations
@@ -26,14 +25,6 @@ PACK_FILES = sorted((REPO / "questions").glob("*.yaml"))
 SEED = 1  # one drawn instance per question (the prompt's numbers change its length little)
 
 pytestmark = pytest.mark.slow  # ~500 questions, twice: longer than a minute on a loaded machine
-
-
-@pytest.fixture(autouse=True)
-def _footer_keys_not_redrawn(monkeypatch):
-    """The footer is one docked row whatever keys it lists; skip listing them (2x faster)."""
-    from textual.widgets import Footer
-
-    monkeypatch.setattr(Footer, "bindings_changed", lambda self, screen: None)
 
 
 def questions_of(pack_file: Path) -> list:

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.screens.question import PracticeScreen
+from qkv_drill.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qkv_drill.packs.model import Question
@@ -124,7 +125,7 @@ class BrowserScreen(AppScreen[None]):
         yield table
         with VerticalScroll(id="browser-detail"):
             yield Static("", id="browser-history")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#browser-table").focus()

@@ -25,10 +25,11 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.widgets import Markdown, Static, TextArea
 
 from qkv_drill.tui.keys import scoped
 from qkv_drill.tui.widgets.code_report import CodeReportView
+from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.packtext import PackMarkdown
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class CodeScreen(Screen[str]):
             yield CodeReportView("", id="code-report")
             yield Static("", id="code-hints")
             yield PackMarkdown("", id="code-explanation")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         from qkv_drill.exercises.warm import Claim

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.base import AppScreen
+from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.packtext import literal
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -81,7 +82,7 @@ class HomeScreen(AppScreen[None]):
                 yield Static("Loading packs…", id="home-status")
             # Filled once packs load: the first frame stays light, and empty lists say nothing.
             yield VerticalScroll(id="filters")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()

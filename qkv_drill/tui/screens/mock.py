@@ -20,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from qkv_drill.present.formats import mm_ss
 from qkv_drill.session.browser import one_line
@@ -40,6 +40,7 @@ from qkv_drill.tui.widgets.answer import (
 )
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.countdown import Countdown
+from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.navigator import Navigator
 from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.prompt import PromptView
@@ -129,7 +130,7 @@ class MockScreen(Screen):
             yield AnswerStatus("", id="answer-status")
         # Compact and without the palette's hint (ctrl+p still opens it): every hint fits 80
         # columns, whichever answer box has focus.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         for line in self.session.draw_errors:  # questions left out, and why, as practice says

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qkv_drill.present.formats import mm_ss
+from qkv_drill.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qkv_drill.session.mock import MockSession, ReviewRow
@@ -126,7 +127,7 @@ class MockReviewScreen(ModalScreen[int | str | None]):
                 "h or ctrl+e hands in · escape goes back",
                 id="review-keys",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one("#review-list", OptionList)

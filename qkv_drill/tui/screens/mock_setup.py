@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, SelectionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.screens.mock import MockScreen
+from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.packtext import literal
 from qkv_drill.tui.widgets.ticks import TickBox, TickList
 
@@ -130,7 +131,7 @@ class MockSetupScreen(Screen):
                 )
                 yield Static("", id="setup-pool")
                 yield Button("Start", id="setup-start", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._update_pool()

@@ -10,9 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from qkv_drill.tui.screens.base import AppScreen
+from qkv_drill.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qkv_drill.packs.errors import PackIssue
@@ -100,7 +101,7 @@ class PacksScreen(AppScreen[None]):
         with VerticalScroll(id="packs-body"):
             yield Static("", id="packs-help")
             yield Static("", id="packs-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.data_changed()

@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from qkv_drill.present.formats import option_letters
 from qkv_drill.tui.keys import scoped
@@ -35,6 +35,7 @@ from qkv_drill.tui.widgets.answer import (
 )
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.derivation import DerivationPanel
+from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.prompt import PromptView
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             yield Static("", id="hints")
             yield Vertical(id="feedback")
             yield DerivationPanel(id="derivation")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress", Static).update("Loading the first question…")

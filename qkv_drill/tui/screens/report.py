@@ -21,13 +21,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Collapsible, Footer, Static
+from textual.widgets import Button, Checkbox, Collapsible, Static
 
 from qkv_drill.present.formats import mm_ss, percent
 from qkv_drill.present.report_item import item_markdown
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
+from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.matrix import MatrixGrid
 from qkv_drill.tui.widgets.packtext import PackMarkdown, literal
 from qkv_drill.tui.widgets.prompt import parts_for
@@ -218,7 +219,7 @@ class ReportScreen(Screen):
                     yield from review_widgets(item)
                     if item.qtype == "text" and item.user_answer is not None and item.rubric:
                         yield RubricGrader(item)
-        yield Footer()
+        yield KeyFooter()
 
     def _trend(self) -> ComposeResult:
         scores = self.report.trend()

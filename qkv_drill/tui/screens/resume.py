@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from qkv_drill.present.formats import mm_ss, mock_time_left
 from qkv_drill.session import mock_drafts
@@ -24,6 +24,7 @@ from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.screens.report import ReportScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
+from qkv_drill.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qkv_drill.packs.loader import PackSet
@@ -91,7 +92,7 @@ class ResumeMockScreen(Screen):
                 yield Button("Resume", id="resume-resume", variant="primary")
                 yield Button("Grade it as it stands", id="resume-grade")
                 yield Button("Discard", id="resume-discard", variant="error")
-        yield Footer()
+        yield KeyFooter()
 
     def describe(self, p: MockRow | None) -> str:
         """The one sentence a user needs to decide: when, how much time left, how much done

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.bars import AccuracyBars
+from qkv_drill.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qkv_drill.session.stats import StatsSnapshot
@@ -75,7 +76,7 @@ class StatsScreen(AppScreen[None]):
         with VerticalScroll(id="stats-body"):
             yield Static("Reading your history…", id="stats-summary")
             yield Grid(id="charts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stats-body").focus()
