@@ -103,7 +103,10 @@ def _mock_show(io: PlainIO, session: MockSession) -> None:
     if inst.options:
         io.say("\n".join(option_lines(inst.options)))
     if q.type == "code":
-        from qkv_drill.plain_code import CODE_HELP
+        from qkv_drill.plain_code import CODE_HELP, prestart
+
+        if q.code is not None:
+            prestart(q.code.language)  # imports done by the time it is handed in
 
         label = "Your code so far:" if session.answers[i] else "Starter:"
         io.say(label + "\n" + (session.answers[i] or (q.code.starter if q.code else "")).rstrip())

@@ -21,9 +21,13 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qkv_drill.exercises import child
 from qkv_drill.exercises.child import LIMITS, Limits
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.model import Question
 
 Key = tuple[str, Limits]
 
@@ -151,3 +155,12 @@ class WarmPool:
 
 
 POOL = WarmPool()
+
+
+def prestart_for(question: Question, claim: Claim | None = None) -> WarmChild | None:
+    """A child waiting for `question`'s exercise (None for any other question). Blocks for the
+    process start: call it from a worker thread (the mock screen, plain mode's thread, hand-in)."""
+    spec = question.code
+    if question.type != "code" or spec is None:
+        return None
+    return POOL.prestart("torch" if spec.language == "torch" else "numpy", claim)

@@ -29,8 +29,12 @@ def hand_in(session: MockSession) -> MockReport:
     """Grade every answer, record them, make misses due in the drill, store the report. Open
     text answers wait for a self-grade. A hand-in killed half-way left some answers recorded:
     those are never recorded twice."""
+    from qkv_drill.exercises.warm import prestart_for
     from qkv_drill.packs.check import check
 
+    for inst, text in zip(session.instances, session.answers, strict=True):
+        if text is not None:  # an exercise is graded by a waiting child, as on the code screen
+            prestart_for(inst.question)
     store = session.store
     now = session.clock.now()
     already = store.recorded_for_mock(session.mock_id)

@@ -133,10 +133,16 @@ def test_sys_exit_and_wrong_names_never_end_the_session(tmp_path):
     assert [a[1] for a in stored()] == ["wrong", "wrong"]
 
 
-def test_mock_with_code_includes_the_exercise_and_grades_it_at_the_end(tmp_path):
+def test_mock_with_code_includes_the_exercise_and_grades_it_at_the_end(tmp_path, monkeypatch):
+    from qkv_drill.exercises import runner
+
+    warm = []
+    real = runner._run_warm
+    monkeypatch.setattr(runner, "_run_warm", lambda *a: warm.append(real(*a)) or warm[-1])
     script = "a\n" + RIGHT + ".\n:finish\n"
     status, out = play(tmp_path, script, command="mock", code=True)
     assert status == 0, out
+    assert [r.status for r in warm] == ["ok"]  # graded by a warm child, as practice does
     assert "2 questions in" in out
     assert "Starter:" in out
     assert "handed in" in out

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from qkv_drill.exercises.warm import POOL, Claim, prestart_for
 from qkv_drill.present.formats import mm_ss
 from qkv_drill.session.browser import one_line
 from qkv_drill.tui.commands import ScreenCommands
@@ -47,6 +48,7 @@ from qkv_drill.tui.widgets.prompt import PromptView
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.model import Question
     from qkv_drill.session.mock import MockSession
     from qkv_drill.session.report import MockReport
 
@@ -111,6 +113,7 @@ class MockScreen(Screen):
         super().__init__()
         self.session = session
         self._finishing = False
+        self._claim = Claim()  # warm children for this interview's exercise, killed on leaving
         self._shown_index: int | None = None
         self._typed_at: float | None = None
         """Monotonic time of the last edit not yet checkpointed as a draft."""
@@ -197,6 +200,8 @@ class MockScreen(Screen):
             shown = q.code.starter  # a code exercise starts from its starter
         await box.mount(widget)
         fill_answer(widget, q.type, shown, len(inst.options))
+        if q.type == "code":
+            self._prestart(q)
         self._typed_at = None
         self._shown_index = s.index
         if refocus and not self._finishing:
@@ -210,6 +215,14 @@ class MockScreen(Screen):
         self.query_one("#question-scroll", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self._frame)
         self._refresh_navigator()
+
+    @work(thread=True, exit_on_error=False, group="mock-warm")
+    def _prestart(self, question: Question) -> None:
+        """A child with its imports done, to grade the exercise at hand-in."""
+        prestart_for(question, self._claim)
+
+    def on_unmount(self) -> None:
+        POOL.release(self._claim)
 
     def _frame(self) -> None:
         """Scroll just enough that the answer widget and the question sentence both show."""
