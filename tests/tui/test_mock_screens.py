@@ -53,7 +53,7 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock):
         setup.query_one("#setup-count", Input).value = "4"
         setup.query_one("#setup-seed", Input).value = "7"
         await pilot.click("#setup-start")
-        await pilot.pause()
+        await settle(pilot)  # drawn and stored in a worker
 
         screen = app.screen
         assert isinstance(screen, MockScreen)
@@ -165,12 +165,55 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock):
         # Exports land in the data folder and say where.
         await pilot.press("m")
         await pilot.press("j")
-        await pilot.pause()
+        await settle(pilot)  # written in workers
         exports = Path(os.environ["QKV_DRILL_HOME"]) / "exports"
         md = exports / f"mock-{report.mock_id}-2026-01-05.md"
         js = exports / f"mock-{report.mock_id}-2026-01-05.json"
         assert md.read_text(encoding="utf-8") == report.to_markdown()
         assert json.loads(js.read_text(encoding="utf-8"))["summary"]["correct"] == 2
+
+
+async def test_export_writes_in_a_worker_and_a_failure_is_one_line(
+    packset, store, clock, monkeypatch
+):
+    import threading
+
+    from qkv_drill.session import export as export_module
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    report = new_session(packset, store, clock, minutes=10).finish()
+    threads = []
+    real = export_module.write_replacing
+
+    def recording(target, text):
+        threads.append(threading.current_thread())
+        real(target, text)
+
+    monkeypatch.setattr(export_module, "write_replacing", recording)
+    app = Host(lambda: ReportScreen(report, store, clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("m")
+        await settle(pilot)
+        assert threads and threads[0] is not threading.main_thread()
+        md = screen.export_path("md")
+        assert md.read_text(encoding="utf-8") == report.to_markdown()
+        assert [n.message for n in app._notifications][-1] == str(md)
+        # A file where the exports folder should be: said in one line, nothing written.
+        folder = md.parent
+        for old in folder.iterdir():
+            old.unlink()
+        folder.rmdir()
+        folder.write_text("not a folder")
+        await pilot.press("j")
+        await settle(pilot)
+        told = [n for n in app._notifications if n.title == "Export failed"]
+        assert len(told) == 1 and "\n" not in told[0].message
+        assert told[0].message.startswith(f"Could not write {screen.export_path('json')}: ")
+        assert told[0].message.endswith("; nothing was changed.")
+        assert folder.read_text() == "not a folder"
+    folder.unlink()
 
 
 async def test_keys_typed_in_the_answer_box_stay_in_it(packset, store, clock):
@@ -341,9 +384,74 @@ async def test_setup_refuses_nonsense_and_counts_the_pool(packset, store, clock)
         assert "1 questions match" in str(setup.query_one("#setup-pool").content)
         setup.query_one("#setup-minutes", Input).value = "0"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MockSetupScreen)
         assert store.unfinished_mock() is None
+        said = str(setup.query_one("#setup-pool").content)
+        assert said == "Cannot start: Minutes must be between 1 and 180"
+        assert setup.query_one("#setup-pool").has_class("-empty")
+
+
+async def test_start_draws_and_stores_in_a_worker_and_says_so(packset, store, clock, monkeypatch):
+    """The questions are drawn and the interview stored off the UI thread; meanwhile the form
+    says so and start is not taken twice."""
+    import threading
+
+    from textual.widgets import Button
+
+    from qkv_drill.session.mock import MockSession
+
+    threads, release = [], threading.Event()
+    real = MockSession.create.__func__
+
+    def slow_create(cls, *args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(MockSession, "create", classmethod(slow_create))
+    app = Host(lambda: MockSetupScreen(packset, store, clock=clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = app.screen
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if threads:
+                break
+        assert threads and threads[0] is not threading.main_thread()
+        assert str(setup.query_one("#setup-pool").content) == "Drawing the questions…"
+        assert setup.query_one("#setup-start", Button).disabled
+        await pilot.press("ctrl+s", "escape")  # neither a second start nor leaving mid-way
+        await pilot.pause()
+        assert app.screen is setup and len(threads) == 1
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, MockScreen)
+        assert store.unfinished_mock().id == app.screen.session.mock_id
+
+
+async def test_a_start_that_fails_says_why_in_one_line_and_keeps_the_form(packset, store, clock):
+    from textual.widgets import Button
+
+    app = Host(lambda: MockSetupScreen(packset, store, clock=clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = app.screen
+        await pilot.pause()
+        setup.query_one("#setup-topics").select("roles")
+        setup.query_one("#setup-difficulties").select("easy")  # the roles question is hard
+        await pilot.pause()
+        assert "0 questions match" in str(setup.query_one("#setup-pool").content)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is setup and store.unfinished_mock() is None
+        said = str(setup.query_one("#setup-pool").content)
+        assert said.startswith("Cannot start: no questions match") and "\n" not in said
+        assert not setup.query_one("#setup-start", Button).disabled  # fix the form, try again
+        setup.query_one("#setup-difficulties").deselect("easy")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MockScreen)
 
 
 async def test_report_trend_appears_with_earlier_interviews(packset, store, clock):
@@ -649,7 +757,7 @@ async def test_setup_checkbox_allows_pauses(packset, store, clock):
         await pilot.pause()
         assert setup.settings().allow_pause is True
         await pilot.click("#setup-start")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MockScreen) and app.screen.session.allow_pause
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from qkv_drill.packs.loader import PackSet
     from qkv_drill.session.clock import Clock
     from qkv_drill.session.filters import Filter
-    from qkv_drill.session.mock import MockSettings
+    from qkv_drill.session.mock import MockSession, MockSettings
     from qkv_drill.store import Store
 
 N = TypeVar("N", int, float)
@@ -75,6 +75,8 @@ class MockSetupScreen(Screen):
         self.clock = clock
         self.initial = settings
         """Prefills the form (e.g. from `qkv-drill mock --minutes 5 --seed 3`)."""
+        self.starting = False
+        """The interview is being drawn and stored (in a worker): start is not taken twice."""
 
     def compose(self) -> ComposeResult:
         questions = list(self.packset.questions.values())
@@ -140,6 +142,8 @@ class MockSetupScreen(Screen):
     @on(Input.Changed)
     def _update_pool(self) -> None:
         """Say how many questions the current choice leaves, so an empty mix is caught early."""
+        if self.starting:
+            return
         topics, difficulties = self._chosen()
         pool = [
             q
@@ -192,19 +196,52 @@ class MockSetupScreen(Screen):
     def _start_pressed(self) -> None:
         self.action_start()
 
+    def _say(self, text: str, *, error: bool = False) -> None:
+        """The one status line under the form: the pool, progress, or why it cannot start."""
+        label = self.query_one("#setup-pool", Static)
+        label.update(text)
+        label.set_class(error, "-empty")
+
     def action_start(self) -> None:
+        """Read the form here; draw the questions and store the interview in a worker."""
+        if self.starting:
+            return
+        try:
+            settings = self.settings()
+        except ValueError as exc:
+            self._say(f"Cannot start: {exc}", error=True)
+            return
+        self.starting = True
+        self.query_one("#setup-start", Button).disabled = True
+        self._say("Drawing the questions…")
+        self._create(settings)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mock-start")
+    def _create(self, settings: MockSettings) -> None:
         from qkv_drill.session.clock import SYSTEM_CLOCK
         from qkv_drill.session.mock import MockSession
 
         try:
-            settings = self.settings()
             session = MockSession.create(
                 self.packset, self.store, settings, self.clock or SYSTEM_CLOCK
             )
-        except ValueError as exc:
-            self.notify(str(exc), title="Cannot start", severity="error", markup=False)
+        except Exception as exc:  # no questions, a draw or the store failed: said, form kept
+            self.app.call_from_thread(self._not_started, exc)
             return
-        self.app.switch_screen(MockScreen(session))
+        self.app.call_from_thread(self._started, session)
+
+    def _started(self, session: MockSession) -> None:
+        if self.is_attached:
+            self.app.switch_screen(MockScreen(session))
+
+    def _not_started(self, exc: Exception) -> None:
+        self.starting = False
+        if not self.is_attached:
+            return
+        self.query_one("#setup-start", Button).disabled = False
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        self._say(f"Cannot start: {reason}", error=True)
 
     def action_cancel(self) -> None:
-        self.dismiss()
+        if not self.starting:  # a start under way ends in a moment, on the interview or here
+            self.dismiss()

@@ -349,25 +349,42 @@ class ReportScreen(Screen):
 
     # --- export and navigation ------------------------------------------------------------
 
-    def export(self, fmt: str) -> Path:
-        """Write the report to <data folder>/exports/ and return the path."""
+    def export_path(self, fmt: str) -> Path:
+        """Where an export goes: <data folder>/exports/mock-<id>-<date>.<fmt>."""
         from qkv_drill import paths
 
-        folder = paths.data_dir() / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
         stamp = self.report.finished_utc[:10] or "report"
-        path = folder / f"mock-{self.report.mock_id}-{stamp}.{fmt}"
-        text = self.report.to_markdown() if fmt == "md" else self.report.to_json()
-        path.write_text(text, encoding="utf-8")
+        return paths.data_dir() / "exports" / f"mock-{self.report.mock_id}-{stamp}.{fmt}"
+
+    def export(self, fmt: str) -> Path:
+        """Write the report (as the command-line export does: a failed write leaves the old file
+        as it was) and return the path. Disk work: run it in a worker."""
+        from qkv_drill.session.export import write_replacing
+
+        path = self.export_path(fmt)
+        with self._grading:  # a grade being applied changes the report: export after it
+            text = self.report.to_markdown() if fmt == "md" else self.report.to_json()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_replacing(path, text)
         return path
 
     def action_export(self, fmt: str) -> None:
+        self._export(fmt)
+
+    @work(thread=True, exit_on_error=False, group="report-export")
+    def _export(self, fmt: str) -> None:
         try:
             path = self.export(fmt)
         except OSError as exc:
-            self.notify(f"Could not write the export: {exc}", severity="error", markup=False)
+            reason = exc.strerror or str(exc)
+            message = f"Could not write {self.export_path(fmt)}: {reason}; nothing was changed."
+            self.app.call_from_thread(
+                self.notify, message, title="Export failed", severity="error", markup=False
+            )
             return
-        self.notify(str(path), title="Report exported", timeout=8, markup=False)
+        self.app.call_from_thread(
+            self.notify, str(path), title="Report exported", timeout=8, markup=False
+        )
 
     def action_expand_all(self) -> None:
         boxes = list(self.query(Collapsible))
