@@ -13,7 +13,12 @@ from qkv_drill.engine.misconceptions import (
     attention_with_misconception,
 )
 from qkv_drill.engine.mistaken import mistaken_multi_head
-from qkv_drill.engine.multihead import merge_heads, multi_head_attention, split_heads
+from qkv_drill.engine.multihead import (
+    HeadWeights,
+    merge_heads,
+    multi_head_attention,
+    split_heads,
+)
 from qkv_drill.engine.positions import (
     alibi_bias,
     alibi_slopes,
@@ -27,6 +32,7 @@ from qkv_drill.engine.trace import Step, Trace, trace_attention, trace_multi_hea
 
 __all__ = [
     "MISCONCEPTIONS",
+    "HeadWeights",
     "Misconception",
     "Step",
     "Trace",

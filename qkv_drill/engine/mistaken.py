@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 
 from qkv_drill.engine.arrays import ArrayLike, BoolArray, FloatArray
-from qkv_drill.engine.multihead import merge_heads, project_heads
+from qkv_drill.engine.multihead import HeadWeights, merge_heads, project_heads
 from qkv_drill.engine.reference import attention, masked_scores, softmax
 
 CausalMistake = Literal["as_asked", "dropped", "inverted"]
@@ -141,25 +141,17 @@ def mistaken_multi_head(
     mistake: AttentionMistake,
     x_q: ArrayLike,
     x_kv: ArrayLike | None,
-    w_q: ArrayLike,
-    w_k: ArrayLike,
-    w_v: ArrayLike,
-    w_o: ArrayLike,
-    n_heads: int,
-    n_kv_heads: int | None = None,
+    layer: HeadWeights,
+    *,
     mask: ArrayLike | None = None,
     causal: bool = False,
-    b_q: ArrayLike | None = None,
-    b_k: ArrayLike | None = None,
-    b_v: ArrayLike | None = None,
-    b_o: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """`multi_head_attention` with `mistake` made in every head (or in the merge of the heads).
 
     The wrong merge is the classic reshape bug: (..., H, T, hs) reshaped straight to
     (..., T, H*hs) without first swapping H and T back, which scrambles positions and heads.
     """
-    qh, kh, vh = project_heads(x_q, x_kv, w_q, w_k, w_v, n_heads, n_kv_heads, b_q, b_k, b_v)
+    qh, kh, vh = project_heads(x_q, x_kv, layer)
     if mistake.merge_heads_wrong:
         yh, att = attention(qh, kh, vh, mask=mask, causal=causal)  # (..., H, Tq, hv)
         *lead, h, t, hv = yh.shape
@@ -168,7 +160,7 @@ def mistaken_multi_head(
         d_model = np.shape(x_q)[-1]
         yh, att = mistaken_attention(mistake, qh, kh, vh, mask, causal, d_model=d_model)
         merged = merge_heads(yh)  # (..., Tq, H*hv)
-    y = merged @ np.asarray(w_o)  # (..., Tq, C)
-    if b_o is not None:
-        y = y + b_o
+    y = merged @ np.asarray(layer.w_o)  # (..., Tq, C)
+    if layer.b_o is not None:
+        y = y + layer.b_o
     return y, att

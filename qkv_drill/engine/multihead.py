@@ -13,10 +13,41 @@ Shape legend:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.reference import attention
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)  # arrays: compare by identity
+class HeadWeights:
+    """One multi-head attention layer: its four projections, biases and head layout.
+
+    `w_q` (C, H*hs), `w_k` (C, Hkv*hs), `w_v` (C, Hkv*hv), `w_o` (H*hv, C); `n_kv_heads` below
+    `n_heads` is grouped-query attention (1: multi-query), None means one K/V head per query head.
+    Every backend, the mistaken variants and the derivation take the layer as this one value.
+    """
+
+    w_q: ArrayLike
+    w_k: ArrayLike
+    w_v: ArrayLike
+    w_o: ArrayLike
+    n_heads: int
+    n_kv_heads: int | None = None
+    b_q: ArrayLike | None = None
+    b_k: ArrayLike | None = None
+    b_v: ArrayLike | None = None
+    b_o: ArrayLike | None = None
+
+    @property
+    def kv_heads(self) -> int:
+        return self.n_heads if self.n_kv_heads is None else self.n_kv_heads
+
+    @property
+    def has_bias(self) -> bool:
+        return any(b is not None for b in (self.b_q, self.b_k, self.b_v, self.b_o))
 
 
 def split_heads(x: ArrayLike, n_heads: int) -> FloatArray:
@@ -61,22 +92,14 @@ def _check_heads(
 
 
 def project_heads(
-    x_q: ArrayLike,
-    x_kv: ArrayLike | None,
-    w_q: ArrayLike,
-    w_k: ArrayLike,
-    w_v: ArrayLike,
-    n_heads: int,
-    n_kv_heads: int | None = None,
-    b_q: ArrayLike | None = None,
-    b_k: ArrayLike | None = None,
-    b_v: ArrayLike | None = None,
+    x_q: ArrayLike, x_kv: ArrayLike | None, layer: HeadWeights
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Project and split into heads; K and V come back already repeated to H heads."""
     x_q = np.asarray(x_q)
     x_kv = x_q if x_kv is None else np.asarray(x_kv)
-    w_q, w_k, w_v = np.asarray(w_q), np.asarray(w_k), np.asarray(w_v)
-    n_kv_heads = n_heads if n_kv_heads is None else n_kv_heads
+    w_q, w_k, w_v = np.asarray(layer.w_q), np.asarray(layer.w_k), np.asarray(layer.w_v)
+    b_q, b_k, b_v = layer.b_q, layer.b_k, layer.b_v
+    n_heads, n_kv_heads = layer.n_heads, layer.kv_heads
     _check_heads(n_heads, n_kv_heads, w_q, w_k, w_v)
     q = x_q @ w_q  # (..., Tq, H*hs)
     k = x_kv @ w_k  # (..., Tk, Hkv*hs)
@@ -97,30 +120,22 @@ def project_heads(
 def multi_head_attention(
     x_q: ArrayLike,
     x_kv: ArrayLike | None,
-    w_q: ArrayLike,
-    w_k: ArrayLike,
-    w_v: ArrayLike,
-    w_o: ArrayLike,
-    n_heads: int,
-    n_kv_heads: int | None = None,
+    layer: HeadWeights,
+    *,
     mask: ArrayLike | None = None,
     causal: bool = False,
-    b_q: ArrayLike | None = None,
-    b_k: ArrayLike | None = None,
-    b_v: ArrayLike | None = None,
-    b_o: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Multi-head attention: project, split into heads, attend per head, merge, project with W_O.
 
     Self-attention when `x_kv` is `x_q` (or None); cross-attention otherwise. With
-    `n_kv_heads < n_heads` (grouped-query; 1 = multi-query) `w_k`, `w_v` are
+    `layer.n_kv_heads < layer.n_heads` (grouped-query; 1 = multi-query) `w_k`, `w_v` are
     (d_model, n_kv_heads*hs) and each K/V head is shared by n_heads/n_kv_heads query heads.
     `mask` broadcasts against (..., H, Tq, Tk): a per-batch mask needs a head axis, (B, 1, Tq, Tk).
     Returns (out (..., Tq, C), weights (..., H, Tq, Tk)).
     """
-    qh, kh, vh = project_heads(x_q, x_kv, w_q, w_k, w_v, n_heads, n_kv_heads, b_q, b_k, b_v)
+    qh, kh, vh = project_heads(x_q, x_kv, layer)
     yh, att = attention(qh, kh, vh, mask=mask, causal=causal)  # (..., H, Tq, hv), (..., H, Tq, Tk)
-    y = merge_heads(yh) @ np.asarray(w_o)  # (..., Tq, H*hv) @ (H*hv, C) -> (..., Tq, C)
-    if b_o is not None:
-        y = y + b_o
+    y = merge_heads(yh) @ np.asarray(layer.w_o)  # (..., Tq, H*hv) @ (H*hv, C) -> (..., Tq, C)
+    if layer.b_o is not None:
+        y = y + layer.b_o
     return y, att

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from qkv_drill.engine.arrays import ArrayLike, FloatArray
+from qkv_drill.engine.multihead import HeadWeights
 from qkv_drill.engine.reference import AttentionOptions
 
 name = "torch"
@@ -163,38 +164,30 @@ def attention_output(
 def multi_head_attention(
     x_q: ArrayLike,
     x_kv: ArrayLike | None,
-    w_q: ArrayLike,
-    w_k: ArrayLike,
-    w_v: ArrayLike,
-    w_o: ArrayLike,
-    n_heads: int,
-    n_kv_heads: int | None = None,
+    layer: HeadWeights,
+    *,
     mask: ArrayLike | None = None,
     causal: bool = False,
-    b_q: ArrayLike | None = None,
-    b_k: ArrayLike | None = None,
-    b_v: ArrayLike | None = None,
-    b_o: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Same contract as `multihead.multi_head_attention`; GQA through SDPA's `enable_gqa`."""
     xq = _t(x_q)
     xkv = xq if x_kv is None else _t(x_kv)
-    n_kv = n_heads if n_kv_heads is None else n_kv_heads
+    n_heads, n_kv = layer.n_heads, layer.kv_heads
     if n_heads % n_kv:
         raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv}")
 
     def lin(x: torch.Tensor, w: ArrayLike, b: ArrayLike | None) -> torch.Tensor:
         return F.linear(x, _t(w).T, None if b is None else _t(b))
 
-    q = lin(xq, w_q, b_q)  # (..., Tq, H*hs)
-    k = lin(xkv, w_k, b_k)  # (..., Tk, Hkv*hs)
-    v = lin(xkv, w_v, b_v)  # (..., Tk, Hkv*hv)
+    q = lin(xq, layer.w_q, layer.b_q)  # (..., Tq, H*hs)
+    k = lin(xkv, layer.w_k, layer.b_k)  # (..., Tk, Hkv*hs)
+    v = lin(xkv, layer.w_v, layer.b_v)  # (..., Tk, Hkv*hv)
     q = q.reshape(*q.shape[:-1], n_heads, -1).transpose(-2, -3)  # (..., H, Tq, hs)
     k = k.reshape(*k.shape[:-1], n_kv, -1).transpose(-2, -3)  # (..., Hkv, Tk, hs)
     v = v.reshape(*v.shape[:-1], n_kv, -1).transpose(-2, -3)  # (..., Hkv, Tk, hv)
     y, att = _attention_t(q, k, v, mask, causal, None, enable_gqa=n_kv != n_heads)
     y = y.transpose(-2, -3).flatten(-2)  # (..., Tq, H*hv)
-    y = lin(y, w_o, b_o)  # (..., Tq, C)
+    y = lin(y, layer.w_o, layer.b_o)  # (..., Tq, C)
     return _np(y), _np(att)
 
 

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from qkv_drill.engine.arrays import ArrayLike, FloatArray
 from qkv_drill.engine.masks import causal_mask
-from qkv_drill.engine.multihead import merge_heads, repeat_kv, split_heads
+from qkv_drill.engine.multihead import HeadWeights, merge_heads, repeat_kv, split_heads
 from qkv_drill.engine.reference import softmax
 from qkv_drill.engine.shapes import ShapeOptions, attention_shapes
 
@@ -195,22 +195,20 @@ def trace_attention(
 
 def trace_multi_head(
     x: ArrayLike,
-    w_q: ArrayLike,
-    w_k: ArrayLike,
-    w_v: ArrayLike,
-    w_o: ArrayLike,
-    n_heads: int,
-    n_kv_heads: int | None = None,
+    layer: HeadWeights,
+    *,
     mask: ArrayLike | None = None,
     causal: bool = False,
     x_kv: ArrayLike | None = None,
 ) -> Trace:
     """The multi-head derivation: project, split into heads, attend, merge, project with W_O."""
-    n_kv = n_heads if n_kv_heads is None else n_kv_heads
+    if layer.has_bias:
+        raise ValueError("the multi-head derivation has no bias steps: pass a layer without")
+    n_heads, n_kv = layer.n_heads, layer.kv_heads
     if n_heads % n_kv:
         raise ValueError(f"n_heads={n_heads} must be a multiple of n_kv_heads={n_kv}")
     tr = Trace()
-    weights = {"W_Q": w_q, "W_K": w_k, "W_V": w_v, "W_O": w_o}
+    weights = {"W_Q": layer.w_q, "W_K": layer.w_k, "W_V": layer.w_v, "W_O": layer.w_o}
     q, k, v = _projection_steps(tr, x, x_kv, weights)  # (Tq, H*hs), (Tk, Hkv*hs), (Tk, Hkv*hv)
     qh = tr.add("Q_heads", f"Q_heads = split(Q, {n_heads} heads)", split_heads(q, n_heads))
     kh = tr.add("K_heads", f"K_heads = split(K, {n_kv} heads)", split_heads(k, n_kv))
@@ -231,7 +229,7 @@ def trace_multi_head(
         merge_heads(y),
         note="transpose (H, T, hs) -> (T, H, hs), then reshape",
     )  # (Tq, H*hv)
-    tr.add("final", "final = merged W_O", merged @ np.asarray(w_o))  # (Tq, C)
+    tr.add("final", "final = merged W_O", merged @ np.asarray(layer.w_o))  # (Tq, C)
     return tr
 
 

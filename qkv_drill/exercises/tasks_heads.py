@@ -17,7 +17,7 @@ from qkv_drill.engine import (
     mistaken_multi_head,
     split_heads,
 )
-from qkv_drill.engine.multihead import multi_head_attention, project_heads
+from qkv_drill.engine.multihead import HeadWeights, multi_head_attention, project_heads
 from qkv_drill.engine.reference import attention
 from qkv_drill.exercises import layouts as L
 from qkv_drill.exercises.registry import Args, Case, Outputs, Task, register, values
@@ -131,22 +131,31 @@ def _build_mha(rng: np.random.Generator, a: Args) -> Case:
     return case
 
 
+def _layer(c: Case) -> HeadWeights:
+    """The case's weights and head layout as one layer."""
+    return HeadWeights(
+        w_q=c["w_q"],
+        w_k=c["w_k"],
+        w_v=c["w_v"],
+        w_o=c["w_o"],
+        n_heads=c["n_heads"],
+        n_kv_heads=c.get("n_kv_heads"),
+    )
+
+
 def _mha(c: Case) -> Outputs:
-    n_kv = c.get("n_kv_heads")
-    args = (c["x"], None, c["w_q"], c["w_k"], c["w_v"], c["w_o"], c["n_heads"], n_kv)
-    return (multi_head_attention(*args)[0],)
+    return (multi_head_attention(c["x"], None, _layer(c))[0],)
 
 
 def _mha_mistake(name: str):
     def f(c: Case) -> Outputs:
-        x, w = c["x"], (c["w_q"], c["w_k"], c["w_v"], c["w_o"])
-        return (mistaken_multi_head(attention_mistake(name), x, x, *w, c["n_heads"])[0],)
+        return (mistaken_multi_head(attention_mistake(name), c["x"], c["x"], _layer(c))[0],)
 
     return f
 
 
 def _mha_no_w_o(c: Case) -> Outputs:
-    qh, kh, vh = project_heads(c["x"], None, c["w_q"], c["w_k"], c["w_v"], c["n_heads"])
+    qh, kh, vh = project_heads(c["x"], None, _layer(c))
     return (merge_heads(attention(qh, kh, vh)[0]),)  # (..., T, H*hs): W_O never applied
 
 

@@ -15,7 +15,13 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qkv_drill.engine import attention, get_backend, multi_head_attention, project_qkv
+from qkv_drill.engine import (
+    HeadWeights,
+    attention,
+    get_backend,
+    multi_head_attention,
+    project_qkv,
+)
 
 TOL = {"rtol": 1e-10, "atol": 1e-10}
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -139,6 +145,12 @@ def test_project_qkv_matches_nn_linear_with_transposed_weight():
 # multi-head -----------------------------------------------------------------------------------
 
 
+def layer(w_q, w_k, w_v, w_o, heads, kv_heads=None, **biases) -> HeadWeights:
+    return HeadWeights(
+        w_q=w_q, w_k=w_k, w_v=w_v, w_o=w_o, n_heads=heads, n_kv_heads=kv_heads, **biases
+    )
+
+
 def _mha_weights(mha: torch.nn.MultiheadAttention, e: int):
     """W_Q, W_K, W_V, W_O in the engine's (in, out) layout, plus biases, from a torch module."""
     w = mha.in_proj_weight.detach().numpy()  # (3E, E) in (out, in) layout
@@ -195,7 +207,7 @@ def test_multi_head_matches_nn_multihead_attention(
         )
     ws, biases = _mha_weights(mha, e)
     out, weights = multi_head_attention(
-        x_q, x_kv if cross else x_q, *ws, n_heads=heads, mask=allowed, **biases
+        x_q, x_kv if cross else x_q, layer(*ws, heads, **biases), mask=allowed
     )
     np.testing.assert_allclose(out, ref_out.numpy(), **TOL)
     np.testing.assert_allclose(weights, ref_w.numpy(), **TOL)  # (B, H, Tq, Tk)
@@ -232,7 +244,7 @@ def test_grouped_query_attention_matches_sdpa_enable_gqa(kv_heads, group, hs, tq
     heads = kv_heads * group
     x_q, x_kv, w_q, w_k, w_v, w_o = _gqa_inputs(seed, heads, kv_heads, hs, tq, tk)
     out, weights = multi_head_attention(
-        x_q, x_kv, w_q, w_k, w_v, w_o, heads, kv_heads, causal=causal
+        x_q, x_kv, layer(w_q, w_k, w_v, w_o, heads, kv_heads), causal=causal
     )
     q = _torch_heads(x_q, w_q, heads)  # (B, H, Tq, hs)
     k = _torch_heads(x_kv, w_k, kv_heads)  # (B, Hkv, Tk, hs)
@@ -252,10 +264,10 @@ def test_multi_query_heads_share_keys_but_not_queries():
     """With one K/V head, two query heads that get the same W_Q slice attend identically."""
     x_q, x_kv, w_q, w_k, w_v, w_o = _gqa_inputs(5, heads=2, kv_heads=1, hs=3, tq=4, tk=4)
     w_q[:, 3:] = w_q[:, :3]
-    _, weights = multi_head_attention(x_q, x_kv, w_q, w_k, w_v, w_o, 2, 1)
+    _, weights = multi_head_attention(x_q, x_kv, layer(w_q, w_k, w_v, w_o, 2, 1))
     np.testing.assert_allclose(weights[:, 0], weights[:, 1], **TOL)
     w_q[:, 3:] *= 2
-    _, weights = multi_head_attention(x_q, x_kv, w_q, w_k, w_v, w_o, 2, 1)
+    _, weights = multi_head_attention(x_q, x_kv, layer(w_q, w_k, w_v, w_o, 2, 1))
     assert not np.allclose(weights[:, 0], weights[:, 1])
 
 
@@ -263,7 +275,7 @@ def test_grouped_query_refuses_heads_that_do_not_divide():
     x_q, x_kv, w_q, _, _, w_o = _gqa_inputs(0, heads=3, kv_heads=3, hs=2, tq=2, tk=2)
     w_k = np.zeros((6, 4))  # two K/V heads of size 2 for three query heads
     with pytest.raises(ValueError, match="multiple"):
-        multi_head_attention(x_q, x_kv, w_q, w_k, w_k, w_o, 3, 2)
+        multi_head_attention(x_q, x_kv, layer(w_q, w_k, w_k, w_o, 3, 2))
 
 
 # torch backend --------------------------------------------------------------------------------
@@ -301,7 +313,7 @@ def test_torch_backend_multi_head_agrees_with_numpy(
     torch_backend, kv_heads, group, hs, tq, tk, causal, bias, seed
 ):
     heads = kv_heads * group
-    args = _gqa_inputs(seed, heads, kv_heads, hs, tq, tk)
+    x_q, x_kv, *w = _gqa_inputs(seed, heads, kv_heads, hs, tq, tk)
     rng = np.random.default_rng(seed + 1)
     biases = {}
     if bias:
@@ -312,9 +324,10 @@ def test_torch_backend_multi_head_agrees_with_numpy(
             "b_o": rng.standard_normal(heads * hs),
         }
     mask = rng.random((tq, tk)) < 0.7
-    out, weights = multi_head_attention(*args, heads, kv_heads, mask=mask, causal=causal, **biases)
+    heads_layer = layer(*w, heads, kv_heads, **biases)
+    out, weights = multi_head_attention(x_q, x_kv, heads_layer, mask=mask, causal=causal)
     t_out, t_weights = torch_backend.multi_head_attention(
-        *args, heads, kv_heads, mask=mask, causal=causal, **biases
+        x_q, x_kv, heads_layer, mask=mask, causal=causal
     )
     np.testing.assert_allclose(t_out, out, **TOL)
     np.testing.assert_allclose(t_weights, weights, **TOL)

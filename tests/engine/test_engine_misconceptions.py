@@ -7,6 +7,7 @@ import pytest
 
 from qkv_drill.engine import (
     MISCONCEPTIONS,
+    HeadWeights,
     attention,
     attention_mistake,
     attention_with_misconception,
@@ -14,6 +15,13 @@ from qkv_drill.engine import (
     multi_head_attention,
 )
 from qkv_drill.packs.computations import COMPUTATIONS
+
+
+def layer(w_q, w_k, w_v, w_o, heads, kv_heads=None, **biases) -> HeadWeights:
+    return HeadWeights(
+        w_q=w_q, w_k=w_k, w_v=w_v, w_o=w_o, n_heads=heads, n_kv_heads=kv_heads, **biases
+    )
+
 
 ENGINE_MISCONCEPTIONS = {
     n
@@ -109,8 +117,8 @@ def test_scale_by_dmodel_in_multi_head_bites_only_with_several_heads():
     x = rng.standard_normal((3, 4))  # (T, C)
     w = [rng.standard_normal((4, 4)) for _ in range(4)]
     for heads, equal in ((1, True), (2, False)):
-        right = multi_head_attention(x, x, *w, heads)
-        wrong = mistaken_multi_head(attention_mistake("scale_by_dmodel"), x, x, *w, heads)
+        right = multi_head_attention(x, x, layer(*w, heads))
+        wrong = mistaken_multi_head(attention_mistake("scale_by_dmodel"), x, x, layer(*w, heads))
         assert _same(right, wrong) is equal
 
 
@@ -179,8 +187,9 @@ def test_heads_merged_wrong_order_scrambles_only_when_it_can():
     w = [rng.standard_normal((4, 4)) for _ in range(4)]
     for t, heads, equal in ((3, 2, False), (1, 2, True), (3, 1, True)):
         x = rng.standard_normal((2, t, 4))  # (B, T, C)
-        right = multi_head_attention(x, x, *w, heads)
-        wrong = mistaken_multi_head(attention_mistake("heads_merged_wrong_order"), x, x, *w, heads)
+        right = multi_head_attention(x, x, layer(*w, heads))
+        mistake = attention_mistake("heads_merged_wrong_order")
+        wrong = mistaken_multi_head(mistake, x, x, layer(*w, heads))
         np.testing.assert_allclose(wrong[1], right[1])  # weights are fine; only the merge is off
         assert np.allclose(wrong[0], right[0]) is equal
 

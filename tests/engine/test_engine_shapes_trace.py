@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qkv_drill.engine import (
+    HeadWeights,
     attention,
     attention_shapes,
     merge_heads,
@@ -20,6 +21,12 @@ from qkv_drill.engine import (
 )
 from qkv_drill.engine.shapes import SHAPE_NAMES, attention_shape
 from qkv_drill.present.trace_text import trace_flow
+
+
+def layer(w_q, w_k, w_v, w_o, heads, kv_heads=None, **biases) -> HeadWeights:
+    return HeadWeights(
+        w_q=w_q, w_k=w_k, w_v=w_v, w_o=w_o, n_heads=heads, n_kv_heads=kv_heads, **biases
+    )
 
 
 def _config(seed, batch, seq, seq_kv, d_model, heads, kv_heads):
@@ -50,8 +57,9 @@ def test_symbolic_shapes_are_the_shapes_of_real_multi_head_arrays(
     heads = kv_heads * group
     d_model = heads * hs
     x, x_kv, w_q, w_k, w_v, w_o = _config(0, batch, seq, seq_kv, d_model, heads, kv_heads)
-    tr = trace_multi_head(x, w_q, w_k, w_v, w_o, heads, kv_heads, x_kv=x_kv)
-    out, weights = multi_head_attention(x, x_kv, w_q, w_k, w_v, w_o, heads, kv_heads)
+    heads_layer = layer(w_q, w_k, w_v, w_o, heads, kv_heads)
+    tr = trace_multi_head(x, heads_layer, x_kv=x_kv)
+    out, weights = multi_head_attention(x, x_kv, heads_layer)
     sym = attention_shapes(seq, d_model, heads, batch=batch, seq_kv=seq_kv, kv_heads=kv_heads)
     real = {
         "x": x.shape,
@@ -178,8 +186,14 @@ def test_trace_with_a_custom_scale_and_boolean_mask():
 
 def test_multi_head_trace_splits_repeats_and_merges():
     x, _, *w = _config(5, None, 3, 3, 8, 4, 2)
-    tr = trace_multi_head(x, *w, n_heads=4, n_kv_heads=2)
+    tr = trace_multi_head(x, layer(*w, 4, 2))
     assert tr["K_heads"].shape == (2, 3, 2) and tr["K_rep"].shape == (4, 3, 2)
     np.testing.assert_array_equal(tr["K_rep"].value[1], tr["K_heads"].value[0])  # shared head
-    np.testing.assert_allclose(tr["final"].value, multi_head_attention(x, x, *w, 4, 2)[0])
+    np.testing.assert_allclose(tr["final"].value, multi_head_attention(x, x, layer(*w, 4, 2))[0])
     assert trace_flow(tr).endswith("final = merged W_O (3x8)")
+
+
+def test_the_multi_head_derivation_refuses_biases_it_would_leave_out():
+    x, _, *w = _config(5, None, 3, 3, 8, 4, 2)
+    with pytest.raises(ValueError, match="no bias steps"):
+        trace_multi_head(x, layer(*w, 4, 2, b_o=np.zeros(8)))
