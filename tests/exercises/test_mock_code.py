@@ -106,3 +106,26 @@ def test_a_named_bug_is_named_at_hand_in_warm_as_cold(tmp_path, warm_runs):
     assert (item.status, item.misconception) == (cold.status, cold.misconception.name)
     assert item.misconception == "no_scaling"
     assert POOL.waiting() == []
+
+
+async def test_mock_code_through_the_set_up_form_keeps_its_exercise(tmp_path):
+    """`qkv-drill mock --code` without --minutes opens the form; starting from it still asks the
+    exercise (the form has no box for it: the command line's choice is kept)."""
+    from qkv_drill.session.mock import MockSettings
+    from qkv_drill.tui.screens.mock import MockScreen
+    from qkv_drill.tui.screens.mock_setup import MockSetupScreen
+    from tests.helpers.mock_screens import Host
+    from tests.helpers.tui import settle
+
+    packs = load_packs(extra=[FIXTURE, MINI], include_shipped=False, include_user=False)
+    clock = FakeClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    with Store.open(tmp_path / "progress.db") as store:
+        told = MockSettings(minutes=10, questions=2, seed=2, code=True)
+        app = Host(lambda: MockSetupScreen(packs, store, clock=clock, settings=told))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MockScreen)
+            kinds = [i.question.type for i in app.screen.session.instances]
+            assert kinds.count("code") == 1

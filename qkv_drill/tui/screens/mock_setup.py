@@ -190,7 +190,8 @@ class MockSetupScreen(Screen):
             seed=seed,
             packs=self.packs,
             allow_pause=self.query_one("#setup-pause", Checkbox).value,
-        )
+            code=self.initial is not None and self.initial.code,  # `mock --code`: the form
+        )  # has no box for it, so the command line's choice is kept
 
     @on(Button.Pressed, "#setup-start")
     def _start_pressed(self) -> None:
