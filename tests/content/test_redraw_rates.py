@@ -9,7 +9,7 @@ from qkv_drill.packs.instance import draw
 from tests.helpers.shipped import shipped
 
 SEEDS = 60
-CEILING = 0.40  # today's highest are scalar lists (kv-head-of, kv-cache-small) near 35%
+CEILING = 0.40  # today's highest: efficient.kv-head-of near 35% (kv_heads_tiled vs the answer)
 
 
 @pytest.mark.slow
@@ -22,4 +22,6 @@ def test_no_shipped_question_redraws_most_of_its_draws():
         rates[qid] = redraws / (SEEDS + redraws)
     high = {qid: f"{r:.0%}" for qid, r in rates.items() if r > CEILING}
     assert not high, high
-    assert rates["roles.self-attention-from-x"] < 0.05
+    assert rates["roles.self-attention-from-x"] < 0.05  # full_rank matrices
+    # Two mistakes that coincide at one list value (x 1/2 vs 1/layers or 1/batch at 2): not drawn
+    assert rates["cost.kv-cache-small"] < 0.05 and rates["cost.qk-flops-batched"] < 0.05
