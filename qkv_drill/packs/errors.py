@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,3 +37,15 @@ class PackError(Exception):
     def __init__(self, issue: PackIssue) -> None:
         super().__init__(str(issue))
         self.issue = issue
+
+
+def file_kind(mode: int) -> str:
+    """'a folder', 'a FIFO (named pipe)', ... for a non-regular file's mode."""
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")

@@ -14,6 +14,7 @@ MAX_DEPTH = 40  # nesting of mappings and lists
 MAX_STRING = 20_000  # characters in any one text
 MAX_ALIAS_EXPANSION = 10_000  # extra values YAML aliases may add
 MAX_NUMBER_CHARS = 40  # characters of one written number (a 4,301-digit integer is refused)
+MAX_ISSUES = 1_000  # issues listed per file; past it the rest are counted, not checked one by one
 
 # Characters refused in any pack text: C0 controls except tab and newline, DEL, C1 controls, and
 # the bidirectional overrides that make text read differently from what it is. A raw ESC could
@@ -63,6 +64,7 @@ LIMITS_TABLE: tuple[tuple[str, str], ...] = (
     ("nesting depth", str(MAX_DEPTH)),
     ("one text", f"{MAX_STRING:,} characters; no control characters except tab and newline"),
     ("one written number", f"{MAX_NUMBER_CHARS} characters"),
+    ("issues listed per file", f"{MAX_ISSUES:,}; the rest are counted"),
     ("ids and topics", f"{MAX_ID_CHARS} characters"),
     ("parameters per question", str(MAX_PARAMS)),
     ("any drawn number", f"magnitude {MAX_PARAM_VALUE:g}, finite"),

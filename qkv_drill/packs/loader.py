@@ -8,9 +8,10 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Literal
 
-from qkv_drill.packs.errors import PackError, PackIssue
+from qkv_drill.packs.errors import PackError, PackIssue, file_kind
 from qkv_drill.packs.model import Pack, Question
 from qkv_drill.packs.yamlsource import DEFAULT_LIMITS, Limits, gc_paused, load_file
 
@@ -84,17 +85,51 @@ def pack_files(path: Path) -> tuple[list[Path], list[PackIssue]]:
             for p in sorted(path.iterdir()):
                 if p.suffix.lower() not in PACK_SUFFIXES or p.name.startswith("."):
                     continue
-                try:
-                    if p.is_file():
-                        files.append(p)
-                except OSError as e:
-                    issues.append(_unreadable(p, e))
+                problem = _not_a_pack_file(p)
+                if problem is None:
+                    files.append(p)
+                else:
+                    issues.append(problem)
             return files, issues
-        if path.is_file():
-            return [path], []
+        if not _exists(path):
+            return [], [PackIssue(path, 0, 0, "no such pack file or folder")]
+        problem = _not_a_pack_file(path)
+        return ([path], []) if problem is None else ([], [problem])
     except OSError as e:
         return [], [_unreadable(path, e)]
-    return [], [PackIssue(path, 0, 0, "no such pack file or folder")]
+
+
+def _not_a_pack_file(path: Path) -> PackIssue | None:
+    """Why a *.yaml entry is not read as a pack (a FIFO, a device, a folder, a broken or looping
+    link), or None for a regular file. Only `stat` is used: opening a FIFO would wait forever."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        if _is_link(path):
+            return PackIssue(
+                path,
+                0,
+                0,
+                f"not a pack file: a link that leads nowhere ({e.strerror or e})",
+                "fix or remove the link; the other packs are loaded",
+            )
+        return _unreadable(path, e)
+    if S_ISREG(mode):
+        return None
+    return PackIssue(
+        path,
+        0,
+        0,
+        f"not a pack file: this is {file_kind(mode)}, so it is not read",
+        "a pack is a regular .yaml file; the other packs are loaded",
+    )
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False
 
 
 def _unreadable(path: Path, e: OSError) -> PackIssue:

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import re
+import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import yaml
 
 from qkv_drill.packs import limits as L
-from qkv_drill.packs.errors import PackError, PackIssue
+from qkv_drill.packs.errors import PackError, PackIssue, file_kind
 from qkv_drill.textsafe import CONTROL_RE
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -91,18 +93,33 @@ class YamlDoc:
     path: Path
     data: Any
     root: yaml.Node | None
+    # key text -> (key node, value node) of each large mapping, built on its first lookup, so a
+    # mapping with 100,000 keys costs one pass, not one pass per positioned issue
+    _keys: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _entry(self, node: yaml.MappingNode, k: Any) -> tuple[yaml.Node, yaml.Node] | None:
+        if len(node.value) <= 16:
+            return next(((kn, vn) for kn, vn in node.value if kn.value == k), None)
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for kn, vn in node.value:
+                if isinstance(kn, yaml.ScalarNode):
+                    index.setdefault(kn.value, (kn, vn))  # the first, as a linear search finds
+            self._keys[id(node)] = index
+        return index.get(k) if isinstance(k, str) else None
 
     def _walk(self, keys: Keys) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The deepest (key node, value node) reachable along `keys`."""
         key_node, node = None, self.root
         for k in keys:
             if isinstance(node, yaml.MappingNode):
-                for kn, vn in node.value:
-                    if kn.value == k:
-                        key_node, node = kn, vn
-                        break
-                else:
+                found = self._entry(node, k)
+                if found is None:
                     return key_node, node
+                key_node, node = found
             elif isinstance(node, yaml.SequenceNode) and isinstance(k, int):
                 if not 0 <= k < len(node.value):
                     return key_node, node
@@ -134,16 +151,45 @@ def _fail(path: Path, line: int, col: int, message: str, hint: str = "") -> Pack
     return PackError(PackIssue(path, line, col, message, hint))
 
 
+# What YAML counts as a line break (so every position agrees with the parser's marks): CRLF,
+# a lone CR (old Mac files), LF, NEL and the Unicode line and paragraph separators.
+_LINE_BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def position_in(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character `index` of `text`, counting lines as YAML does."""
+    before = text[:index]
+    line, start = 1, 0
+    for m in _LINE_BREAK_RE.finditer(before):
+        line += 1
+        start = m.end()
+    return line, index - start + 1
+
+
 def decode(path: Path, raw: bytes) -> str:
     """UTF-8 text (a BOM is fine); bad bytes become an issue at their line and column."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            raise _fail(
+                path,
+                1,
+                1,
+                f"the file is {name} (it starts with a {name} byte order mark); packs are UTF-8",
+                "save the file as UTF-8",
+            )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        before = raw[: e.start]
-        line = before.count(b"\n") + 1
-        col = e.start - (before.rfind(b"\n") + 1) + 1
+        before = raw[: e.start].decode("utf-8")
+        line, col = position_in(before, len(before))
         raise _fail(
             path,
             line,
@@ -284,11 +330,26 @@ def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
+def _reader_error(path: Path, text: str, e: yaml.reader.ReaderError) -> PackError:
+    """A character YAML refuses (NUL, most controls), at its line and column."""
+    index = e.position
+    if _BaseLoader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, not characters
+        index = len(text.encode("utf-8")[: e.position].decode("utf-8", "ignore"))
+    line, col = position_in(text, index)
+    code = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
+    hint = "remove it (only tab and newline may appear in text)"
+    if code == 0:
+        hint = "a NUL byte: is the file UTF-16? save it as UTF-8, or remove the byte"
+    return _fail(path, line, col, f"character U+{code:04X} is not allowed in a pack", hint)
+
+
 @gc_paused
 def load_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
     """Compose and build `text`; raises PackError with a positioned issue."""
     try:
         root = yaml.compose(text, Loader=Loader)
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(path, text, e) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         if e.context_mark and "end of stream" in (e.problem or ""):
@@ -315,19 +376,55 @@ def load_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> YamlDoc
     return YamlDoc(path, data, root)
 
 
-def load_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
-    """Read, size-check, decode and load one pack file."""
+def read_pack_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, read without ever waiting: the file is
+    opened non-blocking and checked after opening (a FIFO or device put in its place between
+    listing and reading is refused, never read), and the read stops past the limit (a file that
+    grows meanwhile, or a link to an endless one, is refused too)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise _fail(path, 1, 1, f"cannot read file: {e.strerror or e}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise _fail(
                 path,
                 1,
                 1,
-                f"file is {size} bytes; packs may be at most {limits.max_bytes} bytes",
-                "split it into several packs",
+                f"not a pack file: this is {file_kind(st.st_mode)}, so it is not read",
+                "a pack is a regular .yaml file; the other packs are loaded",
             )
-        raw = path.read_bytes()
+        if st.st_size > max_bytes:
+            raise _too_big(path, st.st_size, max_bytes)
+        chunks, total = [], 0
+        while total <= max_bytes:
+            chunk = os.read(fd, max_bytes + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_bytes:
+            raise _too_big(path, total, max_bytes, growing=True)
+        return b"".join(chunks)
     except OSError as e:
         raise _fail(path, 1, 1, f"cannot read file: {e.strerror or e}") from None
-    return load_text(path, decode(path, raw), limits)
+    finally:
+        os.close(fd)
+
+
+def _too_big(path: Path, size: int, max_bytes: int, *, growing: bool = False) -> PackError:
+    size_text = f"more than {max_bytes}" if growing else f"{size}"
+    return _fail(
+        path,
+        1,
+        1,
+        f"file is {size_text} bytes; packs may be at most {max_bytes} bytes",
+        "split it into several packs",
+    )
+
+
+def load_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
+    """Read, size-check, decode and load one pack file."""
+    return load_text(path, decode(path, read_pack_bytes(path, limits.max_bytes)), limits)

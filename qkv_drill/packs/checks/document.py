@@ -7,6 +7,7 @@ from qkv_drill.packs.checks.fields import type_name
 from qkv_drill.packs.checks.question import QuestionChecks
 from qkv_drill.packs.errors import PackIssue
 from qkv_drill.packs.format import PACK_KEYS, PACK_REQUIRED, TOP_KEYS
+from qkv_drill.packs.limits import MAX_ISSUES
 from qkv_drill.packs.model import Pack, Question
 from qkv_drill.packs.yamlsource import YamlDoc
 
@@ -47,6 +48,9 @@ class PackChecker(QuestionChecks):
             else:
                 seen: dict[str, int] = {}
                 for i, q in enumerate(questions):
+                    if self.full:  # the rest are counted by their number only
+                        self.unlisted += len(questions) - i
+                        break
                     try:
                         question = self.question(i, q, pack_id)
                     except Exception as e:
@@ -68,6 +72,17 @@ class PackChecker(QuestionChecks):
                         continue
                     seen[question.id] = question.line
                     built.append(question)
+        if self.unlisted:
+            self.issues.append(
+                PackIssue(
+                    self.doc.path,
+                    self.issues[-1].line,
+                    1,
+                    f"{self.unlisted:,} more issues or unchecked questions are not listed "
+                    f"(checking stops after {MAX_ISSUES:,} issues)",
+                    "fix the ones listed first",
+                )
+            )
         if any(i.is_error for i in self.issues):
             return None
         return Pack(

@@ -10,7 +10,7 @@ from typing import Any
 
 from qkv_drill.packs.errors import PackIssue
 from qkv_drill.packs.format import ID_PATTERN
-from qkv_drill.packs.limits import MAX_ID_CHARS
+from qkv_drill.packs.limits import MAX_ID_CHARS, MAX_ISSUES
 from qkv_drill.packs.yamlsource import Keys, YamlDoc
 
 ID_RE = re.compile(ID_PATTERN)
@@ -48,12 +48,25 @@ class FieldChecks:
         self.doc = doc
         self.issues: list[PackIssue] = []
         self.errors = 0  # errors among the issues (a question compares it before and after)
+        self.unlisted = 0  # issues past MAX_ISSUES: counted, not positioned nor kept
+
+    @property
+    def full(self) -> bool:
+        """True once MAX_ISSUES are listed: a file with a million mistakes costs no more to check
+        than one with a thousand (each issue is positioned, and kept in memory)."""
+        return len(self.issues) >= MAX_ISSUES
 
     def err(self, keys: Keys, message: str, hint: str = "", *, key: bool = False) -> None:
-        self.issues.append(self.doc.issue(keys, message, hint, key=key))
         self.errors += 1
+        if self.full:
+            self.unlisted += 1
+            return
+        self.issues.append(self.doc.issue(keys, message, hint, key=key))
 
     def warn(self, keys: Keys, message: str, hint: str = "") -> None:
+        if self.full:
+            self.unlisted += 1
+            return
         line, col = self.doc.where(keys)
         self.issues.append(PackIssue(self.doc.path, line, col, message, hint, "warning"))
 
@@ -70,6 +83,9 @@ class FieldChecks:
     ) -> None:
         """An unknown name, at its key (or its value: `key=False`). The hint is the closest
         choice; failing that, `listing` and every choice, or the `otherwise` text."""
+        if self.full:
+            self.err(keys, message)
+            return
         names = [str(c) for c in choices]
         hint = did_you_mean(word, names) or (listing + ", ".join(names) if listing else otherwise)
         self.err(keys, message, hint, key=key)
