@@ -114,3 +114,99 @@ def test_home_due_counts_need_neither_fsrs_nor_numpy(pack, tmp_path):
         "assert s.due_count() == 0 and len(s.queue()) == len(ps.questions)\n"
     )
     assert imported_after_a_cache_hit(pack, tmp_path, due, ("numpy", "fsrs", "torch")) == "[]"
+
+
+# --- a hostile or odd cache file (issue 9) ---------------------------------------------------
+
+
+class _Payload:
+    """Unpickles by calling exec: what a crafted cache would do with a plain pickle.load."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (exec, (f"open({str(self.marker)!r}, 'w').write('ran')",))
+
+
+def _fresh(pack: Path):
+    questions = loader.load_paths([pack]).questions.keys()
+    assert questions
+    return questions
+
+
+def _sources(pack: Path) -> list[tuple[Path, loader.Source]]:
+    return [(pack, "extra")]
+
+
+@pytest.mark.parametrize("where", ["key", "packs"])
+def test_a_crafted_cache_never_runs_code_and_the_packs_are_read_again(pack, tmp_path, where):
+    import pickle
+
+    store = tmp_path / cache.CACHE_NAME
+    marker = tmp_path / "ran"
+    key = cache.fingerprint(_sources(pack))
+    first, second = (_Payload(marker), None) if where == "key" else (key, _Payload(marker))
+    store.write_bytes(pickle.dumps(first) + pickle.dumps(second))
+    os.chmod(store, 0o600)
+    packset = cached(pack, tmp_path)
+    assert not marker.exists(), "the cache ran code"
+    assert packset.questions.keys() == _fresh(pack)
+    assert cache.load(store, key) is not None  # rewritten as a real cache
+
+
+def test_a_cache_naming_a_dotted_global_is_refused(pack, tmp_path):
+    import io
+    import pickle
+    import pickletools
+
+    store = tmp_path / cache.CACHE_NAME
+    key = cache.fingerprint(_sources(pack))
+    # protocol 4 resolves "Path.touch" through getattr: a method, not a class to build
+    evil = (
+        b"\x80\x04\x8c\x07pathlib\x94\x8c\nPath.touch\x94\x93\x94"
+        + pickle.dumps(str(tmp_path / "touched"), protocol=4)[2:-1]
+        + b"\x85R."
+    )
+    pickletools.dis(evil, out=io.StringIO())  # a well-formed pickle
+    store.write_bytes(pickle.dumps(key) + evil)
+    os.chmod(store, 0o600)
+    assert cache.load(store, key) is None
+    assert not (tmp_path / "touched").exists()
+
+
+def test_a_fifo_in_place_of_the_cache_is_not_waited_on(pack, tmp_path):
+    import threading
+
+    os.mkfifo(tmp_path / cache.CACHE_NAME)
+    out: list[loader.PackSet] = []
+    worker = threading.Thread(target=lambda: out.append(cached(pack, tmp_path)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "start-up blocked on a FIFO named packs.cache"
+    assert out[0].questions.keys() == _fresh(pack)
+
+
+def test_a_folder_in_place_of_the_cache_is_ignored(pack, tmp_path):
+    (tmp_path / cache.CACHE_NAME).mkdir()
+    assert cached(pack, tmp_path).questions.keys() == _fresh(pack)
+
+
+def test_a_cache_others_could_write_is_not_trusted(pack, tmp_path, monkeypatch):
+    store = tmp_path / cache.CACHE_NAME
+    cached(pack, tmp_path)
+    assert oct(store.stat().st_mode & 0o777) == oct(0o600)
+    key = cache.fingerprint(_sources(pack))
+    assert cache.load(store, key) is not None
+    os.chmod(store, 0o666)
+    assert cache.load(store, key) is None
+
+
+def test_a_cache_holding_something_else_than_packs_is_a_miss(pack, tmp_path):
+    import pickle
+
+    store = tmp_path / cache.CACHE_NAME
+    key = cache.fingerprint(_sources(pack))
+    store.write_bytes(pickle.dumps(key) + pickle.dumps(["not", "packs"]))
+    os.chmod(store, 0o600)
+    assert cache.load(store, key) is None
