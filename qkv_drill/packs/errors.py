@@ -43,7 +43,7 @@ def file_kind(mode: int) -> str:
     """'a folder', 'a FIFO (named pipe)', ... for a non-regular file's mode."""
     kinds = (
         (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISFIFO, "a FIFO"),
         (stat.S_ISCHR, "a character device"),
         (stat.S_ISBLK, "a block device"),
         (stat.S_ISSOCK, "a socket"),

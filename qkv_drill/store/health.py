@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from qkv_drill.store import kept_files
+
 QUICK_CHECK_MAX_BYTES = 8_000_000  # about 15,000 answers; quick_check takes ~40 ms at 5 MB
 
 # Primary SQLite result codes meaning "this storage cannot be used", not "this is a bug":
@@ -34,8 +36,11 @@ def structure_problem(path: Path) -> str | None:
     """
     try:
         size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(100)
+        head = kept_files.read_at(path, 0, 100)  # closing a descriptor would drop our locks
+    except kept_files.NotAFile as e:
+        if path.is_dir():
+            return None  # SQLite cannot open it: progress goes on in memory, the folder untouched
+        return e.strerror  # a FIFO would block SQLite's open: moved aside like a damaged file
     except OSError:
         return None  # missing or unreadable: SQLite reports that itself
     if not head:

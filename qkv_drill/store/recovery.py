@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
+from qkv_drill.store import kept_files
 from qkv_drill.store.records import now_utc
 
 T = TypeVar("T")
@@ -65,14 +66,12 @@ def safety_copy(path: Path, label: str = COPY_LABEL) -> Path:
         for src in [path, *side_files(path)]:
             dst = target.with_name(target.name + src.name[len(path.name) :])
             try:
-                shutil.copyfile(src, dst)
+                kept_files.copy(src, dst)  # read through a kept descriptor: see kept_files
             except FileNotFoundError:
                 if src == path:
                     raise
                 continue  # another process closed the file meanwhile and removed its -wal
             made.append(dst)
-            with open(dst, "rb+") as f:
-                os.fsync(f.fileno())
     except OSError:
         for p in made:
             with contextlib.suppress(OSError):

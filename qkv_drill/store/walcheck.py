@@ -23,6 +23,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from qkv_drill.store import kept_files
 from qkv_drill.store.recovery import read_alone
 
 WAL_MAGIC = (0x377F0682, 0x377F0683)
@@ -37,11 +38,9 @@ def _page_size(db_head: bytes) -> int:
 
 def header_problem(db: Path, wal: Path) -> str | None:
     """Why `wal` cannot be `db`'s journal, judged from the two headers; None when it may be."""
-    try:
-        with db.open("rb") as f:
-            db_head = f.read(100)
-        with wal.open("rb") as f:
-            wal_head = f.read(WAL_HEADER)
+    try:  # through kept descriptors: closing one would drop this process's locks
+        db_head = kept_files.read_at(db, 0, 100)
+        wal_head = kept_files.read_at(wal, 0, WAL_HEADER)
     except OSError:
         return None
     if len(wal_head) < WAL_HEADER or len(db_head) < 100:

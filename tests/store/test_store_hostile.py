@@ -153,7 +153,7 @@ def test_the_lock_held_at_start_queues_too(tmp_path, quick_lock):
     fill(db, 1)
     other = hold_lock(db)
     s = Store.open(db)
-    assert s.persistent and s.warnings == []
+    assert s.persistent and s.warnings == [], s.warnings
     s.record_answer(answer(5))
     assert s.pending == 1
     other.execute("ROLLBACK")

@@ -135,8 +135,6 @@ QUEUED_CHILD = """
 
 def test_two_processes_queued_behind_the_same_lock_get_their_own_interviews(tmp_path, quick_lock):
     db = tmp_path / "progress.db"
-    # Opened before the lock is taken: a process that opens the file while one of its own
-    # connections holds a lock drops that lock (POSIX locks are per process).
     s = Store.open(db)
     holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
