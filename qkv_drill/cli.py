@@ -180,6 +180,26 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Output piped into `head` (or a closed terminal): the reader has what it wanted; a
+        # traceback would be noise. Stdout goes to /dev/null so the exit flush cannot fail too.
+        _silence_stdout()
+        return 141  # 128 + SIGPIPE, as a shell reports a command a pipe stopped
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if isinstance(args, int):
         return args

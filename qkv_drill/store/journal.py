@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import secrets
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -138,10 +139,19 @@ class Journal:
 def claim(path: Path) -> IO[str] | None:
     """Open a journal left behind, locked so no other process replays it at the same time;
     None while its session is alive (or another process is replaying it)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        f = open(path, encoding="utf-8")  # noqa: SIM115 (returned open)
+        fd = os.open(path, flags)  # non-blocking: a FIFO of that name must not stall the start
     except OSError:
         return None
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        regular = False
+    if not regular:
+        os.close(fd)
+        return None  # nothing this program wrote: left where it is
+    f = open(fd, encoding="utf-8")  # noqa: SIM115 (returned open)
     if fcntl is not None:
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
