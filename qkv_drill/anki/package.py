@@ -19,6 +19,8 @@ import genanki
 from qkv_drill.anki import safe_html
 from qkv_drill.anki.notes import DEFAULT_INSTANCES, NoteFields, Selection, build_notes
 from qkv_drill.session.filters import Filter
+from qkv_drill.target_file import replaced_whole, why_not_written
+from qkv_drill.textsafe import printable
 
 if TYPE_CHECKING:
     from qkv_drill.packs.model import Pack
@@ -150,13 +152,15 @@ def run_export_anki(options: AnkiExport) -> int:
         return 1
     packs = [lp.pack for lp in packset.packs if lp.pack is not None]
     output: Path = options.output or paths.data_dir() / "exports" / "qkv-drill.apkg"
-    output.parent.mkdir(parents=True, exist_ok=True)
     package = build_package(packs, selection)
-    partial = output.with_name(output.name + ".partial")
-    package.write_to_file(str(partial))
-    partial.replace(output)  # never a half-written package under the real name
+    try:
+        with replaced_whole(output) as partial:  # never a half-written package under its name
+            package.write_to_file(str(partial))
+    except OSError as e:
+        print(f"{why_not_written(output, e)}; nothing was changed", file=sys.stderr)
+        return 1
     n_decks = len(package.decks)
-    print(f"wrote {output}: {len(selection.notes)} notes in {n_decks} deck(s)")
+    print(printable(f"wrote {output}: {len(selection.notes)} notes in {n_decks} deck(s)"))
     return 0
 
 

@@ -13,7 +13,6 @@ current store (and its -wal/-shm) kept aside. It refuses while qkv-drill has the
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from urllib.parse import quote
 from qkv_drill.store import schema
 from qkv_drill.store.health import structure_problem
 from qkv_drill.store.recovery import move_aside
+from qkv_drill.target_file import replaced_whole
 
 BUSY_TIMEOUT_S = 5.0
 TABLES = ("answers", "cards", "mocks", "mock_answers")  # what makes a file a progress store
@@ -111,22 +111,14 @@ def inspect(path: Path) -> StoreFacts:
 
 def _copy(source: sqlite3.Connection, target: Path) -> StoreFacts:
     """Online-backup `source` into `target` (via a .partial file), checked, as one file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    dest = sqlite3.connect(str(partial), isolation_level=None)
-    try:
-        source.backup(dest)  # pages=-1: the whole file in one step, so one snapshot
-        dest.execute("PRAGMA journal_mode = DELETE")  # no -wal beside the copy
-        facts = _facts(dest, partial)
-    except BaseException:
-        dest.close()
-        partial.unlink(missing_ok=True)
-        raise
-    dest.close()
-    with partial.open("rb") as f:
-        os.fsync(f.fileno())
-    partial.replace(target)
+    with replaced_whole(target) as partial:
+        dest = sqlite3.connect(str(partial), isolation_level=None)
+        try:
+            source.backup(dest)  # pages=-1: the whole file in one step, so one snapshot
+            dest.execute("PRAGMA journal_mode = DELETE")  # no -wal beside the copy
+            facts = _facts(dest, partial)
+        finally:
+            dest.close()
     return replace(facts, path=target, size=target.stat().st_size)
 
 

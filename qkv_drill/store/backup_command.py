@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from qkv_drill.store.backup import BackupError, backup, default_backup_path, restore
+from qkv_drill.target_file import why_not_written
+from qkv_drill.textsafe import printable
 
 
 def run_backup(output: Path | None = None) -> int:
@@ -15,12 +17,17 @@ def run_backup(output: Path | None = None) -> int:
     target = output or default_backup_path(paths.data_dir())
     try:
         facts = backup(paths.progress_db_path(), target)
-    except (BackupError, OSError) as e:
-        print(f"backup failed: {e}", file=sys.stderr)
+    except BackupError as e:
+        print(printable(f"backup failed: {e}"), file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"backup failed: {why_not_written(target, e)}; nothing was changed", file=sys.stderr)
         return 1
     print(
-        f"wrote {facts.path} ({facts.size:,} bytes): {facts.answers} answers, {facts.cards} "
-        f"cards, {facts.mocks} mock interviews, schema v{facts.version}"
+        printable(
+            f"wrote {facts.path} ({facts.size:,} bytes): {facts.answers} answers, {facts.cards} "
+            f"cards, {facts.mocks} mock interviews, schema v{facts.version}"
+        )
     )
     return 0
 
@@ -32,16 +39,18 @@ def run_restore(file: Path) -> int:
     try:
         done = restore(file, paths.progress_db_path())
     except (BackupError, OSError) as e:
-        print(f"restore failed, nothing changed: {e}", file=sys.stderr)
+        print(printable(f"restore failed, nothing changed: {e}"), file=sys.stderr)
         return 1
     facts = done.facts
     if done.kept is not None:
-        print(f"kept the previous progress as {done.kept}")
+        print(printable(f"kept the previous progress as {done.kept}"))
     migrated = (
         f", migrated from schema v{done.from_version}" if done.from_version != facts.version else ""
     )
     print(
-        f"restored {file} into {facts.path}: {facts.answers} answers, {facts.cards} cards, "
-        f"{facts.mocks} mock interviews, schema v{facts.version}{migrated}"
+        printable(
+            f"restored {file} into {facts.path}: {facts.answers} answers, {facts.cards} cards, "
+            f"{facts.mocks} mock interviews, schema v{facts.version}{migrated}"
+        )
     )
     return 0
