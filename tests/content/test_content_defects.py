@@ -152,6 +152,7 @@ def test_kv_per_token_gqa_gives_new_numbers():
         "multihead.contiguous",
         "cost.decode-step-cost",
         "cost.flash-attention",
+        "multihead.gqa-llama70b",
     ],
 )
 def test_no_option_is_tagged_with_a_misconception_describing_another_bug(qid):
@@ -160,6 +161,9 @@ def test_no_option_is_tagged_with_a_misconception_describing_another_bug(qid):
         "multihead.contiguous": {"heads_merged_wrong_order"},
         "cost.decode-step-cost": {"kv_only_one"},
         "cost.flash-attention": {"no_scaling"},
+        # "2 times smaller (K only, not V)" believes GQA shares only K; kv_only_one's feedback
+        # ("counts only one of K and V ... hence the factor 2") explains a different slip
+        "multihead.gqa-llama70b": {"kv_only_one"},
     }[qid]
     assert {o.misconception for o in q(qid).options} & tagged == set()
 
