@@ -150,3 +150,42 @@ def test_dot_T_on_a_4d_tensor_reverses_every_axis_and_is_deprecated():
         reversed_axes = k.T
     assert reversed_axes.shape == (4, 5, 3, 2)
     assert k.transpose(-2, -1).shape == (2, 3, 4, 5)
+
+
+# Every question that says what torch 2.13 does, and the test above that runs that behaviour.
+TORCH_CLAIMS = {
+    "efficient.gqa-head-map": test_enable_gqa_pairs_heads_like_repeat_interleave,
+    "efficient.gqa-repeat-bug": test_enable_gqa_pairs_heads_like_repeat_interleave,
+    "efficient.gqa-weights-shape": test_enable_gqa_pairs_heads_like_repeat_interleave,
+    "efficient.kv-head-of": test_enable_gqa_pairs_heads_like_repeat_interleave,
+    "efficient.sdpa-backends": test_sdpa_backends_are_the_ones_named,
+    "kv-cache.bottom-right-mask": test_is_causal_is_top_left_when_queries_and_keys_differ,
+    "kv-cache.bottom-right-multi": test_is_causal_is_top_left_when_queries_and_keys_differ,
+    "kv-cache.bottom-right-why": test_is_causal_is_top_left_when_queries_and_keys_differ,
+    "kv-cache.chunk-visible-keys": test_is_causal_is_top_left_when_queries_and_keys_differ,
+    "kv-cache.chunk-weights-shape": test_is_causal_is_top_left_when_queries_and_keys_differ,
+    "kv-cache.is-causal-decode": test_is_causal_is_top_left_when_queries_and_keys_differ,
+    "kv-cache.top-left-mask": test_is_causal_is_top_left_when_queries_and_keys_differ,
+}
+CHECKED_ELSEWHERE = {  # tests/content/test_content_defects.py runs these on torch
+    "masking.finite-negative",
+    "masking.fully-masked-row",
+    "roles.db-zero-weight",
+}
+
+
+def test_every_torch_version_claim_is_run_by_a_test():
+    claims = {qid for qid in shipped() if "torch 2.13" in text(qid)}
+    assert claims == set(TORCH_CLAIMS) | CHECKED_ELSEWHERE
+
+
+@pytest.mark.parametrize("qid", sorted(TORCH_CLAIMS))
+def test_each_torch_claim_names_what_its_test_runs(qid):
+    claim = text(qid)
+    check = TORCH_CLAIMS[qid]
+    if check is test_enable_gqa_pairs_heads_like_repeat_interleave:
+        assert "repeat_interleave" in claim or "one output per query head" in claim
+    elif check is test_is_causal_is_top_left_when_queries_and_keys_differ:
+        assert "top-left" in claim and ("causal_lower_right" in claim or "is_causal" in claim)
+    else:
+        assert "SDPBackend" in claim
