@@ -424,3 +424,16 @@ def test_llama3_8k_context_is_cited_to_the_model_card_not_the_herd_paper():
     llama3 = CONFIGS["llama3-8b"]
     assert llama3.context == 8192
     assert score_memory(8192, heads=llama3.heads, bytes=2) == 4 * 2**30
+
+
+def test_softmax_exercise_fix_for_dead_rows_guards_the_division_too():
+    text = words(q("implement.softmax").explanation)
+    assert "(replace their max by 0, or use `np.where`) so" not in text
+    assert "replace a zero sum by 1" in text
+    dead = np.full((1, 3), -np.inf)  # (rows, cols): a fully masked row
+    with np.errstate(all="ignore"):
+        m = np.where(np.isneginf(dead.max(-1, keepdims=True)), 0.0, dead.max(-1, keepdims=True))
+        e = np.exp(dead - m)  # all 0
+        assert np.isnan(e / e.sum(-1, keepdims=True)).all()  # the max fix alone: 0/0
+    s = e.sum(-1, keepdims=True)
+    assert (e / np.where(s == 0, 1.0, s) == 0).all()  # with the sum guard: zeros
