@@ -437,3 +437,12 @@ def test_softmax_exercise_fix_for_dead_rows_guards_the_division_too():
         assert np.isnan(e / e.sum(-1, keepdims=True)).all()  # the max fix alone: 0/0
     s = e.sum(-1, keepdims=True)
     assert (e / np.where(s == 0, 1.0, s) == 0).all()  # with the sum guard: zeros
+
+
+@pytest.mark.parametrize("qid", ["complexity.additive-text", "complexity.scaled-variance"])
+def test_scaling_is_the_papers_remedy_not_a_measured_fix(qid):
+    """Section 3.2.1 suspects saturation and scales; it reports no comparison after scaling."""
+    question = q(qid)
+    text = words(f"{question.explanation} {question.model_answer or ''}")
+    assert "removes that gap" not in text and "keep up with additive" not in text
+    assert "remedy" in text and "suspect" in text
