@@ -446,3 +446,12 @@ def test_scaling_is_the_papers_remedy_not_a_measured_fix(qid):
     text = words(f"{question.explanation} {question.model_answer or ''}")
     assert "removes that gap" not in text and "keep up with additive" not in text
     assert "remedy" in text and "suspect" in text
+
+
+@pytest.mark.parametrize("qid", ["why-attention.paging-why", "why-attention.paged-waste"])
+def test_vllm_waste_figure_is_cited_where_the_paper_states_it(qid):
+    """The 20.4%-38.2% range is in the introduction with Figure 2; section 3.1 names the wastes."""
+    text = words(q(qid).explanation)
+    assert "20.4% to 38.2%" in text
+    assert "2309.06180, section 1 and Figure 2" in text and "section 3.1" in text
+    assert "2309.06180, section 3)" not in text
