@@ -189,3 +189,26 @@ def test_each_torch_claim_names_what_its_test_runs(qid):
         assert "top-left" in claim and ("causal_lower_right" in claim or "is_causal" in claim)
     else:
         assert "SDPBackend" in claim
+
+
+def test_need_weights_false_routes_to_sdpa_not_the_fast_path(monkeypatch):
+    """torch's MHA "fast path" does not depend on need_weights; SDPA use does."""
+    why = " ".join(
+        o.why or "" for o in shipped()["pytorch.need-weights"].options if o.text.startswith("None")
+    )
+    assert "fast path" not in why and "scaled_dot_product_attention" in why
+    doc = torch.nn.MultiheadAttention.forward.__doc__
+    assert "Set ``need_weights=False`` to use the optimized ``scaled_dot_product_attention``" in (
+        " ".join(doc.split())
+    )
+    calls = []
+    real = F.scaled_dot_product_attention
+    monkeypatch.setattr(
+        F, "scaled_dot_product_attention", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+    x = torch.randn(1, 3, 8)  # (N, L, E)
+    mha(x, x, x)
+    assert calls == []
+    mha(x, x, x, need_weights=False)
+    assert calls == [1]
