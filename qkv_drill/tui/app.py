@@ -301,7 +301,8 @@ class QkvDrillApp(App[int]):
 
     def _mock_screen(self) -> Screen[Any]:
         """The set-up form, or, when `qkv-drill mock --minutes/--questions` already said how
-        long and how many, the interview itself (the form would only ask again)."""
+        long and how many, the interview itself (the form would only ask again): drawn and
+        stored in the set-up screen's worker with the form hidden."""
         from qkv_drill.tui.screens.mock_setup import MockSetupScreen
 
         packset, store = self.require_data()
@@ -310,19 +311,10 @@ class QkvDrillApp(App[int]):
         if options is not None and options.command == "mock":
             settings = options.mock
             if options.mock_told and self.start == "mock":
-                from qkv_drill.session.clock import SYSTEM_CLOCK
-                from qkv_drill.session.mock import MockSession
-                from qkv_drill.tui.screens.mock import MockScreen
-
                 self.start = None  # only the first time: Home's m shows the form again
-                try:
-                    session = MockSession.create(
-                        packset, store, settings, self.clock or SYSTEM_CLOCK
-                    )
-                except ValueError as exc:
-                    self.notify(str(exc), title="Cannot start", severity="error", markup=False)
-                else:
-                    return MockScreen(session)
+                return MockSetupScreen(
+                    packset, store, self.filter, self.clock, settings=settings, start_at_once=True
+                )
         return MockSetupScreen(packset, store, self.filter, self.clock, settings=settings)
 
     def action_toggle_dark(self) -> None:

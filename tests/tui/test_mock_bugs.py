@@ -177,7 +177,11 @@ async def test_mock_length_from_the_command_line_skips_the_form(flags, form, tmp
                 break
         if form:
             assert isinstance(app.screen, MockSetupScreen)
+            assert app.screen.query_one("#setup-numbers").display
             return
+        if isinstance(app.screen, MockSetupScreen):  # drawing in its worker, the form hidden
+            assert not app.screen.query_one("#setup-numbers").display
+            await settle(pilot)
         assert isinstance(app.screen, MockScreen)
         session = app.screen.session
         assert session.duration_s == 120

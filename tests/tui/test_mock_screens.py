@@ -454,6 +454,24 @@ async def test_a_start_that_fails_says_why_in_one_line_and_keeps_the_form(packse
         assert isinstance(app.screen, MockScreen)
 
 
+async def test_a_start_from_the_command_line_that_fails_shows_the_form_and_why(
+    packset, store, clock
+):
+    from qkv_drill.session.mock import MockSettings
+
+    told = MockSettings(minutes=5, questions=2, topics=("no-such-topic",))
+    app = Host(
+        lambda: MockSetupScreen(packset, store, clock=clock, settings=told, start_at_once=True)
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        setup = app.screen
+        assert isinstance(setup, MockSetupScreen) and store.unfinished_mock() is None
+        assert setup.query_one("#setup-numbers").display  # the form, to change what was asked
+        said = str(setup.query_one("#setup-pool").content)
+        assert said.startswith("Cannot start: no questions match")
+
+
 async def test_report_trend_appears_with_earlier_interviews(packset, store, clock):
     from textual_plotext import PlotextPlot
 

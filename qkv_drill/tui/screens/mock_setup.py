@@ -67,6 +67,7 @@ class MockSetupScreen(Screen):
         clock: Clock | None = None,
         *,
         settings: MockSettings | None = None,
+        start_at_once: bool = False,
     ) -> None:
         super().__init__()
         self.packset = packset
@@ -77,6 +78,9 @@ class MockSetupScreen(Screen):
         """Prefills the form (e.g. from `qkv-drill mock --minutes 5 --seed 3`)."""
         self.starting = False
         """The interview is being drawn and stored (in a worker): start is not taken twice."""
+        self.start_at_once = start_at_once and settings is not None
+        """`mock --minutes/--questions` said it all: start with `settings`, the form hidden
+        (shown, with the reason, only if that start fails)."""
 
     def compose(self) -> ComposeResult:
         questions = list(self.packset.questions.values())
@@ -137,6 +141,9 @@ class MockSetupScreen(Screen):
 
     def on_mount(self) -> None:
         self._update_pool()
+        if self.start_at_once:
+            self.add_class("-starting")
+            self.action_start()
 
     @on(SelectionList.SelectedChanged)
     @on(Input.Changed)
@@ -208,7 +215,8 @@ class MockSetupScreen(Screen):
         if self.starting:
             return
         try:
-            settings = self.settings()
+            told = self.initial if self.start_at_once else None
+            settings = told if told is not None else self.settings()
         except ValueError as exc:
             self._say(f"Cannot start: {exc}", error=True)
             return
@@ -236,7 +244,8 @@ class MockSetupScreen(Screen):
             self.app.switch_screen(MockScreen(session))
 
     def _not_started(self, exc: Exception) -> None:
-        self.starting = False
+        self.starting = self.start_at_once = False
+        self.remove_class("-starting")  # the form, to change what the command line asked
         if not self.is_attached:
             return
         self.query_one("#setup-start", Button).disabled = False
