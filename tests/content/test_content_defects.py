@@ -455,3 +455,10 @@ def test_vllm_waste_figure_is_cited_where_the_paper_states_it(qid):
     assert "20.4% to 38.2%" in text
     assert "2309.06180, section 1 and Figure 2" in text and "section 3.1" in text
     assert "2309.06180, section 3)" not in text
+
+
+def test_decoder_only_position_distractor_agrees_with_the_nope_result():
+    """The positions pack teaches that causal decoders without encodings still learn position."""
+    why = words(option(q("why-attention.why-decoder-only"), "Decoder-only models need no").why)
+    assert "Haviv et al. 2022" in why and "causal" in why
+    assert "Haviv et al." in words(q("positions.bag-of-tokens").explanation)
