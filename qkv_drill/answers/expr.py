@@ -6,14 +6,17 @@ typo becomes an `ExprError` with a position instead of a wrong mark or a crash.
 Accepted:
 - numbers: `64`, `0.125`, `.5`, `1e-3`, `6.02E23`; `_` separators (`1_000`); a comma inside a
   number only when exactly three digits follow it and the groups are well formed (`1,024`,
-  `12,288,000`); anything else with a comma is an error, so `1,02` is never read as 102
+  `12,288,000`); anything else with a comma is an error, so `1,02` is never read as 102 and
+  `0,125` never as 125
 - operators: `+ - * /`, `×` `·` `⋅` (multiply), `÷`, `^` `**` (power, right associative), `−`
-  (Unicode minus), unary `+`/`-` (`-2^2` is -4), parentheses, postfix `%` (`50%` is 0.5), `²` `³`
+  (Unicode minus, in an exponent too: `1e−3`), unary `+`/`-` (`-2^2` is -4), parentheses,
+  postfix `%` (`50%` is 0.5), superscript exponents (`2¹⁰`, `10⁻³`, `3.2·10²³`)
 - functions: `sqrt(...)`, `√64` (applies to the next number, name or bracket), `exp`, `log` and
   `ln` (natural), `log2`, `log10`, `abs`; constants `pi`, `π`, `e`
 - unit suffixes right after a number (a space between is fine): `k` `M` `G` `T` (1e3, 1e6, 1e9,
   1e12), `KiB` `MiB` `GiB` `TiB` (1024^n), `KB` `MB` `GB` `TB` (1000^n), each optionally followed
-  by `B`/`bytes`; `B` or `bytes` alone is 1
+  by `B`/`bytes`; `bytes` alone is 1; `thousand`, `million`, `billion`, `trillion`. A bare `B`
+  after a number is refused: it means bytes (`512 B`) as often as billions (`7B`)
 - variables, when the caller passes them (`d_model / heads`)
 
 Limits keep hostile input cheap: at most 500 characters, nesting depth 64, and any intermediate
@@ -27,7 +30,7 @@ import difflib
 import math
 from collections.abc import Callable, Mapping
 
-from qkv_drill.answers.tokens import LIMIT, SUPERSCRIPTS, UNITS, ExprError, Token, tokenize, where
+from qkv_drill.answers.tokens import LIMIT, UNITS, ExprError, Token, tokenize, where
 
 __all__ = ["MAX_CHARS", "ExprError", "evaluate", "names_in"]
 
@@ -124,7 +127,7 @@ class _Parser:
                 self.take()
                 left = left / 100.0
                 continue
-            if tok.kind == "op" and tok.text in SUPERSCRIPTS:
+            if tok.kind == "sup":
                 self.take()
                 left = _power(left, tok.value, tok.pos)
                 continue

@@ -56,6 +56,8 @@ def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
         return Ok(text)
     if len(text) > MAX_ANSWER_CHARS:
         return ParseError(f"that answer is too long (over {MAX_ANSWER_CHARS:,} characters)")
+    if kind in ("numeric", "shape", "matrix"):
+        text = _sentence_end(text)
     try:
         if kind == "numeric":
             return Ok(_number(text))
@@ -75,6 +77,14 @@ def parse_answer(kind: str, text: str, n_options: int | None = None) -> Parsed:
         return ParseError(message)
     except (RecursionError, MemoryError):  # belt and braces; limits should prevent these
         return ParseError(f"could not read that; expected {answer_form(kind)}")
+
+
+def _sentence_end(text: str) -> str:
+    """`0.125.` or `(2, 4).`: the full stop ends a sentence, it is not part of the answer."""
+    s = text.rstrip()
+    if len(s) > 1 and s.endswith(".") and s[-2] not in ". ":
+        return s[:-1]
+    return text
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -125,8 +135,13 @@ def _shape_sep(s: str, i: int) -> int:
     return 0
 
 
+_BY = re.compile(r"(?<=[\w)\]])\s+by\s+(?=[\w(\[])", re.IGNORECASE)
+"""`2 by 4`, as a shape is said out loud."""
+
+
 def _shape(text: str) -> tuple[int, ...]:
     check_brackets(text)
+    text = _BY.sub(" x ", text)
     s = strip_wrapper(text, ("torch.size", "size"))
     s, _ = unwrap(s)
     if s.startswith("[") or s.startswith("("):
@@ -213,7 +228,9 @@ def _entries(row: str) -> list[str]:
 
 
 def _rows_from_groups(s: str) -> list[str] | None:
-    """`[1, 2], [3, 4]` (or numpy's `[1 2]\\n [3 4]`) -> row texts; None if not that form."""
+    """`[1, 2], [3, 4]` (or numpy's `[1 2]\\n [3 4]`, or Python's tuples `(1, 2), (3, 4)`) ->
+    row texts; None if not that form. A bracket group is a row when it is a list `[...]`, or a
+    tuple with a comma in it (`(1+1) 2` is a row of expressions, not a row of tuples)."""
     rows: list[str] = []
     i = 0
     while i < len(s):
@@ -221,12 +238,19 @@ def _rows_from_groups(s: str) -> list[str] | None:
         if ch.isspace() or ch in ",;":
             i += 1
             continue
-        if ch != "[":
+        if ch not in "[(":
             return None
         end = matching(s, i)
-        rows.append(s[i + 1 : end])
+        row = s[i + 1 : end]
+        if ch == "(" and not any(sep == "," for _, sep in split_top(row, _comma)):
+            return None
+        rows.append(row)
         i = end + 1
     return rows or None
+
+
+def _comma(s: str, i: int) -> int:
+    return 1 if s[i] == "," else 0
 
 
 def _matrix(text: str) -> np.ndarray:
@@ -314,7 +338,11 @@ def _choice(text: str, n: int | None) -> int:
 
 
 def _multi(text: str, n: int | None) -> frozenset[int]:
-    tokens = [t for t in re.split(r"[\s,;&+/]+|\band\b", text.strip()) if t]
+    s = text.strip()
+    if s[:1] in "[{" and s[-1:] in "]}":
+        s = s[1:-1]  # `[a, c]`, `{a, c}`
+    s = re.sub(r"['\"]", " ", s)  # `['a', 'c']`
+    tokens = [t for t in re.split(r"[\s,;&+/]+|\band\b", s.strip()) if t]
     picks: set[int] = set()
     for tok in tokens:
         bare = tok.strip("().:")

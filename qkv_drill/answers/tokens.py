@@ -13,6 +13,10 @@ LIMIT = 1e308
 """Any number or intermediate result beyond this (or NaN) is refused."""
 
 _BYTE_WORDS = ("bytes", "byte", "B")
+AMBIGUOUS_UNITS = {"B": "bytes or billions (175B parameters)"}
+"""Right after a number these are refused: `512 B` in a memory question, `7B` in a model's
+name; reading either as the other is a wrong mark for an honest answer."""
+_COUNT_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _PREFIXES = {
     "k": 1e3,
     "K": 1e3,
@@ -33,6 +37,7 @@ def _unit_table() -> dict[str, float]:
             table[prefix] = mult  # `2k`, `7M`
         for word in _BYTE_WORDS:
             table[prefix + word] = mult  # `KB`, `MiB`, `Gbytes`
+    table.update(_COUNT_WORDS)  # `7 billion`
     return table
 
 
@@ -41,7 +46,9 @@ UNITS = _unit_table()
 _MUL = {"*", "×", "·", "⋅"}
 _DIV = {"/", "÷"}
 _MINUS = {"-", "−", "–"}
-SUPERSCRIPTS = {"²": 2.0, "³": 3.0}
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT_MINUS = "⁻"
+"""A run of superscript digits (after an optional ⁻) is one exponent: 10²³ is 10^23."""
 
 
 class ExprError(ValueError):
@@ -99,6 +106,7 @@ def _scan_number(text: str, start: int) -> tuple[int, str]:
             and text[j] == ","
             and text[j + 1 : j + 4].isdigit()
             and text[j + 1 : j + 4].isascii()
+            and not int_part.startswith("0")  # `0,125` is a decimal comma, never 125
             and not (j + 4 < n and (text[j + 4].isdigit() or text[j + 4] == "_"))
         ):
             groups += text[j + 1 : j + 4]
@@ -115,14 +123,28 @@ def _scan_number(text: str, start: int) -> tuple[int, str]:
     expo = ""
     if i < n and text[i] in "eE":
         k = i + 1
-        if k < n and text[k] in "+-":
+        sign = ""
+        if k < n and text[k] in "+-−–":  # `1e−3`: the minus of typeset prose
+            sign = "-" if text[k] in "-−–" else "+"
             k += 1
         m = _scan_digits(text, k)
         if m > k:  # `1e-3`; a bare `2e` leaves the `e` to be read as a name
-            expo = "e" + text[i + 1 : m]
+            expo = "e" + sign + text[k:m]
             i = m
     literal = (int_part or "0") + frac + expo
     return i, literal.replace("_", "").replace(",", "")
+
+
+def _scan_superscript(text: str, start: int) -> tuple[int, float]:
+    """`²³` -> (end, 23.0); `⁻¹` -> (end, -1.0)."""
+    i = start + (text[start] == SUPERSCRIPT_MINUS)
+    j = i
+    while j < len(text) and text[j] in SUPERSCRIPT_DIGITS:
+        j += 1
+    if j == i or j - i > 3:
+        raise ExprError(f"cannot read the exponent {where(start)}; write 10^-3", start)
+    digits = "".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in text[i:j])
+    return j, float(digits) * (-1.0 if i > start else 1.0)
 
 
 def _match_unit(text: str, i: int) -> tuple[str, int] | None:
@@ -156,6 +178,12 @@ def tokenize(text: str, names: Mapping[str, float] | None = None) -> list[Token]
             except ValueError:  # pragma: no cover - the scanner only builds valid literals
                 raise ExprError(f"cannot read the number {where(i)}", i) from None
             unit = _match_unit(text, end)
+            if unit is not None and unit[0] in AMBIGUOUS_UNITS and unit[0] not in names:
+                raise ExprError(
+                    f"{unit[0]!r} {where(end)} could mean {AMBIGUOUS_UNITS[unit[0]]}; "
+                    "write 512 bytes, or 7e9 (7 billion)",
+                    end,
+                )
             if unit is not None and unit[0] not in names:
                 value *= UNITS[unit[0]]
                 end = unit[1]
@@ -186,8 +214,11 @@ def tokenize(text: str, names: Mapping[str, float] | None = None) -> list[Token]
             tokens.append(Token("op", "-", i))
         elif ch in "+^%":
             tokens.append(Token("op", ch, i))
-        elif ch in SUPERSCRIPTS:
-            tokens.append(Token("op", ch, i, SUPERSCRIPTS[ch]))
+        elif ch in SUPERSCRIPT_DIGITS or ch == SUPERSCRIPT_MINUS:
+            end, exponent = _scan_superscript(text, i)
+            tokens.append(Token("sup", text[i:end], i, exponent))
+            i = end
+            continue
         elif ch in "([{":
             tokens.append(Token("(", ch, i))
         elif ch in ")]}":
