@@ -192,7 +192,7 @@ class MockScreen(Screen):
         await self.query_one(PromptView).show(inst.prompt, inst.params)
         box = self.query_one("#answer-box")
         await box.remove_children()
-        widget = answer_widget(inst)
+        widget = answer_widget(inst, mock=True)
         saved = s.answers[s.index]
         draft = s.drafts.get(s.index)
         shown = draft if draft is not None and draft != saved else saved
@@ -210,7 +210,9 @@ class MockScreen(Screen):
             self._set_status(f"Restored what you were typing (not saved yet): {_one_line(draft)}")
         else:
             self._set_status(
-                f"Saved: {_one_line(saved)}" if saved is not None else mock_keys(q.type)
+                f"Saved: {_one_line(saved)}"
+                if saved is not None
+                else mock_keys(q.type, len(inst.options))
             )
         self.query_one("#question-scroll", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self._frame)
@@ -273,7 +275,7 @@ class MockScreen(Screen):
             self._set_status(f"Restored what you were typing (not saved yet): {_one_line(text)}")
             return
         if not text.strip():
-            self._set_status(mock_keys(self.instance.question.type))
+            self._set_status(mock_keys(self.instance.question.type, len(self.instance.options)))
             return
         kind = self.instance.question.type
         ok, message = live_parse(kind, text)

@@ -331,7 +331,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         """What the status line says while nothing is typed: how to submit and free the keys."""
         if self.phase != "asking" or self.instance is None:
             return ""
-        return practice_keys(self.instance.question.type)
+        return practice_keys(self.instance.question.type, len(self.instance.options))
 
     def action_submit(self) -> None:
         if self.phase == "self_grade":

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static, TextArea
 
 from qkv_drill.present.formats import option_letters, shape_tuple
 from qkv_drill.present.forms import answer_placeholder
-from qkv_drill.tui.widgets.choices import ChoiceField
+from qkv_drill.tui.widgets.choices import LETTERS, ChoiceField
 from qkv_drill.tui.widgets.packtext import literal
 
 if TYPE_CHECKING:
@@ -73,23 +73,40 @@ class AnswerStatus(Static):
         self.update(literal(text))
 
 
-def practice_keys(kind: str) -> str:
+def letter_keys(n_options: int) -> str:
+    """The letters that pick one of `n_options` options: `a-c` for three, never a letter the
+    list does not have (a later option is picked with the cursor)."""
+    last = min(n_options, len(LETTERS)) - 1
+    return "a" if last <= 0 else f"a-{LETTERS[last]}"
+
+
+def _picks(kind: str) -> str:
+    return "ticks" if kind == "multi" else "picks"
+
+
+def practice_keys(kind: str, n_options: int = 0) -> str:
     """Practice, nothing typed yet: how to hand in, and how to free the keys for h, s and r."""
     if kind == "text":
         return "ctrl+s submits · esc frees the keys: h hint, s skip, r new numbers"
     if kind in CHOICE_KINDS:
-        return "a-e picks · enter submits · esc frees the keys: h hint, s skip"
+        return (
+            f"{letter_keys(n_options)} {_picks(kind)} · enter submits · "
+            "esc frees the keys: h hint, s skip"
+        )
     if kind == "matrix":
         return "enter submits · ctrl+j new row · esc frees the keys: h hint, s skip"
     return "enter submits · esc frees the keys: h hint, s skip, r new numbers"
 
 
-def mock_keys(kind: str) -> str:
+def mock_keys(kind: str, n_options: int = 0) -> str:
     """The mock, nothing saved yet: how an answer is saved and how to move on."""
     if kind in OPEN_KINDS:
         return "Answer as you would out loud; ctrl+s saves, ctrl+n moves on."
     if kind in CHOICE_KINDS:
-        return "a letter or space picks (saved at once) · enter moves on · ctrl+f flags"
+        return (
+            f"{letter_keys(n_options)} or space {_picks(kind)} (saved at once) · "
+            "enter moves on · ctrl+f flags"
+        )
     return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e review"
 
 
@@ -172,20 +189,21 @@ class MatrixInput(AnswerArea):
         self.screen.set_focus(None)
 
 
-def answer_widget(instance: Instance) -> Widget:
-    """The widget that fits the question type (shared with the mock through `ChoiceField`)."""
+def answer_widget(instance: Instance, *, mock: bool = False) -> Widget:
+    """The widget that fits the question type (shared with the mock through `ChoiceField`).
+    In the mock nothing is submitted before the hand-in: keys save and move on."""
     kind = instance.question.type
     if kind in ("choice", "multi"):
         field = ChoiceField(instance.options, multiple=kind == "multi", id="answer-choice")
+        then = "enter moves on" if mock else "enter submits"
         field.border_title = (
-            "a-e or space ticks · enter submits"
-            if kind == "multi"
-            else "a-e or space picks · enter submits"
+            f"{letter_keys(len(instance.options))} or space {_picks(kind)} · {then}"
         )
         return field
     if kind == "text":
         area = AnswerArea(id="answer-text", soft_wrap=True, show_line_numbers=False)
-        area.border_title = "Say it as in an interview · ctrl+s submits"
+        keys = "ctrl+s saves" if mock else "ctrl+s submits"
+        area.border_title = f"Say it as in an interview · {keys}"
         return area
     if kind == "code":  # the mock's editor; practice opens the code screen instead
         python = "python" if "python" in TextArea().available_languages else None

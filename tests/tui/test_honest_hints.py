@@ -1,0 +1,39 @@
+"""What a screen says a key does is what it does: hints name the letters a list really has, and
+the mock's boxes say "saves" where the key saves (nothing is submitted until the hand-in)."""
+
+from __future__ import annotations
+
+from qkv_drill.tui.widgets.answer import mock_keys, practice_keys
+from tests.helpers.mock_screens import index_of, mock_app, new_session, show_question
+from tests.helpers.tui import goto, open_with_filter, settle, shown_flat
+
+SIZE = (80, 24)
+
+
+async def test_a_three_option_list_says_a_to_c(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_filter(pilot, "p", {"scaling"})
+        await goto(pilot, "tui.why-scale")
+        await settle(pilot)
+        field = screen.query_one("#answer-choice")
+        assert len(field.texts) == 3
+        shown = shown_flat(app)
+        assert "a-e" not in shown
+        assert "a-c or space picks" in str(field.border_title)
+        assert "a-c picks" in shown
+
+
+def test_the_hints_follow_the_number_of_options():
+    assert practice_keys("choice", 4).startswith("a-d picks")
+    assert practice_keys("multi", 7).startswith("a-g ticks")
+    assert "a-b" in mock_keys("choice", 2)
+    assert practice_keys("numeric").startswith("enter submits")
+
+
+async def test_the_mock_text_box_says_ctrl_s_saves(packset, store, clock):
+    session = new_session(packset, store, clock)
+    async with mock_app(session).run_test(size=SIZE) as pilot:
+        await show_question(pilot, index_of(session, "text"))
+        box = pilot.app.screen.query_one("#answer-text")
+        assert "saves" in str(box.border_title)
+        assert "submits" not in shown_flat(pilot.app)
