@@ -293,10 +293,24 @@ def _torch_available() -> bool:
     return True
 
 
+def _in_pack_folder(path: Path) -> Path:
+    """`validate my-pack.yaml` right after `new-pack my-pack`: a relative name that is not
+    here but is in the user pack folder means that file (a file here always wins)."""
+    if path.is_absolute() or path.exists():
+        return path
+    from qkv_drill.paths import user_packs_dir
+
+    mine = user_packs_dir() / path
+    if mine.exists():
+        print(printable(f"validating {mine} (from your pack folder)"), file=sys.stdout)
+        return mine
+    return path
+
+
 def run_validate(args: Namespace) -> int:
     seeds = max(1, int(getattr(args, "seeds", 50)))
     use_torch = not getattr(args, "no_torch", False) and _torch_available()
-    packset = load_paths([Path(p) for p in args.paths])
+    packset = load_paths([_in_pack_folder(Path(p)) for p in args.paths])
     out = sys.stdout
     failed = False
     clashes = {} if getattr(args, "alone", False) else installed_id_clashes(packset.packs)

@@ -43,6 +43,20 @@ def test_new_pack_validates_and_refuses_to_overwrite(capsys):
     assert "questions:" in target.read_text()
 
 
+def test_readme_steps_validate_the_pack_new_pack_wrote(tmp_path, monkeypatch, capsys):
+    """README: `qkv-drill new-pack my-pack`, then `qkv-drill validate my-pack.yaml` from
+    wherever the user is: the name finds the file new-pack wrote in the pack folder."""
+    monkeypatch.chdir(tmp_path)
+    assert _new_pack("my-pack") == 0
+    capsys.readouterr()
+    assert main(["validate", "my-pack.yaml", "--seeds", "5", "--no-torch"]) == 0
+    out = capsys.readouterr().out
+    assert str(paths.user_packs_dir() / "my-pack.yaml") in out
+    assert "ok  my-pack.yaml  6 questions" in out
+    (tmp_path / "my-pack.yaml").write_text("pack: {}\n")  # a file here is the one meant
+    assert main(["validate", "my-pack.yaml", "--seeds", "5", "--no-torch"]) == 1
+
+
 def test_new_pack_rejects_bad_names():
     assert _new_pack("../escape") == 2
     assert not (paths.user_packs_dir().parent / "escape.yaml").exists()
