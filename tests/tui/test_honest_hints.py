@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qkv_drill.tui.widgets.answer import mock_keys, practice_keys
 from tests.helpers.mock_screens import index_of, mock_app, new_session, show_question
-from tests.helpers.tui import goto, open_with_filter, settle, shown_flat
+from tests.helpers.tui import goto, open_with_filter, screen_text, settle, shown_flat
 
 SIZE = (80, 24)
 
@@ -37,3 +37,34 @@ async def test_the_mock_text_box_says_ctrl_s_saves(packset, store, clock):
         box = pilot.app.screen.query_one("#answer-text")
         assert "saves" in str(box.border_title)
         assert "submits" not in shown_flat(pilot.app)
+
+
+async def test_the_browser_footer_drops_keys_the_search_box_types(app):
+    """In the search box `-`, `!` and `/` are typed, so the footer must not offer them."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        shown = screen_text(pilot.app).splitlines()[-1]
+        assert "Bury" in shown and "Search" in shown
+        await pilot.press("slash")
+        await pilot.press("minus")
+        await settle(pilot)
+        box = pilot.app.screen.query_one("#browser-search")
+        assert box.value == "-"  # typed, not a bury
+        shown = screen_text(pilot.app).splitlines()[-1]
+        assert "Bury" not in shown and "Suspend" not in shown and "Search" not in shown
+        await pilot.press("enter")  # back to the table: the keys act again
+        await settle(pilot)
+        assert "Bury" in screen_text(pilot.app).splitlines()[-1]
+
+
+def test_the_calendar_counts_one_day_in_the_singular():
+    from datetime import date
+
+    from qkv_drill.tui.widgets.calendar import calendar_text
+
+    today = date(2026, 12, 1)
+    text = calendar_text([(today, 8)], today, 80, dark=True).plain
+    assert "8 answers on 1 day," in text
+    assert "1 answer on 1 day," in calendar_text([(today, 1)], today, 80, dark=True).plain

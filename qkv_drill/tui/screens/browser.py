@@ -127,6 +127,11 @@ class BrowserScreen(AppScreen[None]):
             yield Static("", id="browser-history")
         yield KeyFooter()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The search box types `/`, `!` and `-`: while it has focus they are not offered."""
+        typed_here = isinstance(self.focused, Input)
+        return not (typed_here and action in ("search", "suspend", "bury"))
+
     def on_mount(self) -> None:
         self.query_one("#browser-table").focus()
         self.load_rows()

@@ -24,6 +24,10 @@ CELL = "■ "
 DAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def fit_weeks(width: int) -> int:
     return max(4, min(WEEKS, (width - LABEL_W) // len(CELL)))
 
@@ -61,7 +65,8 @@ def calendar_text(counts: list[tuple[date, int]], today: date, width: int, dark:
         out.append(CELL[0], style=Style(color=colour))
         out.append(" ")
     out.append("more", style="dim")
-    out.append(f"   {answers} answers on {days} days, last {len(columns)} weeks", style="dim")
+    said = f"{_count(answers, 'answer')} on {_count(days, 'day')}, last {len(columns)} weeks"
+    out.append(f"   {said}", style="dim")
     return out
 
 
