@@ -68,3 +68,16 @@ def test_the_calendar_counts_one_day_in_the_singular():
     text = calendar_text([(today, 8)], today, 80, dark=True).plain
     assert "8 answers on 1 day," in text
     assert "1 answer on 1 day," in calendar_text([(today, 1)], today, 80, dark=True).plain
+
+
+async def test_r_on_a_choice_question_is_not_called_new_numbers(app):
+    """A choice question has no numbers: after its verdict, `r` is offered as asking again."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_filter(pilot, "p", {"scaling"})
+        await goto(pilot, "tui.why-scale")
+        await settle(pilot)
+        await pilot.press("a", "enter")
+        await settle(pilot)
+        assert screen.phase == "answered"
+        shown = shown_flat(app)
+        assert "r ask again" in shown and "new numbers" not in shown

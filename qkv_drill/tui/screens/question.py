@@ -31,6 +31,7 @@ from qkv_drill.tui.widgets.answer import (
     answer_widget,
     live_parse,
     practice_keys,
+    redraw_words,
     typed_text,
 )
 from qkv_drill.tui.widgets.choices import ChoiceField
@@ -381,7 +382,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.call_after_refresh(lambda: body.scroll_to_widget(feedback, top=True))
 
     def _next_keys(self) -> str:
-        keys = "n next · r new numbers · h hint · escape home"
+        kind = self.instance.question.type if self.instance is not None else "numeric"
+        keys = f"n next · r {redraw_words(kind)} · h hint · escape home"
         if self.session is not None and self.session.derivation() is not None:
             keys = "d derivation · " + keys
         return keys

@@ -80,6 +80,12 @@ def letter_keys(n_options: int) -> str:
     return "a" if last <= 0 else f"a-{LETTERS[last]}"
 
 
+def redraw_words(kind: str) -> str:
+    """What `r` does: computed questions get new numbers; the others are simply asked again
+    (options reshuffled where the pack allows)."""
+    return "new numbers" if kind in ("numeric", "shape", "matrix") else "ask again"
+
+
 def _picks(kind: str) -> str:
     return "ticks" if kind == "multi" else "picks"
 
@@ -87,7 +93,7 @@ def _picks(kind: str) -> str:
 def practice_keys(kind: str, n_options: int = 0) -> str:
     """Practice, nothing typed yet: how to hand in, and how to free the keys for h, s and r."""
     if kind == "text":
-        return "ctrl+s submits · esc frees the keys: h hint, s skip, r new numbers"
+        return "ctrl+s submits · esc frees the keys: h hint, s skip, r ask again"
     if kind in CHOICE_KINDS:
         return (
             f"{letter_keys(n_options)} {_picks(kind)} · enter submits · "
