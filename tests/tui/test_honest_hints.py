@@ -81,3 +81,24 @@ async def test_r_on_a_choice_question_is_not_called_new_numbers(app):
         assert screen.phase == "answered"
         shown = shown_flat(app)
         assert "r ask again" in shown and "new numbers" not in shown
+
+
+async def test_a_new_matrix_row_is_typed_in_view_at_60x20(app):
+    """Each ctrl+j grows the box; the row being typed and the line that says how it parses
+    stay on screen instead of sliding below the fold."""
+    from tests.helpers.tui import on_screen
+
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_with_filter(pilot, "p", {"scaling"})
+        await goto(pilot, "tui.weights")
+        await settle(pilot)
+        box = screen.query_one("#answer-matrix")
+        assert screen.focused is box
+        for row in ("0.5 0.5", "0.25 0.75", "1 0"):
+            keys = {" ": "space", ".": "full_stop"}
+            await pilot.press(*(keys.get(ch, ch) for ch in row))
+            await pilot.press("ctrl+j")
+            await settle(pilot)
+        status = screen.query_one("#parse-status")
+        assert on_screen(status), (box.region, status.region, screen.region)
+        assert box.region.bottom <= status.region.y
