@@ -261,3 +261,20 @@ async def test_a_warm_child_waits_is_used_by_a_run_replaced_and_none_outlives_th
         second = await wait_for_warm_child(pilot, but_not=first)
     assert second.proc.poll() is not None, "a warm child outlived the app"
     assert not second.dir.exists()
+
+
+async def test_enter_keeps_the_indentation_and_indents_after_a_colon():
+    """Typing a function body line by line, as in any code editor: enter starts the next line
+    at the same depth, one level deeper after a line ending in ':'."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        editor = screen.query_one("#code-editor", TextArea)
+        editor.load_text("import numpy as np\n\ndef attention(q, k, v):")
+        editor.move_cursor((2, len("def attention(q, k, v):")))
+        await pilot.press("enter", *"s = q", "enter", *"return s")
+        await settle(pilot)
+        assert editor.text.splitlines()[3:] == ["    s = q", "    return s"]
+        editor.move_cursor((0, len("import numpy as np")))
+        await pilot.press("enter", *"x")
+        assert editor.text.splitlines()[1] == "x"

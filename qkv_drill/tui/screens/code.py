@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Markdown, Static, TextArea
 
 from qkv_drill.tui.keys import scoped
+from qkv_drill.tui.widgets.answer import CodeEditor
 from qkv_drill.tui.widgets.code_report import CodeReportView
 from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.packtext import PackMarkdown
@@ -87,7 +88,7 @@ class CodeScreen(Screen[str]):
             yield PackMarkdown(self.instance.prompt, id="code-prompt")
             yield Static("", id="code-history")
             language = "python" if "python" in TextArea().available_languages else None
-            editor = TextArea.code_editor(
+            editor = CodeEditor.code_editor(
                 self.spec.starter, language=language, id="code-editor", read_only=True
             )
             editor.border_title = "ctrl+r run checks · ctrl+s submit · ctrl+o $EDITOR · esc keys"

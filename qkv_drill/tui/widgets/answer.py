@@ -143,6 +143,25 @@ class AnswerArea(TextArea):
         return super().render_lines(crop)
 
 
+class CodeEditor(AnswerArea):
+    """A Python editor whose enter keeps the line's indentation, one level deeper after a
+    line ending in `:`, as every code editor does; without it each body line starts at
+    column 0 and has to be indented by hand."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            row, column = self.cursor_location
+            before = self.document.get_line(row)[:column]
+            indent = before[: len(before) - len(before.lstrip(" \t"))]
+            if before.rstrip().endswith(":"):
+                indent += " " * self.indent_width
+            self.insert("\n" + indent)
+            return
+        await super()._on_key(event)
+
+
 class MatrixInput(AnswerArea):
     """A matrix typed as on paper: one row per line. Enter submits; ctrl+j or shift+enter
     starts the next row (terminals without the kitty protocol send shift+enter as enter, so
@@ -213,7 +232,7 @@ def answer_widget(instance: Instance, *, mock: bool = False) -> Widget:
         return area
     if kind == "code":  # the mock's editor; practice opens the code screen instead
         python = "python" if "python" in TextArea().available_languages else None
-        editor = AnswerArea.code_editor(id="answer-text", language=python, soft_wrap=False)
+        editor = CodeEditor.code_editor(id="answer-text", language=python, soft_wrap=False)
         editor.border_title = "Your code · ctrl+s saves"
         return editor
     if kind == "matrix":
