@@ -3,6 +3,8 @@ the mock's boxes say "saves" where the key saves (nothing is submitted until the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qkv_drill.tui.widgets.answer import mock_keys, practice_keys
 from tests.helpers.mock_screens import index_of, mock_app, new_session, show_question
 from tests.helpers.tui import goto, open_with_filter, screen_text, settle, shown_flat
@@ -102,3 +104,26 @@ async def test_a_new_matrix_row_is_typed_in_view_at_60x20(app):
         status = screen.query_one("#parse-status")
         assert on_screen(status), (box.region, status.region, screen.region)
         assert box.region.bottom <= status.region.y
+
+
+async def test_a_new_matrix_row_is_typed_in_view_in_the_mock_at_60x20(store, clock):
+    from qkv_drill.packs.loader import load_packs
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from tests.helpers.tui import on_screen
+
+    packs = load_packs(
+        [Path("tests/tui/fixtures/tui.yaml")], include_shipped=False, include_user=False
+    )
+    session = MockSession.create(packs, store, MockSettings(minutes=20, questions=5, seed=1), clock)
+    async with mock_app(session).run_test(size=(60, 20)) as pilot:
+        await show_question(pilot, index_of(session, "matrix"))
+        screen = pilot.app.screen
+        box = screen.query_one("#answer-matrix")
+        box.focus()
+        for row in ("0.5 0.5", "0.25 0.75", "1 0"):
+            keys = {" ": "space", ".": "full_stop"}
+            await pilot.press(*(keys.get(ch, ch) for ch in row))
+            await pilot.press("ctrl+j")
+            await settle(pilot)
+        status = screen.query_one("#answer-status")
+        assert on_screen(status), (box.region, status.region)

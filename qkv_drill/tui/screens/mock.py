@@ -265,6 +265,10 @@ class MockScreen(Screen):
         """Say whether the draft reads as an answer (never whether it is right)."""
         if self._finishing or self._shown_index != self.session.index:
             return
+        if isinstance(self._answer(), MatrixInput):  # a new row must not slide under the fold
+            body = self.query_one("#question-scroll", VerticalScroll)
+            status = self.query_one("#answer-status")
+            self.call_after_refresh(body.scroll_to_widget, status, animate=False, immediate=True)
         self._typed_at = self.session.clock.monotonic()
         text = self._typed()
         saved = self.session.answers[self.session.index]

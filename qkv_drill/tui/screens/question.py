@@ -290,14 +290,9 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         ok, message = live_parse(self.instance.question.type, text)
         status = self.query_one(AnswerStatus)
         status.say(message or self.idle_help(), error=not ok, ok=ok and bool(message))
-        if isinstance(self._answer(), MatrixInput):
-            self.call_after_refresh(self._keep_status_in_view)
-
-    def _keep_status_in_view(self) -> None:
-        """A new matrix row grows the box: scroll so the row being typed and the line saying
-        how it parses stay above the fold (on a short terminal they would slide under it)."""
-        body = self.query_one("#qbody", VerticalScroll)
-        body.scroll_to_widget(self.query_one(AnswerStatus), animate=False, immediate=True)
+        if isinstance(self._answer(), MatrixInput):  # a new row must not slide under the fold
+            body = self.query_one("#qbody", VerticalScroll)
+            self.call_after_refresh(body.scroll_to_widget, status, animate=False, immediate=True)
 
     @on(Input.Submitted, "#answer-input")
     @on(MatrixInput.Submitted, "#answer-matrix")
