@@ -127,3 +127,29 @@ async def test_a_new_matrix_row_is_typed_in_view_in_the_mock_at_60x20(store, clo
             await settle(pilot)
         status = screen.query_one("#answer-status")
         assert on_screen(status), (box.region, status.region)
+
+
+async def test_escape_closes_the_derivation_before_leaving_practice(app):
+    """`d` opens the working inline; escape then closes it, as it closes every panel, rather
+    than ending the practice session under the user's feet."""
+    from qkv_drill.tui.screens.question import QuestionScreen
+    from qkv_drill.tui.widgets.derivation import DerivationPanel
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_filter(pilot, "p", {"multihead"})
+        await goto(pilot, "tui.head-dim")
+        p = screen.instance.params
+        screen.query_one("#answer-input").value = str(p["d_model"] // p["heads"])
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        panel = screen.query_one(DerivationPanel)
+        assert panel.is_open
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen and isinstance(screen, QuestionScreen)
+        assert not panel.is_open
+        await pilot.press("escape")  # nothing left to close: back to Home
+        await settle(pilot)
+        assert pilot.app.screen is not screen

@@ -421,10 +421,14 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             return True if self.instance is not None and phase != "checking" else None
         return True
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         focused = self.focused
         if isinstance(focused, (Input, TextArea, ChoiceField)) and self.phase == "asking":
             self.set_focus(None)
+            return
+        derivation = self.query_one(DerivationPanel)
+        if derivation.is_open:  # escape closes the open panel first, as everywhere
+            await derivation.close()
             return
         self.app.pop_screen()
 
