@@ -15,8 +15,9 @@ Accepted:
   `ln` (natural), `log2`, `log10`, `abs`; constants `pi`, `π`, `e`
 - unit suffixes right after a number (a space between is fine): `k` `M` `G` `T` (1e3, 1e6, 1e9,
   1e12), `KiB` `MiB` `GiB` `TiB` (1024^n), `KB` `MB` `GB` `TB` (1000^n), each optionally followed
-  by `B`/`bytes`; `bytes` alone is 1; `thousand`, `million`, `billion`, `trillion`. A bare `B`
-  after a number is refused: it means bytes (`512 B`) as often as billions (`7B`)
+  by `B`/`bytes` (byte units in lower case too: `3gb`); `bytes` alone is 1; `thousand`,
+  `million`, `billion`, `trillion`. A bare `B` after a number is refused: it means bytes
+  (`512 B`) as often as billions (`7B`)
 - variables, when the caller passes them (`d_model / heads`)
 
 Limits keep hostile input cheap: at most 500 characters, nesting depth 64, and any intermediate

@@ -37,6 +37,8 @@ def _unit_table() -> dict[str, float]:
             table[prefix] = mult  # `2k`, `7M`
         for word in _BYTE_WORDS:
             table[prefix + word] = mult  # `KB`, `MiB`, `Gbytes`
+    for unit in [u for u in table if len(u) in (2, 3) and u.endswith("B")]:
+        table.setdefault(unit.lower(), table[unit])  # `3gb`, `2 mib`: typed in a hurry
     table.update(_COUNT_WORDS)  # `7 billion`
     return table
 

@@ -39,6 +39,9 @@ def refused(kind: str, text: str) -> str:
         ("7 billion", 7e9),
         ("175 million", 175e6),
         ("3 thousand", 3000),
+        ("3gb", 3e9),  # byte units typed in lower case
+        ("2 mib", 2 * 1024**2),
+        ("512 kb", 512e3),
     ],
 )
 def test_numbers_read_as_meant(text, expected):
