@@ -187,6 +187,14 @@ class DrillSession(PracticeSession):
         self.rating = None
         return super()._show(question)
 
+    def redraw(self) -> Instance:
+        """Before an answer, new numbers. After it, the card is reviewed: answering it again
+        (its answer just shown) would replace a miss with an Easy, so it keeps its numbers
+        until it comes back due."""
+        if self.answered and self.current is not None:
+            return self.current
+        return super().redraw()
+
     # --- scheduling -----------------------------------------------------------------------
     def _after_record(self, verdict: str, response_ms: int) -> None:
         assert self.current is not None

@@ -167,3 +167,17 @@ def test_schedule_misses_makes_cards_due_now(mini_packs, store, clock):
     due = dict(store.due_cards(clock.now()))
     assert qid in due and "mini.never-seen" in due
     assert s.due_count() == 1  # the unknown id is not in this session's pool
+
+
+def test_a_reviewed_card_is_not_answered_again_by_redrawing(mini_packs, store, clock):
+    """A miss seen with its right answer, then redrawn and answered fast, must not reschedule
+    the card as Easy (days away): a reviewed card is not redrawn until it comes back due."""
+    s = drill(mini_packs, store, clock)
+    a = s.next()
+    s.submit(wrong(a))
+    due_after_miss = s.card_due(a.question.id)
+    again = s.redraw()
+    assert again is a and s.answered
+    assert s.submit(right(again)).status == "correct"  # shown, but not a second review
+    assert s.card_due(a.question.id) == due_after_miss
+    assert len(list(store.iter_answers())) == 1

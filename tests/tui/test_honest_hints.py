@@ -153,3 +153,22 @@ async def test_escape_closes_the_derivation_before_leaving_practice(app):
         await pilot.press("escape")  # nothing left to close: back to Home
         await settle(pilot)
         assert pilot.app.screen is not screen
+
+
+async def test_drill_does_not_offer_a_redraw_once_the_card_is_reviewed(app):
+    """After a drill answer, `r` would let the card be answered again with its answer in
+    view; the screen neither offers it nor does it."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_filter(pilot, "d", {"multihead"})
+        instance = screen.instance
+        screen.query_one("#answer-input").value = "1"  # wrong
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.phase == "answered"
+        shown = shown_flat(app)
+        assert "Redraw" not in screen_text(app).splitlines()[-1]
+        assert " r " not in str(screen.query_one("#next-keys").content)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.instance is instance and screen.phase == "answered"
+        assert "n next" in shown

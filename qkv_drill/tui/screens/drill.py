@@ -32,6 +32,7 @@ class DrillScreen(QuestionScreen):
     """Drill: due cards first, a suggested FSRS rating after each answer (1-4 to change it)."""
 
     MODE = "drill"
+    REDRAW_ANSWERED = False
     session: DrillSession | None
     BINDINGS: ClassVar[list[BindingType]] = [
         *(

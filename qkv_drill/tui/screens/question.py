@@ -60,6 +60,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
 
     CSS_PATH = "question.tcss"
     MODE = "practice"
+    REDRAW_ANSWERED = True  # `r` after a verdict; not in drill: a card is reviewed once
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("escape", "back", "Back", "Back to Home"),
         _b("ctrl+s", "submit", "Submit", "Check the answer", priority=True),
@@ -386,7 +387,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
 
     def _next_keys(self) -> str:
         kind = self.instance.question.type if self.instance is not None else "numeric"
-        keys = f"n next · r {redraw_words(kind)} · h hint · escape home"
+        redraw = f"r {redraw_words(kind)} · " if self.REDRAW_ANSWERED else ""
+        keys = f"n next · {redraw}h hint · escape home"
         if self.session is not None and self.session.derivation() is not None:
             keys = "d derivation · " + keys
         return keys
@@ -418,6 +420,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             s = self.session
             return phase == "answered" and s is not None and s.derivation() is not None
         if action == "redraw":
+            if not self.REDRAW_ANSWERED and phase in ("answered", "self_grade"):
+                return False
             return True if self.instance is not None and phase != "checking" else None
         return True
 
