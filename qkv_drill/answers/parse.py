@@ -7,6 +7,7 @@ evaluator in `expr`; nothing is ever passed to `eval`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from dataclasses import dataclass
@@ -90,10 +91,18 @@ def _sentence_end(text: str) -> str:
 # --- numbers ---------------------------------------------------------------------------
 
 
+_FACTOR = re.compile(r"^(?:[xX×]\s*(?P<lead>\S.*)|(?P<body>.*?\S)\s*(?:[xX×]|times|-?\s*fold))$")
+"""`8x`, `×8`, `8 times`, `8-fold`: how a factor is said; the number alone is the answer."""
+
+
 def _number(text: str, what: str = "numeric") -> float:
     text = text.strip()
     if text[:1] in ("=", "≈", "~"):  # people write "= 64" or "≈ 0.88"
         text = text[1:]
+    factor = _FACTOR.match(text.strip()) if what == "numeric" else None
+    if factor is not None:
+        with contextlib.suppress(ExprError):
+            return evaluate(factor.group("lead") or factor.group("body"))
     try:
         return evaluate(text)
     except ExprError as e:

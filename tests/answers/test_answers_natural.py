@@ -63,6 +63,12 @@ def test_ambiguous_numbers_are_refused_not_misread(text, fragment):
     assert fragment in refused("numeric", text)
 
 
+@pytest.mark.parametrize("text", ["8x", "8×", "8X", "x8", "×8", "8 times", "8-fold", "8 fold"])
+def test_a_factor_reads_as_its_number(text):
+    """'By what factor is the cache smaller?' is answered '8x' as often as '8'."""
+    assert value("numeric", text) == 8
+
+
 def test_thousands_and_bytes_still_read():
     assert value("numeric", "1,024") == 1024
     assert value("numeric", "12,288,000") == 12_288_000

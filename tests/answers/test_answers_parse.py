@@ -140,7 +140,7 @@ def test_numeric_forms(text, value):
         ("6 4", "6*4 or 64"),
         ("1/", "ends after '/'"),
         ("(2, 10", "','"),
-        ("2x", "'*' to multiply"),
+        ("3 x 4", "'*' to multiply"),
         ("abc", "unknown name 'abc'"),
     ],
 )
