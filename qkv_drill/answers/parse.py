@@ -339,8 +339,12 @@ def _option_index(token: str, n: int | None) -> int:
     return idx
 
 
+_SAID = re.compile(r"^(?:option|answer|choice)\s*[:=]?\s*|\s+is\s+(?:correct|right)\.?$", re.I)
+"""`option b`, `answer: b`, `b is correct`: the words around a pick."""
+
+
 def _choice(text: str, n: int | None) -> int:
-    s = text.strip()
+    s = _SAID.sub("", text.strip())
     if re.search(r"[\s,;]", s.strip("() ")):
         raise Unreadable(f"pick one option only; {_option_range(n)}")
     return _option_index(s, n)

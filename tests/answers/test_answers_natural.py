@@ -111,3 +111,8 @@ def test_bracketed_products_in_a_matrix_stay_entries():
 @pytest.mark.parametrize("text", ["[a, c]", "{a, c}", "['a', 'c']", '["a","c"]', "a, c."])
 def test_multi_picks_in_brackets(text):
     assert value("multi", text, 4) == frozenset({0, 2})
+
+
+@pytest.mark.parametrize("text", ["option b", "Option B", "answer: b", "b is correct"])
+def test_a_pick_said_in_words(text):
+    assert value("choice", text, 4) == 1
