@@ -128,3 +128,34 @@ def test_a_first_question_without_numbers_is_shown_before_numpy_loads(tmp_path, 
             timeout=120,
         )
     assert out.stdout.split() == [kind, "False"], out.stderr[-2000:]
+
+
+async def test_torch_warms_up_only_once_the_first_question_is_up(tmp_path, monkeypatch):
+    """Loading torch in a worker holds the GIL for seconds: drawing the first question first."""
+    import yaml
+
+    from qkv_drill.tui.screens.question import QuestionScreen
+    from qkv_drill.tui.widgets.derivation import DerivationPanel
+    from tests.helpers import REPO
+
+    doc = yaml.safe_load((REPO / FIXTURE_PACK).read_text())
+    doc["questions"] = [q for q in doc["questions"] if q["type"] == "matrix"]
+    pack = tmp_path / "matrix.yaml"
+    pack.write_text(yaml.safe_dump(doc))
+    events: list[str] = []
+    frame = QuestionScreen._frame
+
+    def framed(self) -> None:
+        events.append("on screen")
+        frame(self)
+
+    monkeypatch.setattr(QuestionScreen, "_frame", framed)
+    monkeypatch.setattr(DerivationPanel, "warm_for", lambda self, inst: events.append("torch"))
+    app = make_app(packs=[pack], start="practice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.instance.question.type == "matrix"
+        assert events[:2] == ["on screen", "torch"]
+        await pilot.press("escape", "r")  # a new draw: warmed at once, as before
+        await settle(pilot)
+        assert events[2:] == ["torch", "on screen"]

@@ -210,7 +210,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.phase = "asking"
         self._status("")
         self._update_progress()
-        self.query_one(DerivationPanel).warm_for(instance)
+        if self._warmed:  # (the first question's warm-up waits until it is on screen)
+            self.query_one(DerivationPanel).warm_for(instance)
         self.query_one("#qbody").scroll_home(animate=False)
         self.action_focus_answer(scroll=False)
         return True
@@ -219,11 +220,18 @@ class QuestionScreen(CardKeys, AppScreen[None]):
     def _warm(self) -> None:
         """What checking and the verdict need (numpy, the engine, the live parser, the verdict's
         widgets), imported once the first question is on screen, so it shows sooner and checking
-        stays instant."""
+        stays instant; then torch, when the question on screen has a torch path (loading torch
+        while the first question is drawn would hold that drawing up)."""
         import qkv_drill.answers.parse
         import qkv_drill.packs.check
         import qkv_drill.packs.instance
         import qkv_drill.tui.widgets.feedback  # noqa: F401
+
+        self.app.call_from_thread(self._warm_torch)
+
+    def _warm_torch(self) -> None:
+        if self.is_attached and self.instance is not None:
+            self.query_one(DerivationPanel).warm_for(self.instance)
 
     def _frame(self) -> None:
         """Scroll just enough that the answer box and the question sentence both show."""
