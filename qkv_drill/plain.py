@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from qkv_drill.plain_io import PlainIO, Quit, ask_covered, say_saved, show_rubric
 from qkv_drill.plain_text import matrix_rows, option_lines, render_markdown, trace_lines
 from qkv_drill.present.forms import answer_form
+from qkv_drill.present.verdict import plain_verdict_lines
 
 if TYPE_CHECKING:
     from qkv_drill.packs.loader import PackSet
@@ -84,14 +85,11 @@ def _show_verdict(io: PlainIO, verdict: Any, inst: Any) -> None:
         if verdict.status != "correct" and inst.question.explanation:
             io.say("Why: " + render_markdown(inst.question.explanation))
         return
-    label = {"correct": "Correct.", "wrong": "Wrong."}.get(verdict.status, verdict.status)
     m = verdict.misconception
-    message = verdict.message or ""
-    if m is not None and m.feedback and m.feedback.strip() in message:
-        message = ""  # the Misconception line below says it: once is enough
-    io.say(f"{label} {message}".rstrip())
-    if verdict.status != "correct" and inst.question.type != "text":
-        io.say(f"Expected: {verdict.expected_display}")
+    expected = None if inst.question.type == "text" else verdict.expected_display
+    feedback = m.feedback if m is not None else None
+    for line in plain_verdict_lines(verdict.status, verdict.message, expected, feedback):
+        io.say(line)
     if m is not None:
         io.say(f"Misconception: {m.title}. {m.feedback}")
     if inst.question.explanation:

@@ -74,12 +74,24 @@ def read_code(io: PlainIO, first: str) -> str | None:
     return "\n".join(lines) + "\n"
 
 
+def code_verdict_line(right: bool, message: str) -> str:
+    """The report's first line with the verdict word once: the checker's "Right: ..." reads
+    "Correct: ...", its "Wrong values ..." / "Wrong shape ..." already say wrong, anything else
+    ("Syntax error on line 1 ...") gets "Wrong." in front."""
+    if right:
+        return (
+            "Correct: " + message.removeprefix("Right: ")
+            if message.startswith("Right: ")
+            else f"Correct. {message}"
+        )
+    return message if message.startswith("Wrong ") else f"Wrong. {message}"
+
+
 def show_code_report(io: PlainIO, verdict: Any) -> None:
     from qkv_drill.exercises.render import plain_lines
 
     report = verdict.parsed
-    label = "Correct." if verdict.status == "correct" else "Wrong."
     lines = plain_lines(report) if report is not None else [verdict.message]
-    io.say(f"{label} {lines[0]}")
+    io.say(code_verdict_line(verdict.status == "correct", lines[0]))
     for line in lines[1:]:
         io.say(line)

@@ -176,6 +176,24 @@ def test_item_markdown_keeps_the_lines_of_code():
     assert "```python\ndef f(x):\n    return x\n```" in md
 
 
+def test_item_markdown_says_the_answer_and_the_named_mistake_once():
+    plain_miss = item_markdown(_item(message="Not quite: the answer is 4."))
+    assert "the answer is 4" not in plain_miss and plain_miss.count("`4`") == 1
+    feedback = "That uses d_model where d_k was meant."
+    named = item_markdown(
+        _item(
+            message=feedback,
+            misconception="no_head_split",
+            misconception_title="Per-head size not used",
+            misconception_feedback=feedback,
+        )
+    )
+    assert named.count(feedback) == 1
+    assert "**Misconception: Per-head size not used.** " + feedback in named
+    why = item_markdown(_item(qtype="choice", options=["a", "b"], message="The softmax does."))
+    assert "\n\nThe softmax does." in why  # a message that says more stays
+
+
 # --- derivations --------------------------------------------------------------------------------
 
 

@@ -109,7 +109,7 @@ def _number(text: str, what: str = "numeric") -> float:
         if e.message == EMPTY:
             raise Unreadable(EMPTY) from None
         joint = " " if e.message.endswith("?") else ". "
-        raise Unreadable(f"{e.message}{joint}Expected {answer_form(what)}") from None
+        raise Unreadable(f"{e.message}{joint}Write {answer_form(what)}.") from None
 
 
 def _refuse_leading_zero(piece: str) -> None:

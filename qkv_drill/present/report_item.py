@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qkv_drill.present.formats import option_letter
+from qkv_drill.present.verdict import verdict_note
 
 if TYPE_CHECKING:
     from qkv_drill.session.report import ReportItem
@@ -37,8 +38,9 @@ def item_markdown(item: ReportItem, *, rubric: bool = False) -> str:
             ]
     else:
         parts += [f"**Your answer:** {answer}  ", f"**Expected:** `{item.expected}`"]
-    if item.message:
-        parts += ["", item.message]
+    note = verdict_note(item.message, item.expected, item.misconception_feedback)
+    if note:  # not what the Expected and Misconception lines say already
+        parts += ["", note]
     if item.misconception:
         title = item.misconception_title or item.misconception
         parts += ["", f"**Misconception: {title}.** {item.misconception_feedback}"]

@@ -89,7 +89,10 @@ def test_code_typed_until_a_lone_dot_is_run_and_stored(tmp_path):
     status, out = play(tmp_path, RIGHT + ".\n")
     assert status == 0
     assert "Starter:" in out and "def attention(q, k, v):\n    ..." in out
-    assert "Correct. Right: your attention agrees with the engine on all 4 cases." in out
+    assert (
+        "saved: correct mini-code.sdpa\n"
+        "Correct: your attention agrees with the engine on all 4 cases.\n" in out
+    )
     assert "saved: correct mini-code.sdpa" in out
     (attempt,) = stored()
     assert attempt[1] == "correct" and attempt[3] == RIGHT
@@ -99,7 +102,8 @@ def test_a_file_is_submitted_and_the_bug_named(tmp_path):
     buggy = tmp_path / "mine.py"
     buggy.write_text(RIGHT.replace(" / np.sqrt(q.shape[-1])", ""))
     _, out = play(tmp_path, f":file {buggy}\n")
-    assert "Wrong. Wrong values on case" in out
+    assert "\nWrong values on case " in out  # the verdict word once
+    assert "Wrong. Wrong" not in out
     assert "Misconception: Scores not scaled." in out
     assert "(* = differs)" in out and "Case " in out
     assert "Why: softmax(q k^T / sqrt(d_k)) v" in out
@@ -115,7 +119,7 @@ def test_the_last_code_is_shown_next_time(tmp_path):
 
 def test_a_syntax_error_is_one_message_and_a_stored_attempt(tmp_path):
     _, out = play(tmp_path, "def attention(q, k, v)\n    return q\n.\n")
-    assert "Wrong. Syntax error on line 1: expected ':'." in out
+    assert "\nWrong. Syntax error on line 1: expected ':'.\n" in out
     assert "saved: wrong mini-code.sdpa" in out
 
 

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from qkv_drill.present.verdict import verdict_note
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.matrix import MatrixGrid, Shown, as_rows
 from qkv_drill.tui.widgets.packtext import PackMarkdown
@@ -74,12 +75,9 @@ def verdict_widgets(instance: Instance, verdict: Verdict) -> list[Widget]:
     """Everything under a checked answer, in the order a tutor would say it."""
     q = instance.question
     ok = verdict.status == "correct"
-    message = verdict.message or ""
-    if verdict.expected_display and verdict.expected_display in message:
-        message = ""  # the answer line below says it already
     m = verdict.misconception
-    if m is not None and m.feedback and m.feedback.strip() in message:
-        message = ""  # the misconception box below says it
+    # said once: the answer line and the misconception box below say the rest
+    message = verdict_note(verdict.message, verdict.expected_display, m.feedback if m else None)
     head = Text.assemble(
         ("✔ Correct" if ok else "✘ Not quite", "bold"), ("  " + message if message else "")
     )
