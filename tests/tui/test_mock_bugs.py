@@ -231,7 +231,7 @@ async def test_every_key_hint_of_the_mock_footer_shows_at_80_columns():
                 missing = [h for h in hints if h not in footer]
                 assert not missing, (session.instances[i].question.type, focus, footer)
                 seen.add(type(app.focused).__name__)
-        assert {"ChoiceField", "MatrixInput", "AnswerArea", "AnswerInput", "NoneType"} <= seen
+        assert {"SaveNextChoices", "MatrixInput", "AnswerArea", "AnswerInput", "NoneType"} <= seen
 
 
 async def test_help_lists_the_mocks_single_keys_even_from_the_answer_box(packset, store, clock):

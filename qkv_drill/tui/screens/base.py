@@ -1,4 +1,4 @@
-"""What the app's own screens share: one typed way to reach the app.
+"""What the app's own screens share: one typed way to reach the app, and `?` on dialogs.
 
 Textual types `self.app` as any `App`; the screens need this app's packs, store, filter and
 session factory. They reach them through `qkv_app`, so mypy checks every use (the cast is checked
@@ -7,9 +7,10 @@ nowhere else: the app class is only imported for type checking, never at run tim
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from qkv_drill.tui.app import QkvDrillApp
@@ -23,3 +24,19 @@ class AppScreen(Screen[ResultT]):
     @property
     def qkv_app(self) -> QkvDrillApp:
         return cast("QkvDrillApp", self.app)
+
+
+class KeysModal(ModalScreen[ResultT]):
+    """A dialog where `?` (or F1) still lists the keys: a modal screen cuts the key chain
+    before the app, so the app's own `?` never hears it. Every dialog of the app is one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "question_mark,f1",
+            "app.help",
+            "Keys",
+            key_display="?",
+            tooltip="The keys that work right now on this screen",
+            id="dialog.help",
+        ),
+    ]

@@ -56,7 +56,8 @@ class CodeScreen(Screen[str]):
         _b("ctrl+r", "run", "Run checks", "Run the checks without recording", priority=True),
         _b("ctrl+s", "submit", "Submit", "Submit: checked and recorded", priority=True),
         _b("ctrl+o", "editor", "$EDITOR", "Edit the code in $EDITOR", priority=True),
-        _b("escape", "back", "Back", "Leave the editor, then back to Home"),
+        _b("escape", "leave_editor", "Leave editor", "Hand the keys back to the screen"),
+        _b("escape", "back", "Back", "Back to Home"),
         _b("n", "next", "Next", "Next question"),
         _b("s", "skip", "Skip", "Skip: recorded as skipped, not wrong"),
         _b("h", "hint", "Hint", "Show the next hint"),
@@ -284,7 +285,12 @@ class CodeScreen(Screen[str]):
             answered = self.phase == "answered"
             drill = self._drill()
             return answered and drill is not None and drill.suggested_rating is not None
+        if action in ("leave_editor", "back"):  # escape says which it does right now
+            return isinstance(self.focused, TextArea) == (action == "leave_editor")
         return True
+
+    def action_leave_editor(self) -> None:
+        self.set_focus(None)
 
     def action_back(self) -> None:
         if isinstance(self.focused, TextArea):

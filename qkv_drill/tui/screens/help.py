@@ -24,7 +24,11 @@ from textual.widgets import Static
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-HIDDEN_ACTIONS = {"help", "command_palette"}  # help itself; the palette has its own line
+HIDDEN_ACTIONS = {
+    "help",
+    "app.help",
+    "command_palette",
+}  # help itself; the palette has its own line
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,18 @@ class QuestionScreen(CardKeys, AppScreen[None]):
     MODE = "practice"
     REDRAW_ANSWERED = True  # `r` after a verdict; not in drill: a card is reviewed once
     BINDINGS: ClassVar[list[BindingType]] = [
+        # escape says what it does: leave the answer box while asking, else back to Home
+        _b("escape", "leave_box", "Leave box", "Hand the keys back to the screen (? lists them)"),
         _b("escape", "back", "Back", "Back to Home"),
         _b("ctrl+s", "submit", "Submit", "Check the answer", priority=True),
+        _b(  # after an open answer the same key grades it by the rubric (enter says so too)
+            "ctrl+s",
+            "grade_self",
+            "Grade",
+            "Grade your answer by the points ticked",
+            priority=True,
+            show=False,
+        ),
         _b("n", "next", "Next", "Next question"),
         _b("s", "skip", "Skip", "Skip: recorded as skipped, not wrong"),
         _b("h", "hint", "Hint", "Show the next hint"),
@@ -346,11 +356,15 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             return ""
         return practice_keys(self.instance.question.type, len(self.instance.options))
 
-    def action_submit(self) -> None:
+    def action_grade_self(self) -> None:
         if self.phase == "self_grade":
             rubric = self.query_one("#rubric", ChoiceField)
             self.phase = "checking"
             self.grade(list(rubric.picked_sorted))
+
+    def action_submit(self) -> None:
+        if self.phase == "self_grade":
+            self.action_grade_self()
             return
         text = typed_text(self._answer())
         if text is not None:
@@ -420,8 +434,12 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             return self.card_action_allowed(action)
         if action == "next":
             return phase in ("answered", "empty")
-        if action in ("skip", "submit"):
+        if action == "skip":
             return phase in ("asking", "self_grade")
+        if action == "submit":
+            return phase == "asking"
+        if action == "grade_self":
+            return phase == "self_grade"
         if action == "hint":
             return phase in ("asking", "self_grade", "answered")
         if action == "derivation":
@@ -431,11 +449,19 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             if not self.REDRAW_ANSWERED and phase in ("answered", "self_grade"):
                 return False
             return True if self.instance is not None and phase != "checking" else None
+        if action in ("leave_box", "back"):
+            return self._in_box() == (action == "leave_box")
         return True
 
+    def _in_box(self) -> bool:
+        """The answer box (or list) has the keys: escape hands them back to the screen."""
+        return isinstance(self.focused, (Input, TextArea, ChoiceField)) and self.phase == "asking"
+
+    def action_leave_box(self) -> None:
+        self.set_focus(None)
+
     async def action_back(self) -> None:
-        focused = self.focused
-        if isinstance(focused, (Input, TextArea, ChoiceField)) and self.phase == "asking":
+        if self._in_box():
             self.set_focus(None)
             return
         derivation = self.query_one(DerivationPanel)

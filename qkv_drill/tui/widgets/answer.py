@@ -18,7 +18,7 @@ from textual.widgets import Input, Static, TextArea
 
 from qkv_drill.present.formats import option_letters, shape_tuple
 from qkv_drill.present.forms import answer_placeholder
-from qkv_drill.tui.widgets.choices import LETTERS, ChoiceField
+from qkv_drill.tui.widgets.choices import LETTERS, ChoiceField, SaveNextChoices
 from qkv_drill.tui.widgets.packtext import literal
 
 if TYPE_CHECKING:
@@ -121,7 +121,11 @@ class AnswerInput(Input):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "escape", "leave", "Leave box", tooltip="Let h s r d work as keys", id="answer.leave"
+            "escape",
+            "leave",
+            "Leave box",
+            tooltip="Hand the keys back to the screen (? lists them)",
+            id="answer.leave",
         ),
     ]
 
@@ -173,7 +177,11 @@ class MatrixInput(AnswerArea):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "escape", "leave", "Leave box", tooltip="Let h s r d work as keys", id="matrix.leave"
+            "escape",
+            "leave",
+            "Leave box",
+            tooltip="Hand the keys back to the screen (? lists them)",
+            id="matrix.leave",
         ),
     ]
 
@@ -216,10 +224,13 @@ class MatrixInput(AnswerArea):
 
 def answer_widget(instance: Instance, *, mock: bool = False) -> Widget:
     """The widget that fits the question type (shared with the mock through `ChoiceField`).
-    In the mock nothing is submitted before the hand-in: keys save and move on."""
+    In the mock nothing is submitted before the hand-in: a pick is saved at once, enter moves on
+    to the next question and ctrl+s saves."""
     kind = instance.question.type
     if kind in ("choice", "multi"):
-        field = ChoiceField(instance.options, multiple=kind == "multi", id="answer-choice")
+        field = (SaveNextChoices if mock else ChoiceField)(
+            instance.options, multiple=kind == "multi", id="answer-choice"
+        )
         then = "enter moves on" if mock else "enter submits"
         field.border_title = (
             f"{letter_keys(len(instance.options))} or space {_picks(kind)} · {then}"

@@ -43,8 +43,13 @@ class ChoiceField(OptionList):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Submit", tooltip="Hand in what is picked", id="choices.submit"),
-        Binding(
-            "space", "select", "Pick", tooltip="Pick the highlighted option", id="choices.pick"
+        Binding(  # the list's title says "a-e or space picks": the footer keeps its room
+            "space",
+            "select",
+            "Pick",
+            tooltip="Pick the highlighted option",
+            id="choices.pick",
+            show=False,
         ),
         *_letter_bindings(),
     ]
@@ -160,3 +165,31 @@ class ChoiceField(OptionList):
             self.border_subtitle = "nothing picked yet: a letter or space picks"
             return
         self.post_message(self.Submitted(self, self.picked_sorted))
+
+
+class SaveNextChoices(ChoiceField):
+    """The mock's choices: a pick is saved at once, and enter goes on to the next question."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "submit",
+            "Next",
+            tooltip="Keep what is picked and go to the next question",
+            id="choices.save_next",
+        ),
+    ]
+
+
+class RubricChoices(ChoiceField):
+    """A rubric to tick after an open answer: enter grades the answer by the points ticked."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "submit",
+            "Grade",
+            tooltip="Grade your answer by the points ticked",
+            id="choices.grade",
+        ),
+    ]

@@ -13,11 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from qkv_drill.tui.screens.base import KeysModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(KeysModal[bool]):
     """y does it, n or escape goes back; the buttons say the same for the mouse."""
 
     AUTO_FOCUS = ""  # nothing: enter alone must not press a button

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from qkv_drill.present.verdict import verdict_note
-from qkv_drill.tui.widgets.choices import ChoiceField
+from qkv_drill.tui.widgets.choices import RubricChoices
 from qkv_drill.tui.widgets.matrix import MatrixGrid, Shown, as_rows
 from qkv_drill.tui.widgets.packtext import PackMarkdown
 
@@ -28,7 +28,7 @@ def self_grade_widgets(instance: Instance, verdict: Verdict) -> list[Widget]:
     q = instance.question
     hits = tuple(verdict.rubric_hits or ())
     picked = [i for i, hit in enumerate(hits) if hit]
-    rubric = ChoiceField(
+    rubric = RubricChoices(
         [point.point for point in q.rubric],
         multiple=True,
         picked=picked,
