@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, TextArea
 
+from qkv_drill.packs.limits import MAX_TOPIC_CHARS
 from qkv_drill.session.filters import Filter
 from tests.helpers.hostile_pack import HOSTILE, PackText, write_pack
 from tests.helpers.tui import goto, make_app, settle, shown_flat
@@ -29,15 +30,23 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+SCROLLBAR = str.maketrans("", "", "▁▂▃▄▅▆▇█▔")  # a thumb drawn at the end of a wrapped line
+
+
+def on_screen_flat(app) -> str:
+    """The screen's text, squeezed, without scrollbar thumbs (drawn in the line they pass)."""
+    return " ".join(shown_flat(app).translate(SCROLLBAR).split())
+
+
 def assert_shown(app, *texts: str) -> None:
-    screen = shown_flat(app)
+    screen = on_screen_flat(app)
     for text in texts:
         assert flat(text) in screen, f"{text!r} is not on screen:\n{screen}"
 
 
 def assert_shown_wrapped(app, text: str) -> None:
     """`text` in a list that wraps it beside other columns: every word on screen, in order."""
-    screen = shown_flat(app)
+    screen = on_screen_flat(app)
     at = 0
     for word in text.split():
         found = screen.find(word, at)
@@ -73,7 +82,10 @@ async def tour(app, text: PackText) -> None:
         await pilot.press("b", "enter")
         await settle(pilot)
         assert screen.verdict.status == "wrong"
-        assert_shown(app, text.why, text.explanation)
+        assert_shown(app, text.why)
+        screen.query_one("#qbody").scroll_end(animate=False)  # a long explanation runs below
+        await settle(pilot)
+        assert_shown(app, text.explanation)
 
         screen.set_focus(None)
         await pilot.press("n")
@@ -83,6 +95,8 @@ async def tour(app, text: PackText) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert screen.phase == "self_grade"
+        screen.query_one("#qbody").scroll_end(animate=False)  # the rubric, under the model answer
+        await settle(pilot)
         assert_shown(app, text.rubric_a, text.rubric_b)
         await pilot.press("enter")
         await settle(pilot)
@@ -113,6 +127,9 @@ async def tour(app, text: PackText) -> None:
         await pilot.press("e")  # open every review
         await settle(pilot)
         assert_shown(app, text.topic)
+        titles = [str(t.render()) for t in report.query("CollapsibleTitle")]
+        for title in titles:  # each question's title in full: its topic is never cut
+            assert flat(text.topic) in flat(title), title
 
 
 def write_code_pack(folder: Path, text: PackText) -> Path:
@@ -231,7 +248,13 @@ async def tour_more(app, text: PackText) -> None:
         ids = [r.id for r in browser.shown]
         browser.query_one("#browser-table").move_cursor(row=ids.index("hostile.text"))
         await settle(pilot)
-        assert_shown(app, flat(typed)[:40], flat(text.prompt)[:40])
+        # under the table, in full whatever its columns cut: id, topic, pack title, prompt
+        assert_shown_wrapped(app, text.topic)
+        assert_shown_wrapped(app, text.title)
+        assert_shown(app, "hostile.text", flat(text.prompt)[:40])
+        browser.query_one("#browser-detail").scroll_end(animate=False)
+        await settle(pilot)
+        assert_shown(app, flat(typed)[:40])  # the last answers, below
         await close_help(pilot)
         await pilot.press("escape")
         await settle(pilot)
@@ -240,6 +263,7 @@ async def tour_more(app, text: PackText) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert type(app.screen).__name__ == "StatsScreen"
+        assert_shown_wrapped(app, text.topic)  # the label of its accuracy bar, never cut
         await close_help(pilot)
         await pilot.press("escape")
         await settle(pilot)
@@ -254,7 +278,7 @@ async def tour_more(app, text: PackText) -> None:
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert type(app.screen).__name__ == "MockReviewScreen"
-        assert_shown(app, flat(text.topic)[:14].strip())
+        assert_shown_wrapped(app, text.topic)  # every word of it: wrapped in its column
         await close_help(pilot)
         await pilot.press("h")  # hand in: the data folder is left with no interview running
         await settle(pilot)
@@ -303,6 +327,30 @@ LONG_TOPIC = PackText(
 )
 
 
+def at_most(limit: int, words: str) -> str:
+    """`words` repeated and cut at a space, at most `limit` characters (a field at its limit)."""
+    text = " ".join([words] * (limit // len(words) + 1))
+    return text[: text.rfind(" ", 0, limit + 1)]
+
+
+# Every field as long as a pack may make it, or longer than any one line: each must be readable
+# in full wherever it is shown (wrapped; a list or table may cut only what it shows in full
+# below, as the browser's detail does).
+AT_THE_LIMITS = PackText(
+    title=at_most(160, "[b]A pack title that goes on [/] and on"),
+    topic=at_most(MAX_TOPIC_CHARS, "[/] Topic words [@click=app.quit] near the limit"),
+    prompt=at_most(300, "Which W[i] [$accent] is it"),
+    explanation=at_most(300, "Because [bold] it is W[i]"),
+    option_right=at_most(180, "[@click=app.quit]the right option, said at length[/]"),
+    option_wrong=at_most(180, "W[i] and [b]a wrong option[/b] [/]"),
+    why=at_most(200, "[red]no[/red] [/] because W[i]"),
+    hint=at_most(200, "[i]a hint[/i] [/] that wraps"),
+    rubric_a=at_most(160, "[/] a rubric point that runs on"),
+    rubric_b=at_most(160, "[link=x]another long point[/link]"),
+    model_answer=at_most(300, "Model [/] answer W[i]"),
+)
+
+
 @st.composite
 def pack_texts(draw) -> PackText:
     t = [draw(_TEXT) for _ in range(11)]
@@ -316,11 +364,11 @@ def pack_texts(draw) -> PackText:
 @settings(
     max_examples=3,
     deadline=None,
-    derandomize=True,  # the same draws each run: a 70-character topic is cut in one-line titles
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=pack_texts())
 @example(text=LONG_TOPIC)  # wider than Home's filter column: it wraps there, never cut with "…"
+@example(text=AT_THE_LIMITS)  # every field at its longest: one-line titles wrap it
 async def test_markup_looking_pack_text_renders_literally(tmp_path_factory, text):
     folder = tmp_path_factory.mktemp("pack")
     await tour(make(write_pack(folder, text)), text)
@@ -330,12 +378,48 @@ async def test_markup_looking_pack_text_renders_literally(tmp_path_factory, text
 @settings(
     max_examples=2,
     deadline=None,
-    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=pack_texts())
+@example(text=AT_THE_LIMITS)
 async def test_markup_looking_pack_text_renders_literally_on_the_newer_screens(
     tmp_path_factory, text
 ):
     folder = tmp_path_factory.mktemp("pack")
     await tour_more(make_with_code(folder, text), text)
+
+
+def test_the_report_tables_fold_a_long_id_and_topic_instead_of_cutting_them():
+    """An id or topic at the 100-character limit, in the report's tables at 80 columns: every
+    character is drawn (folded over lines), none replaced by "…"."""
+    from rich.console import Console
+
+    from qkv_drill.packs.limits import MAX_ID_CHARS
+    from qkv_drill.session.report import ReportItem
+    from qkv_drill.tui.screens.report import score_table, time_table
+
+    ident = "long." + "x" * (MAX_ID_CHARS - 9) + "-end"
+    topic = "z" * MAX_TOPIC_CHARS
+    item = ReportItem(
+        idx=0,
+        question_id=ident,
+        pack_id="long",
+        topic=topic,
+        difficulty="easy",
+        qtype="numeric",
+        prompt="?",
+        seed=1,
+        params_json="{}",
+        user_answer="1",
+        expected="1",
+        status="correct",
+    )
+    for table, mark, text in (
+        (time_table([item]), "x", ident),
+        (score_table("topic", {topic: (1, 1)}), "z", topic),
+    ):
+        console = Console(width=38, record=True)  # the report's half-width column at 80
+        console.print(table)
+        drawn = console.export_text()
+        assert "…" not in drawn
+        assert drawn.count(mark) == text.count(mark), drawn  # every character, folded

@@ -236,12 +236,17 @@ class BrowserScreen(AppScreen[None]):
         if question is None:
             return
         found = history(store, question)
-        self.app.call_from_thread(self._history_loaded, question, found)
+        pack = next(
+            (lp.pack for lp in packset.packs if lp.pack and lp.pack.id == question.pack_id), None
+        )
+        title = pack.title if pack is not None else ""
+        self.app.call_from_thread(self._history_loaded, question, found, title)
 
-    def _history_loaded(self, question: Question, h: QuestionHistory) -> None:
+    def _history_loaded(self, question: Question, h: QuestionHistory, pack_title: str) -> None:
         if not self.is_attached or self.current_id() != question.id:
             return
-        self.query_one("#browser-history", Static).update(history_text(question, h, self._now()))
+        shown = history_text(question, h, self._now(), pack_title)
+        self.query_one("#browser-history", Static).update(shown)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -298,13 +303,19 @@ class BrowserScreen(AppScreen[None]):
         self.load_rows()
 
 
-def history_text(question: Question, h: QuestionHistory, now: datetime) -> Text:
-    """The highlighted question: its text, its record, its last answers and mistakes."""
+def history_text(
+    question: Question, h: QuestionHistory, now: datetime, pack_title: str = ""
+) -> Text:
+    """The highlighted question: its id, topic and pack in full (the table's columns are too
+    narrow for them), its text, its record, its last answers and mistakes."""
     from qkv_drill.session.browser import one_line
 
     out = Text()
+    out.append(question.id, style="bold")
+    out.append(f"  ·  {question.topic}  ·  {question.difficulty} {question.type}\n")
     out.append(one_line(question.prompt, 400) + "\n")
-    out.append(f"{question.pack_id} · ", style="dim")
+    pack = f"{pack_title} ({question.pack_id})" if pack_title else question.pack_id
+    out.append(f"{pack} · ", style="dim")
     state = f"attempts {h.attempts} · right {h.correct}/{h.answered}"
     if h.due is not None:
         state += f" · next due {h.due:%Y-%m-%d %H:%M} UTC ({_when(h.due, now)})"

@@ -9,45 +9,53 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qkv_drill.present.formats import mm_ss
+from qkv_drill.tui.screens.base import KeysModal
 from qkv_drill.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qkv_drill.session.mock import MockSession, ReviewRow
 
 HAND_IN = "hand-in"
-ANSWER_W = 34  # characters of the saved answer shown in the list
+ANSWER_CHARS = 80  # of the saved answer (a long open answer is the user's, seen in the question)
 
 
 def review_option(row: ReviewRow) -> Option:
-    """One question: number, state marks, topic, the saved answer (literally) and time spent."""
+    """One question: number, state marks, topic, the saved answer (literally) and time spent.
+
+    Topic and answer each wrap in a column of their own: a long topic (pack text, up to 100
+    characters) is read in full, never cut."""
     mark, style = ("✓", "green") if row.answered else ("○", "bold red")
-    text = Text.assemble(
+    head = Text.assemble(
         (f"{row.index + 1:>2} ", "bold"),
         (mark, style),
         ("!" if row.flagged else " ", "bold yellow"),
-        f" {row.topic[:14]:<14} ",
     )
     if row.answered:
         answer = row.answer or ""
-        shown = answer if len(answer) <= ANSWER_W else answer[: ANSWER_W - 1] + "…"
-        text.append(f"{shown:<{ANSWER_W}}")
+        cut = answer if len(answer) <= ANSWER_CHARS else answer[: ANSWER_CHARS - 1] + "…"
+        said = Text(cut)
     else:
-        text.append(f"{'unanswered':<{ANSWER_W}}", style="bold red")
-    text.append(f" {mm_ss(row.time_s)}", style="dim")
-    return Option(text, id=str(row.index))
+        said = Text("unanswered", style="bold red")
+    grid = Table.grid(padding=(0, 1), expand=True)  # the same columns on every row
+    grid.add_column(no_wrap=True, width=5)  # "12 ✓!"
+    grid.add_column(ratio=3, overflow="fold")
+    grid.add_column(ratio=2, overflow="fold")
+    grid.add_column(no_wrap=True, width=5, justify="right")
+    grid.add_row(head, Text(row.topic), said, Text(mm_ss(row.time_s), style="dim"))
+    return Option(grid, id=str(row.index))
 
 
-class MockReviewScreen(ModalScreen[int | str | None]):
+class MockReviewScreen(KeysModal[int | str | None]):
     """Dismisses with a question index to jump to, HAND_IN to hand in, or None to go back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -80,18 +88,10 @@ class MockReviewScreen(ModalScreen[int | str | None]):
             tooltip="Jump to the next flagged",
             id="mock.review.flagged",
         ),
-        Binding(  # a modal screen does not pass keys on to the app's own `?`
-            "question_mark,f1",
-            "app.help",
-            "Keys",
-            key_display="?",
-            tooltip="The keys that work right now on this screen",
-            id="mock.review.help",
-        ),
     ]
     DEFAULT_CSS = """
     MockReviewScreen { align: center middle; }
-    #review-box { width: 76; height: auto; max-height: 100%;
+    #review-box { width: 76; max-width: 100%; height: auto; max-height: 100%;
                   border: round $accent; background: $surface; padding: 0 1; }
     #review-summary { height: auto; margin-bottom: 1; }
     #review-list { height: auto; max-height: 14; border: none; }
@@ -163,7 +163,7 @@ class MockReviewScreen(ModalScreen[int | str | None]):
         self.dismiss(None)
 
 
-class PauseScreen(ModalScreen[None]):
+class PauseScreen(KeysModal[None]):
     """Covers the interview while it is paused: the clock is stopped and the question hidden."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

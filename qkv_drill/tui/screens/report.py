@@ -59,9 +59,9 @@ def _flagged_words(flagged: list[int]) -> str:
 def score_table(title: str, groups: dict[str, tuple[int, int]]) -> Table:
     """Correct / asked per group, as a compact table."""
     table = Table(title=None, box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    table.add_column(title)
-    table.add_column("correct", justify="right")
-    table.add_column("score", justify="right")
+    table.add_column(title, ratio=1, overflow="fold")  # a topic wraps, a long word folds
+    table.add_column("correct", justify="right", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
     for name, (c, n) in groups.items():
         table.add_row(escape(name), f"{c} / {n}", percent(c, n))
     return table
@@ -71,7 +71,7 @@ def time_table(items: list[ReportItem]) -> Table:
     """Time spent on each question against its budget; over-budget rows say so."""
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("#", justify="right")
-    table.add_column("question", ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column("question", ratio=1, overflow="fold")  # a long id folds, never cut
     table.add_column("", justify="center")
     table.add_column("time", justify="right")
     table.add_column("budget", justify="right")
@@ -90,7 +90,7 @@ def time_table(items: list[ReportItem]) -> Table:
 
 
 def item_title(item: ReportItem) -> Content:
-    """The review's one-line title; the topic is pack text, so it is shown literally."""
+    """The review's title; the topic is pack text, so it is shown literally (and wraps)."""
     flag = "  ! flagged" if item.flagged else ""
     return literal(
         f"{STATUS_MARK.get(item.status, '?')} {item.idx + 1}. {item.topic} · {item.difficulty}"

@@ -29,7 +29,8 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> Text:
 def accuracy_table(by_topic: Mapping[str, tuple[int, int]]) -> Table:
     """Topic (pack text, literal), bar, percent and correct/answered, one row each."""
     table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", no_wrap=True, max_width=28, overflow="ellipsis")
+    # a long topic wraps within its column (its bar stays on the row's first line), never cut
+    table.add_column(justify="right", max_width=28, overflow="fold")
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
     table.add_column(justify="right", no_wrap=True, style="dim")
