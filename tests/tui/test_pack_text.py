@@ -18,7 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from qkv_drill.packs.limits import MAX_TOPIC_CHARS
 from qkv_drill.session.filters import Filter
@@ -248,10 +248,11 @@ async def tour_more(app, text: PackText) -> None:
         ids = [r.id for r in browser.shown]
         browser.query_one("#browser-table").move_cursor(row=ids.index("hostile.text"))
         await settle(pilot)
-        # under the table, in full whatever its columns cut: id, topic, pack title, prompt
+        # under the table, in full whatever its columns cut: id, topic, prompt, pack title
         assert_shown_wrapped(app, text.topic)
-        assert_shown_wrapped(app, text.title)
         assert_shown(app, "hostile.text", flat(text.prompt)[:40])
+        detail = flat(str(browser.query_one("#browser-history", Static).content))
+        assert flat(text.title) in detail  # wrapped in the detail pane (it scrolls), not cut
         browser.query_one("#browser-detail").scroll_end(animate=False)
         await settle(pilot)
         assert_shown(app, flat(typed)[:40])  # the last answers, below
