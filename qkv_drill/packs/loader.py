@@ -9,11 +9,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from qkv_drill.packs.errors import PackError, PackIssue, file_kind
+from qkv_drill.packs.gcpause import gc_paused
 from qkv_drill.packs.model import Pack, Question
-from qkv_drill.packs.yamlsource import DEFAULT_LIMITS, Limits, gc_paused, load_file
+
+if TYPE_CHECKING:  # yaml is imported only when a file is read: a cached start-up never needs it
+    from qkv_drill.packs.yamlsource import Limits
 
 Source = Literal["shipped", "user", "extra"]
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -44,14 +47,15 @@ class PackSet:
 
 @gc_paused
 def load_pack_file(
-    path: Path, source: Source = "extra", limits: Limits = DEFAULT_LIMITS
+    path: Path, source: Source = "extra", limits: Limits | None = None
 ) -> LoadedPack:
     """One file -> LoadedPack; never raises for anything in the file."""
     # Imported here: the checks pull in the engine (numpy), which a cached start-up never needs.
     from qkv_drill.packs.checks.document import check_document
+    from qkv_drill.packs.yamlsource import DEFAULT_LIMITS, load_file
 
     try:
-        doc = load_file(path, limits)
+        doc = load_file(path, limits or DEFAULT_LIMITS)
         pack, issues = check_document(doc)
     except PackError as e:
         return LoadedPack(path, None, [e.issue], source)
@@ -189,14 +193,14 @@ def _merge(loaded: Iterable[LoadedPack], extra_issues: Iterable[PackIssue] = ())
 
 
 def load_paths(
-    paths: Sequence[Path], source: Source = "extra", limits: Limits = DEFAULT_LIMITS
+    paths: Sequence[Path], source: Source = "extra", limits: Limits | None = None
 ) -> PackSet:
     """Exactly these files and folders (what `validate` and `--pack` use)."""
     return _merge(*_load_all([(Path(p), source) for p in paths], limits))
 
 
 def _load_all(
-    sources: Sequence[tuple[Path, Source]], limits: Limits = DEFAULT_LIMITS
+    sources: Sequence[tuple[Path, Source]], limits: Limits | None = None
 ) -> tuple[list[LoadedPack], list[PackIssue]]:
     loaded: list[LoadedPack] = []
     issues: list[PackIssue] = []

@@ -8,20 +8,18 @@ node tree, so loading costs little more than `yaml.safe_load`.
 
 from __future__ import annotations
 
-import functools
-import gc
 import os
 import re
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import yaml
 
 from qkv_drill.packs import limits as L
 from qkv_drill.packs.errors import PackError, PackIssue, file_kind
+from qkv_drill.packs.gcpause import gc_paused
 from qkv_drill.textsafe import CONTROL_RE
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,8 +29,6 @@ LOADER_NAME = (
 
 Keys = tuple[Any, ...]  # a path into a document: mapping keys and list indexes
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_T + s for s in ("str", "int", "float", "bool", "null"))
@@ -311,23 +307,6 @@ def _size(node: yaml.Node, cap: int) -> int:
                 stack.append(kn)
                 stack.append(vn)
     return count
-
-
-def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
-    """`fn` run with the garbage collector off: loading makes many small objects and no
-    cycles, so collections are pure cost (and slow on a large tree)."""
-
-    @functools.wraps(fn)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if collecting:
-                gc.enable()
-
-    return paused
 
 
 def _reader_error(path: Path, text: str, e: yaml.reader.ReaderError) -> PackError:

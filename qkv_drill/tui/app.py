@@ -56,6 +56,15 @@ def signal_ready(path: str | None = None) -> None:
     Path(path).write_text(json.dumps(info), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class DueCount:
+    """Drill cards due now and new, under one filter."""
+
+    filter: Filter
+    due: int
+    new: int
+
+
 @dataclass
 class Loaded:
     """What the start-up worker produced."""
@@ -63,6 +72,9 @@ class Loaded:
     packset: PackSet
     store: Store
     warnings: list[str] = field(default_factory=list)
+    due: DueCount | None = None
+    """Counted in the same worker when Home is the first screen, so Home shows its counts with
+    the packs in one update instead of a second worker and a second layout after it."""
 
 
 class QkvDrillApp(App[int]):
@@ -133,6 +145,8 @@ class QkvDrillApp(App[int]):
         self.store: Store | None = store
         self.load_generation = 0
         """Bumped on each (re)load, so screens can tell their data is stale."""
+        self.loaded_due: DueCount | None = None
+        """The due counts the last load made, until Home takes them (`take_loaded_due`)."""
 
     def get_default_screen(self) -> Screen[Any]:
         if self.start in ("practice", "drill"):  # their screen goes on top at once
@@ -148,7 +162,10 @@ class QkvDrillApp(App[int]):
             screen = self._make_screen(self.start)
             if screen is not None:
                 self.push_screen(screen)
-        self.call_after_refresh(self._first_frame)
+            self.call_after_refresh(self._first_frame)
+            return
+        self.load_data()  # at once: packs and store load while Home's first frame is drawn
+        self.call_after_refresh(signal_ready)
 
     def _first_frame(self) -> None:
         signal_ready()
@@ -175,9 +192,12 @@ class QkvDrillApp(App[int]):
 
     def _load(self) -> Loaded:
         from qkv_drill.packs.cache import load_packs_cached
+        from qkv_drill.packs.gcpause import gc_paused
 
         warnings: list[str] = []
-        packset = load_packs_cached(
+        # Unpickling the cache makes thousands of objects in the UI's large heap: with the
+        # collector on, that set off full collections costing more than the load itself.
+        packset = gc_paused(load_packs_cached)(
             self.extra_packs,
             include_shipped=self.include_shipped,
             include_user=self.include_user,
@@ -189,7 +209,14 @@ class QkvDrillApp(App[int]):
 
             path = self.store_path or paths.progress_db_path()
             store = Store(path)
-        return Loaded(packset, store, warnings)
+        loaded = Loaded(packset, store, warnings)
+        if self.start is None:  # Home is the first screen: its counts come with the packs
+            chosen = self.filter
+            try:
+                loaded.due = DueCount(chosen, *self.count_due(packset, store, chosen))
+            except Exception:  # Home counts again itself; loading must not fail on this
+                loaded.due = None
+        return loaded
 
     @on(DataLoaded)
     def _data_loaded(self, message: DataLoaded) -> None:
@@ -198,6 +225,7 @@ class QkvDrillApp(App[int]):
         self.packset = loaded.packset
         self.store = loaded.store
         self.load_generation += 1
+        self.loaded_due = loaded.due
         for warning in loaded.warnings:
             self.notify(
                 warning, title="Progress store", severity="warning", timeout=10, markup=False
@@ -353,6 +381,25 @@ class QkvDrillApp(App[int]):
             session = PracticeSession(packset, store, self.filter, **kwargs)
         session.on_skip = partial(self.tell, title="Question skipped", severity="warning")
         return session
+
+    def count_due(self, packset: PackSet, store: Store, filter: Filter) -> tuple[int, int]:
+        """Drill cards (due now, new) under `filter` (call from a worker: fsrs-free, but it
+        reads the store)."""
+        from qkv_drill.session.drill import DrillSession
+
+        kwargs: dict[str, Any] = {"seed": self.seed}
+        if self.clock is not None:
+            kwargs["clock"] = self.clock
+        session = DrillSession(packset, store, filter, **kwargs)
+        due = session.due_count()
+        return due, len(session.queue()) - due
+
+    def take_loaded_due(self, filter: Filter) -> tuple[int, int] | None:
+        """The counts the last load made under `filter`, once (later changes count again)."""
+        counted, self.loaded_due = self.loaded_due, None
+        if counted is None or counted.filter != filter:
+            return None
+        return counted.due, counted.new
 
     class Told(Message):
         """A notification posted from a worker thread (posting never waits for the UI)."""

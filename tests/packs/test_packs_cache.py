@@ -98,9 +98,9 @@ def imported_after_a_cache_hit(pack: Path, tmp_path: Path, then: str, watched: t
     return out.stdout.strip()
 
 
-def test_a_cache_hit_loads_neither_numpy_nor_the_validator(pack, tmp_path):
+def test_a_cache_hit_loads_neither_yaml_nor_numpy_nor_the_validator(pack, tmp_path):
     cached(pack, tmp_path)
-    watched = ("numpy", "qkv_drill.packs.checks.document", "torch")
+    watched = ("yaml", "numpy", "qkv_drill.packs.checks.document", "torch")
     assert imported_after_a_cache_hit(pack, tmp_path, "assert ps.questions\n", watched) == "[]"
 
 

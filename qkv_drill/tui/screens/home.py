@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.footer import KeyFooter
-from qkv_drill.tui.widgets.packtext import literal
+from qkv_drill.tui.widgets.literal import literal
 
 DIFFICULTIES = ("easy", "medium", "hard")
 MENU = (
@@ -68,6 +69,11 @@ class HomeScreen(AppScreen[None]):
         ),
     ]
 
+    _shown_generation = -1
+    """The app's load_generation that the lists and counts on screen come from."""
+    _resumed = False
+    """Shown at least once (a later resume is a return, after which counts may have moved)."""
+
     def compose(self) -> ComposeResult:
         yield Static(
             Text.assemble(
@@ -91,17 +97,32 @@ class HomeScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a drill (or anything that answers): the due and new counts move on."""
-        if self.qkv_app.ready:  # not before packs load
+        app = self.qkv_app
+        returning, self._resumed = self._resumed, True  # the first resume is the first show
+        if not app.ready:  # not before packs load
+            return
+        if self._shown_generation != app.load_generation:  # this load is not on screen yet
+            self.call_next(self.data_changed)
+        elif returning:
             self.refresh_due()
 
-    def _filter_lists(self) -> list[TickList[str]]:
+    def _filter_lists(
+        self, topics: list[str], packs: list[str], current: Filter
+    ) -> list[TickList[str]]:
+        """The three lists, built with their options and ticks (mounted once, full: one layout
+        pass rather than one for the empty lists and one per list filled)."""
         from qkv_drill.tui.widgets.ticks import TickList  # not needed for the first frame
 
+        def ticks(values: Sequence[str], ticked: frozenset[str], id: str) -> TickList[str]:
+            return TickList[str](*((literal(v), v, v in ticked) for v in values), id=id)
+
         lists = [
-            TickList[str](id="filter-topics"),
-            TickList[str](id="filter-packs"),
-            TickList[str](*((d, d) for d in DIFFICULTIES), id="filter-difficulties"),
+            ticks(topics, current.topics, "filter-topics"),
+            ticks(packs, current.packs, "filter-packs"),
+            ticks(DIFFICULTIES, current.difficulties, "filter-difficulties"),
         ]
+        for widget in lists[:2]:  # no row stands out until focused (the difficulties' first does,
+            widget.highlighted = None  # as when these two were filled after mounting)
         for widget, title in zip(lists, ("Topics", "Packs", "Difficulty"), strict=True):
             widget.border_title = title
         return lists
@@ -119,26 +140,37 @@ class HomeScreen(AppScreen[None]):
     # -- data --------------------------------------------------------------------------------
 
     async def data_changed(self) -> None:
-        """Packs (re)loaded: rebuild the filter lists, keeping what was selected."""
+        """Packs (re)loaded: rebuild the filter lists, keeping what was selected, and show the
+        due counts the load counted (all in one update: one layout, not one per list)."""
         from textual.widgets import SelectionList
 
         app = self.qkv_app
         packset, _store = app.require_data()
-        if not self.query("#filter-topics"):
-            await self.query_one("#filters").mount_all(self._filter_lists())
+        if self._shown_generation == app.load_generation:
+            return  # already shown (the app and Home's own first show may both ask)
+        self._shown_generation = app.load_generation
         questions = list(packset.questions.values())
         current = app.filter
         topics = sorted({q.topic for q in questions})
         packs = sorted({q.pack_id for q in questions})
-        self._fill("#filter-topics", topics, current.topics)
-        self._fill("#filter-packs", packs, current.packs)
-        diff = self.query_one("#filter-difficulties", SelectionList)
-        with diff.prevent(SelectionList.SelectedChanged):
-            diff.deselect_all()
-            for d in current.difficulties:
-                diff.select(d)
-        self._update_status()
-        self.refresh_due()
+        with app.batch_update():
+            if not self.query("#filter-topics"):  # the first load: built full, mounted once
+                lists = self._filter_lists(topics, packs, current)
+                await self.query_one("#filters").mount_all(lists)
+            else:
+                self._fill("#filter-topics", topics, current.topics)
+                self._fill("#filter-packs", packs, current.packs)
+                diff = self.query_one("#filter-difficulties", SelectionList)
+                with diff.prevent(SelectionList.SelectedChanged):
+                    diff.deselect_all()
+                    for d in current.difficulties:
+                        diff.select(d)
+            self._update_status()
+            counted = app.take_loaded_due(current)
+            if counted is None:
+                self.refresh_due()
+            else:
+                self._show_due(counted)
 
     def _fill(self, selector: str, values: list[str], selected: frozenset[str]) -> None:
         from textual.widgets import SelectionList
@@ -176,22 +208,17 @@ class HomeScreen(AppScreen[None]):
     def refresh_due(self) -> None:
         """How many drill cards are due under the current filter (fsrs loads in this thread)."""
         app = self.qkv_app
-        if app.store is None:
+        if app.packset is None or app.store is None:
             return
-        session = app.make_session("drill")
-        due = session.due_count()
-        new = len(session.queue()) - due
-        self.app.call_from_thread(self._show_due, (due, new))
+        due = app.count_due(app.packset, app.store, app.filter)
+        self.app.call_from_thread(self._show_due, due)
 
     def _show_due(self, due: tuple[int, int]) -> None:
         if not self.is_attached:
             return
-        menu = self.query_one("#menu", OptionList)
-        highlighted = menu.highlighted
-        menu.clear_options()
-        menu.add_options(self._menu_options(due))
-        menu.highlighted = highlighted
         self.due = due
+        drill = next(o for o in self._menu_options(due) if o.id == "drill")
+        self.query_one("#menu", OptionList).replace_option_prompt("drill", drill.prompt)
 
     @on(OptionList.OptionSelected, "#menu")
     async def _menu_selected(self, event: OptionList.OptionSelected) -> None:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.content import Content
 from textual.widgets import Markdown
 
+from qkv_drill.tui.widgets.literal import literal
 
-def literal(text: object) -> Content:
-    """`text` as Content with no markup read from it (control codes stripped by Content)."""
-    return Content(str(text))
+__all__ = ["PackMarkdown", "literal"]
 
 
 class PackMarkdown(Markdown):

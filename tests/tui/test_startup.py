@@ -1,0 +1,132 @@
+"""Start-up: Home's counts come with the packs, its lists are built once, and the modules Home
+does not show (Markdown, yaml on a cached start) are not imported before a screen needs them."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+
+from textual.widgets import OptionList, SelectionList
+
+from qkv_drill.session.filters import Filter
+from qkv_drill.tui.screens.home import HomeScreen
+from tests.helpers import REPO
+from tests.helpers.tui import make_app, settle, shown_flat
+
+SIZE = (80, 24)
+
+
+def _drill_prompt(app) -> str:
+    menu = app.screen.query_one("#menu", OptionList)
+    return str(menu.get_option("drill").prompt)
+
+
+async def test_home_shows_the_due_counts_the_load_made_without_counting_again(monkeypatch):
+    counted = []
+    monkeypatch.setattr(HomeScreen, "refresh_due", lambda self: counted.append(self))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.ready
+        everything = len(app.packset.questions)
+        assert f"(0 due · {everything} new)" in shown_flat(app)
+        assert counted == []  # the load worker counted them: no second worker, no second layout
+
+
+async def test_counts_made_under_another_filter_are_not_shown(monkeypatch):
+    """The load counted under the start filter; if Home shows another one by then, it counts
+    again rather than show numbers for the wrong questions."""
+    from qkv_drill.tui.app import QkvDrillApp
+
+    real = QkvDrillApp._load
+
+    def load_then_filter(self):
+        loaded = real(self)
+        self.filter = Filter(topics=frozenset({"multihead"}))  # changed while loading
+        return loaded
+
+    monkeypatch.setattr(QkvDrillApp, "_load", load_then_filter)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        multihead = len(app.filter.select(app.packset.questions.values()))
+        assert multihead < len(app.packset.questions)
+        assert f"(0 due · {multihead} new)" in _drill_prompt(app)
+
+
+async def test_the_filter_lists_come_full_with_the_start_filter_ticked():
+    from qkv_drill.cli import build_parser
+    from qkv_drill.cli_options import session_options
+
+    app = make_app()
+    args = build_parser().parse_args(["practice", "--topic", "multihead", "--difficulty", "easy"])
+    app.options = session_options(args)
+    app.filter = app.options.filter
+    app.start = None  # Home first, with the filter the command line gave
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        topics = app.screen.query_one("#filter-topics", SelectionList)
+        topic_values = [topics.get_option_at_index(i).value for i in range(topics.option_count)]
+        assert topic_values == sorted({q.topic for q in app.packset.questions.values()})
+        assert topics.selected == ["multihead"]
+        difficulties = app.screen.query_one("#filter-difficulties", SelectionList)
+        assert difficulties.selected == ["easy"]
+        assert "(0 due · " in _drill_prompt(app)
+
+
+async def test_a_reload_keeps_the_lists_and_the_ticks():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        topics = app.screen.query_one("#filter-topics", SelectionList)
+        topics.select("multihead")
+        await settle(pilot)
+        app.action_reload_packs()
+        await settle(pilot)
+        assert app.load_generation == 2
+        again = app.screen.query_one("#filter-topics", SelectionList)
+        assert again is topics and again.selected == ["multihead"]
+        assert len(app.screen.query("#filter-topics")) == 1
+
+
+async def test_the_cached_packs_load_with_the_collector_paused(monkeypatch):
+    """Unpickling the cache in the UI's large heap set off full collections."""
+    from qkv_drill.packs import cache
+
+    seen = []
+    real = cache.load
+
+    def load(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "load", load)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_home_imports_neither_markdown_nor_yaml():
+    """The first frame's modules: Home and the app, not the Markdown widget (the question
+    screens' prompts) nor yaml (only read when a pack is, never on a cached start)."""
+    code = (
+        "import sys\n"
+        "import qkv_drill.cli, qkv_drill.tui.app, qkv_drill.tui.screens.home\n"
+        "import qkv_drill.packs.cache, qkv_drill.packs.loader, qkv_drill.store\n"
+        "heavy = ('markdown_it', 'textual.widgets._markdown', 'yaml', 'numpy')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+        timeout=120,
+    )
+    assert out.stdout.strip() == "[]"
