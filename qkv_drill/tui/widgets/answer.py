@@ -16,6 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from qkv_drill.packs.limits import MAX_ANSWER_CHARS
 from qkv_drill.present.formats import option_letters, shape_tuple
 from qkv_drill.present.forms import answer_placeholder
 from qkv_drill.tui.widgets.choices import LETTERS, ChoiceField, SaveNextChoices
@@ -116,6 +117,26 @@ def mock_keys(kind: str, n_options: int = 0) -> str:
     return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e review"
 
 
+# The most a box takes: an exercise's whole file (exercises.runner.MAX_CODE_CHARS; not imported
+# here, it brings numpy). A one-line answer takes what the parser reads.
+MAX_AREA_CHARS = 100_000
+
+
+def refuse_paste(widget: Widget, event: events.Paste, pasted: int, limit: int) -> bool:
+    """Refuse (with a notification) a paste that would take the box past `limit` characters:
+    a 10 MB paste froze the app for minutes while the box laid it out, and no answer is that long.
+    Returns True when refused; the box's own paste handler then never runs."""
+    if pasted <= limit:
+        return False
+    event.prevent_default()
+    event.stop()
+    widget.app.notify(
+        f"Not pasted: that is {pasted:,} characters, and this box takes at most {limit:,}.",
+        severity="warning",
+    )
+    return True
+
+
 class AnswerInput(Input):
     """One-line answer box; escape hands the keys back to the screen (n, s, h, r, d)."""
 
@@ -129,17 +150,31 @@ class AnswerInput(Input):
         ),
     ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_length = MAX_ANSWER_CHARS  # typing past it is refused like any restricted key
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if len(event.text) + len(self.value) > MAX_ANSWER_CHARS:
+            line = event.text.splitlines()[0] if event.text else ""  # what Input would paste
+            refuse_paste(self, event, len(line) + len(self.value), MAX_ANSWER_CHARS)
+
     def action_leave(self) -> None:
         self.screen.set_focus(None)
 
 
 class AnswerArea(TextArea):
-    """A text area that draws nothing once it is taken off the screen.
+    """A text area that draws nothing once it is taken off the screen, and refuses a paste
+    longer than any answer.
 
     Swapping questions removes the old box; a repaint that comes between its removal and the
     next layout would draw it with its styles already cleared, which raises inside Textual and
     stops the app. A removed box has nothing to show, so it draws blank lines.
     """
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if not self.read_only:
+            refuse_paste(self, event, len(event.text) + len(self.text), MAX_AREA_CHARS)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self.is_attached:
