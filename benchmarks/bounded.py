@@ -111,6 +111,11 @@ def worst_cases() -> dict[str, str]:
                 for i in range(16_000)
             )
         ),
+        "400,000 unknown keys in one mapping": "pack: {id: bench, title: B, version: 1, "
+        + ", ".join(f"k{i}: 1" for i in range(400_000))
+        + "}\nquestions: [1]\n",
+        "1,000,000 empty questions": "pack: {id: bench, title: B, version: 1}\nquestions:\n"
+        + "- {}\n" * 1_000_000,
         "16,000 valid questions": _pack(
             HEAD_DIM
             + "    answer: {compute: head_dim}\n"
