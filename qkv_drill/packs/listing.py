@@ -16,6 +16,8 @@ def run_packs(args: Namespace | None = None) -> int:
     packset = load_packs(extra)
     out = sys.stdout
     if not packset.packs:
+        for issue in packset.unread:
+            print(f"not read   {issue}", file=out)
         print("no packs found (see `qkv-drill locate`)", file=out)
         return 1
     for lp in packset.packs:
@@ -33,5 +35,8 @@ def run_packs(args: Namespace | None = None) -> int:
         for issue in lp.issues:
             prefix = "" if issue.is_error else "warning: "
             print(f"    {prefix}{issue}", file=out)
+    for issue in packset.unread:
+        print(f"not read   {issue}", file=out)
     print(f"{len(packset.questions)} questions in total", file=out)
-    return 1 if any(lp.errors or lp.pack is None for lp in packset.packs) else 0
+    broken = any(lp.errors or lp.pack is None for lp in packset.packs)
+    return 1 if broken or packset.unread else 0

@@ -44,6 +44,14 @@ class PackSet:
     questions: dict[str, Question] = field(default_factory=dict)  # from good packs only
     issues: list[PackIssue] = field(default_factory=list)
 
+    @property
+    def unread(self) -> list[PackIssue]:
+        """Issues of entries that were not read as packs at all (a folder that cannot be read, a
+        FIFO or device named x.yaml): they belong to no loaded pack, so a listing of packs must
+        show them on their own or they go unseen."""
+        attached = {id(i) for lp in self.packs for i in lp.issues}
+        return [i for i in self.issues if id(i) not in attached]
+
 
 @gc_paused
 def load_pack_file(

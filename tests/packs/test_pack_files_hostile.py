@@ -165,3 +165,34 @@ def test_unknown_keys_by_the_hundred_thousand_are_positioned_and_capped(tmp_path
     assert (first.line, first.col, first.message) == (1, 40, "unknown field 'k0' in pack")
     doc = load_file(p)
     assert doc.where(("pack", "k99999"), key=True) == (1, 40 + len(keys) - len("k99999: 1"))
+
+
+# --- entries that are not packs are shown, not skipped unseen -------------------------------
+
+
+def test_the_packs_command_lists_what_was_not_read(tmp_path, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    from qkv_drill.packs.listing import run_packs
+
+    folder = folder_with_good_pack(tmp_path)
+    os.mkfifo(folder / "fifo.yaml")
+    monkeypatch.setenv("QKV_DRILL_HOME", str(tmp_path / "home"))
+    assert run_packs(SimpleNamespace(pack=[str(folder)])) == 1
+    out = capsys.readouterr().out
+    assert "not read" in out and "fifo.yaml" in out and "this is a FIFO" in out
+    assert "demo v1  4 questions" in out
+
+
+async def test_the_packs_screen_lists_what_was_not_read(tmp_path):
+    from tests.helpers.tui import make_app, settle
+
+    folder = folder_with_good_pack(tmp_path)
+    os.mkfifo(folder / "fifo.yaml")
+    app = make_app(packs=[folder], include_user=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#packs-list").render())
+        assert "not read" in shown and "fifo.yaml" in shown and "this is a FIFO" in shown

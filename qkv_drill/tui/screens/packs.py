@@ -139,4 +139,10 @@ class PacksScreen(AppScreen[None]):
             body = Text("No packs found.", style="dim")
         else:
             body = Text("\n\n").join(pack_block(lp) for lp in loaded)
+        if packset.unread:  # entries that are not packs at all: shown, never skipped unseen
+            body.append("\n\n")
+            body.append_text(Text("✘ not read", style="bold red"))
+            for issue in packset.unread:
+                body.append("\n")
+                body.append_text(issue_line(issue))
         self.query_one("#packs-list", Static).update(body)
