@@ -181,7 +181,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _main(argv)
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at interpreter exit, where a closed pipe exits 120
+        return code
     except BrokenPipeError:
         # Output piped into `head` (or a closed terminal): the reader has what it wanted; a
         # traceback would be noise. Stdout goes to /dev/null so the exit flush cannot fail too.
