@@ -58,23 +58,21 @@ async def footer_row(footer: Footer | KeyFooter, size, theme: str, box_focused: 
         return [(ch, str(seg.style)) for seg in row for ch in seg.text]
 
 
-# (Not compact with the palette at 40 columns: there Textual's Footer lets a key it covers show
-# through the palette's last cell, "palette" + "T"; no screen uses that style.)
+# Widths where every hint fits: where they do not, Textual's Footer cuts them and this one
+# makes room instead (test_hints_that_do_not_fit_make_room_and_the_help_key_stays).
 @pytest.mark.parametrize(
     "compact,palette,width",
     [
-        (False, True, 40),
         (False, True, 80),
         (False, True, 120),
-        (True, False, 40),
         (True, False, 80),
         (True, True, 80),
         (True, True, 120),
     ],
 )
 async def test_the_row_is_textuals_footer_cell_for_cell(compact, palette, width):
-    """Every hint, its colours, the dimmed (disabled) one, the palette key at the right end and
-    the cut at narrow widths: what Textual's Footer draws, in both themes and both focus states
+    """Every hint, its colours, the dimmed (disabled) one and the palette key at the right end:
+    what Textual's Footer draws, in both themes and both focus states
     (the Input hides the enter hint)."""
     for theme in ("textual-dark", "textual-light"):
         for box_focused in (True, False):
@@ -92,6 +90,45 @@ async def test_the_row_is_textuals_footer_cell_for_cell(compact, palette, width)
             )
             assert "".join(c for c, _ in ours) == "".join(c for c, _ in theirs)
             assert ours == theirs, (theme, box_focused)
+
+
+class KeysWithHelp(Keys):
+    """Keys plus a `?` help binding listed last, as the app's own is."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *Keys.BINDINGS,
+        Binding("question_mark", "help", "Keys", key_display="?"),
+    ]
+
+    def action_help(self) -> None:
+        self.pressed.append("?")
+
+
+@pytest.mark.parametrize("compact", [False, True])
+@pytest.mark.parametrize("width", [20, 30, 40, 50, 60])
+async def test_hints_that_do_not_fit_make_room_and_the_help_key_stays(compact, width):
+    """Too narrow for every hint: no hint is drawn in part, the palette's key goes first, then
+    hints from the right end, and `?` (which lists every key) is always drawn."""
+    footer = KeyFooter(compact=compact)
+    app = KeysWithHelp(footer)
+    async with app.run_test(size=(width, 5)) as pilot:
+        app.set_focus(None)
+        await pilot.pause()
+        await pilot.pause()
+        row = "".join(seg.text for seg in app.screen._compositor.render_strips()[-1])
+        every = [f"{h.display} {h.description}" for h in footer.hints]
+        assert footer.palette is not None and len(every) == 6
+        shown = [text for text in every if text in row]
+        assert "? Keys" in shown
+        assert "palette" not in row  # nothing fits with it, so it makes room first
+        # What is drawn is a run of whole hints from the left, then `?`, and nothing else.
+        kept = shown[:-1]
+        assert kept == every[: len(kept)]
+        drawn = "".join(f" {t} " if not compact else f"{t} " for t in shown)
+        assert row.rstrip() == drawn.rstrip()
+        # The help key is reachable by a click where it is drawn.
+        await pilot.click(KeyFooter, offset=(row.index("? Keys"), 0))
+        assert app.pressed[-1] == "?"
 
 
 async def test_hints_follow_focus_and_leave_hidden_bindings_out():

@@ -6,6 +6,10 @@ on being shown (on Home's start-up and on each question of practice and the mock
 lists the same hints, with the same look, from the screen's active bindings, but as one rendered
 line: when bindings change it compares the new hints with the ones drawn and repaints only if
 they differ. A click on a hint presses its key, as on Textual's Footer; hovering shows its tooltip.
+
+Where Textual's Footer cuts the hints that do not fit mid-word, this one never draws a hint in
+part: the palette's key goes first, then hints from the right end, and the `?` hint (the keys
+that work right now, every one of them) always stays.
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ class Hint:
     description: str
     enabled: bool
     tooltip: str
+    keeps_room: bool = False
+    """The help key: kept when hints must make room, since it lists every key left out."""
+
+
+HELP_ACTIONS = frozenset({"help", "app.help"})
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -128,7 +137,12 @@ class KeyFooter(Widget, can_focus=False):
             if binding.show and binding.action not in seen:
                 display = app.get_key_display(binding)
                 seen[binding.action] = Hint(
-                    binding.key, display, binding.description, enabled, tooltip
+                    binding.key,
+                    display,
+                    binding.description,
+                    enabled,
+                    tooltip,
+                    keeps_room=binding.action in HELP_ACTIONS,
                 )
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
@@ -162,6 +176,36 @@ class KeyFooter(Widget, can_focus=False):
             key, description = f" {hint.display} ", f"{hint.description} "
         return [Segment(key, key_style), Segment(description, description_style)]
 
+    def _drawn(self, hint: Hint, blank: Style) -> list[Segment]:
+        drawn = self._hint_segments(hint, compact=self.compact)
+        if self.compact:
+            drawn.append(Segment(" ", blank))
+        return drawn
+
+    def _palette_drawn(self, palette: Hint, blank: Style) -> list[Segment]:
+        """Drawn compact in both styles, as Textual's Footer does, behind a thin bar."""
+        edge = Segment(PALETTE_EDGE, self.get_component_rich_style("key-footer--edge"))
+        return [edge, *self._hint_segments(palette, compact=True), Segment(" ", blank)]
+
+    def fitting(self, width: int) -> tuple[tuple[Hint, ...], Hint | None]:
+        """The hints and palette key drawn at `width`: all of them when they fit; else without
+        the palette key, then without hints from the right end, the help key always kept."""
+        blank = Style()
+        sized = [(hint, Segment.get_line_length(self._drawn(hint, blank))) for hint in self.hints]
+        palette = self.palette
+        palette_width = (
+            Segment.get_line_length(self._palette_drawn(palette, blank)) if palette else 0
+        )
+        if sum(w for _, w in sized) + palette_width <= width:
+            return self.hints, palette
+        while sum(w for _, w in sized) > width:
+            droppable = [i for i, (hint, _) in enumerate(sized) if not hint.keeps_room]
+            if not droppable:
+                break
+            del sized[droppable[-1]]
+        hints = [hint for hint, _ in sized]
+        return tuple(hints), None
+
     def render_line(self, y: int) -> Strip:
         """The hints on the footer's one row, as Textual's Footer draws them: gaps and the space
         left over in the footer's background only."""
@@ -169,27 +213,22 @@ class KeyFooter(Widget, can_focus=False):
         blank = Style(bgcolor=self.rich_style.bgcolor)
         if y != 0:
             return Strip.blank(width, blank)
-        right: list[Segment] = []
-        if self.palette is not None:  # drawn compact in both styles, as Textual's Footer does
-            right.append(Segment(PALETTE_EDGE, self.get_component_rich_style("key-footer--edge")))
-            right += self._hint_segments(self.palette, compact=True)
-            right.append(Segment(" ", blank))
+        hints, palette = self.fitting(width)
+        right = self._palette_drawn(palette, blank) if palette is not None else []
         room = max(0, width - Segment.get_line_length(right))
         left: list[Segment] = []
         spans: list[tuple[int, int, Hint]] = []
         used = 0
-        for hint in self.hints:
+        for hint in hints:
             if used >= room:
                 break
-            drawn = self._hint_segments(hint, compact=self.compact)
-            if self.compact:
-                drawn.append(Segment(" ", blank))
+            drawn = self._drawn(hint, blank)
             start, used = used, used + Segment.get_line_length(drawn)
             spans.append((start, min(used, room), hint))
             left += drawn
         strip = Strip(left).crop_extend(0, room, blank)
-        if self.palette is not None:
-            spans.append((room + len(PALETTE_EDGE), width - 1, self.palette))
+        if palette is not None:
+            spans.append((room + len(PALETTE_EDGE), width - 1, palette))
         self._spans = spans
         return Strip.join([strip, Strip(right)]).crop(0, width)
 
