@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App
 
-from qkv_drill.tui.widgets.answer import describe_parsed
+from qkv_drill.tui.widgets.answer import describe_parsed, live_parse
 from qkv_drill.tui.widgets.heatmap import Heatmap, cell_style, heatmap_table, ramp
 from qkv_drill.tui.widgets.matrix import as_rows, bracketed, fmt_number
 
@@ -62,6 +62,15 @@ def test_parse_confirmations():
     assert describe_parsed("numeric", 64.0) == "parses as 64"
     assert describe_parsed("numeric", 0.125) == "parses as 0.125"
     assert describe_parsed("matrix", np.zeros((2, 3))) == "parses as a 2 x 3 matrix"
+
+
+def test_typed_code_and_text_are_not_echoed_back_as_a_parse():
+    """The mock's status line said "parses as 'import numpy as np\\n\\n\\ndef..." for a code
+    answer: free text has nothing to confirm, so the line says nothing about its content."""
+    code = "import numpy as np\n\n\ndef attention(q, k, v):\n    return v\n"
+    assert live_parse("code", code) == (True, "")
+    assert live_parse("text", "Scaling keeps the logits' variance at one.") == (True, "")
+    assert live_parse("numeric", "64") == (True, "parses as 64")
 
 
 def test_heatmap_table_prints_every_weight_with_labels():

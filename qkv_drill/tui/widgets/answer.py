@@ -33,7 +33,10 @@ MATRIX_PLACEHOLDER = "one row per line (ctrl+j or shift+enter: new row) or rows 
 
 
 def describe_parsed(kind: str, value: Any) -> str:
-    """A short confirmation of what was understood, so a typo is caught before submitting."""
+    """A short confirmation of what was understood, so a typo is caught before submitting.
+    Free text and code are taken as typed: echoing them back would confirm nothing."""
+    if kind in OPEN_KINDS:
+        return ""
     if kind == "shape":
         return "parses as " + shape_tuple(value)
     if kind == "numeric":
