@@ -5,7 +5,6 @@ same limits and outcome as a cold child, and none outlives the app."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from textual.widgets import TextArea
@@ -15,18 +14,8 @@ from qkv_drill.exercises.warm import POOL
 from qkv_drill.packs.loader import load_packs
 from qkv_drill.session.clock import FakeClock
 from qkv_drill.store import Store
+from tests.helpers.code_fixture import FIXTURE, MINI, RIGHT, UNSCALED
 from tests.helpers.mock_screens import mock_app, show_question, wait_for_report
-
-FIXTURE = Path(__file__).parent / "fixtures" / "code.yaml"
-MINI = Path(__file__).resolve().parents[1] / "session" / "fixtures" / "mini.yaml"
-RIGHT = """import numpy as np
-
-def attention(q, k, v):
-    s = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
-    w = np.exp(s - s.max(-1, keepdims=True))
-    return w / w.sum(-1, keepdims=True) @ v
-"""
-UNSCALED = RIGHT.replace(" / np.sqrt(q.shape[-1])", "")
 
 
 def interview(store):

@@ -10,16 +10,7 @@ from qkv_drill.packs.loader import load_packs
 from qkv_drill.session.clock import FakeClock
 from qkv_drill.session.filters import Filter
 from qkv_drill.store import Store
-
-FIXTURE = Path(__file__).parent / "fixtures" / "code.yaml"
-MINI = Path(__file__).resolve().parents[1] / "session" / "fixtures" / "mini.yaml"
-RIGHT = """import numpy as np
-
-def attention(q, k, v):
-    s = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
-    w = np.exp(s - s.max(-1, keepdims=True))
-    return w / w.sum(-1, keepdims=True) @ v
-"""
+from tests.helpers.code_fixture import FIXTURE, MINI, RIGHT, UNSCALED
 
 
 def packset(*paths: Path):
@@ -34,7 +25,7 @@ def test_drill_schedules_a_code_question_from_its_verdict():
     session = DrillSession(packset(FIXTURE), store, Filter(), seed=1, clock=clock)
     inst = session.next()
     assert inst.question.type == "code"
-    verdict = session.submit(RIGHT.replace(" / np.sqrt(q.shape[-1])", ""))
+    verdict = session.submit(UNSCALED)
     assert verdict.status == "wrong" and verdict.misconception.name == "no_scaling"
     assert session.suggested_rating.name == "Again"
     due = session.card_due("tui-code.sdpa")
