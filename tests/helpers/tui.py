@@ -55,6 +55,13 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press each key in turn and let the app settle after each, as a user waits for the screen."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 def rows(app) -> list:
     """Every stored answer, oldest first."""
     return list(app.store.iter_answers())

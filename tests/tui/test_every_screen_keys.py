@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input
 
 from qkv_drill.session.filters import Filter
 from tests.helpers.mock_screens import FIXTURE_PACKS
-from tests.helpers.tui import FIXTURE_PACK, START, goto, make_app, settle
+from tests.helpers.tui import FIXTURE_PACK, START, goto, make_app, press, settle
 
 CODE_PACK = Path("tests/exercises/fixtures/code.yaml")
 # Bases never pushed themselves, and the blank stand-in under `qkv-drill practice` that opens
@@ -73,76 +73,57 @@ async def walk(tmp_path: Path) -> AsyncIterator[tuple[str, Any]]:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         yield "resume", pilot
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         yield "resume.confirm-discard", pilot
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await pilot.press("escape")  # decide later
         await settle(pilot)
         yield "home", pilot
-        await pilot.press("question_mark")
-        await settle(pilot)
+        await press(pilot, "question_mark")
         yield "help", pilot
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         for key, name in (("k", "packs"), ("s", "stats")):
             await pilot.press(key)
             await settle(pilot)
             yield name, pilot
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
 
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         yield "browser", pilot
         browser = app.screen
         ids = [r.id for r in browser.shown]
         browser.query_one("#browser-table").move_cursor(row=ids.index("tui.head-dim"))
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         yield "browser.practice", pilot
         await pilot.press("escape", "escape")  # out of the box, back to the browser
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         app.filter = Filter(packs=frozenset({"tui"}))
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         await goto(pilot, "tui.why-scale")
         yield "practice.choice", pilot
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         yield "practice.choice-left", pilot
         await pilot.press("i", "b", "enter")
         await settle(pilot)
         yield "practice.answered", pilot
         app.screen.set_focus(None)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await goto(pilot, "tui.head-dim")
         app.screen.query_one("#answer-input").focus()
         await settle(pilot)
         yield "practice.number", pilot
         await goto(pilot, "tui.explain")
         app.screen.query_one("#answer-text").text = "Q asks"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         yield "practice.self-grade", pilot
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape", "escape")
 
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         yield "drill", pilot
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape", "escape")
 
         app.filter = Filter(packs=frozenset({"tui-code"}))
         await pilot.press("p")
@@ -151,20 +132,16 @@ async def walk(tmp_path: Path) -> AsyncIterator[tuple[str, Any]]:
             if type(app.screen).__name__ == "CodeScreen" and app.screen.phase == "editing":
                 break
         yield "code", pilot
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         yield "code.left", pilot
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         app.filter = Filter(packs=frozenset({"tui"}))
-        await pilot.press("m")
-        await settle(pilot)
+        await press(pilot, "m")
         yield "mock-setup", pilot
         app.screen.query_one("#setup-count", Input).value = "5"
         app.screen.query_one("#setup-pause", Checkbox).value = True
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         mock = app.screen
         for i, inst in enumerate(mock.session.instances):
             if inst.question.type == "choice":
@@ -176,20 +153,13 @@ async def walk(tmp_path: Path) -> AsyncIterator[tuple[str, Any]]:
                 await mock.go_to(i)
                 await settle(pilot)
         yield "mock.number", pilot
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await press(pilot, "ctrl+e")
         yield "mock.review", pilot
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         app.push_screen(PauseScreen(mock.session))
         await settle(pilot)
         yield "mock.pause", pilot
-        await pilot.press("p")
-        await settle(pilot)
-        await pilot.press("ctrl+e")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await press(pilot, "p", "ctrl+e", "h")
         yield "report", pilot
 
 
@@ -219,8 +189,7 @@ async def test_question_mark_lists_the_keys_on_every_screen(tmp_path):
         under = pilot.app.screen
         seen.add(type(under).__name__)
         if isinstance(under, HelpScreen):  # `?` again closes it
-            await pilot.press("question_mark")
-            await settle(pilot)
+            await press(pilot, "question_mark")
             assert pilot.app.screen is not under
             await pilot.press("question_mark")  # back as the walk left it
             await settle(pilot)
@@ -231,8 +200,7 @@ async def test_question_mark_lists_the_keys_on_every_screen(tmp_path):
         missing = [label for _, label in hints if label != "Keys" and label not in listed]
         assert not missing, f"{stop}: the footer shows {missing}, the help does not"
         assert help_screen.rows, f"{stop}: the help lists no key"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert pilot.app.screen is under, f"{stop}: escape did not close the help"
     assert seen == screen_classes(), f"not reached: {screen_classes() - seen}"
 

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static, TextArea
 from qkv_drill.packs.limits import MAX_TOPIC_CHARS
 from qkv_drill.session.filters import Filter
 from tests.helpers.hostile_pack import HOSTILE, PackText, write_pack
-from tests.helpers.tui import goto, make_app, settle, shown_flat
+from tests.helpers.tui import goto, make_app, press, settle, shown_flat
 
 
 def flat(text: str) -> str:
@@ -64,15 +64,12 @@ async def tour(app, text: PackText) -> None:
         await settle(pilot)
         assert_shown_wrapped(app, text.topic)  # Home's topic filter
 
-        await pilot.press("k")
-        await settle(pilot)
+        await press(pilot, "k")
         assert_shown(app, text.title)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         app.filter = Filter(packs=frozenset({"hostile"}))
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         screen = app.screen
         await goto(pilot, "hostile.choice")
         assert_shown(app, text.prompt, text.option_right, text.option_wrong, text.topic)
@@ -88,33 +85,26 @@ async def tour(app, text: PackText) -> None:
         assert_shown(app, text.explanation)
 
         screen.set_focus(None)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await goto(pilot, "hostile.text")
         screen.query_one("#answer-text", TextArea).text = "alpha"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert screen.phase == "self_grade"
         screen.query_one("#qbody").scroll_end(animate=False)  # the rubric, under the model answer
         await settle(pilot)
         assert_shown(app, text.rubric_a, text.rubric_b)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert screen.phase == "answered"
 
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         await pilot.press("s")  # Stats: topic names are chart labels
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
-        await pilot.press("m")
-        await settle(pilot)
+        await press(pilot, "m")
         assert_shown_wrapped(app, text.topic)  # the set-up's topic list
         app.screen.query_one("#setup-count", Input).value = "4"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         mock = app.screen
         assert type(mock).__name__ == "MockScreen"
         assert_shown(app, text.prompt)
@@ -176,11 +166,9 @@ def make_with_code(folder: Path, text: PackText):
 async def close_help(pilot) -> None:
     """`?` over the current screen: the help lists the live keys; escape closes it."""
     under = pilot.app.screen
-    await pilot.press("question_mark")
-    await settle(pilot)
+    await press(pilot, "question_mark")
     assert type(pilot.app.screen).__name__ == "HelpScreen"
-    await pilot.press("escape")
-    await settle(pilot)
+    await press(pilot, "escape")
     assert pilot.app.screen is under
 
 
@@ -193,8 +181,7 @@ async def tour_more(app, text: PackText) -> None:
 
         # "Implement it": the code screen, its hint and, once submitted, its report.
         app.filter = Filter(packs=frozenset({"hostile-code"}))
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         code = app.screen
         assert type(code).__name__ == "CodeScreen"
         await pilot.press("escape")  # out of the editor: letters are keys again
@@ -206,38 +193,28 @@ async def tour_more(app, text: PackText) -> None:
         await settle(pilot)
         assert_shown(app, text.hint)
         await close_help(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert code.phase == "answered", code.phase
         assert code.report is not None
         code.query_one("#code-body").scroll_end(animate=False)
         await settle(pilot)
         assert_shown(app, text.explanation)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape", "escape")
 
         # A typed answer holding pack text, for the history and the review to show.
         app.filter = Filter(packs=frozenset({"hostile"}))
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         screen = app.screen
         await goto(pilot, "hostile.text")
         typed = f"alpha {text.why}"
         screen.query_one("#answer-text", TextArea).text = typed
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "ctrl+s", "enter")
         assert screen.phase == "answered"
         await close_help(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         # The browser: the table, a search typed with the pack's text, the history.
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         browser = app.screen
         assert type(browser).__name__ == "BrowserScreen"
         search = browser.query_one("#browser-search", Input)
@@ -257,27 +234,21 @@ async def tour_more(app, text: PackText) -> None:
         await settle(pilot)
         assert_shown(app, flat(typed)[:40])  # the last answers, below
         await close_help(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         # Stats: topics label the accuracy bars, the calendar counts the answers per day.
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert type(app.screen).__name__ == "StatsScreen"
         assert_shown_wrapped(app, text.topic)  # the label of its accuracy bar, never cut
         await close_help(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         # The mock's review before hand-in lists each question's topic.
-        await pilot.press("m")
-        await settle(pilot)
+        await press(pilot, "m")
         app.screen.query_one("#setup-count", Input).value = "4"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert type(app.screen).__name__ == "MockScreen"
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await press(pilot, "ctrl+e")
         assert type(app.screen).__name__ == "MockReviewScreen"
         assert_shown_wrapped(app, text.topic)  # every word of it: wrapped in its column
         await close_help(pilot)
