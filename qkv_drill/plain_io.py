@@ -78,7 +78,11 @@ def show_rubric(io: PlainIO, model_answer: str, points: list[str], hits: list[bo
 
 
 def say_saved(io: PlainIO, store: Store, text: str) -> None:
-    """Acknowledge a recorded answer: `saved:` only when it is on disk."""
+    """Acknowledge a recorded answer: `saved:` only when it is on disk (writes issued to the
+    store's writer thread are waited for first)."""
+    settle = getattr(store, "settle", None)
+    if settle is not None:
+        settle()
     if getattr(store, "saving", True):
         io.say(f"saved: {text}")
     elif getattr(store, "pending", 0):

@@ -70,6 +70,7 @@ def run_mock(
         done = False
     if not done:
         session.checkpoint()
+        session.settle()  # the time left, said below, is on disk first
         io.say("")
         io.say(
             f"Interview paused: {session.answered_count} of {len(session.instances)} answered, "

@@ -2,8 +2,11 @@
 
 Time is `deadline - clock.monotonic()` (never counted ticks), checkpointed to the store every few
 seconds and on every answer, so a killed process resumes with the time it had at the last
-checkpoint. The plan (question ids + instance seeds) is stored when the interview is created, so
-a resume rebuilds exactly the same numbers.
+checkpoint. The running interview's saves (answers, flags, drafts, pauses, time) are issued to the
+store's one writer thread (store/writes.py), so the screen that calls these methods never waits
+for the disk; they are applied in the order given, `settle()` waits for them, and hand-in reads
+the store only after every one is applied. The plan (question ids + instance seeds) is stored
+when the interview is created, so a resume rebuilds exactly the same numbers.
 """
 
 from __future__ import annotations
@@ -233,8 +236,12 @@ class MockSession:
         self._accumulate()
         for idx in sorted(self._unsaved):
             self._save(idx)
-        self.store.checkpoint_mock(self.mock_id, self.used_s())
+        self.store.checkpoint_mock(self.mock_id, self.used_s(), wait=False)
         self._last_checkpoint = self._now()
+
+    def settle(self) -> None:
+        """Wait until every save issued so far is written: before saying "saved"."""
+        self.store.settle()
 
     def tick(self) -> bool:
         """Checkpoint the time used (every few seconds at most); True when time is up."""
@@ -268,11 +275,17 @@ class MockSession:
     def _save(self, idx: int) -> None:
         self._unsaved.discard(idx)
         self.store.save_mock_answer(
-            self.mock_id, idx, self.answers[idx], round(self.times[idx] * 1000), idx in self.flagged
+            self.mock_id,
+            idx,
+            self.answers[idx],
+            round(self.times[idx] * 1000),
+            idx in self.flagged,
+            wait=False,
         )
 
     def answer(self, text: str) -> str | None:
-        """Save the answer to the current question at once (no verdict until the end).
+        """Save the answer to the current question at once (no verdict until the end; issued to
+        the writer thread: `settle()` before telling the user it is saved).
 
         Returns None when saved, or the parser's message (nothing saved) when the answer cannot
         be read, or a message when time is up.
@@ -344,6 +357,7 @@ class MockSession:
         self.unpause()
         self._adopt_drafts()
         self.checkpoint()
+        self.settle()  # grading reads the store: every answer issued is in it first
         self.report = hand_in(self)
         return self.report
 

@@ -35,8 +35,9 @@ def load(store: Store, mock_id: int, n: int) -> dict[int, str]:
 
 
 def save(store: Store, mock_id: int, idx: int, text: str | None) -> None:
-    """Checkpoint (or, with None / empty text, clear) question `idx`'s draft."""
-    store.save_mock_answer(mock_id, slot(idx), text or None, 0, False)
+    """Checkpoint (or, with None / empty text, clear) question `idx`'s draft (issued to the
+    store's writer thread, in order behind the answers before it)."""
+    store.save_mock_answer(mock_id, slot(idx), text or None, 0, False, wait=False)
 
 
 def answered(rows: dict[int, MockAnswerRow]) -> int:
@@ -47,7 +48,7 @@ def answered(rows: dict[int, MockAnswerRow]) -> int:
 def save_pauses(store: Store, mock_id: int, lengths: list[float]) -> None:
     """Checkpoint the pauses taken so far (the one still running with its length so far)."""
     text = json.dumps([round(x, 3) for x in lengths]) if lengths else None
-    store.save_mock_answer(mock_id, PAUSES_SLOT, text, 0, False)
+    store.save_mock_answer(mock_id, PAUSES_SLOT, text, 0, False, wait=False)
 
 
 def load_pauses(store: Store, mock_id: int) -> list[float]:

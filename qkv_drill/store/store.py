@@ -141,9 +141,12 @@ class Store(CardFlagsMixin, Queries, Writes):
         return cls(memory=True, **kwargs)
 
     def close(self) -> None:
+        self.settle()  # writes issued to the writer thread first: they are answers too
         if self._pending:
             self._stop_retrying(CLOSE_WAIT_S)
         self._closing.set()
+        with self._issued_cv:
+            self._issued_cv.notify_all()  # the writer thread, idle now, ends
         with self._lock:
             self._conn.close()
 
@@ -370,6 +373,7 @@ class Store(CardFlagsMixin, Queries, Writes):
             old.close()
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        self.settle()  # a read sees every write issued before it
         with self._lock:
             try:
                 return self._conn.execute(sql, params).fetchall()

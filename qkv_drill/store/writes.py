@@ -10,6 +10,13 @@
 - A queued insert cannot know the id the database will give it (another process may take any
   id meanwhile), so it hands out a negative provisional id, which no row ever has; once written,
   every later write and read naming that id is mapped to the real one (`real_id`).
+- A write issued with `wait=False` (the running mock interview's saves, made on the UI thread)
+  goes to the store's one writer thread, which applies such writes in the order they were issued,
+  through the same path as any other write (so a lock queues it, a failure switches the session).
+  Every other write and every read first waits for the issued ones (`settle`), so nothing
+  overtakes a write issued before it and every read sees it. A fault in an issued write is told
+  through `on_warning`, like any other. An issued write is on disk only once `settle` returns:
+  whoever acknowledges it to the user waits for that first.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import dataclasses
 import sqlite3
 import threading
 import time
+from collections import deque
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,6 +94,9 @@ class Writes:
         self._next_provisional = -1
         self._aliases: Aliases = {}
         self._journal: journal.Journal | None = None
+        self._issued: deque[tuple[WriteOp, tuple[Any, ...]]] = deque()  # not yet applied
+        self._issued_cv = threading.Condition()  # guards _issued; never held while writing
+        self._writer: threading.Thread | None = None
 
     @property
     def pending(self) -> int:
@@ -106,6 +117,10 @@ class Writes:
     # --- the write path -----------------------------------------------------------------------
 
     def _write(self, op: WriteOp, *args: Any) -> Any:
+        self.settle()  # behind every write issued before it
+        return self._write_now(op, args)
+
+    def _write_now(self, op: WriteOp, args: tuple[Any, ...]) -> Any:
         with self._lock:
             if self._pending:  # keep the order: behind what is already queued
                 return self._enqueue(op, args)
@@ -120,6 +135,53 @@ class Writes:
                 result = self._apply(self._conn, op, args)
             self._log.append((op, args, result))
             return result
+
+    # --- issued writes: applied in order on the store's one writer thread ----------------------
+
+    def _issue(self, op: WriteOp, *args: Any) -> None:
+        """Hand one write to the writer thread and return at once (see the module docstring)."""
+        if self._closing.is_set():  # no writer after close: fails as any write would
+            self._write_now(op, args)
+            return
+        with self._issued_cv:
+            self._issued.append((op, args))
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._writer_loop, name="qkv-drill-store-writer", daemon=True
+                )
+                self._writer.start()
+            self._issued_cv.notify_all()
+
+    def _writer_loop(self) -> None:
+        while True:
+            with self._issued_cv:
+                while not self._issued:
+                    if self._closing.is_set():
+                        return
+                    self._issued_cv.wait()
+                op, args = self._issued[0]  # stays listed until applied: settle() waits for it
+            try:
+                self._write_now(op, args)
+            except Exception as e:  # told, never swallowed; the writes after it still go on
+                self._warn(f"a save could not be written ({type(e).__name__}: {e})")
+            finally:
+                with self._issued_cv:
+                    self._issued.popleft()
+                    self._issued_cv.notify_all()
+
+    @property
+    def issued(self) -> int:
+        """Writes issued with wait=False and not yet applied."""
+        with self._issued_cv:
+            return len(self._issued)
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until every issued write is applied (on disk, or queued behind a lock as
+        `pending` says); True when none is left. On the writer thread itself: returns at once."""
+        if threading.current_thread() is self._writer:
+            return not self._issued
+        with self._issued_cv:
+            return self._issued_cv.wait_for(lambda: not self._issued, timeout)
 
     def _enqueue(self, op: WriteOp, args: tuple[Any, ...], *, first: bool = False) -> Any:
         rowid = None
@@ -370,14 +432,31 @@ class Writes:
         )
 
     def save_mock_answer(
-        self, mock_id: int, idx: int, text: str | None, time_ms: int, flagged: bool
+        self,
+        mock_id: int,
+        idx: int,
+        text: str | None,
+        time_ms: int,
+        flagged: bool,
+        *,
+        wait: bool = True,
     ) -> None:
+        """One slot of a running interview (answer, flag, time; drafts and pauses too); with
+        wait=False it is issued to the writer thread (see the module docstring)."""
         now = to_iso(self._now())
-        self._write(ops.save_mock_answer, mock_id, idx, text, int(time_ms), bool(flagged), now)
+        args = (mock_id, idx, text, int(time_ms), bool(flagged), now)
+        if wait:
+            self._write(ops.save_mock_answer, *args)
+        else:
+            self._issue(ops.save_mock_answer, *args)
 
-    def checkpoint_mock(self, mock_id: int, used_s: float) -> None:
-        """Remember how much of the time budget is spent, for resuming after a crash."""
-        self._write(ops.checkpoint_mock, mock_id, float(used_s))
+    def checkpoint_mock(self, mock_id: int, used_s: float, *, wait: bool = True) -> None:
+        """Remember how much of the time budget is spent, for resuming after a crash (wait=False:
+        issued to the writer thread)."""
+        if wait:
+            self._write(ops.checkpoint_mock, mock_id, float(used_s))
+        else:
+            self._issue(ops.checkpoint_mock, mock_id, float(used_s))
 
     def finish_mock(self, mock_id: int, report_json: str) -> None:
         self._write(ops.finish_mock, mock_id, report_json, to_iso(self._now()))
