@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the packs, the store and the sessions load in a worker, aft
     from qkv_drill.session.drill import DrillSession
     from qkv_drill.session.options import SessionOptions
     from qkv_drill.session.practice import PracticeSession
-    from qkv_drill.store import Store
+    from qkv_drill.store import MockRow, Store
 
 READY_ENV = "QKV_DRILL_READY_FILE"
 
@@ -75,6 +75,10 @@ class Loaded:
     due: DueCount | None = None
     """Counted in the same worker when Home is the first screen, so Home shows its counts with
     the packs in one update instead of a second worker and a second layout after it."""
+    unfinished: MockRow | None = None
+    """At the first load, the interrupted mock interview to offer for resuming: read in the same
+    worker, so the dialog comes with the packs (never late over another screen) and the UI
+    thread never queries for it."""
 
 
 class QkvDrillApp(App[int]):
@@ -210,6 +214,11 @@ class QkvDrillApp(App[int]):
             path = self.store_path or paths.progress_db_path()
             store = Store(path)
         loaded = Loaded(packset, store, warnings)
+        if self.packset is None:  # the first load: is there an interview to offer resuming?
+            try:
+                loaded.unfinished = store.unfinished_mock()
+            except Exception:  # a broken query must not stop the app from starting
+                loaded.unfinished = None
         if self.start is None:  # Home is the first screen: its counts come with the packs
             chosen = self.filter
             try:
@@ -244,7 +253,7 @@ class QkvDrillApp(App[int]):
             )
         elif not first:
             self.notify(f"Reloaded {len(self.packset.questions)} questions.", title="Packs")
-        resuming = first and self._check_resume()  # (takes the start screen away)
+        resuming = first and self._check_resume(loaded.unfinished)  # (takes the start screen)
         for screen in self.screen_stack:
             refresh = getattr(screen, "data_changed", None)
             if refresh is not None:
@@ -252,13 +261,9 @@ class QkvDrillApp(App[int]):
         if first and not resuming and self.start == "mock":
             self.action_go("mock")
 
-    def _check_resume(self) -> bool:
-        """Offer to resume an interrupted mock interview."""
+    def _check_resume(self, unfinished: MockRow | None) -> bool:
+        """Offer to resume an interrupted mock interview (found by the load worker)."""
         packset, store = self.require_data()
-        try:
-            unfinished = store.unfinished_mock()
-        except Exception:  # a broken query must not stop the app from starting
-            return False
         if not unfinished:
             return False
         from qkv_drill.tui.screens.resume import ResumeMockScreen

@@ -1,9 +1,11 @@
 """The timed mock interview: countdown, navigator, one question at a time, no feedback.
 
 The screen holds no interview state of its own: `MockSession` owns the questions, answers, drafts,
-flags and the deadline, and writes each answer to the store the moment it is given, so a crash or
-a closed terminal never loses work. The countdown is `session.remaining()` (deadline minus the
-injected monotonic clock); the interval timer only repaints it and checkpoints with `tick()`.
+flags and the deadline, and issues each answer to the store's writer thread the moment it is given
+(the UI thread never waits for the disk). The status line says "Saved" only once that write is on
+disk, so an answer shown as saved survives a crash or a closed terminal. The countdown is
+`session.remaining()` (deadline minus the injected monotonic clock); the interval timer only
+repaints it and checkpoints with `tick()`.
 
 Questions are laid out as in practice (one `PromptView`, one answer widget per question type,
 choices in the shared `ChoiceField`), so a question reads the same in both modes.
@@ -18,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
@@ -117,6 +120,8 @@ class MockScreen(Screen):
         self._shown_index: int | None = None
         self._typed_at: float | None = None
         """Monotonic time of the last edit not yet checkpointed as a draft."""
+        self._saving: tuple[int, str] | None = None
+        """The answer the status line says is being saved (question index, text)."""
 
     # --- layout -------------------------------------------------------------------------
 
@@ -203,6 +208,7 @@ class MockScreen(Screen):
         if q.type == "code":
             self._prestart(q)
         self._typed_at = None
+        self._saving = None
         self._shown_index = s.index
         if refocus and not self._finishing:
             widget.focus(scroll_visible=False)
@@ -254,10 +260,32 @@ class MockScreen(Screen):
             self._set_status(f"Not saved: {problem}", error=True)
             return False
         self._typed_at = None
-        on_disk = self.session.store.saving  # queued or in memory: say so
-        self._set_status(f"{'Saved' if on_disk else 'Kept, not on disk yet'}: {_one_line(text)}")
+        self._saving = (self.session.index, text)
+        self._set_status(f"Saving: {_one_line(text)}")
+        self._say_when_saved(self.session.index, text)
         self._refresh_navigator()
         return True
+
+    class Written(Message):
+        """Every save issued up to an answer is applied (posted from a worker: never waits)."""
+
+        def __init__(self, index: int, text: str, on_disk: bool) -> None:
+            super().__init__()
+            self.index, self.text, self.on_disk = index, text, on_disk
+
+    @work(thread=True, exit_on_error=False, group="mock-saved")
+    def _say_when_saved(self, index: int, text: str) -> None:
+        """Wait, off the UI thread, until the answer is written: only then is it "Saved"."""
+        self.session.settle()
+        self.post_message(self.Written(index, text, self.session.store.saving))
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        if self._saving != (message.index, message.text) or self._finishing:
+            return  # typed on or moved since: the status line says something newer
+        self._saving = None
+        said = "Saved" if message.on_disk else "Kept, not on disk yet"  # queued or in memory
+        self._set_status(f"{said}: {_one_line(message.text)}")
 
     @on(Input.Changed, "#answer-input")
     @on(TextArea.Changed, "#answer-text, #answer-matrix")
@@ -270,6 +298,7 @@ class MockScreen(Screen):
             status = self.query_one("#answer-status")
             self.call_after_refresh(body.scroll_to_widget, status, animate=False, immediate=True)
         self._typed_at = self.session.clock.monotonic()
+        self._saving = None
         text = self._typed()
         saved = self.session.answers[self.session.index]
         if saved is not None and text == saved:

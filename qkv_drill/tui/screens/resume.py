@@ -1,7 +1,9 @@
 """Offered at start-up when a mock interview was interrupted (crash, closed terminal, ctrl+q).
 
-Every answer was already in the store, so nothing is lost: the interview can go on with the time
-it had left, be graded as it stands, or be thrown away after a confirmation.
+Every answer the interview said was saved is in the store (the status line says "Saved" only once
+the write is on disk), and so is what was being typed as of the last pause in typing: the
+interview can go on with the time it had left, be graded as it stands, or be thrown away after a
+confirmation.
 """
 
 from __future__ import annotations
@@ -106,8 +108,8 @@ class ResumeMockScreen(Screen):
             f"[b]An interview from {_local_time(p.started_utc)} was interrupted[/b] with "
             f"[b]{mm_ss(mock_time_left(p))}[/b] left and {answered} of {total} "
             f"question{'s' if total != 1 else ''} answered.\n\n"
-            "Every answer, and what you were typing, was saved. Resume it, grade it as it "
-            "stands, or discard it."
+            "Every answer marked Saved was kept, and what you were typing as of your last "
+            "pause. Resume it, grade it as it stands, or discard it."
         )
 
     def on_mount(self) -> None:
