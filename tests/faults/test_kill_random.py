@@ -34,6 +34,20 @@ def test_random_kills_lose_no_acknowledged_answer(tmp_path, mode):
     assert tally.in_flight_kept <= tally.kills  # at most the one answer under way per kill
 
 
+def test_random_kills_behind_a_slow_writer_lose_no_acknowledged_answer(tmp_path):
+    """The mock's saves go to the store's writer thread; with every write slowed, kills land
+    between a save being issued and written: still no answer said to be saved is lost, and at
+    most the one under way is kept without its acknowledgement."""
+    from tests.helpers.kill import SLOW_WRITER, run_mock_kills
+
+    tally = run_mock_kills(tmp_path / "home", ROUNDS, 23, shim=SLOW_WRITER)
+    assert tally.problems == []
+    assert tally.rounds == tally.kills == ROUNDS
+    assert tally.acknowledged >= ROUNDS
+    assert tally.found == tally.acknowledged
+    assert tally.in_flight_kept <= tally.kills
+
+
 KILLED_AT_HAND_IN = """
 import os, signal, sys
 from qkv_drill.store import Store

@@ -62,15 +62,35 @@ class Tally:
         return self.acknowledged - self.found
 
 
-class Child:
-    """`python -m qkv_drill ...` whose stdout lines arrive on a queue (None at EOF)."""
+# A disk that takes a random 0-40 ms for each write: a kill then often lands between a mock
+# save being issued to the store's writer thread and its write.
+SLOW_WRITER = """
+import random, sys, time
+from qkv_drill.store import writes
 
-    def __init__(self, home: Path, args: list[str]) -> None:
+write_now = writes.Writes._write_now
+
+def slow(self, op, args):
+    time.sleep(random.uniform(0, 0.04))
+    return write_now(self, op, args)
+
+writes.Writes._write_now = slow
+from qkv_drill.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+class Child:
+    """`python -m qkv_drill ...` (or `python -c SHIM ...`) whose stdout lines arrive on a queue
+    (None at EOF)."""
+
+    def __init__(self, home: Path, args: list[str], *, shim: str | None = None) -> None:
         env = dict(os.environ, QKV_DRILL_HOME=str(home), PYTHONUNBUFFERED="1")
         env.pop("QKV_DRILL_PACKS", None)
         self.started = time.monotonic()
+        command = ["-c", shim] if shim is not None else ["-m", "qkv_drill"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "qkv_drill", *args],
+            [sys.executable, *command, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -313,10 +333,11 @@ def run_practice_kills(mode: str, home: Path, rounds: int, seed: int) -> Tally:
 class MockRounds:
     """Mock interviews on one data folder: each round kills a new or a resumed interview."""
 
-    def __init__(self, home: Path, seed: int) -> None:
+    def __init__(self, home: Path, seed: int, *, shim: str | None = None) -> None:
         from qkv_drill.packs.loader import load_packs
 
         self.home = home
+        self.shim = shim  # e.g. SLOW_WRITER, for every child of these rounds
         self.db = home / "progress.db"
         self.rng = random.Random(seed)
         self.packset = load_packs(extra=[PACK], include_shipped=False, include_user=False)
@@ -354,7 +375,7 @@ class MockRounds:
             args = ["mock", "--plain", "--resume"]
         instances = self.instances(self.seed)
         after_s, after_acks, extra_s = kill_plan(rng, max(1, MOCK_QUESTIONS - len(self.kept)))
-        child = Child(self.home, ["--pack", str(PACK), *args])
+        child = Child(self.home, ["--pack", str(PACK), *args], shim=self.shim)
         kill_at = child.started + (after_s if after_s is not None else ROUND_CAP_S)
         sent: dict[int, str] = {}
         acks = 0
@@ -421,7 +442,8 @@ class MockRounds:
         """`mock --resume` reports every stored answer and the stored time; then pause or finish."""
         from qkv_drill.store import Store
 
-        child = Child(self.home, ["--pack", str(PACK), "mock", "--plain", "--resume"])
+        args = ["--pack", str(PACK), "mock", "--plain", "--resume"]
+        child = Child(self.home, args, shim=self.shim)
         m = child.wait_for(RESUMED)
         if m is None:
             child.kill()
@@ -454,8 +476,8 @@ class MockRounds:
                 self.remaining = row.duration_s - row.used_s
 
 
-def run_mock_kills(home: Path, rounds: int, seed: int) -> Tally:
-    runner = MockRounds(home, seed)
+def run_mock_kills(home: Path, rounds: int, seed: int, *, shim: str | None = None) -> Tally:
+    runner = MockRounds(home, seed, shim=shim)
     for _ in range(rounds):
         runner.round()
     return runner.tally

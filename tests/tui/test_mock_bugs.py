@@ -44,6 +44,7 @@ async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, 
         clock.advance(2)  # typing pauses: the next tick checkpoints the draft
         await tick(pilot)
         assert session.answers[i_num] is None  # a draft is not an answer
+        session.settle()  # the checkpoint is written (the writer thread takes milliseconds)
     # The process dies here: a new store on the same file is all that is left.
     reopened = Store(tmp_path / "progress.db")
     resumed = MockSession.resume(packset, reopened, session.mock_id, clock)
