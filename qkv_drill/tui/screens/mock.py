@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
@@ -30,8 +30,7 @@ from qkv_drill.present.formats import mm_ss
 from qkv_drill.session.browser import one_line
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.keys import scoped
-from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen, PauseScreen
-from qkv_drill.tui.screens.report import ReportScreen
+from qkv_drill.tui.screens.mock_ending import MockEnding
 from qkv_drill.tui.widgets.answer import (
     OPEN_KINDS,
     AnswerStatus,
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
     from qkv_drill.packs.model import Question
     from qkv_drill.session.mock import MockSession
-    from qkv_drill.session.report import MockReport
 
 TICK_SECONDS = 0.25  # repaint often enough that mm:ss never skips a second
 PENS_DOWN_SECONDS = 1.0  # in the last second a readable draft is kept, as if handed in
@@ -63,7 +61,7 @@ DRAFT_PAUSE_SECONDS = 1.0  # a draft is checkpointed once typing pauses this lon
 _b = partial(scoped, "mock")
 
 
-class MockScreen(Screen):
+class MockScreen(MockEnding, Screen):
     """The interview itself: countdown, navigator, one question at a time, no feedback."""
 
     CSS_PATH = "mock.tcss"
@@ -401,79 +399,6 @@ class MockScreen(Screen):
                 f"{q.difficulty} · {spent} of budget {budget}"
             )
         )
-
-    # --- ending -------------------------------------------------------------------------
-
-    def action_end(self) -> None:
-        """Review before hand-in: every question's state; jump to one, or hand in from there."""
-        if self._finishing:
-            return
-        self._keep_draft()
-
-        def decided(choice: int | str | None) -> None:
-            if choice == HAND_IN:
-                self._finish(reason="Handed in")
-            elif isinstance(choice, int):
-                self.call_later(self.go_to, choice)
-
-        self.app.push_screen(MockReviewScreen(self.session), decided)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pause":
-            return self.session.allow_pause and not self._finishing
-        return True
-
-    def action_pause(self) -> None:
-        """Stop the clock and cover the question until the user comes back."""
-        s = self.session
-        if not s.allow_pause or self._finishing or s.paused:
-            return
-        self._keep_draft()
-        s.pause()
-        self._repaint_clock()
-
-        def back(_: None) -> None:
-            length = s.unpause()
-            self._repaint_clock()
-            self._update_meta()
-            self.notify(f"Resumed after {mm_ss(length)}.", timeout=3)
-
-        self.app.push_screen(PauseScreen(s), back)
-
-    def _finish(self, reason: str) -> None:
-        """Keep a parseable draft, then grade in a worker so the UI never stalls."""
-        if self._finishing:
-            return
-        self._finishing = True
-        self._keep_draft()
-        if reason == "Time is up" and isinstance(self.app.screen, ModalScreen):
-            self.app.pop_screen()
-        self._set_status(f"{reason}: grading…")
-        widget = self._answer()
-        if widget is not None:
-            widget.disabled = True
-        self._grade()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mock-finish")
-    def _grade(self) -> None:
-        try:
-            report = self.session.finish()
-        except Exception as exc:  # the answers are stored; grading can be retried on resume
-            self.app.call_from_thread(self._grading_failed, exc)
-            return
-        self.app.call_from_thread(self._open_report, report)
-
-    def _grading_failed(self, exc: Exception) -> None:
-        self._set_status(f"Grading failed: {exc}", error=True)
-        self.notify(
-            "Every answer is saved. Restart qkv-drill and choose Grade on the resume screen.",
-            title="Grading failed",
-            severity="error",
-            timeout=30,
-        )
-
-    def _open_report(self, report: MockReport) -> None:
-        self.app.switch_screen(ReportScreen(report, self.session.store, self.session.clock))
 
 
 # --------------------------------------------------------------------------------------------
