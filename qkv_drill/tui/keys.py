@@ -3,9 +3,10 @@ screen, the tests and a user's keymap can name the binding."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 
 
 def scoped(
@@ -14,3 +15,20 @@ def scoped(
     """`name` defaults to the action, less the brackets of its arguments."""
     ident = name or action.replace("(", "").replace(")", "")
     return Binding(key, action, label, tooltip=tip, id=f"{scope}.{ident}", **kw)
+
+
+def reworded(bindings: BindingsMap, words: dict[str, tuple[str, str]]) -> BindingsMap:
+    """A copy of `bindings` where each binding whose id is in `words` says (label, tip) instead:
+    a dialog's keys named by what they do there ("Discard", "Keep it"), not by a class-wide
+    "Yes" / "No", in its footer and its `?` help alike."""
+    return BindingsMap.from_keys(
+        {
+            key: [
+                replace(b, description=words[b.id][0], tooltip=words[b.id][1])
+                if b.id in words
+                else b
+                for b in bound
+            ]
+            for key, bound in bindings.key_to_bindings.items()
+        }
+    )

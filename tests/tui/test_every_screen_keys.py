@@ -217,7 +217,7 @@ FOOTERS: dict[str, list[tuple[str, str]]] = {
         ("esc", "Later"),
         ("?", "Keys"),
     ],
-    "resume.confirm-discard": [("?", "Keys"), ("y", "Yes"), ("n", "No")],
+    "resume.confirm-discard": [("?", "Keys"), ("y", "Discard"), ("n", "Keep it")],
     "home": [
         ("p", "Practice"),
         ("d", "Drill"),

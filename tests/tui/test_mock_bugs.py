@@ -107,6 +107,28 @@ async def test_the_leave_dialog_says_its_keys_and_a_bare_enter_does_nothing(pack
         assert isinstance(app.screen, ReportScreen)
 
 
+async def test_the_leave_dialogs_help_names_its_keys_by_its_buttons(packset, store):
+    """`?` on a dialog names what y and n do there ("Leave", "Grade them"), never a generic
+    "Yes" / "No" that the buttons do not say."""
+    from qkv_drill.tui.screens.help import key_rows
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    report = finished_report(packset, store)
+    app = Host(lambda: ReportScreen(report, store))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        rows = {row.label: row.keys for row in key_rows(dialog)}
+        buttons = [str(b.label) for b in dialog.query("Button")]
+        assert buttons == ["Leave (y)", "Grade them (n)"]
+        assert rows["Leave"] == "y" and rows["Grade them"] == "n, esc"
+        assert not {"Yes", "No"} & rows.keys()
+        assert dialog.HELP_TITLE == "Leave or grade them"
+
+
 async def test_report_says_which_questions_are_flagged(packset, store, clock):
 
     session = new_session(packset, store, clock, minutes=10)

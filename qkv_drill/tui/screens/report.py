@@ -408,6 +408,8 @@ class ReportScreen(Screen):
                 "and will not count until graded. Leave the report anyway?",
                 "Leave",
                 "Grade them",
+                yes_tip="Close the report; ungraded answers do not count",
+                no_tip="Back to the report to grade them",
             ),
             decided,
         )

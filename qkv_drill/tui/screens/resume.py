@@ -208,6 +208,8 @@ class ResumeMockScreen(Screen):
                 "Discard the interrupted interview and its answers? This cannot be undone.",
                 "Discard",
                 "Keep it",
+                yes_tip="Delete the interrupted interview and its answers",
+                no_tip="Back to the choices; the interview stays saved",
             ),
             decided,
         )

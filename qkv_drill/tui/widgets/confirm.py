@@ -15,11 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from qkv_drill.tui.keys import reworded
 from qkv_drill.tui.screens.base import KeysModal
 
 
 class ConfirmScreen(KeysModal[bool]):
-    """y does it, n or escape goes back; the buttons say the same for the mouse."""
+    """y does it, n or escape goes back; the buttons say the same for the mouse, and `?` names
+    both keys by the buttons' own words."""
 
     AUTO_FOCUS = ""  # nothing: enter alone must not press a button
     DEFAULT_CSS = """
@@ -38,11 +40,17 @@ class ConfirmScreen(KeysModal[bool]):
         Binding("n,escape", "answer(False)", "No", tooltip="Go back", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, yes: str, no: str) -> None:
+    def __init__(
+        self, question: str, yes: str, no: str, *, yes_tip: str = "", no_tip: str = ""
+    ) -> None:
+        """`yes` and `no` label the buttons, and name the keys in `?` (with the tips)."""
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        words = {"confirm.yes": (yes, yes_tip), "confirm.no": (no, no_tip)}
+        self._bindings = reworded(self._bindings, words)
+        self.HELP_TITLE = f"{yes} or {no[:1].lower()}{no[1:]}"  # "Keys: Discard or keep it"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
