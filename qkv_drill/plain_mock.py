@@ -138,6 +138,11 @@ def _mock_loop(io: PlainIO, session: MockSession) -> bool:
             ":flag": session.toggle_flag,
         }
         if cmd in commands:
+            edge = _at_edge(session, cmd)
+            if edge is not None:  # nowhere to move: say so rather than show the same question
+                io.say(edge)
+                show = False
+                continue
             commands[cmd]()
             if cmd == ":flag":
                 state = "flagged" if session.index in session.flagged else "unflagged"
@@ -203,6 +208,19 @@ def _mock_loop(io: PlainIO, session: MockSession) -> bool:
         else:
             io.say("Every question has an answer: :finish to hand in, or :goto N to review.")
             show = False
+
+
+def _at_edge(session: MockSession, cmd: str) -> str | None:
+    """Why `:prev` or `:next` cannot move from here (as the app's notice says), else None."""
+    n = len(session.instances)
+    if cmd == ":prev" and session.index == 0:
+        return f"This is the first question (1 of {n}): :next or :goto N moves on."
+    if cmd == ":next" and session.index == n - 1:
+        return (
+            f"That was the last question ({n} of {n}): :review lists them all, :goto N opens "
+            "one, :finish hands in."
+        )
+    return None
 
 
 def _mock_review(io: PlainIO, session: MockSession) -> None:

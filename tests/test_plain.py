@@ -417,3 +417,11 @@ def test_plain_mock_pause_stops_the_clock_and_is_reported():
 
     refused = run_in_process(BALANCE_MOCK, ":pause\n:quit\n")
     assert "This interview has no pauses" in refused and "Resumed" not in refused
+
+
+def test_plain_mock_prev_on_the_first_and_next_on_the_last_say_so():
+    out = run_in_process(BALANCE_MOCK, ":prev\n:goto 3\n:next\n:quit\n")
+    assert "This is the first question (1 of 3): :next or :goto N moves on." in out
+    assert "That was the last question (3 of 3): :review lists them all" in out
+    # Neither re-prints the question as if something had happened.
+    assert out.count("Question 1/3 ") == 1 and out.count("Question 3/3 ") == 1
