@@ -219,6 +219,60 @@ async def test_stats_shows_a_review_calendar_of_answers_per_day(app):
         assert dict(snap.calendar)[START.date()] == 3
 
 
+def months_starting(today, weeks: int) -> list[str]:
+    """The months whose first Monday falls in the `weeks` columns ending with today's week."""
+    from datetime import timedelta
+
+    first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    days = (first + timedelta(days=i) for i in range((today - first).days + 1))
+    return [d.strftime("%b") for d in days if d.weekday() == 0 and d.day <= 7]
+
+
+async def test_the_calendar_labels_every_month_that_starts_in_it(app):
+    """A month cut by the left edge gave its label to no one and hid the next month's ("Mar
+    May"): every month starting in the shown weeks is labelled, above its first week."""
+    from datetime import timedelta
+
+    from qkv_drill.store import AnswerRecord
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        app.store.record_answer(
+            AnswerRecord(
+                "tui.head-dim",
+                "tui",
+                "multihead",
+                "easy",
+                "numeric",
+                "{}",
+                1,
+                "1",
+                "correct",
+                ts_utc=START,
+            )
+        )
+        weeks = None
+        for _ in range(2):  # the first pass learns how many weeks fit, the second places them
+            await pilot.press("r")
+            await settle(pilot)
+            lines = app.screen.query_one("#stats-calendar").render().plain.splitlines()
+            weeks = lines[1].count("■")
+            today = app.clock.now().date()
+            first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+            # Move on until the leftmost week is the last one of its month (April 2026 then
+            # starts one column in, right after the cut March).
+            while (first + timedelta(weeks=1)).day > 7 or first.month != 3:
+                first += timedelta(weeks=1)
+                app.clock.advance(7 * 86400)
+        assert lines[0].split() == months_starting(app.clock.now().date(), weeks)
+        assert "Apr" in lines[0].split()
+        for label in lines[0].split():  # above the column of its month's first Monday
+            at = lines[0].index(label)
+            assert lines[1][at] == "■"
+
+
 async def test_tick_boxes_are_empty_or_checked(app):
     from qkv_drill.tui.widgets.ticks import TICK
 
@@ -231,3 +285,24 @@ async def test_tick_boxes_are_empty_or_checked(app):
         ticked = [line for line in lines if TICK in line]
         assert len(ticked) == 1 and "scaling" in ticked[0]
         assert all("X" not in line[:4] for line in lines)
+
+
+def test_every_month_starting_in_the_calendar_is_labelled_at_any_width_and_date():
+    """Including a month whose first Monday is this week, at the right edge; and the totals
+    line is never wider than the widget (it was cut to "last 25" at 60 columns)."""
+    from datetime import date, timedelta
+
+    from qkv_drill.tui.widgets.calendar import calendar_text
+
+    for width in (40, 61, 76, 80, 100, 123):
+        for offset in range(0, 400, 3):
+            today = date(2026, 1, 1) + timedelta(days=offset)
+            lines = calendar_text([(today, 1)], today, width, dark=False).plain.splitlines()
+            weeks = lines[1].count("■")
+            labels = lines[0].split()
+            first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+            if first.day > 7 and labels[:1] == [first.strftime("%b")]:
+                labels = labels[1:]  # the month cut by the left edge, when it has room
+            assert labels == months_starting(today, weeks), (width, today)
+            assert max(len(line) for line in lines) <= width, (width, today)
+            assert lines[-1].endswith(f"1 answer on 1 day, last {weeks} weeks")  # never cut
