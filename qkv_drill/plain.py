@@ -135,13 +135,13 @@ def _run_practice(
             asked += 1
             total = f"/{count}" if count else ""
             _show_question(io, inst, f"[{asked}{total}]")
+            _say_ahead(io, session, inst)
             inst = _ask_one(io, session, inst, answered)
         if inst is None and options.command == "drill":
-            due = session.next_due()
-            io.say(
-                "Nothing else is due."
-                + (f" Next card due {due:%Y-%m-%d %H:%M} UTC." if due else "")
-            )
+            from qkv_drill.session.when import next_card_due
+
+            later = next_card_due(session.next_due(), session.clock.now())
+            io.say("Nothing else is due." + (f" {later}" if later else ""))
     except (EOFError, Quit):
         pass
     t = session.tally
@@ -192,6 +192,10 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
             nxt = session.skip()
             if session.tally["skipped"] > recorded:
                 say_saved(io, session.store, f"skipped {inst.question.id}")
+                if session.mode == "drill":  # a skip is a miss: rated Again
+                    from fsrs import Rating
+
+                    _say_scheduled(io, session, inst.question.id, Rating.Again)
             return nxt
         if cmd == ":redraw":
             inst = session.redraw()
@@ -237,7 +241,30 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
             io.say("(:why at the next prompt shows the derivation)")
         if getattr(session, "suggested_rating", None) is not None:
             _ask_rating(io, session)
+            _say_scheduled(io, session, inst.question.id, session.rating)
         return session.next()
+
+
+def _say_ahead(io: PlainIO, session: Any, inst: Any) -> None:
+    """In a drill, a card served before it is due says so, as the app does."""
+    from qkv_drill.session.drill import DrillSession
+    from qkv_drill.session.when import ahead_of_schedule
+
+    if not isinstance(session, DrillSession):
+        return
+    due, now = session.card_due(inst.question.id), session.clock.now()
+    if due is not None and due > now:
+        io.say(ahead_of_schedule(due, now) + ".")
+
+
+def _say_scheduled(io: PlainIO, session: Any, qid: str, rating: Any) -> None:
+    """The rating applied and when the card comes back: "Scheduled as Good; next review in 3
+    days." (the app's words)."""
+    from qkv_drill.session.when import next_review
+
+    due = session.card_due(qid)
+    when = f"; {next_review(due, session.clock.now())}" if due is not None else ""
+    io.say(f"Scheduled as {rating.name}{when}.")
 
 
 def _ask_rating(io: PlainIO, session: Any) -> None:
@@ -254,6 +281,5 @@ def _ask_rating(io: PlainIO, session: Any) -> None:
         match = [r for r in RATINGS if r.startswith(raw)]
         if len(match) == 1:
             session.rate(Rating[match[0].capitalize()])
-            io.say(f"Rated {match[0]}.")
             return
         io.say("Type again, hard, good or easy.")

@@ -204,7 +204,7 @@ def test_drill_script_with_a_rating_override(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Drill: 0 due now." in out.stdout
     assert "rating [again/hard/good/easy, enter = again]" in out.stdout
-    assert "Rated again." in out.stdout
+    assert "Scheduled as Again; next review in " in out.stdout
     store = Store.open(home / "progress.db")
     assert [r.mode for r in store.iter_answers()] == ["drill", "drill"]
     cards = {c.question_id: c for c in store.all_cards()}
@@ -425,3 +425,45 @@ def test_plain_mock_prev_on_the_first_and_next_on_the_last_say_so():
     assert "That was the last question (3 of 3): :review lists them all" in out
     # Neither re-prints the question as if something had happened.
     assert out.count("Question 1/3 ") == 1 and out.count("Question 3/3 ") == 1
+
+
+def test_plain_drill_says_when_the_card_comes_back_in_the_apps_words():
+    """After the rating, "next review in ..." (session.when's words, as the app prints them); a
+    card served again before it is due says so; a skip is rated Again and says when it returns;
+    the end says when the next card is due, not a UTC date."""
+    import re
+
+    inst, _ = first_question("drill", topics=frozenset({"multihead"}))
+    drill = [*MINI_ARGS, "drill", *MINI_FLAGS, "--count", "2", "--topic", "multihead"]
+    out = run_in_process(drill, f"{wrong(inst)}\n\n:skip\n")
+    after = out.partition(f"saved: wrong {inst.question.id}")[2]
+    assert "rating [again/hard/good/easy, enter = again]" in after
+    first, _, second = after.partition("[2/2] ")
+    assert "Scheduled as Again; next review in 1 minute." in first
+    assert "Ahead of schedule: this card is due in 1 minute." in second  # learning ahead
+    assert "Scheduled as Again; next review in 1 minute." in second.partition("saved: skipped")[2]
+
+    out = run_in_process(drill, f"{right(inst)}\neasy\n")
+    assert re.search(r"Scheduled as Easy; next review in (1 day|\d+ days)\.", out)
+    assert re.search(r"Nothing else is due\. The next card is due in (1 day|\d+ days)\.", out)
+    assert "UTC" not in out
+
+
+def test_plain_drill_says_when_it_serves_a_card_ahead_of_schedule():
+    """The weakest-topics drill serves cards when nothing is due: each says it is early."""
+    import json
+    from datetime import timedelta
+
+    from fsrs import Card
+
+    from qkv_drill import paths
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.store import Store
+
+    due = FakeClock().now() + timedelta(days=3)
+    with Store(paths.progress_db_path()) as store:
+        for qid in packs(MINI).questions:
+            store.put_card(qid, json.dumps(Card(due=due).to_dict()), due)
+    out = run_in_process([*MINI_ARGS, "drill", *MINI_FLAGS, "--count", "1", "--weakest"], ":quit\n")
+    assert "Drill: 0 due now." in out
+    assert "Ahead of schedule: this card is due in 3 days." in out

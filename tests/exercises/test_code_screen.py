@@ -230,10 +230,11 @@ async def test_drill_rates_a_code_answer_and_the_rating_can_be_changed():
         await pilot.press("ctrl+s")
         await wait_phase(pilot, screen, "answered")
         status = str(screen.query_one("#code-status").content)
-        assert "Rated Again" in status
+        assert "Rated Again; next review in 1 minute" in status  # as the drill screen says
         await pilot.press("3")
         await settle(pilot)
-        assert "Rated Good" in str(screen.query_one("#code-status").content)
+        status = str(screen.query_one("#code-status").content)
+        assert "Rated Good; next review in 10 minutes" in status
         assert screen.session.rating.name == "Good"
 
 

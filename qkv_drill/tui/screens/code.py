@@ -75,6 +75,7 @@ class CodeScreen(Screen[str]):
         self.report: CodeReport | None = None
         self.hints: list[str] = []
         self._claim: Claim | None = None
+        self._next_review = ""  # in a drill, once rated: "next review in 3 days"
 
     @property
     def spec(self) -> CodeSpec:
@@ -177,7 +178,23 @@ class CodeScreen(Screen[str]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="code-run")
     def _submit(self, code: str) -> None:
-        self._deliver(lambda: self.session.submit(code), recorded=True)
+        def submit() -> Verdict:
+            verdict = self.session.submit(code)
+            self._next_review = self._schedule_words()
+            return verdict
+
+        self._deliver(submit, recorded=True)
+
+    def _schedule_words(self) -> str:
+        """In a drill, "next review in 3 days" for the card just rated (reads the store: call
+        from a worker)."""
+        from qkv_drill.session.when import next_review
+
+        drill = self._drill()
+        if drill is None or drill.current is None:
+            return ""
+        due = drill.card_due(drill.current.question.id)
+        return next_review(due, drill.clock.now()) if due is not None else ""
 
     def _deliver(self, verdict_of: Any, *, recorded: bool) -> None:
         try:
@@ -235,7 +252,8 @@ class CodeScreen(Screen[str]):
         drill = self._drill()
         rating = (drill.rating or drill.suggested_rating) if drill is not None else None
         if rating is not None:
-            keys = f"Rated {rating.name}: 1-4 changes it · " + keys
+            when = f"; {self._next_review}" if self._next_review else ""
+            keys = f"Rated {rating.name}{when}: 1-4 changes it · " + keys
         return keys
 
     # -- $EDITOR --------------------------------------------------------------------------------
@@ -328,4 +346,5 @@ class CodeScreen(Screen[str]):
         drill = self._drill()
         if drill is not None:
             drill.rate(Rating(n))
+            self._next_review = self._schedule_words()
         self.app.call_from_thread(self._status, self._after_text())

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from qkv_drill.session.when import relative
+from qkv_drill.session.when import ahead_of_schedule, next_card_due, next_review
 from qkv_drill.tui.screens.card_keys import BURY, SUSPEND
 from qkv_drill.tui.screens.question import QuestionScreen, TextPart
 
@@ -85,23 +85,18 @@ class DrillScreen(QuestionScreen):
             early = self.card_due_at is not None and self.card_due_at > self.now
             self.ahead_of = self.card_due_at if early else None
 
-    def _when(self, at: datetime) -> str:
-        return relative(at - self.now) if self.now is not None else f"{at:%Y-%m-%d %H:%M} UTC"
-
     def progress_extra(self) -> list[TextPart]:
         extra: list[TextPart] = [("  ·  ", ""), (f"{self.due} due", "bold"), f" · {self.new} new"]
         if self.weakest:
             topics = self.session.topics if self.session is not None else []
             extra.append(("  ·  weakest: " + ", ".join(topics), ""))
         if self.ahead_of is not None and self.instance is not None:
-            extra.append(
-                (f"\nAhead of schedule: this card is due {self._when(self.ahead_of)}", "bold")
-            )
+            extra.append(("\n" + ahead_of_schedule(self.ahead_of, self.now), "bold"))
         return extra
 
     def empty_message(self) -> str:
-        when = self.next_due_at
-        later = f" The next card is due {self._when(when)}." if when else ""
+        later = next_card_due(self.next_due_at, self.now)
+        later = f" {later}" if later else ""
         return (
             "## Nothing due\n\nYou are up to date." + later + "\n\n"
             "Press **w** to drill your weakest topics anyway, or **escape** for Home."
@@ -121,7 +116,7 @@ class DrillScreen(QuestionScreen):
             parts.append(" (suggested from your answer and time)")
         due = self.card_due_at
         if due is not None:
-            parts.append(("; next review " + self._when(due), ""))
+            parts.append(("; " + next_review(due, self.now), ""))
         parts.append(("\nPress 1 Again · 2 Hard · 3 Good · 4 Easy to change it.", "dim"))
         return Text.assemble(*parts)
 
