@@ -64,7 +64,7 @@ def writable(folder: Path) -> Line:
 
 
 def store_line(path: Path) -> Line:
-    from qkv_drill.store.backup import BackupError, inspect
+    from qkv_drill.store.backup import BackupError, contents, inspect
 
     if not path.exists():
         return Line("progress", f"{path} (not created yet)")
@@ -74,8 +74,7 @@ def store_line(path: Path) -> Line:
         return Line("progress", str(e), ok=False)
     return Line(
         "progress",
-        f"{path}: schema v{facts.version}, {facts.answers} answers, {facts.cards} cards, "
-        f"{facts.mocks} mock interviews",
+        f"{path}: schema v{facts.version}, {contents(facts)}",
     )
 
 

@@ -58,4 +58,4 @@ def test_doctor_reads_the_progress_file():
     (line,) = [line for line in done.stdout.splitlines() if line.split()[:1] == ["progress"]]
     from qkv_drill.store.schema import MIGRATIONS
 
-    assert f"schema v{len(MIGRATIONS)}, 1 answers, 0 cards, 0 mock interviews" in line
+    assert f"schema v{len(MIGRATIONS)}, 1 answer, 0 cards, 0 mock interviews" in line

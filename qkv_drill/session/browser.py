@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from qkv_drill.store.records import is_answer
+
 if TYPE_CHECKING:
     from qkv_drill.packs.loader import PackSet
     from qkv_drill.packs.model import Question
@@ -181,7 +183,7 @@ def history(store: Store, question: Question | str) -> QuestionHistory:
     return QuestionHistory(
         question_id=qid,
         attempts=len(answers),
-        answered=sum(a.verdict != "skipped" for a in answers),
+        answered=sum(is_answer(a.verdict) for a in answers),
         correct=sum(a.verdict == "correct" for a in answers),
         last_answers=answers[::-1][:LAST_ANSWERS],
         misconceptions=sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])),

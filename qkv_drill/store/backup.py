@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from qkv_drill.store import schema
 from qkv_drill.store.health import structure_problem
+from qkv_drill.store.records import ANSWERED_SQL
 from qkv_drill.store.recovery import move_aside
 from qkv_drill.target_file import replaced_whole
 
@@ -37,10 +38,25 @@ class BackupError(Exception):
 class StoreFacts:
     path: Path
     version: int
-    answers: int
+    answers: int  # counted as the stats count them (records.ANSWERED_SQL)
+    skipped: int  # skips and unanswered mock questions: on record, not answers
     cards: int
     mocks: int
     size: int
+
+
+def contents(facts: StoreFacts) -> str:
+    """What a progress file holds, in the stats' terms: "8 answers (2 skipped), 3 cards, 1 mock
+    interview" (backup, restore and doctor say it alike)."""
+    skipped = f" ({facts.skipped} skipped)" if facts.skipped else ""
+    return (
+        f"{_count(facts.answers, 'answer')}{skipped}, {_count(facts.cards, 'card')}, "
+        f"{_count(facts.mocks, 'mock interview')}"
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def utc_stamp() -> str:
@@ -72,13 +88,14 @@ def _facts(conn: sqlite3.Connection, path: Path) -> StoreFacts:
     if version < 1 or missing:
         raise BackupError(f"{path} is an SQLite file but not qkv-drill progress")
 
-    def count(table: str) -> int:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    def count(table: str, where: str = "1") -> int:
+        return int(conn.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0])
 
     return StoreFacts(
         path=path,
         version=version,
-        answers=count("answers"),
+        answers=count("answers", ANSWERED_SQL),
+        skipped=count("answers", f"NOT ({ANSWERED_SQL})"),
         cards=count("cards"),
         mocks=count("mocks"),
         size=path.stat().st_size if path.exists() else 0,

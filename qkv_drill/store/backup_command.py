@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from qkv_drill.store.backup import BackupError, backup, default_backup_path, restore
+from qkv_drill.store.backup import BackupError, backup, contents, default_backup_path, restore
 from qkv_drill.target_file import why_not_written
 from qkv_drill.textsafe import printable
 
@@ -25,8 +25,7 @@ def run_backup(output: Path | None = None) -> int:
         return 1
     print(
         printable(
-            f"wrote {facts.path} ({facts.size:,} bytes): {facts.answers} answers, {facts.cards} "
-            f"cards, {facts.mocks} mock interviews, schema v{facts.version}"
+            f"wrote {facts.path} ({facts.size:,} bytes): {contents(facts)}, schema v{facts.version}"
         )
     )
     return 0
@@ -49,8 +48,8 @@ def run_restore(file: Path) -> int:
     )
     print(
         printable(
-            f"restored {file} into {facts.path}: {facts.answers} answers, {facts.cards} cards, "
-            f"{facts.mocks} mock interviews, schema v{facts.version}{migrated}"
+            f"restored {file} into {facts.path}: {contents(facts)}, "
+            f"schema v{facts.version}{migrated}"
         )
     )
     return 0

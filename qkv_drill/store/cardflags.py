@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from qkv_drill.store import operations as ops
-from qkv_drill.store.records import from_iso, to_iso
+from qkv_drill.store.records import ANSWERED_SQL, from_iso, to_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -112,7 +112,7 @@ class CardFlagsMixin:
         """question id -> its attempts, answers, correct ones and the last one, in one pass."""
         # With a single MAX(), SQLite takes the bare `verdict` from the row that gave it.
         rows = self._rows(
-            "SELECT question_id, COUNT(*), SUM(verdict != 'skipped'), SUM(verdict = 'correct'),"
+            f"SELECT question_id, COUNT(*), SUM({ANSWERED_SQL}), SUM(verdict = 'correct'),"
             " MAX(ts_utc), verdict FROM answers GROUP BY question_id"
         )
         return {

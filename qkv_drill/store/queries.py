@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from qkv_drill.store.records import (
     ANSWER_COLUMNS,
+    ANSWERED_SQL,
     AnswerRecord,
     CardRow,
     MockAnswerRow,
@@ -103,7 +104,7 @@ class Queries:
         """
         rows = self._rows(
             "SELECT ts_utc, verdict, misconception, answer_text FROM answers"
-            " WHERE question_id = ? AND verdict != 'skipped' ORDER BY ts_utc DESC, id DESC LIMIT ?",
+            f" WHERE question_id = ? AND {ANSWERED_SQL} ORDER BY ts_utc DESC, id DESC LIMIT ?",
             (question_id, int(limit)),
         )
         return [(from_iso(r[0]), r[1], r[2], r[3]) for r in rows]
@@ -115,7 +116,7 @@ class Queries:
         else:
             rows = self._rows(
                 "SELECT topic, SUM(verdict = 'correct'), COUNT(*) FROM answers"
-                " WHERE ts_utc >= ? AND verdict != 'skipped' GROUP BY topic",
+                f" WHERE ts_utc >= ? AND {ANSWERED_SQL} GROUP BY topic",
                 (to_iso(since),),
             )
         return {t: (int(c), int(n)) for t, c, n in sorted(rows)}
@@ -126,7 +127,7 @@ class Queries:
         for (topic,) in self._rows("SELECT topic FROM topic_totals WHERE total > 0"):
             rows = self._rows(
                 "SELECT verdict = 'correct' FROM answers WHERE topic = ?"
-                " AND verdict != 'skipped' ORDER BY ts_utc DESC LIMIT ?",
+                f" AND {ANSWERED_SQL} ORDER BY ts_utc DESC LIMIT ?",
                 (topic, int(last_n)),
             )
             out[topic] = (sum(r[0] for r in rows), len(rows))
@@ -140,7 +141,7 @@ class Queries:
         first = today - timedelta(days=days - 1)
         rows = self._rows(
             "SELECT date(ts_utc, ?) AS day, SUM(verdict = 'correct'), COUNT(*) FROM answers"
-            " WHERE ts_utc >= ? AND ts_utc < ? AND verdict != 'skipped' GROUP BY day",
+            f" WHERE ts_utc >= ? AND ts_utc < ? AND {ANSWERED_SQL} GROUP BY day",
             (self._shift(), self._day_start(first), self._day_start(today + timedelta(days=1))),
         )
         found = {date.fromisoformat(d): (int(c), int(n)) for d, c, n in rows}
@@ -154,7 +155,7 @@ class Queries:
     def _active(self, day: date) -> bool:
         (hit,) = self._rows(
             "SELECT EXISTS (SELECT 1 FROM answers WHERE ts_utc >= ? AND ts_utc < ?"
-            " AND verdict != 'skipped')",
+            f" AND {ANSWERED_SQL})",
             (self._day_start(day), self._day_start(day + timedelta(days=1))),
         )[0]
         return bool(hit)

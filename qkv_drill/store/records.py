@@ -9,6 +9,17 @@ from typing import Any
 _INT64 = 2**63
 
 VERDICTS = ("correct", "wrong", "skipped")
+# What counts as an answer, everywhere it is counted (stats, streak, calendar, history, backup,
+# doctor): a stored row that is not a skip. A skip, and a mock question left unanswered (stored
+# as skipped), is on record but answers nothing.
+ANSWERED_SQL = "verdict != 'skipped'"
+
+
+def is_answer(verdict: str) -> bool:
+    """The same rule as ANSWERED_SQL, for a row already read."""
+    return verdict != "skipped"
+
+
 MODES = ("practice", "drill", "mock")
 
 

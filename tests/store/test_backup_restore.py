@@ -267,3 +267,24 @@ def test_restore_migrates_an_older_backup_forward(tmp_path, capsys, monkeypatch,
     conn = sqlite3.connect(old)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS) - 1
     conn.close()  # the backup file itself is never changed
+
+
+def test_backup_counts_answers_as_the_stats_screen_does(tmp_path, capsys):
+    """Skips and a mock's unanswered questions are stored (as skipped) but are not answers: the
+    backup said 10 answers where the stats said 8."""
+    from qkv_drill.doctor import store_line
+    from qkv_drill.session.stats import StatsSnapshot
+
+    with Store.open(paths.progress_db_path()) as store:
+        record(store, 8)
+        for i in range(2):
+            store.record_answer(
+                AnswerRecord("q", "core", "shapes", "easy", "numeric", "{}", i, "", "skipped")
+            )
+        stats = StatsSnapshot.build(store)
+    assert stats.total_answers == 8
+    assert main(["backup", "-o", str(tmp_path / "b.db")]) == 0
+    assert ": 8 answers (2 skipped), 0 cards, 0 mock interviews," in capsys.readouterr().out
+    assert "8 answers (2 skipped)" in store_line(paths.progress_db_path()).value
+    assert main(["restore", str(tmp_path / "b.db")]) == 0
+    assert ": 8 answers (2 skipped), 0 cards" in capsys.readouterr().out
