@@ -86,16 +86,20 @@ class CodeScreen(Screen[str]):
     def compose(self) -> ComposeResult:
         q = self.instance.question
         yield Static(Text(f"{q.id}  ·  implement it in {self.spec.language}"), id="code-progress")
-        with VerticalScroll(id="code-body"):
+        # Three stacked parts, each always in view: the prompt (scrolls within its share when
+        # long), the editor (takes every row the others leave) with its status line, and what
+        # the checks said (hidden until there is a report, a hint or an explanation).
+        with VerticalScroll(id="code-head"):
             yield PackMarkdown(self.instance.prompt, id="code-prompt")
             yield Static("", id="code-history")
-            language = "python" if "python" in TextArea().available_languages else None
-            editor = CodeEditor.code_editor(
-                self.spec.starter, language=language, id="code-editor", read_only=True
-            )
-            editor.border_title = "ctrl+r run checks · ctrl+s submit · ctrl+o $EDITOR · esc keys"
-            yield editor
-            yield Static("", id="code-status")
+        language = "python" if "python" in TextArea().available_languages else None
+        editor = CodeEditor.code_editor(
+            self.spec.starter, language=language, id="code-editor", read_only=True
+        )
+        editor.border_title = "^r run checks · ^s submit · ^o $EDITOR · esc keys"  # fits 60
+        yield editor
+        yield Static("", id="code-status")
+        with VerticalScroll(id="code-body"):
             yield CodeReportView("", id="code-report")
             yield Static("", id="code-hints")
             yield PackMarkdown("", id="code-explanation")
@@ -144,7 +148,9 @@ class CodeScreen(Screen[str]):
                 history.append(f"\n  {when:%Y-%m-%d %H:%M}  {verdict}")
                 if mistake:
                     history.append(f"  ({mistake})")
-        self.query_one("#code-history", Static).update(history)
+        shown = self.query_one("#code-history", Static)
+        shown.update(history)
+        shown.display = bool(attempts)  # no blank row above the editor on a first try
         editor.read_only = False
         self.phase = "editing"
         self._status("")
@@ -225,11 +231,14 @@ class CodeScreen(Screen[str]):
         view = self.query_one("#code-report", CodeReportView)
         if report is not None:
             view.show(report, recorded=recorded)
+            self.add_class("-below")
         if not recorded:
             self.phase = "editing"
             self._status("ctrl+s submits when you are ready.")
+            self.query_one("#code-body").scroll_home(animate=False)  # this run's verdict first
             return
         self.phase = "answered"
+        self.add_class("-below", "-answered")
         editor = self.query_one("#code-editor", TextArea)
         editor.read_only = True
         q = self.instance.question
@@ -332,9 +341,10 @@ class CodeScreen(Screen[str]):
             self.notify("No more hints.", timeout=2)
             return
         self.hints.append(hint)
-        self.query_one("#code-hints", Static).update(
-            Text("\n".join(f"Hint: {h}" for h in self.hints))
-        )
+        self.add_class("-below")
+        hints = self.query_one("#code-hints", Static)
+        hints.update(Text("\n".join(f"Hint: {h}" for h in self.hints)))
+        self.call_after_refresh(lambda: self.query_one("#code-body").scroll_to_widget(hints))
 
     def action_rate(self, n: int) -> None:
         self._rate(n)

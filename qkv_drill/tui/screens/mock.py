@@ -201,6 +201,7 @@ class MockScreen(MockEnding, Screen):
         shown = draft if draft is not None and draft != saved else saved
         if shown is None and q.type == "code" and q.code is not None:
             shown = q.code.starter  # a code exercise starts from its starter
+        self.set_class(q.type == "code", "-code")  # the editor takes the rows the prompt leaves
         await box.mount(widget)
         fill_answer(widget, q.type, shown, len(inst.options))
         if q.type == "code":
