@@ -90,6 +90,44 @@ def plan_questions(pool: list[Question], n: int, rng: random.Random) -> list[Que
     return chosen
 
 
+@dataclass(frozen=True)
+class MockPool:
+    """What an interview with given settings draws from (the set-up form counts the same)."""
+
+    questions: list[Question]  # the balanced pick's pool
+    exercises: list[Question]  # code exercises one is added from (only with `code`)
+    left_out: int  # code exercises that match but are not asked (no `code`)
+
+    @property
+    def size(self) -> int:
+        """The most questions the interview can hold: the pool, and one exercise."""
+        return len(self.questions) + bool(self.exercises)
+
+
+def settings_filter(settings: MockSettings) -> Filter:
+    return Filter(
+        topics=frozenset(settings.topics),
+        packs=frozenset(settings.packs),
+        difficulties=frozenset(settings.difficulties),
+    )
+
+
+def mock_pool(packset: PackSet, settings: MockSettings) -> MockPool:
+    """The matching questions, with code exercises apart: they take minutes each, so one is
+    asked only with `code` (or, without it, when the filter leaves nothing else)."""
+    pool = settings_filter(settings).select(packset.questions.values())
+    coding = sorted((q for q in pool if q.type == "code"), key=lambda q: q.id)
+    if len(coding) < len(pool) or settings.code:
+        pool = [q for q in pool if q.type != "code"]
+    else:
+        coding = []  # only exercises match: they are the pool itself
+    return MockPool(
+        questions=pool,
+        exercises=coding if settings.code else [],
+        left_out=0 if settings.code else len(coding),
+    )
+
+
 def plan_interview(packset: PackSet, settings: MockSettings) -> PlannedInterview:
     """Draw a new interview: ValueError when the settings are out of range or nothing matches."""
     from qkv_drill.cliargs import MINUTES
@@ -102,23 +140,13 @@ def plan_interview(packset: PackSet, settings: MockSettings) -> PlannedInterview
     if seed is None:
         seed = random.SystemRandom().randrange(SEED_RANGE)
     rng = random.Random(seed)
-    flt = Filter(
-        topics=frozenset(settings.topics),
-        packs=frozenset(settings.packs),
-        difficulties=frozenset(settings.difficulties),
-    )
-    pool = flt.select(packset.questions.values())
-    # Code exercises take minutes each: one is asked only with --code (or when the filter
-    # leaves nothing else).
-    coding = sorted((q for q in pool if q.type == "code"), key=lambda q: q.id)
-    if len(coding) < len(pool) or settings.code:
-        pool = [q for q in pool if q.type != "code"]
-    exercise = rng.choice(coding) if settings.code and coding else None
-    questions = plan_questions(pool, settings.questions - (exercise is not None), rng)
+    drawn = mock_pool(packset, settings)
+    exercise = rng.choice(drawn.exercises) if drawn.exercises else None
+    questions = plan_questions(drawn.questions, settings.questions - (exercise is not None), rng)
     if exercise is not None:
         questions.append(exercise)
     if not questions:
-        raise ValueError(f"no questions match ({flt.describe()})")
+        raise ValueError(f"no questions match ({settings_filter(settings).describe()})")
     plan: list[dict[str, object]] = []
     instances: list[Instance] = []
     skipped: list[str] = []

@@ -120,7 +120,7 @@ class MockSetupScreen(Screen):
                     *(Selection(literal(t), t, t in chosen_topics) for t in topics),
                     id="setup-topics",
                 )
-                topic_list.border_title = "Topics (none ticked: all)"
+                topic_list.border_title = "Topics (none: all)"
                 yield topic_list
                 diff_list: SelectionList[str] = TickList(
                     *(Selection(d, d, d in chosen_diff) for d in ("easy", "medium", "hard")),
@@ -128,13 +128,20 @@ class MockSetupScreen(Screen):
                 )
                 diff_list.border_title = "Difficulty (none: all)"
                 yield diff_list
-            with Horizontal(id="setup-actions"):
+            with Horizontal(id="setup-options"):
+                yield TickBox(
+                    "Code exercise",
+                    bool(init and init.code),
+                    id="setup-code",
+                    tooltip="Add one implement-it exercise and its time (as mock --code)",
+                )
                 yield TickBox(
                     "Allow pauses",
                     bool(init and init.allow_pause),
                     id="setup-pause",
                     tooltip="Off in a real interview; when on, ctrl+o stops the clock",
                 )
+            with Horizontal(id="setup-actions"):
                 yield Static("", id="setup-pool")
                 yield Button("Start", id="setup-start", variant="primary")
         yield KeyFooter()
@@ -147,21 +154,31 @@ class MockSetupScreen(Screen):
 
     @on(SelectionList.SelectedChanged)
     @on(Input.Changed)
+    @on(Checkbox.Changed, "#setup-code")
     def _update_pool(self) -> None:
-        """Say how many questions the current choice leaves, so an empty mix is caught early."""
+        """Say how many questions the current choice lets the interview draw (counted the way
+        the interview draws them), so an empty mix is caught early."""
+        from qkv_drill.session.mock import MockSettings
+        from qkv_drill.session.mock_plan import mock_pool
+
         if self.starting:
             return
         topics, difficulties = self._chosen()
-        pool = [
-            q
-            for q in self.packset.questions.values()
-            if (not topics or q.topic in topics)
-            and (not difficulties or q.difficulty in difficulties)
-            and (not self.packs or q.pack_id in self.packs)
-        ]
+        code = self.query_one("#setup-code", Checkbox).value
+        pool = mock_pool(
+            self.packset,
+            MockSettings(topics=topics, difficulties=difficulties, packs=self.packs, code=code),
+        )
+        text = f"{pool.size} questions match"
+        if pool.exercises:
+            text += ", one of them a code exercise (its time is added)"
+        elif code:
+            text += "; no code exercise matches"
+        elif pool.left_out:
+            text += f" ({pool.left_out} code exercises only when ticked)"
         label = self.query_one("#setup-pool", Static)
-        label.update(f"{len(pool)} questions match.")
-        label.set_class(not pool, "-empty")
+        label.update(text + ".")
+        label.set_class(not pool.size, "-empty")
 
     def _chosen(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         topics = tuple(sorted(self.query_one("#setup-topics", SelectionList).selected))
@@ -197,8 +214,8 @@ class MockSetupScreen(Screen):
             seed=seed,
             packs=self.packs,
             allow_pause=self.query_one("#setup-pause", Checkbox).value,
-            code=self.initial is not None and self.initial.code,  # `mock --code`: the form
-        )  # has no box for it, so the command line's choice is kept
+            code=self.query_one("#setup-code", Checkbox).value,
+        )
 
     @on(Button.Pressed, "#setup-start")
     def _start_pressed(self) -> None:
