@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import Checkbox, TextArea
 
 from qkv_drill.exercises import runner
 from qkv_drill.exercises.warm import POOL
@@ -98,8 +98,8 @@ def test_a_named_bug_is_named_at_hand_in_warm_as_cold(tmp_path, warm_runs):
 
 
 async def test_mock_code_through_the_set_up_form_keeps_its_exercise(tmp_path):
-    """`qkv-drill mock --code` without --minutes opens the form; starting from it still asks the
-    exercise (the form has no box for it: the command line's choice is kept)."""
+    """`qkv-drill mock --code` without --minutes opens the form with "Code exercise" ticked;
+    starting from it asks the exercise."""
     from qkv_drill.session.mock import MockSettings
     from qkv_drill.tui.screens.mock import MockScreen
     from qkv_drill.tui.screens.mock_setup import MockSetupScreen
@@ -113,6 +113,7 @@ async def test_mock_code_through_the_set_up_form_keeps_its_exercise(tmp_path):
         app = Host(lambda: MockSetupScreen(packs, store, clock=clock, settings=told))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
+            assert app.screen.query_one("#setup-code", Checkbox).value
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, MockScreen)
