@@ -207,6 +207,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return args
     command = args.command
 
+    if command is None or (command in ("practice", "drill", "mock") and not args.plain):
+        from qkv_drill import startup_gc
+
+        startup_gc.pause()  # the app turns it back on once its first screen is up
     if command is None:
         from qkv_drill.tui.app import run_app
 

@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
+from qkv_drill import startup_gc
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.commands import QkvCommands
 from qkv_drill.tui.screens.home import HomeScreen
@@ -160,6 +161,9 @@ class QkvDrillApp(App[int]):
         return HomeScreen(id="home")
 
     def on_mount(self) -> None:
+        # The collector, off since start-up began, is on again once the first screen is up
+        # (Home and practice say when), and at the latest after this.
+        self.set_timer(startup_gc.LATEST_S, startup_gc.resume)
         if self.start in ("practice", "drill"):
             # Straight to the question screen, over a stand-in for Home (built when first shown);
             # the question screen asks for its session once the packs are in.

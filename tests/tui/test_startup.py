@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from textual.widgets import OptionList, SelectionList
 
 from qkv_drill.session.filters import Filter
@@ -130,3 +131,47 @@ def test_home_imports_neither_markdown_nor_yaml():
         timeout=120,
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def startup_paused():
+    """The collector off as `qkv-drill` turns it off before the app starts; on after the test."""
+    from qkv_drill import startup_gc
+
+    startup_gc.pause()
+    yield
+    startup_gc.resume()
+    gc.enable()
+
+
+@pytest.mark.parametrize("start", [None, "practice", "drill"])
+async def test_the_collector_comes_back_on_once_the_first_screen_is_up(
+    startup_paused, start, monkeypatch
+):
+    """Off while the app starts (no garbage worth a full collection), on again when Home has its
+    counts or the first question is on screen and warmed, not only at the latest moment."""
+    from qkv_drill import startup_gc
+
+    monkeypatch.setattr(startup_gc, "LATEST_S", 600)
+    app = make_app(start=start)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert gc.isenabled() and not startup_gc.paused()
+
+
+async def test_the_collector_comes_back_on_at_the_latest_moment(startup_paused, monkeypatch):
+    """A start whose first screen never says it is up (the mock's set-up form) still gets its
+    collector back."""
+    from qkv_drill import startup_gc
+
+    monkeypatch.setattr(startup_gc, "LATEST_S", 0.2)
+    app = make_app(start="mock")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MockSetupScreen"
+        for _ in range(100):
+            if gc.isenabled():
+                break
+            await pilot.pause(0.05)
+        assert gc.isenabled() and not startup_gc.paused()

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 if TYPE_CHECKING:
     from qkv_drill.tui.widgets.ticks import TickList
 
+from qkv_drill import startup_gc
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.footer import KeyFooter
@@ -219,6 +220,7 @@ class HomeScreen(AppScreen[None]):
         self.due = due
         drill = next(o for o in self._menu_options(due) if o.id == "drill")
         self.query_one("#menu", OptionList).replace_option_prompt("drill", drill.prompt)
+        self.call_after_refresh(startup_gc.resume)  # Home is complete: start-up is over
 
     @on(OptionList.OptionSelected, "#menu")
     async def _menu_selected(self, event: OptionList.OptionSelected) -> None:

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from qkv_drill import startup_gc
 from qkv_drill.present.formats import option_letters
 from qkv_drill.tui.keys import scoped
 from qkv_drill.tui.screens.base import AppScreen
@@ -237,6 +238,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         import qkv_drill.packs.instance
         import qkv_drill.tui.widgets.feedback  # noqa: F401
 
+        startup_gc.resume()  # the first question is up and warmed: start-up is over
         self.app.call_from_thread(self._warm_torch)
 
     def _warm_torch(self) -> None:
