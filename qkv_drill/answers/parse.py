@@ -25,6 +25,7 @@ from qkv_drill.answers.brackets import (
     unwrap,
 )
 from qkv_drill.answers.expr import ExprError, evaluate
+from qkv_drill.answers.numbers import format_number as format_number  # (callers find it here)
 from qkv_drill.present.forms import answer_form
 
 KINDS = ("numeric", "shape", "matrix", "choice", "multi", "text", "code")
@@ -373,19 +374,6 @@ def _multi(text: str, n: int | None) -> frozenset[int]:
 
 def _fmt(x: float) -> str:
     return format_number(x)
-
-
-def format_number(x: float, digits: int | None = None) -> str:
-    """`64`, `0.125`, `1e-05`; exact round trip by default, `digits` significant for display."""
-    x = float(x)
-    if not math.isfinite(x):
-        return repr(x)
-    if digits is not None:
-        text = f"{x:.{digits}g}"
-        return text.replace("e+", "e")
-    if x == math.floor(x) and abs(x) < 1e16:
-        return str(int(x)) if x != 0 else "0"
-    return repr(x).replace("e+", "e")
 
 
 def format_matrix(a: np.ndarray, digits: int | None = None) -> str:

@@ -26,7 +26,7 @@ from qkv_drill.packs.computations import (
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.drawn import Instance as Instance  # where every caller has found it
 from qkv_drill.packs.model import Example, Question, Tolerance
-from qkv_drill.packs.numberless import WORDY, fill_prompt, wordy_instance
+from qkv_drill.packs.numberless import WORDY, wordy_instance
 from qkv_drill.packs.param_specs import spec_kind
 from qkv_drill.packs.params import (
     ImpossibleConstraints,
@@ -34,6 +34,8 @@ from qkv_drill.packs.params import (
     draw_params,
     rng_for,
 )
+from qkv_drill.packs.prompt_text import precision_line as precision_line
+from qkv_drill.packs.prompt_text import render_prompt as render_prompt
 from qkv_drill.present.formats import shape_tuple
 
 MAX_REDRAWS = 50
@@ -125,57 +127,7 @@ def _back(kind: str, text: str) -> Any:
     return p.value if isinstance(p, Ok) else None
 
 
-def precision_line(kind: str, tol: Tolerance, expected: Any) -> str:
-    """What precision is expected, stated so nobody is marked wrong by an unstated rule.
-
-    "Exact integer." / "Answer to within 0.01." / "Answer to within 5%." / "Answer to within
-    0.01 plus 5%." (matrices: "Give each entry to within ..."). A tolerance written with only
-    `abs` has rel 0, so no percentage tail appears.
-    """
-    if kind == "shape":
-        return "Give the shape as a tuple, e.g. (2, 3)."
-    if kind == "numeric" and not tol.explicit and float(expected) == int(float(expected)):
-        return "Exact integer."
-    if kind == "matrix" and not tol.explicit and expected is not None and _whole(expected):
-        return "Give each entry as an exact integer."
-    parts = []
-    if tol.abs > 0:
-        parts.append(format_number(tol.abs))
-    if tol.rel > 0 and (tol.explicit or tol.abs == 0):
-        parts.append(f"{tol.rel * 100:.6g}%")
-    within = " plus ".join(parts)
-    if kind == "matrix":
-        return f"Give each entry to within {within}." if parts else "Give each entry exactly."
-    return f"Answer to within {within}." if parts else "Answer exactly."
-
-
-def _whole(a: Any) -> bool:
-    arr = np.asarray(a, dtype=float)
-    return bool(np.isfinite(arr).all() and (arr == np.round(arr)).all())
-
-
 # --- rendering ----------------------------------------------------------------------------------
-
-
-def _render_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return format_number(v)
-    if isinstance(v, list):
-        if v and isinstance(v[0], list):
-            width = len(v[0])
-            head = "|" + "   |" * width
-            rule = "|" + "---|" * width
-            rows = ["| " + " | ".join(format_number(x) for x in row) + " |" for row in v]
-            return "\n\n" + "\n".join([head, rule, *rows]) + "\n\n"
-        return "[" + ", ".join(format_number(x) for x in v) + "]"
-    return str(v)
-
-
-def render_prompt(template: str, params: dict[str, Any]) -> str:
-    """Replace {name} by the parameter; {{name}} shows {name} as written."""
-    return fill_prompt(template, params, _render_value)
 
 
 def answer_args(question: Question, params: dict[str, Any]) -> dict[str, Any]:

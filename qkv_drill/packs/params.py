@@ -2,25 +2,27 @@
 derived values and constraints, all reproducible from (question id, seed).
 
 Seeds go through sha256, not Python's `hash()` (salted per process), so an instance drawn today
-is the same instance tomorrow.
+is the same instance tomorrow. A draw reads its generator through `integers` only, so numpy's
+generator (`rng_for`) and its plain-Python twin (`seeded_for`, the same numbers bit for bit) both
+draw; numpy is imported only for the first of them and for `full_rank`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
-
-import numpy as np
-import numpy.typing as npt
 
 from qkv_drill.packs.configs import CONFIGS
 from qkv_drill.packs.limits import MAX_DRAW_TRIES as MAX_TRIES
 from qkv_drill.packs.limits import MAX_MATRIX_DIM
 from qkv_drill.packs.param_specs import fixed_value, spec_kind
-from qkv_drill.packs.seeded import seed_for
+from qkv_drill.packs.seeded import PCG64, seed_for
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from qkv_drill.packs.model import Question
 
 
@@ -35,25 +37,39 @@ class Drawable(Protocol):
     def constraints(self) -> Sequence[dict[str, Any]]: ...
 
 
+class Draws(Protocol):
+    """What a draw asks of its generator: numpy's `Generator.integers`."""
+
+    def integers(self, low: int, high: int | None = None, size: Any = None) -> Any: ...
+
+
 class ImpossibleConstraints(ValueError):
     """No draw within MAX_TRIES satisfied the constraints."""
 
 
 def rng_for(question_id: str, seed: int, attempt: int = 0) -> np.random.Generator:
     """A generator fixed by (question id, seed, attempt), stable across processes and versions."""
+    import numpy as np
+
     return np.random.default_rng(seed_for(question_id, seed, attempt))
+
+
+def seeded_for(question_id: str, seed: int, attempt: int = 0) -> PCG64:
+    """`rng_for`'s generator in plain Python: the same draws, without importing numpy."""
+    return PCG64(seed_for(question_id, seed, attempt))
 
 
 def _clean(x: Any) -> Any:
     """numpy scalars -> Python numbers; integral floats stay floats only when written so."""
-    if isinstance(x, np.integer):
+    np = sys.modules.get("numpy")  # (not imported: x is no numpy scalar)
+    if np is not None and isinstance(x, np.integer):
         return int(x)
-    if isinstance(x, np.floating):
+    if np is not None and isinstance(x, np.floating):
         return float(x)
     return x
 
 
-def _draw_scalar(rng: np.random.Generator, spec: Any) -> Any:
+def _draw_scalar(rng: Draws, spec: Any) -> Any:
     kind = spec_kind(spec)
     if kind == "list":
         return _clean(spec[int(rng.integers(len(spec)))])
@@ -77,26 +93,26 @@ FULL_RANK_TRIES = 64
 often than not, so this bound only stops a loop that cannot end."""
 
 
-def _draw_matrix(
-    rng: np.random.Generator, spec: dict[str, Any], values: dict[str, Any]
-) -> list[Any]:
+def _draw_matrix(rng: Draws, spec: dict[str, Any], values: dict[str, Any]) -> list[Any]:
     dims = [_dim(d, values) for d in spec["matrix"]]
     if any(not 1 <= d <= MAX_MATRIX_DIM for d in dims):
         raise ValueError(f"matrix size {dims} is outside 1..{MAX_MATRIX_DIM}")
     lo, hi = spec.get("values", [-3, 3])
     for _ in range(FULL_RANK_TRIES if spec.get("full_rank") else 1):
         m = rng.integers(int(lo), int(hi) + 1, size=dims)  # (r, c) or (n,)
-        if not spec.get("full_rank") or _full_rank(m):
-            rows: list[Any] = m.tolist()
+        rows: list[Any] = m if isinstance(m, list) else m.tolist()
+        if not spec.get("full_rank") or _full_rank(rows):
             return rows
     raise ValueError(
         f"no full-rank {dims} matrix with values in [{lo}, {hi}] in {FULL_RANK_TRIES} tries"
     )
 
 
-def _full_rank(m: npt.NDArray[np.integer]) -> bool:
+def _full_rank(rows: list[Any]) -> bool:
     """Rank min(rows, cols) (a vector: not all zero); SVD is exact enough for small integers."""
-    a = np.atleast_2d(m)
+    import numpy as np
+
+    a = np.atleast_2d(np.asarray(rows, dtype=np.int64))
     return bool(np.linalg.matrix_rank(a.astype(np.float64)) == min(a.shape))
 
 
@@ -139,7 +155,7 @@ def constraint_holds(c: dict[str, Any], values: dict[str, Any]) -> bool:
 
 
 def draw_once(
-    question: Drawable, rng: np.random.Generator, fixed: dict[str, Any] | None = None
+    question: Drawable, rng: Draws, fixed: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """One draw: scalars and configs in order, then derived values, then matrices."""
     fixed = fixed or {}
@@ -172,18 +188,25 @@ def draw_once(
     return values
 
 
-def draw_params(question: Question, seed: int, attempt: int = 0) -> tuple[dict[str, Any], int]:
+def draw_params(
+    question: Question,
+    seed: int,
+    attempt: int = 0,
+    *,
+    generator: Callable[[str, int, int], Draws] = rng_for,
+) -> tuple[dict[str, Any], int]:
     """Parameters satisfying every constraint, and the attempt number that produced them.
 
     Attempts count across calls (re-draws pass on where they are), and stop at the question's
     work budget, so even a question whose constraints never hold costs bounded time.
+    `generator=seeded_for` draws the same parameters without numpy.
     """
     from qkv_drill.packs.budget import attempt_budget
 
     budget = attempt_budget(question)
     end = min(attempt + MAX_TRIES, budget)
     for i in range(attempt, end):
-        values = draw_once(question, rng_for(question.id, seed, i))
+        values = draw_once(question, generator(question.id, seed, i))
         if all(constraint_holds(c, values) for c in question.constraints):
             return values, i
     if end - attempt < MAX_TRIES:

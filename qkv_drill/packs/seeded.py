@@ -1,9 +1,11 @@
-"""Seeded option orders: numpy's `default_rng(seed).shuffle(list)`, bit for bit, in plain Python.
+"""numpy's seeded draws in plain Python, bit for bit: `default_rng(seed)`, its `shuffle(list)`
+and its `integers(...)`.
 
 Every draw is fixed by (question id, seed, attempt) through numpy's PCG64 generator, and stored
-interviews re-draw their questions from those seeds, so an option order must never change. A
-question that draws no numbers needs the generator only to order its options: doing that here
-shows it without importing numpy, most of the cost of `qkv-drill practice`'s first question.
+interviews re-draw their questions from those seeds, so a draw must never change. A question that
+draws no numbers needs the generator only to order its options, and a computed one only to draw
+its numbers before the engine works out the answer: doing that here shows either without
+importing numpy, most of the cost of `qkv-drill practice`'s first question.
 tests/packs/test_seeded.py compares every step with numpy over thousands of seeds.
 """
 
@@ -110,6 +112,43 @@ class PCG64:
             value = draw() & mask
             if value <= high:
                 return value
+
+    def bounded(self, rng: int) -> int:
+        """Uniform in 0..rng, as numpy's `Generator.integers` draws one int64 (Lemire's method,
+        from 32 bits while the range fits in them; random_bounded_uint64_fill)."""
+        if rng == 0:
+            return 0
+        if rng == _M32:
+            return self.next32()
+        bits, draw = (32, self.next32) if rng < _M32 else (64, self.next64)
+        mask = (1 << bits) - 1
+        excl = rng + 1
+        m = draw() * excl
+        if m & mask < excl:
+            threshold = (mask - rng) % excl
+            while m & mask < threshold:
+                m = draw() * excl
+        return m >> bits
+
+    def integers(self, low: int, high: int | None = None, size: Any = None) -> Any:
+        """`Generator.integers(low, high, size)` (int64, high excluded): an int, or nested lists
+        of them (row-major, as `.tolist()` gives) when `size` is a shape."""
+        if high is None:
+            low, high = 0, low
+        if high <= low:
+            raise ValueError("high <= low")
+        if high - 1 - low > _M64:
+            raise ValueError("the range does not fit in 64 bits")
+        if size is None:
+            return low + self.bounded(high - 1 - low)
+        shape = [size] if isinstance(size, int) else list(size)
+        count = 1
+        for n in shape:
+            count *= n
+        rows: list[Any] = [low + self.bounded(high - 1 - low) for _ in range(count)]
+        for n in reversed(shape[1:]):
+            rows = [rows[i : i + n] for i in range(0, len(rows), n)]
+        return rows
 
     def shuffle(self, items: list[Any]) -> None:
         """In place, as `Generator.shuffle` does a Python list."""

@@ -182,10 +182,10 @@ class DrillSession(PracticeSession):
         later = self._due(self.clock.now() + timedelta(days=36500))
         return later[0][1] if later else None
 
-    def _show(self, question: Question) -> Instance:
+    def _show(self, question: Question, seed: int | None = None) -> Instance:
         self.suggested_rating = None
         self.rating = None
-        return super()._show(question)
+        return super()._show(question, seed)
 
     def redraw(self) -> Instance:
         """Before an answer, new numbers. After it, the card is reviewed: answering it again

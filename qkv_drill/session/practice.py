@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
     from qkv_drill.packs.loader import PackSet
     from qkv_drill.packs.model import Question
+    from qkv_drill.packs.preview import Preview
     from qkv_drill.store import Store
 
 SEED_RANGE = 2**31
@@ -81,10 +82,10 @@ class PracticeSession:
             self._order = order
         return self._order.pop(0)
 
-    def _show(self, question: Question) -> Instance:
+    def _show(self, question: Question, seed: int | None = None) -> Instance:
         from qkv_drill.packs.numberless import draw_numberless
 
-        seed = self.rng.randrange(SEED_RANGE)
+        seed = self.rng.randrange(SEED_RANGE) if seed is None else seed
         instance = draw_numberless(question, seed)  # without numpy, when no numbers are drawn
         if instance is None:
             from qkv_drill.packs.instance import draw
@@ -92,14 +93,15 @@ class PracticeSession:
             instance = draw(question, seed)
         return self._ask(instance)
 
-    def _ask(self, instance: Instance) -> Instance:
-        """Make `instance` the current question, unanswered, its clock starting now."""
+    def _ask(self, instance: Instance, shown_at: float | None = None) -> Instance:
+        """Make `instance` the current question, unanswered, its clock starting now (or when
+        its preview was shown)."""
         self.current = instance
         self.last_verdict = None
         self.hints_used = 0
         self._recorded = False
         self._pending_text = None
-        self._shown_at = self.clock.monotonic()
+        self._shown_at = self.clock.monotonic() if shown_at is None else shown_at
         return instance
 
     def next(self) -> Instance | None:
@@ -108,23 +110,59 @@ class PracticeSession:
         A question that cannot be drawn (a user pack whose constraints never hold, say) is
         dropped from the pool and its one-line reason kept in `draw_errors`; the session goes on.
         """
+        return cast("Instance | None", self._next(quick=False))  # (no preview unless quick)
+
+    def next_quick(self) -> Instance | Preview | None:
+        """`next`, except that a computed question may come back as a `Preview`: its numbers and
+        prompt drawn without numpy or the engine, to show at once. `complete(preview)` then
+        draws its instance with the engine, the current question from then on."""
+        return self._next(quick=True)
+
+    def _next(self, *, quick: bool) -> Instance | Preview | None:
         while True:
             question = self._pick_question()
             if question is None:
                 self.current = None
                 return None
             try:
-                return self._show(question)
-            except Exception as e:
-                from qkv_drill.packs.instance import InstanceError
+                seed = self.rng.randrange(SEED_RANGE)
+                if quick:
+                    from qkv_drill.packs.preview import draw_preview
 
-                if not isinstance(e, InstanceError):
-                    raise
-                self.draw_errors.append(str(e))
-                if self.on_skip is not None:
-                    self.on_skip(f"skipped: {e}")
-                self.pool = [q for q in self.pool if q.id != question.id]
-                self._order = [q for q in self._order if q.id != question.id]
+                    preview = draw_preview(question, seed)
+                    if preview is not None:
+                        self.current = None  # until `complete`: nothing to check yet
+                        self._shown_at = self.clock.monotonic()
+                        return preview
+                return self._show(question, seed)
+            except Exception as e:
+                self._drop(question, e)
+
+    def _drop(self, question: Question, e: Exception) -> None:
+        """Take a question that cannot be drawn out of the pool, saying why (else re-raise)."""
+        from qkv_drill.packs.instance import InstanceError
+
+        if not isinstance(e, InstanceError):
+            raise e
+        self.draw_errors.append(str(e))
+        if self.on_skip is not None:
+            self.on_skip(f"skipped: {e}")
+        self.pool = [q for q in self.pool if q.id != question.id]
+        self._order = [q for q in self._order if q.id != question.id]
+
+    def complete(self, preview: Preview) -> Instance | None:
+        """The instance `preview` stands for: the engine's draw on the same seed, now the
+        current question, its clock started when the preview was shown. Its numbers can differ
+        from the preview's (a re-draw: see `packs.preview.shows_the_same`); a question that
+        cannot be drawn after all is dropped as `next` drops one, and the next question comes."""
+        shown_at = self._shown_at
+        try:
+            instance = self._show(preview.question, preview.seed)
+        except Exception as e:
+            self._drop(preview.question, e)
+            return self.next()
+        self._shown_at = shown_at
+        return instance
 
     def redraw(self) -> Instance:
         """Same question, new numbers (and a fresh response timer)."""

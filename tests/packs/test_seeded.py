@@ -1,5 +1,5 @@
-"""Option orders drawn without numpy are numpy's, bit for bit, and a question that draws no
-numbers is shown without importing numpy."""
+"""Option orders and numbers drawn without numpy are numpy's, bit for bit, and a question that
+draws no numbers is shown without importing numpy."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qkv_drill
 from qkv_drill.packs.instance import draw
@@ -45,6 +47,47 @@ def test_generator_state_and_shuffles_are_numpys():
             ours.shuffle(a)
             theirs.shuffle(b)
             assert a == b, (seed, n)
+
+
+SHAPES = st.one_of(
+    st.none(),
+    st.integers(1, 9),
+    st.lists(st.integers(1, 6), min_size=1, max_size=3).map(tuple),
+)
+SPANS = st.one_of(  # high - low: tiny (the packs' matrices), near 2**32 (the 32-bit edge), 64-bit
+    st.integers(1, 40),
+    st.integers(2**32 - 3, 2**32 + 3),
+    st.integers(1, 2**63),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    seed=st.integers(0, 2**64 - 1),
+    low=st.integers(-(2**62), 2**62),
+    span=SPANS,
+    size=SHAPES,
+    scalars=st.lists(st.integers(1, 50), max_size=4),
+)
+def test_integers_are_numpys(seed, low, span, size, scalars):
+    """`Generator.integers(low, high, size)` then a few `integers(n)`, as the draws call them."""
+    if not -(2**63) <= low + span <= 2**63 - 1:
+        low = -span // 2
+    ours, theirs = PCG64(seed), np.random.default_rng(seed)
+    want = theirs.integers(low, low + span, size=size)
+    assert ours.integers(low, low + span, size=size) == (
+        int(want) if size is None else want.tolist()
+    )
+    for n in scalars:  # the stream stays in step, the buffered half word included
+        assert ours.integers(n) == int(theirs.integers(n))
+
+
+def test_integers_refuses_what_numpy_refuses():
+    for low, high in [(3, 3), (5, 2)]:
+        with pytest.raises(ValueError):
+            np.random.default_rng(1).integers(low, high)
+        with pytest.raises(ValueError):
+            PCG64(1).integers(low, high)
 
 
 def test_draw_seed_is_the_one_the_numpy_draws_use():

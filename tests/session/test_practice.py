@@ -176,3 +176,83 @@ def test_a_question_that_cannot_be_drawn_is_dropped_with_its_reason(mini_packs, 
     mock = MockSession.create(packs, store, settings, clock)
     assert bad.id not in {i.question.id for i in mock.instances}
     assert len(mock.instances) == len(packs.questions) - 1
+
+
+def _same(a, b) -> bool:
+    return (a.question.id, a.seed, a.params, a.prompt, str(a.expected)) == (
+        b.question.id,
+        b.seed,
+        b.params,
+        b.prompt,
+        str(b.expected),
+    )
+
+
+def test_a_preview_then_its_instance_is_the_question_next_would_have_drawn(
+    mini_packs, store, clock
+):
+    """`next_quick` + `complete` and `next` give the same questions and numbers, and the next
+    ones after them too: a seed replays the same practice either way."""
+    from qkv_drill.packs.preview import Preview
+
+    previews = 0
+    for seed in range(30):
+        quick = PracticeSession(mini_packs, store, seed=seed, clock=clock)
+        plain = PracticeSession(mini_packs, store, seed=seed, clock=clock)
+        shown = quick.next_quick()
+        if isinstance(shown, Preview):
+            previews += 1
+            assert quick.current is None  # nothing to check before the engine's draw
+            instance = quick.complete(shown)
+        else:
+            instance = shown
+        assert quick.current is instance
+        assert _same(instance, plain.next())
+        for _ in range(3):
+            assert _same(quick.next(), plain.next())
+    assert previews > 0
+
+
+def test_complete_starts_the_clock_when_the_preview_was_shown(mini_packs, store, clock):
+    from qkv_drill.packs.preview import Preview
+
+    seed = next(
+        s
+        for s in range(200)
+        if isinstance(PracticeSession(mini_packs, store, seed=s, clock=clock).next_quick(), Preview)
+    )
+    s = PracticeSession(mini_packs, store, seed=seed, clock=clock)
+    preview = s.next_quick()
+    clock.advance(5)
+    s.complete(preview)
+    clock.advance(2)
+    assert s.response_ms() == 7000
+
+
+def test_complete_drops_a_question_that_cannot_be_drawn_and_goes_on(
+    mini_packs, store, clock, monkeypatch
+):
+    from qkv_drill.packs import instance as drawing
+    from qkv_drill.packs.preview import Preview
+
+    seed = next(
+        s
+        for s in range(200)
+        if isinstance(PracticeSession(mini_packs, store, seed=s, clock=clock).next_quick(), Preview)
+    )
+    s = PracticeSession(mini_packs, store, seed=seed, clock=clock)
+    told = []
+    s.on_skip = told.append
+    preview = s.next_quick()
+    real = drawing.draw
+
+    def fails_once(question, seed):
+        if question is preview.question:
+            raise drawing.InstanceError("cannot be drawn")
+        return real(question, seed)
+
+    monkeypatch.setattr(drawing, "draw", fails_once)
+    instance = s.complete(preview)
+    assert instance is not None and instance.question.id != preview.question.id
+    assert preview.question not in s.pool and s.current is instance
+    assert told == ["skipped: cannot be drawn"]

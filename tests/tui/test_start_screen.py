@@ -159,3 +159,134 @@ async def test_torch_warms_up_only_once_the_first_question_is_up(tmp_path, monke
         await pilot.press("escape", "r")  # a new draw: warmed at once, as before
         await settle(pilot)
         assert events[2:] == ["torch", "on screen"]
+
+
+# --- a computed first question: shown from its preview, checked with the engine's instance ----
+
+
+def _first_seed(kind: str) -> int:
+    """An app seed whose first practice question over the fixture pack is of type `kind`."""
+    from qkv_drill.packs.loader import load_packs
+    from qkv_drill.session.practice import PracticeSession
+
+    packset = load_packs([FIXTURE_PACK], include_shipped=False, include_user=False)
+    return next(
+        s
+        for s in range(300)
+        if PracticeSession(packset, None, seed=s)._pick_question().type == kind
+    )
+
+
+@pytest.fixture
+def engine_not_imported(monkeypatch):
+    """As in a fresh `qkv-drill practice`: (here other tests have imported the engine)."""
+    from qkv_drill.tui.screens import question
+
+    monkeypatch.setattr(question, "engine_imported", lambda: False)
+
+
+def _by_hand(params) -> str:
+    """The self-attention output for the numbers on screen, worked out here in plain Python."""
+    from tests.helpers.tui import self_attention
+
+    out, _ = self_attention(params)
+    return "; ".join(" ".join(f"{x:.4f}" for x in row) for row in out)
+
+
+async def _until(pilot, ready) -> None:
+    for _ in range(200):
+        if ready():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the screen never got there")
+
+
+async def test_a_matrix_first_question_shows_before_its_answer_and_checks_what_it_shows(
+    engine_not_imported,
+):
+    from qkv_drill.packs.preview import Preview
+
+    seen = []
+    app = make_app(start="practice", seed=_first_seed("matrix"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen_stack[-1]
+        real = screen._put_instance
+
+        async def put(instance):
+            seen.append(type(instance).__name__)
+            return await real(instance)
+
+        screen._put_instance = put
+        await settle(pilot)
+        assert seen == ["Preview"]  # put on screen once: the engine's draw showed the same
+        assert screen.preview is None and screen.instance.question.id == "tui.weights"
+        assert not isinstance(screen.instance, Preview)
+        await pilot.press(*_by_hand(screen.instance.params), "enter")
+        await settle(pilot)
+        assert screen.verdict.status == "correct"
+        (row,) = app.store.iter_answers()
+        assert row.verdict == "correct"
+
+
+async def test_an_answer_handed_in_before_the_engine_is_done_waits_for_it(
+    engine_not_imported, monkeypatch
+):
+    import threading
+
+    from qkv_drill.session.practice import PracticeSession
+
+    go = threading.Event()
+    real = PracticeSession.complete
+
+    def slow_complete(self, preview):
+        go.wait(10)
+        return real(self, preview)
+
+    monkeypatch.setattr(PracticeSession, "complete", slow_complete)
+    app = make_app(start="practice", seed=_first_seed("matrix"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen_stack[-1]
+        await _until(pilot, lambda: screen.preview is not None and screen.phase == "asking")
+        answer = _by_hand(screen.preview.params)  # from the numbers on screen
+        await pilot.press(*answer, "enter")
+        await pilot.pause()
+        assert screen.phase == "checking" and screen.instance is None
+        assert list(app.store.iter_answers()) == []  # nothing checked against no answer
+        go.set()
+        await settle(pilot)
+        assert screen.verdict.status == "correct" and screen.instance is not None
+        (row,) = app.store.iter_answers()
+        assert row.verdict == "correct" and row.answer_text == answer
+
+
+async def test_when_the_engine_draws_other_numbers_they_replace_the_preview(
+    engine_not_imported, monkeypatch
+):
+    """The engine re-draws when a named mistake would give the right answer: what it drew is
+    shown, never the preview's numbers with another question's answer."""
+    from qkv_drill.packs.instance import draw
+    from qkv_drill.session.practice import PracticeSession
+
+    real = PracticeSession.complete
+
+    previews = []
+
+    def redrawn(self, preview):
+        previews.append(preview)
+        real(self, preview)
+        return self._ask(draw(preview.question, preview.seed + 1))
+
+    monkeypatch.setattr(PracticeSession, "complete", redrawn)
+    app = make_app(start="practice", seed=_first_seed("matrix"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen_stack[-1]
+        await settle(pilot)
+        shown, (first,) = screen.instance, previews
+        assert screen.preview is None and shown is screen.session.current
+        given = {m.caption: m.rows for m in screen.query_one("#matrices").items}
+        assert given == {k: shown.params[k] for k in ("X", "W_Q", "W_K", "W_V")}  # its numbers
+        assert given != {k: first.params[k] for k in given}  # not the preview's
+        assert screen.phase == "asking" and screen.focused is screen._answer()
+        await pilot.press(*_by_hand(shown.params), "enter")
+        await settle(pilot)
+        assert screen.verdict.status == "correct"

@@ -8,6 +8,8 @@ never types into the next question; after the verdict, n / r / d / h act without
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -22,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from qkv_drill import startup_gc
+from qkv_drill.packs.preview import Preview, shows_the_same
 from qkv_drill.present.formats import option_letters
 from qkv_drill.tui.keys import scoped
 from qkv_drill.tui.screens.base import AppScreen
@@ -56,11 +59,21 @@ rubric points to tick, the verdict shown, or nothing left to ask."""
 _b = partial(scoped, "question")
 
 
+def engine_imported() -> bool:
+    """The engine (and numpy) is imported: a preview would save nothing."""
+    return "qkv_drill.packs.instance" in sys.modules
+
+
+PAINT_WAIT_S = 1.0
+"""How long the engine's draw of a preview waits for the preview to be painted, at most."""
+
+
 class QuestionScreen(CardKeys, AppScreen[None]):
     """Shared by practice and drill: the session decides what comes next."""
 
     CSS_PATH = "question.tcss"
     MODE = "practice"
+    PREVIEW_FIRST = False  # practice: a computed first question shows before numpy is in
     REDRAW_ANSWERED = True  # `r` after a verdict; not in drill: a card is reviewed once
     BINDINGS: ClassVar[list[BindingType]] = [
         # escape says what it does: leave the answer box while asking, else back to Home
@@ -90,6 +103,10 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         super().__init__(**kwargs)
         self.session: PracticeSession | None = None
         self.instance: Instance | None = None
+        self.preview: Preview | None = None
+        """On screen instead of `instance` until the engine's draw confirms it (first question)."""
+        self._handed_in: str | None = None  # an answer handed in while only the preview was up
+        self._framed = threading.Event()  # the question last put on screen is painted
         self.verdict: Verdict | None = None
         self.hints: list[str] = []
         self.last_text = ""
@@ -121,7 +138,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
     def _ask_first(self) -> None:
         if not self._first_asked:
             self._first_asked = True
-            self.advance("next")
+            quick = self.PREVIEW_FIRST and not engine_imported()
+            self.advance("first" if quick else "next")
 
     # -- session calls, all in a worker --------------------------------------------------------
 
@@ -130,26 +148,61 @@ class QuestionScreen(CardKeys, AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question")
     def advance(self, how: str) -> None:
-        """next | skip | redraw: draw the next instance off the UI thread."""
+        """first | next | skip | redraw: draw the next instance off the UI thread. `first` may
+        show a preview (`packs.preview`), then draws the instance it stands for."""
         try:
             if self.session is None:
                 self.session = self.make_session()
             session = self.session
-            instance: Instance | None
+            shown: Instance | Preview | None
             if how == "redraw" and session.current is not None:
-                instance = session.redraw()
+                shown = session.redraw()
             elif how == "skip":
-                instance = session.skip()
+                shown = session.skip()
+            elif how == "first":
+                shown = session.next_quick()
             else:
-                instance = session.next()
+                shown = session.next()
             self.refresh_in_worker()
         except Exception as exc:  # shown, never fatal
             self.app.call_from_thread(self._error, exc)
             return
         self.app.call_from_thread(
             self._show_instance,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
+            shown,
+        )
+        if isinstance(shown, Preview):
+            # Drawn once the preview is painted: importing numpy and the engine in this thread
+            # meanwhile would take turns with the painting and hold it up.
+            self._framed.wait(timeout=PAINT_WAIT_S)
+            self._complete(session, shown)
+
+    def _complete(self, session: PracticeSession, preview: Preview) -> None:
+        """In the worker that showed `preview`: the engine's instance for it, then confirmed."""
+        try:
+            instance = session.complete(preview)
+            self.refresh_in_worker()
+        except Exception as exc:
+            self.app.call_from_thread(self._error, exc)
+            return
+        self.app.call_from_thread(
+            self._confirm,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
+            preview,
             instance,
         )
+
+    async def _confirm(self, preview: Preview, instance: Instance | None) -> None:
+        """The preview on screen becomes `instance` when that shows exactly the same; else (the
+        engine re-drew, or the question could not be drawn) `instance` is shown instead."""
+        if not self.is_attached or self.preview is not preview:
+            return
+        handed_in, self._handed_in = self._handed_in, None
+        if instance is not None and shows_the_same(preview, instance):
+            self.instance, self.preview = instance, None
+            if handed_in is not None:
+                self.check(handed_in)
+            return
+        await self._show_instance(instance)
 
     def check(self, text: str) -> None:
         """Check a typed answer off the UI thread."""
@@ -186,13 +239,23 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             severity="error",
             markup=False,
         )
+        if self.preview is not None:  # its instance failed: nothing on screen can be checked
+            self.preview, self._handed_in = None, None
+            self.phase = "loading"
+            self.advance("next")
+            return
         if self.phase == "checking":
             self.phase = "asking"
             self.action_focus_answer()
 
     # -- showing a question --------------------------------------------------------------------
 
-    async def _show_instance(self, instance: Instance | None) -> None:
+    @property
+    def shown(self) -> Instance | Preview | None:
+        """The question on screen: its instance, or its preview until that is confirmed."""
+        return self.instance if self.preview is None else self.preview
+
+    async def _show_instance(self, instance: Instance | Preview | None) -> None:
         if not self.is_attached:  # left the screen while the worker ran
             return
         # One layout and one repaint for the whole question, not one per widget put in place.
@@ -201,9 +264,14 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         if asking:
             self.call_after_refresh(self._frame)
 
-    async def _put_instance(self, instance: Instance | None) -> bool:
+    async def _put_instance(self, instance: Instance | Preview | None) -> bool:
         """Put `instance` on the screen, its answer box focused; True when it is asked here."""
-        self.instance = instance
+        if isinstance(instance, Preview):
+            self.instance, self.preview = None, instance
+        else:
+            self.instance, self.preview = instance, None
+        self._handed_in = None
+        self._framed.clear()
         self.verdict = None
         self.hints = []
         self.query_one("#hints", Static).update("")
@@ -213,7 +281,9 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         if instance is None:
             await self._show_empty()
             return False
-        if instance.question.type == "code":  # written in its own screen, with an editor
+        if isinstance(instance, Preview):
+            pass  # (a preview is never a code question)
+        elif instance.question.type == "code":  # written in its own screen, with an editor
             self._open_code(instance)
             return False
         await self.query_one(PromptView).show(instance.prompt, instance.params)
@@ -221,8 +291,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.phase = "asking"
         self._status("")
         self._update_progress()
-        if self._warmed:  # (the first question's warm-up waits until it is on screen)
-            self.query_one(DerivationPanel).warm_for(instance)
+        if self._warmed and self.instance is not None:  # (the first waits until it is up)
+            self.query_one(DerivationPanel).warm_for(self.instance)
         self.query_one("#qbody").scroll_home(animate=False)
         self.action_focus_answer(scroll=False)
         return True
@@ -249,6 +319,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         """Scroll just enough that the answer box and the question sentence both show."""
         body = self.query_one("#qbody", VerticalScroll)
         self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
+        self.call_after_refresh(self._framed.set)
         if not self._warmed:
             self._warmed = True
             self.call_after_refresh(self._warm)
@@ -292,8 +363,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         parts: list[TextPart] = [(self.MODE.capitalize(), "bold"), f"  {right}/{answered} correct"]
         if tally.get("skipped"):
             parts.append(f" · {tally['skipped']} skipped")
-        if self.instance is not None:
-            q = self.instance.question
+        if self.shown is not None:
+            q = self.shown.question
             parts += ["  ·  ", (q.topic, "bold"), f"  ·  {q.difficulty}"]
         return Text.assemble(*parts, *self.progress_extra())
 
@@ -305,10 +376,11 @@ class QuestionScreen(CardKeys, AppScreen[None]):
     @on(Input.Changed, "#answer-input")
     @on(TextArea.Changed, "#answer-matrix")
     def _live_parse(self) -> None:
-        if self.instance is None or self.phase != "asking":
+        shown = self.shown
+        if shown is None or self.phase != "asking":
             return
         text = typed_text(self._answer()) or ""
-        ok, message = live_parse(self.instance.question.type, text)
+        ok, message = live_parse(shown.question.type, text)
         status = self.query_one(AnswerStatus)
         status.say(message or self.idle_help(), error=not ok, ok=ok and bool(message))
         if isinstance(self._answer(), MatrixInput):  # a new row must not slide under the fold
@@ -334,10 +406,11 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             self.grade(list(event.picked))
 
     def submit_text(self, text: str) -> None:
-        if self.phase != "asking" or self.instance is None:
+        shown = self.shown
+        if self.phase != "asking" or shown is None:
             return
         if not text.strip():
-            how = "pick an option" if self.instance.question.type in ("choice", "multi") else ""
+            how = "pick an option" if shown.question.type in ("choice", "multi") else ""
             self._status(
                 f"Nothing handed in: {how or 'type an answer'} first (esc, then s skips).",
                 error=True,
@@ -347,6 +420,9 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.phase = "checking"
         self._status("Checking…")
         self.query_one("#qbody").focus()  # keys pressed while checking belong to the screen
+        if self.instance is None:  # the preview's instance is checked once it is drawn
+            self._handed_in = text
+            return
         self.check(text)
 
     def _status(self, message: str, *, error: bool = False) -> None:
@@ -354,9 +430,10 @@ class QuestionScreen(CardKeys, AppScreen[None]):
 
     def idle_help(self) -> str:
         """What the status line says while nothing is typed: how to submit and free the keys."""
-        if self.phase != "asking" or self.instance is None:
+        shown = self.shown
+        if self.phase != "asking" or shown is None:
             return ""
-        return practice_keys(self.instance.question.type, len(self.instance.options))
+        return practice_keys(shown.question.type, len(shown.options))
 
     def action_grade_self(self) -> None:
         if self.phase == "self_grade":
@@ -473,22 +550,24 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.app.pop_screen()
 
     def action_next(self) -> None:
-        if self.phase in ("answered", "empty"):
+        if self.phase in ("answered", "empty") and self.preview is None:
             self.phase = "loading"
             self.advance("next")
 
     def action_skip(self) -> None:
-        if self.phase in ("asking", "self_grade"):
+        if self.phase in ("asking", "self_grade") and self.preview is None:
             self.phase = "loading"
             self.advance("skip")
 
     def action_redraw(self) -> None:
-        if self.instance is not None and self.phase != "checking":
+        if self.instance is not None and self.phase != "checking":  # (not while a preview)
             self.phase = "loading"
             self.advance("redraw")
 
     def action_hint(self) -> None:
         if self.session is None or self.phase not in ("asking", "self_grade", "answered"):
+            return
+        if self.preview is not None:  # hints come with the instance, a moment after
             return
         hint = self.session.hint()
         if hint is None:
@@ -525,3 +604,4 @@ class PracticeScreen(QuestionScreen):
     """Practice: every question of the filter, shuffled, with instant feedback."""
 
     MODE = "practice"
+    PREVIEW_FIRST = True

@@ -24,6 +24,7 @@ from qkv_drill.tui.widgets.packtext import literal
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
+    from qkv_drill.packs.preview import Preview
 
 OPEN_KINDS = frozenset({"text", "code"})  # answered in a multi-line text area
 CHOICE_KINDS = frozenset({"choice", "multi"})
@@ -260,7 +261,7 @@ class MatrixInput(AnswerArea):
         self.screen.set_focus(None)
 
 
-def answer_widget(instance: Instance, *, mock: bool = False) -> Widget:
+def answer_widget(instance: Instance | Preview, *, mock: bool = False) -> Widget:
     """The widget that fits the question type (shared with the mock through `ChoiceField`).
     In the mock nothing is submitted before the hand-in: a pick is saved at once, enter moves on
     to the next question and ctrl+s saves."""
