@@ -170,11 +170,11 @@ def _first_seed(kind: str) -> int:
     from qkv_drill.session.practice import PracticeSession
 
     packset = load_packs([FIXTURE_PACK], include_shipped=False, include_user=False)
-    return next(
-        s
-        for s in range(300)
-        if PracticeSession(packset, None, seed=s)._pick_question().type == kind
-    )
+    for seed in range(300):
+        first = PracticeSession(packset, None, seed=seed)._pick_question()  # type: ignore[arg-type]
+        if first is not None and first.type == kind:
+            return seed
+    raise AssertionError(f"no seed starts practice with a {kind} question")
 
 
 @pytest.fixture
