@@ -234,7 +234,7 @@ def _mock_review(io: PlainIO, session: MockSession) -> None:
     )
     for r in rows:
         mark = "!" if r.flagged else " "
-        said = f"answered: {one_line(r.answer or '', 50)}" if r.answered else "not answered"
+        said = f"answered: {one_line(r.answer or '')}" if r.answered else "not answered"
         io.say(f" {mark}{r.index + 1:>3}. {r.topic}  {mm_ss(r.time_s)}  {said}")
     if open_:
         io.say("Not answered: " + ", ".join(map(str, open_)))

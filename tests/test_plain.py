@@ -467,3 +467,21 @@ def test_plain_drill_says_when_it_serves_a_card_ahead_of_schedule():
     out = run_in_process([*MINI_ARGS, "drill", *MINI_FLAGS, "--count", "1", "--weakest"], ":quit\n")
     assert "Drill: 0 due now." in out
     assert "Ahead of schedule: this card is due in 3 days." in out
+
+
+def test_plain_mock_review_shows_a_long_answer_whole():
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.store import Store
+
+    preview = MockSession.create(
+        packs(BALANCE),
+        Store.in_memory(),
+        MockSettings(minutes=5, questions=3, seed=3, packs=("balance",)),
+    )
+    kinds = [i.question.type for i in preview.instances]
+    assert "text" in kinds, kinds
+    n = kinds.index("text") + 1
+    answer = " ".join(f"reason {i} given in full," for i in range(6)) + " END"  # ~150 chars
+    out = run_in_process(BALANCE_MOCK, f":goto {n}\n{answer}\n\n:review\n:quit\n")
+    review = out[out.index("Review:") :]
+    assert f"answered: {answer}" in review

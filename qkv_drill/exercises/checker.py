@@ -63,6 +63,7 @@ class CodeReport:
     line: int | None = None
     detail: str = ""  # trimmed traceback or offending source line
     printed: str = ""
+    printed_chars: int = 0  # how much the code printed in all (only `printed` is kept)
     seconds: float = 0.0
     cases: int = 0
     passed: int = 0
@@ -89,7 +90,12 @@ def language_of(spec: CodeSpec) -> Literal["numpy", "torch"]:
 
 def judge(run: RunResult, question: Question, cases: CodeCases) -> CodeReport:
     """What a finished run means: the outcome, the failing case, the named mistake."""
-    common = {"printed": run.printed, "seconds": run.seconds, "cases": len(cases.inputs)}
+    common = {
+        "printed": run.printed,
+        "printed_chars": max(run.printed_chars, len(run.printed)),
+        "seconds": run.seconds,
+        "cases": len(cases.inputs),
+    }
     if run.status != "ok":
         return _not_run(run, question, cases, common)
     return _compare(run, question, cases, common)

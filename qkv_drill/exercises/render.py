@@ -92,5 +92,15 @@ def plain_lines(report: CodeReport) -> list[str]:
             lines += input_lines(name, value)
     if report.printed.strip():
         lines.append("Your code printed:")
-        lines += ["  " + x for x in report.printed.strip().splitlines()[:20]]
+        lines += ["  " + x for x in printed_lines(report)]
+    return lines
+
+
+def printed_lines(report: CodeReport) -> list[str]:
+    """What the code printed, every line kept, and how much was not kept (the run keeps the
+    first few thousand characters): said, never dropped silently."""
+    lines = report.printed.strip().splitlines()
+    left_out = report.printed_chars - len(report.printed)
+    if left_out > 0:
+        lines.append(f"(and {left_out:,} more characters, not kept)")
     return lines

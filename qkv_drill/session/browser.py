@@ -73,7 +73,7 @@ class BrowseRow:
     """One question as the browser lists it."""
 
     id: str
-    text: str  # the question as written in the pack, on one line
+    text: str  # the question as written in the pack, on one line, whole
     topic: str
     pack: str
     difficulty: str
@@ -117,9 +117,10 @@ class QuestionHistory:
     buried_until: datetime | None
 
 
-def one_line(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+def one_line(text: str) -> str:
+    """The whole text on one line (every run of whitespace one space), never cut: the table's
+    column shows what fits, the search and the detail pane see it all."""
+    return " ".join(text.split())
 
 
 def browse_rows(packset: PackSet, store: Store) -> list[BrowseRow]:

@@ -311,3 +311,22 @@ def test_cases_are_reproducible_and_tell_every_listed_mistake_apart():
         for name in x:
             np.testing.assert_array_equal(x[name], y[name])
     assert undetected(q, a) == []
+
+
+def test_what_the_code_printed_is_shown_whole_and_what_was_not_kept_is_said(grader):
+    """Printed lines were cut at 20 without a word; the run keeps the first 4,000 characters and
+    the report now says how many more there were."""
+    lines = "\n".join(f"    print('line {i}')" for i in range(30))
+    code = SDPA.replace("def attention(q, k, v):\n", "def attention(q, k, v):\n" + lines + "\n")
+    r = grader("implement.sdpa", code)
+    text = "\n".join(plain_lines(r))
+    assert all(f"  line {i}" in text for i in range(30))
+    assert "not kept" not in text
+
+    flood = SDPA.replace(
+        "def attention(q, k, v):\n", "def attention(q, k, v):\n    print('z' * 10_000)\n"
+    )
+    r = grader("implement.sdpa", flood)
+    left_out = r.printed_chars - len(r.printed)
+    assert left_out > 0
+    assert f"(and {left_out:,} more characters, not kept)" in "\n".join(plain_lines(r))

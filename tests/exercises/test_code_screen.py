@@ -170,6 +170,7 @@ OUTCOMES = [
         "out of memory",
     ),
     ("def attention(q, k, v):\n    print('z' * 3_000_000)\n    return q\n", "Your code printed:"),
+    ("def attention(q, k, v):\n    print('z' * 3_000_000)\n    return q\n", "more characters, not"),
     ("import numpy as np\ndef attention(q, k, v):\n    return v[..., :2, :] * np.nan\n", "NaN"),
     (RIGHT.replace("@ v", "@ v[..., ::-1]"), "differing entries highlighted"),
     (

@@ -303,17 +303,20 @@ class BrowserScreen(AppScreen[None]):
         self.load_rows()
 
 
+def _indented(answer: str) -> str:
+    """A stored answer whole; its later lines (an open answer, code) indented under the first."""
+    return "\n    ".join(line.rstrip() for line in answer.strip().splitlines())
+
+
 def history_text(
     question: Question, h: QuestionHistory, now: datetime, pack_title: str = ""
 ) -> Text:
     """The highlighted question: its id, topic and pack in full (the table's columns are too
     narrow for them), its text, its record, its last answers and mistakes."""
-    from qkv_drill.session.browser import one_line
-
     out = Text()
     out.append(question.id, style="bold")
     out.append(f"  ·  {question.topic}  ·  {question.difficulty} {question.type}\n")
-    out.append(one_line(question.prompt, 400) + "\n")
+    out.append(question.prompt.strip() + "\n")  # whole, as written: the pane wraps and scrolls
     pack = f"{pack_title} ({question.pack_id})" if pack_title else question.pack_id
     out.append(f"{pack} · ", style="dim")
     state = f"attempts {h.attempts} · right {h.correct}/{h.answered}"
@@ -336,7 +339,7 @@ def history_text(
             out.append(f"\n  {a.ts_utc:%Y-%m-%d %H:%M}  ")
             out.append(mark, style=style)
             out.append(f" {a.mode:<8} ")
-            out.append(one_line(a.answer_text, 60) or "(skipped)")
+            out.append(_indented(a.answer_text) or "(skipped)")  # whole, wrapped
     else:
         out.append("\nNot answered yet. Enter practises it.", style="dim")
     return out

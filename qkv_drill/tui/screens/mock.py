@@ -407,4 +407,7 @@ class MockScreen(MockEnding, Screen):
 
 
 def _one_line(text: str | None, width: int = 60) -> str:
-    return one_line(text or "", width)
+    """The answer echoed on the status line: whole when short; a long one (it is in the box
+    above) by its length, never cut mid-answer."""
+    flat = one_line(text or "")
+    return flat if len(flat) <= width else f"your answer ({len(flat):,} characters)"

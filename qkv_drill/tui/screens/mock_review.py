@@ -26,14 +26,13 @@ if TYPE_CHECKING:
     from qkv_drill.session.mock import MockSession, ReviewRow
 
 HAND_IN = "hand-in"
-ANSWER_CHARS = 80  # of the saved answer (a long open answer is the user's, seen in the question)
 
 
 def review_option(row: ReviewRow) -> Option:
     """One question: number, state marks, topic, the saved answer (literally) and time spent.
 
     Topic and answer each wrap in a column of their own: a long topic (pack text, up to 100
-    characters) is read in full, never cut."""
+    characters) and a long answer are read in full, never cut."""
     mark, style = ("✓", "green") if row.answered else ("○", "bold red")
     head = Text.assemble(
         (f"{row.index + 1:>2} ", "bold"),
@@ -41,9 +40,7 @@ def review_option(row: ReviewRow) -> Option:
         ("!" if row.flagged else " ", "bold yellow"),
     )
     if row.answered:
-        answer = row.answer or ""
-        cut = answer if len(answer) <= ANSWER_CHARS else answer[: ANSWER_CHARS - 1] + "…"
-        said = Text(cut)
+        said = Text(" ".join((row.answer or "").split()))  # whole: its column wraps
     else:
         said = Text("unanswered", style="bold red")
     grid = Table.grid(padding=(0, 1), expand=True)  # the same columns on every row

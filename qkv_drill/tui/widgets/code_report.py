@@ -12,7 +12,7 @@ import numpy as np
 from rich.text import Text
 from textual.widgets import Static
 
-from qkv_drill.exercises.render import cells, input_lines, where_text
+from qkv_drill.exercises.render import cells, input_lines, printed_lines, where_text
 
 if TYPE_CHECKING:
     from qkv_drill.exercises.checker import CodeReport
@@ -62,7 +62,7 @@ def report_text(report: CodeReport, *, recorded: bool = True) -> Text:
                 text.append_text(matrix_text(f.got, f.differ))
     if report.printed.strip():
         text.append("\n\nYour code printed:\n", style="bold")
-        text.append("\n".join(report.printed.strip().splitlines()[:20]), style="dim")
+        text.append("\n".join(printed_lines(report)), style="dim")
     return text
 
 
