@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from qkv_drill.session.newness import is_new
 from qkv_drill.store.records import is_answer
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class BrowseRow:
             out.add("suspended")
         if self.buried_until is not None and self.buried_until > now:
             out.add("buried")
-        if self.due is None and self.attempts == 0:
+        if is_new(self.due):  # no drill card yet: what Home and the drill count as new
             out.add("new")
         if self.due is not None and self.due <= now and not out & {"suspended", "buried"}:
             out.add("due")

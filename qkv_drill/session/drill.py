@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # fsrs is imported where it is used: Home's due count never n
 
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
+from qkv_drill.session.newness import FROM_MOCK, took_a_new_place
 from qkv_drill.session.practice import PracticeSession
 from qkv_drill.session.undo import UndoEntry
 
@@ -56,9 +57,11 @@ def _load_card(raw: str | None) -> tuple[Card | None, dict[str, Any]]:
     return Card.from_dict(data), data
 
 
-def _dump_card(card: Card, introduced: str) -> str:
+def _dump_card(card: Card, introduced: str, by: str | None = None) -> str:
     data = dict(card.to_dict())
-    data["introduced_utc"] = introduced  # extra key, ignored by Card.from_dict
+    data["introduced_utc"] = introduced  # extra keys, ignored by Card.from_dict
+    if by is not None:
+        data["introduced_by"] = by  # see newness: a mock's card takes no new place
     return json.dumps(data)
 
 
@@ -70,9 +73,10 @@ def schedule_misses(store: Store, question_ids: Iterable[str], now: datetime) ->
         card, data = _load_card(store.get_card(qid))
         if card is None:
             card = Card(due=now)
-            data = {"introduced_utc": now.isoformat()}
+            data = {"introduced_utc": now.isoformat(), "introduced_by": FROM_MOCK}
         card.due = now
-        store.put_card(qid, _dump_card(card, data.get("introduced_utc", now.isoformat())), now)
+        introduced = data.get("introduced_utc", now.isoformat())
+        store.put_card(qid, _dump_card(card, introduced, data.get("introduced_by")), now)
 
 
 def weakest_topics(
@@ -143,13 +147,13 @@ class DrillSession(PracticeSession):
         return out
 
     def new_today(self) -> int:
-        """How many questions were met for the first time today (UTC)."""
-        today = self.clock.now().date().isoformat()
-        return sum(
-            1 for d in self._cards().values() if str(d.get("introduced_utc", "")).startswith(today)
-        )
+        """How many new questions the drill took in today (UTC); see `newness`."""
+        today = self.clock.now().date()
+        return sum(1 for d in self._cards().values() if took_a_new_place(d, today))
 
     def _new(self) -> list[str]:
+        """Today's new questions: no card yet (`newness.is_new`), not held back, up to the
+        room the daily limit leaves."""
         room = max(0, self.new_limit - self.new_today())
         skip = set(self._cards()) | self.store.held_back(self.clock.now())
         return [qid for qid in self._new_order if qid not in skip][:room]
@@ -221,6 +225,7 @@ class DrillSession(PracticeSession):
         now = self._review_at
         card = self._pre_card
         introduced = self._pre_data.get("introduced_utc")
+        by = self._pre_data.get("introduced_by")  # a mock's card stays a mock's card
         if card is None:
             card = Card(due=now)
             introduced = now.isoformat()
@@ -229,7 +234,7 @@ class DrillSession(PracticeSession):
         reviewed, _log = self.scheduler.review_card(card, rating, now)
         self.store.put_card(
             self.current.question.id,
-            _dump_card(reviewed, introduced or now.isoformat()),
+            _dump_card(reviewed, introduced or now.isoformat(), by),
             reviewed.due,
         )
         self.rating = rating

@@ -181,3 +181,20 @@ def test_a_reviewed_card_is_not_answered_again_by_redrawing(mini_packs, store, c
     assert s.submit(right(again)).status == "correct"  # shown, but not a second review
     assert s.card_due(a.question.id) == due_after_miss
     assert len(list(store.iter_answers())) == 1
+
+
+def test_a_mock_miss_takes_none_of_the_days_new_places(mini_packs, store, clock):
+    """A card made by a mock miss is due at once; neither making it nor drilling it uses one of
+    the day's new questions (newness.took_a_new_place)."""
+    s = drill(mini_packs, store, clock, new_limit=3)
+    missed = next(q for q, question in sorted(s._by_id.items()) if question.type == "numeric")
+    schedule_misses(store, [missed], clock.now())
+    assert s.due_count() == 1 and s.new_today() == 0
+    assert len(s.queue()) == 1 + 3
+    inst = s.next()
+    assert inst.question.id == missed
+    s.submit(wrong(inst))
+    assert s.new_today() == 0
+    queue = [qid for qid, _ in s.queue()]
+    assert missed not in queue and len(queue) == 3, queue  # the day's three new ones
+    assert '"introduced_by": "mock"' in store.get_card(missed)
