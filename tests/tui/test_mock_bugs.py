@@ -356,3 +356,25 @@ async def test_a_pause_survives_a_crash_and_resume_into_the_report(packset, stor
         assert isinstance(app.screen, ReportScreen)
         assert app.screen.report.pauses == [pytest.approx(30)]
         assert "paused 1x, 0:30 in all" in shown_flat(app)
+
+
+async def test_g_after_grading_does_not_grade_the_same_answer_again(packset, store, clock):
+    """The headline says "g opens the next one": once an answer is graded, the next g moves on
+    (here: there is none left) instead of grading the answer just graded a second time."""
+    from qkv_drill.tui.screens.report import ReportScreen, RubricGrader
+
+    report = finished_report(packset, store)
+    app = Host(lambda: ReportScreen(report, store))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("g")  # opens the open answer's rubric
+        await pilot.pause()
+        await pilot.press("g")  # grades it
+        await settle(pilot)
+        assert report.pending == []
+        focused = app.screen.focused
+        assert focused is None or not any(isinstance(a, RubricGrader) for a in focused.ancestors)
+        app.clear_notifications()
+        await pilot.press("g")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == ["There are no open answers to grade."]

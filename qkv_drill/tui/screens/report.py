@@ -344,6 +344,11 @@ class ReportScreen(Screen):
         for idx in grades:
             item = next(i for i in self.report.items if i.idx == idx)
             self.query_one(f"#review-rest-{idx}", PackMarkdown).update(item_markdown(item))
+        focused = self.focused
+        if focused is not None and any(
+            isinstance(a, RubricGrader) and a.item.idx in grades for a in focused.ancestors
+        ):  # out of the graded rubric, so the next g opens the next answer (as the headline says)
+            self.query_one("#report-scroll").focus(scroll_visible=False)
         n = len(grades)
         self.notify(f"Graded {n} open answer{'s' if n != 1 else ''}.", timeout=3)
 
