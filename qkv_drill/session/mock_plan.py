@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from qkv_drill.session.filters import Filter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from qkv_drill.packs.instance import Instance
     from qkv_drill.packs.loader import PackSet
     from qkv_drill.packs.model import Question
@@ -52,8 +54,8 @@ def plan_questions(pool: list[Question], n: int, rng: random.Random) -> list[Que
 
     Round-robin over topic buckets (in a seeded order, always serving the topic with the fewest
     picks); from each bucket take the difficulty least represented so far. One open "say it out
-    loud" question is reserved first when the pool has any, and asked last. Never the same
-    question twice.
+    loud" question is reserved first when the pool has any, and asked last; no other is asked
+    while the pool has anything else. Never the same question twice.
     """
     buckets: dict[str, dict[str, list[Question]]] = {}
     for q in sorted(pool, key=lambda q: q.id):
@@ -76,15 +78,23 @@ def plan_questions(pool: list[Question], n: int, rng: random.Random) -> list[Que
     texts = sorted((q for q in pool if q.type == "text"), key=lambda q: q.id)
     if texts and n > 0:
         take(rng.choice(texts))
-    while len(chosen) < n:
-        open_topics = [t for t in topics if any(buckets[t].values())]
-        if not open_topics:
-            break
-        topic = min(open_topics, key=lambda t: per_topic[t])
-        avail = [d for d, qs in sorted(buckets[topic].items()) if qs]
-        rng.shuffle(avail)
-        d = min(avail, key=lambda d: per_diff[d])
-        take(buckets[topic][d][-1])
+
+    def fill(allowed: Callable[[Question], bool]) -> None:
+        def left(qs: list[Question]) -> list[Question]:
+            return [q for q in qs if allowed(q)]
+
+        while len(chosen) < n:
+            open_topics = [t for t in topics if any(map(left, buckets[t].values()))]
+            if not open_topics:
+                return
+            topic = min(open_topics, key=lambda t: per_topic[t])
+            avail = [d for d, qs in sorted(buckets[topic].items()) if left(qs)]
+            rng.shuffle(avail)
+            d = min(avail, key=lambda d: per_diff[d])
+            take(left(buckets[topic][d])[-1])
+
+    fill(lambda q: q.type != "text")  # one open question is enough for an interview...
+    fill(lambda q: True)  # ...unless the pool has nothing else left to ask
     if texts and len(chosen) > 1:
         chosen.append(chosen.pop(0))  # the open question closes the interview
     return chosen

@@ -103,6 +103,24 @@ def test_plan_without_text_questions_in_the_pool():
     assert len(plan_questions(pool, 50, random.Random(1))) == len(pool)  # never repeats
 
 
+def test_one_open_question_however_many_the_pool_holds():
+    """Half the pool is open "say it out loud" questions: the interview still asks one (as the
+    README says), not one plus whatever the round-robin draws; the rest fill the other slots."""
+    pool = [
+        SimpleNamespace(id=f"q{t}{d}{k}", topic=t, difficulty=d, type=k)
+        for t in "abc"
+        for d in ("easy", "medium", "hard")
+        for k in ("numeric", "text")
+    ]
+    for seed in range(20):
+        chosen = plan_questions(pool, 6, random.Random(seed))
+        assert len(chosen) == 6
+        assert [q.type for q in chosen].count("text") == 1, [q.id for q in chosen]
+        assert chosen[-1].type == "text"  # and it closes the interview
+    only_text = [q for q in pool if q.type == "text"]
+    assert len(plan_questions(only_text, 4, random.Random(1))) == 4  # nothing else to ask
+
+
 def test_same_seed_same_interview(balance_packs, mini_packs, store, clock):
     def plan(seed, packs=mini_packs):
         s = create(packs, store, clock, questions=5, seed=seed)
