@@ -185,7 +185,7 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
             raise Quit
         if cmd == ":hint":
             hint = session.hint()
-            io.say(f"Hint: {hint}" if hint else "No more hints.")
+            io.say(f"Hint: {hint}" if hint else session.no_hint_reason())
             continue
         if cmd == ":skip":
             recorded = session.tally["skipped"]

@@ -284,7 +284,7 @@ def test_commands_in_process():
     assert "Type an answer first." in out
     assert "Unknown command :nope." in out
     assert out.count("[redraw] mini.head-dim") == 2
-    assert out.count("Hint: ") == 2 and "No more hints." in out
+    assert out.count("Hint: ") == 2 and "No more hints for this question." in out
     assert "saved: " in out and "Summary: 1 recorded" in out
 
 

@@ -198,7 +198,11 @@ class PracticeSession:
         self.tally[verdict] = self.tally.get(verdict, 0) + 1
         self.undo_stack.append(
             UndoEntry(
-                answer_id=answer_id, instance=self.current, verdict=verdict, card_json=card_before
+                answer_id=answer_id,
+                instance=self.current,
+                verdict=verdict,
+                card_json=card_before,
+                hints_used=self.hints_used,
             )
         )
         self._after_record(verdict, ms)
@@ -223,7 +227,9 @@ class PracticeSession:
         left = self.current
         if left is not None and left is not entry.instance and not self._recorded:
             self._order.insert(0, left.question)  # the question left unanswered is not lost
-        return self._ask(entry.instance)
+        instance = self._ask(entry.instance)
+        self.hints_used = entry.hints_used  # a hint read is still read: drill rates it Hard
+        return instance
 
     def _restore_card(self, entry: UndoEntry) -> None:
         """Hook: drill puts the card back."""
@@ -300,6 +306,11 @@ class PracticeSession:
         self.hints_used += 1
         self.total_hints += 1
         return hints[self.hints_used - 1]
+
+    def no_hint_reason(self) -> str:
+        """What to say when `hint()` gave nothing: none left, or none at all."""
+        has_hints = self.current is not None and self.current.question.hints
+        return "No more hints for this question." if has_hints else "This question has no hints."
 
     def derivation(self) -> Trace | None:
         """The engine's step-by-step derivation of the current answer, when there is one."""

@@ -17,3 +17,4 @@ class UndoEntry:
     instance: Instance  # the drawn question, asked again with the same numbers
     verdict: str
     card_json: str | None  # the drill card before this answer; None: none (or practice)
+    hints_used: int = 0  # hints read before this answer: still read when it is asked again

@@ -156,3 +156,28 @@ def test_a_buried_new_question_is_not_served_as_new(mini_packs, store, clock):
     first = s.queue()[0][0]
     store.bury(first, clock.now())
     assert first not in {q for q, _ in s.queue()}
+
+
+def test_undo_keeps_the_hints_already_seen_for_the_rating(mini_packs, store, clock):
+    """A hint read before the undone answer was still read: answered again at once, the
+    suggestion stays Hard (after a hint), not Easy as for a card never hinted."""
+    from fsrs import Rating
+
+    s = DrillSession(
+        mini_packs,
+        store,
+        Filter(topics=frozenset({"multihead"})),
+        seed=4,
+        clock=clock,
+        scheduler=SCHED,
+    )
+    inst = s.next()
+    while inst.question.id != "mini.head-dim":
+        inst = s.skip()
+    assert s.hint() is not None
+    s.submit(right(inst))
+    assert s.suggested_rating == Rating.Hard
+    assert s.undo() is inst
+    s.submit(right(inst))
+    assert s.suggested_rating == Rating.Hard
+    assert s.hint() == inst.question.hints[1]  # the next hint is the second, not the first again

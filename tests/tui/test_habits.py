@@ -306,3 +306,40 @@ def test_every_month_starting_in_the_calendar_is_labelled_at_any_width_and_date(
             assert labels == months_starting(today, weeks), (width, today)
             assert max(len(line) for line in lines) <= width, (width, today)
             assert lines[-1].endswith(f"1 answer on 1 day, last {weeks} weeks")  # never cut
+
+
+async def test_u_asks_again_with_the_hints_already_read_still_shown(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_practice(pilot, {"multihead"})
+        params = dict(screen.instance.params)
+        await pilot.press("escape", "h")  # out of the box, then the hint
+        await settle(pilot)
+        hint = screen.instance.question.hints[0]
+        assert hint in str(screen.query_one("#hints").render())
+        await pilot.press("i")
+        await type_answer(pilot, str(params["d_model"]))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.phase == "asking"
+        assert screen.session.hints_used == 1
+        assert hint in str(screen.query_one("#hints").render())
+
+
+async def test_h_says_a_question_has_no_hints_rather_than_no_more(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_practice(pilot, {"shapes"})  # tui.q-shape has no hints at all
+        await pilot.press("escape", "h")
+        await settle(pilot)
+        told = [n.message for n in app._notifications]
+        assert told == ["This question has no hints."]
+
+
+async def test_h_says_no_more_hints_once_all_are_read(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_practice(pilot, {"multihead"})  # tui.head-dim has one hint
+        await pilot.press("escape", "h", "h")
+        await settle(pilot)
+        told = [n.message for n in app._notifications]
+        assert told == ["No more hints for this question."]

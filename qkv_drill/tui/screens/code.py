@@ -338,7 +338,7 @@ class CodeScreen(Screen[str]):
     def action_hint(self) -> None:
         hint = self.session.hint()
         if hint is None:
-            self.notify("No more hints.", timeout=2)
+            self.notify(self.session.no_hint_reason(), timeout=2)
             return
         self.hints.append(hint)
         self.add_class("-below")

@@ -273,8 +273,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self._handed_in = None
         self._framed.clear()
         self.verdict = None
-        self.hints = []
-        self.query_one("#hints", Static).update("")
+        self.hints = self._hints_read(instance)
+        self._show_hints()
         for selector in ("#answer-box", "#feedback"):
             await self.query_one(selector).remove_children()
         await self.query_one(DerivationPanel).close()
@@ -571,9 +571,19 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             return
         hint = self.session.hint()
         if hint is None:
-            self.notify("No more hints for this question.", timeout=3)
+            self.notify(self.session.no_hint_reason(), timeout=3)
             return
         self.hints.append(hint)
+        self._show_hints()
+
+    def _hints_read(self, instance: Instance | None) -> list[str]:
+        """The hints already read for `instance` (an undone answer's question keeps them)."""
+        s = self.session
+        if instance is None or s is None or s.current is not instance:
+            return []
+        return list(instance.question.hints or ())[: s.hints_used]
+
+    def _show_hints(self) -> None:
         lines = [Text.assemble((f"Hint {i + 1}: ", "bold"), h) for i, h in enumerate(self.hints)]
         self.query_one("#hints", Static).update(Text("\n").join(lines))
 
