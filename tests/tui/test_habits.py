@@ -130,6 +130,8 @@ async def test_browser_history_suspend_and_practise(app):
         await type_answer(pilot, str(head_dim(practice.instance.params)))
         await pilot.press("enter")
         await settle(pilot)
+        next_keys = str(practice.query_one("#next-keys").render())
+        assert "escape back" in next_keys and "home" not in next_keys  # escape: the browser
         await pilot.press("n")  # the same question again, with new numbers
         await settle(pilot)
         assert practice.instance.question.id == "tui.head-dim"

@@ -257,7 +257,7 @@ class CodeScreen(Screen[str]):
         return self.session if isinstance(self.session, DrillSession) else None
 
     def _after_text(self) -> str:
-        keys = "Recorded. n next · escape home"
+        keys = "Recorded. n next · escape back"
         drill = self._drill()
         rating = (drill.rating or drill.suggested_rating) if drill is not None else None
         if rating is not None:

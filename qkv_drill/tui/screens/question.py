@@ -489,7 +489,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
     def _next_keys(self) -> str:
         kind = self.instance.question.type if self.instance is not None else "numeric"
         redraw = f"r {redraw_words(kind)} · " if self.REDRAW_ANSWERED else ""
-        keys = f"n next · {redraw}h hint · escape home"
+        keys = f"n next · {redraw}h hint · escape back"
         if self.session is not None and self.session.derivation() is not None:
             keys = "d derivation · " + keys
         return keys
