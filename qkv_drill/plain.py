@@ -157,7 +157,7 @@ def _why(io: PlainIO, answered: list[Any]) -> None:
     """The derivation of the question answered last: never of the one still being asked, which
     would show its answer (the TUI's rule too: d works once the answer is in)."""
     if not answered:
-        io.say("The derivation comes after you answer: answer (or :skip), then :why shows it.")
+        io.say("The derivation comes after you answer: answer, then :why shows it.")
         return
     qid, trace = answered[-1]
     steps = trace_lines(trace)
@@ -278,8 +278,10 @@ def _ask_rating(io: PlainIO, session: Any) -> None:
             return
         if not raw or raw == suggested:
             return
+        if raw in ("1", "2", "3", "4"):  # the app's keys (and Anki's): 1 Again .. 4 Easy
+            raw = RATINGS[int(raw) - 1]
         match = [r for r in RATINGS if r.startswith(raw)]
         if len(match) == 1:
             session.rate(Rating[match[0].capitalize()])
             return
-        io.say("Type again, hard, good or easy.")
+        io.say("Type again, hard, good or easy (or 1-4).")

@@ -349,6 +349,28 @@ def test_why_before_answering_is_refused_and_shows_nothing(command):
         assert all(line in after for line in working)
 
 
+def test_why_after_a_skip_is_refused_without_promising_it_for_skips():
+    """`:skip` then `:why` is refused (the skipped question's working would be its answer): the
+    refusal must not say that a skip is what makes :why show it."""
+    out = run_in_process(
+        [*MINI_ARGS, "practice", *MINI_FLAGS, "--count", "2", "--topic", "multihead"],
+        ":skip\n:why\n",
+    )
+    refusal = next(line for line in out.splitlines() if "derivation comes" in line)
+    assert ":skip" not in refusal, refusal
+
+
+def test_drill_rating_takes_the_apps_number_keys():
+    """The app rates with 1-4 (Again .. Easy), as Anki does; plain mode takes the same digits."""
+    inst, _ = first_question("drill", topics=frozenset({"multihead"}))
+    out = run_in_process(
+        [*MINI_ARGS, "drill", *MINI_FLAGS, "--count", "1", "--topic", "multihead"],
+        f"{right(inst)}\n3\n",
+    )
+    assert "Rated good." in out
+    assert "Type again, hard, good or easy" not in out
+
+
 def test_the_misconception_feedback_is_printed_once():
     from qkv_drill.packs.check import check
 
