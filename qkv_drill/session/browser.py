@@ -112,10 +112,13 @@ class QuestionHistory:
     answered: int
     correct: int
     last_answers: list[AnswerRecord]  # newest first, at most LAST_ANSWERS
-    misconceptions: list[tuple[str, int]]  # name, times hit; most often first
+    misconceptions: list[tuple[str, int]]  # title (as the feedback says it), times hit; most first
     due: datetime | None
     suspended: bool
     buried_until: datetime | None
+    answer_words: list[str] = field(default_factory=list)
+    """Each of `last_answers` as the user saw it: a picked letter with its option's text (options
+    are shuffled per draw, so a bare "b" says nothing later); other answers as typed."""
 
 
 def one_line(text: str) -> str:
@@ -180,19 +183,52 @@ def history(store: Store, question: Question | str) -> QuestionHistory:
     """One question's record: attempts, the last answers, misconceptions hit, next due."""
     qid = question if isinstance(question, str) else question.id
     answers = list(store.iter_answers(question_id=qid))
-    hits = Counter(a.misconception for a in answers if a.misconception)
+    hits = Counter(mistake_title(a.misconception) for a in answers if a.misconception)
+    last = answers[::-1][:LAST_ANSWERS]
     flag = store.card_flags().get(qid)
     return QuestionHistory(
         question_id=qid,
         attempts=len(answers),
         answered=sum(is_answer(a.verdict) for a in answers),
         correct=sum(a.verdict == "correct" for a in answers),
-        last_answers=answers[::-1][:LAST_ANSWERS],
+        last_answers=last,
         misconceptions=sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])),
         due=store.card_due(qid),
         suspended=bool(flag and flag.suspended),
         buried_until=flag.buried_until if flag else None,
+        answer_words=[
+            a.answer_text if isinstance(question, str) else answer_words(question, a) for a in last
+        ],
     )
+
+
+def mistake_title(name: str) -> str:
+    """A named mistake's title ("Scores not scaled"), the name itself when it is not known."""
+    from qkv_drill.engine.misconceptions import MISCONCEPTIONS
+
+    known = MISCONCEPTIONS.get(name)
+    return known.title if known is not None and known.title else name
+
+
+def answer_words(question: Question, record: AnswerRecord) -> str:
+    """A stored choice or multi answer with its options' text as drawn ("b) To save memory"),
+    redrawn from the record's seed; any other answer, or one that cannot be read back, as typed."""
+    text = record.answer_text
+    if question.type not in ("choice", "multi") or record.seed is None or not text.strip():
+        return text
+    from qkv_drill.answers.parse import Ok, parse_answer
+    from qkv_drill.packs.instance import draw
+    from qkv_drill.present.formats import option_letter
+
+    try:
+        options = draw(question, record.seed).options
+    except Exception:  # a pack edited since: the letters are all there is
+        return text
+    parsed = parse_answer(question.type, text, len(options))
+    if not isinstance(parsed, Ok):
+        return text
+    picked = sorted(parsed.value) if question.type == "multi" else [parsed.value]
+    return "; ".join(f"{option_letter(i)}) {options[i]}" for i in picked)
 
 
 def toggle_suspended(store: Store, question_id: str) -> bool:

@@ -103,8 +103,36 @@ def test_history_has_attempts_last_answers_misconceptions_and_due(mini_packs, st
     h = history(store, mini_packs.questions[qid])
     assert (h.attempts, h.answered, h.correct) == (3, 2, 1)
     assert [a.verdict for a in h.last_answers] == ["correct", "skipped", "wrong"]
-    assert h.misconceptions == [("no_head_split", 1)]
+    assert h.misconceptions == [("Per-head size not used", 1)]
     assert h.due == clock.now() + timedelta(days=3)
     assert not h.suspended and h.buried_until is None
     empty = history(store, "mini.roles")
     assert (empty.attempts, empty.last_answers, empty.due) == (0, [], None)
+
+
+def test_history_says_which_option_a_letter_was_and_names_each_mistake(mini_packs, store, clock):
+    """Options are shuffled per draw, so a stored "b" means nothing later: the history shows the
+    option's text as it was drawn. Mistakes read by their title, as in the feedback."""
+    from qkv_drill.packs.instance import draw
+
+    qid = "mini.why-scale"
+    s = PracticeSession(mini_packs, store, Filter(ids=frozenset({qid})), seed=5, clock=clock)
+    inst = s.next()
+    over = next(i for i, o in enumerate(inst.options) if o == "To divide by d_k")
+    letter = "abc"[over]
+    s.submit(letter)
+    h = history(store, mini_packs.questions[qid])
+    assert h.answer_words == [f"{letter}) To divide by d_k"]
+    assert draw(mini_packs.questions[qid], inst.seed).options == inst.options  # as drawn then
+    assert h.misconceptions == [("Divided by d_k", 1)]
+
+
+def test_history_words_for_multi_and_unreadable_answers(mini_packs, store, clock):
+    qid = "mini.roles"  # not shuffled: a) Q, b) K, c) the temperature
+    s = PracticeSession(mini_packs, store, Filter(ids=frozenset({qid})), seed=5, clock=clock)
+    s.next()
+    s.submit("a c")
+    s.next()
+    s.skip()
+    h = history(store, mini_packs.questions[qid])
+    assert h.answer_words == ["", "a) Q; c) The softmax temperature"]  # newest first

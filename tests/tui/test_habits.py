@@ -113,7 +113,7 @@ async def test_browser_history_suspend_and_practise(app):
         assert browser.current_id() == "tui.head-dim"
         history = str(browser.query_one("#browser-history").content)
         assert "attempts 1" in history and "right 0/1" in history
-        assert "no_head_split ×1" in history
+        assert "Per-head size not used ×1" in history  # its title, as the feedback says it
         browser.query_one("#browser-table").focus()
         await pilot.press("exclamation_mark")
         await settle(pilot)

@@ -334,12 +334,13 @@ def history_text(
         out.append(", ".join(f"{name} ×{n}" for name, n in h.misconceptions))
     if h.last_answers:
         out.append("\nLast answers:", style="bold")
-        for a in h.last_answers:
+        words = h.answer_words or [a.answer_text for a in h.last_answers]
+        for a, said in zip(h.last_answers, words, strict=True):
             mark, style = VERDICT_MARK.get(a.verdict, ("?", ""))
             out.append(f"\n  {a.ts_utc:%Y-%m-%d %H:%M}  ")
             out.append(mark, style=style)
             out.append(f" {a.mode:<8} ")
-            out.append(_indented(a.answer_text) or "(skipped)")  # whole, wrapped
+            out.append(_indented(said) or "(skipped)")  # whole, wrapped
     else:
         out.append("\nNot answered yet. Enter practises it.", style="dim")
     return out
