@@ -367,7 +367,7 @@ def test_drill_rating_takes_the_apps_number_keys():
         [*MINI_ARGS, "drill", *MINI_FLAGS, "--count", "1", "--topic", "multihead"],
         f"{right(inst)}\n3\n",
     )
-    assert "Rated good." in out
+    assert "Scheduled as Good" in out  # the suggestion for a quick right answer is Easy
     assert "Type again, hard, good or easy" not in out
 
 
