@@ -576,7 +576,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.hints.append(hint)
         self._show_hints()
 
-    def _hints_read(self, instance: Instance | None) -> list[str]:
+    def _hints_read(self, instance: Instance | Preview | None) -> list[str]:
         """The hints already read for `instance` (an undone answer's question keeps them)."""
         s = self.session
         if instance is None or s is None or s.current is not instance:
