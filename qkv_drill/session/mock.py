@@ -167,7 +167,9 @@ class MockSession:
         session.drafts = mock_drafts.load(store, mock_id, len(instances))
         session.pauses = mock_drafts.load_pauses(store, mock_id)  # one running at a kill included
         unanswered = [i for i, a in enumerate(session.answers) if a is None]
-        session.index = unanswered[0] if unanswered else 0
+        # Back where the typing was (its draft is restored there), else the first unanswered.
+        where = sorted(session.drafts) or unanswered or [0]
+        session.index = where[0]
         return session
 
     # --- time -------------------------------------------------------------------------------

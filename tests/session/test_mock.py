@@ -164,6 +164,21 @@ def test_answers_and_flags_are_saved_at_once(balance_packs, store, clock):
     assert s.flagged == {0}
 
 
+def test_resume_opens_the_question_being_typed_at_the_kill(balance_packs, store):
+    """The user was typing question 4 (a draft) with question 2 still unanswered: the resumed
+    interview opens on question 4, where the restored draft is, not on question 2."""
+    clock = FakeClock()
+    s = create(balance_packs, store, clock, minutes=10, questions=6)
+    s.answer(right(s.current))
+    s.goto(3)
+    s.save_draft("12")
+    resumed = MockSession.resume(balance_packs, store, s.mock_id, FakeClock())
+    assert resumed.drafts == {3: "12"}
+    assert resumed.index == 3
+    s.save_draft("")  # no draft left: the first unanswered question, as before
+    assert MockSession.resume(balance_packs, store, s.mock_id, FakeClock()).index == 1
+
+
 def test_resume_after_interruption(balance_packs, store):
     clock = FakeClock()
     s = create(balance_packs, store, clock, minutes=10, questions=6)

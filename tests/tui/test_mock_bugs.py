@@ -49,9 +49,11 @@ async def test_a_killed_mock_keeps_the_draft_being_typed(packset, store, clock, 
     reopened = Store(tmp_path / "progress.db")
     resumed = MockSession.resume(packset, reopened, session.mock_id, clock)
     assert resumed.drafts == {i_num: "512/8"}
+    assert resumed.index == i_num  # it opens where the typing was
     app = mock_app(resumed)
     async with app.run_test(size=SIZE) as pilot:
-        await show_question(pilot, i_num)
+        await pilot.pause()
+        assert f"Question {i_num + 1} of" in shown_flat(app)
         assert app.screen.query_one("#answer-input").value == "512/8"
         assert "Restored what you were typing" in shown_flat(app)
     report = MockSession.resume(packset, reopened, session.mock_id, clock).finish()
