@@ -105,6 +105,13 @@ class Writes:
             return len(self._pending)
 
     @property
+    def journal_path(self) -> Path | None:
+        """Where this session's queued writes are kept on disk, while that file exists."""
+        with self._lock:
+            j = self._journal
+        return j.path if j is not None and j.path.exists() else None
+
+    @property
     def saving(self) -> bool:
         """True when the last write is on disk: persistent and nothing queued."""
         return self.persistent and not self._pending

@@ -319,6 +319,34 @@ async def test_a_grading_failure_keeps_the_interview_for_later(packset, store, c
         assert isinstance(app.screen, MockScreen)
         assert "disk on fire" in str(app.screen.query_one("#answer-status").content)
         assert store.unfinished_mock().id == session.mock_id  # offered again at start-up
+        told = " ".join(n.message for n in app._notifications)
+        assert "Every answer is saved" in told and "resume screen" in told
+
+
+async def test_a_grading_failure_in_memory_never_says_saved(packset, tmp_path, clock):
+    """A store that fell back to memory has nothing a restart could grade: the notice says so."""
+    from qkv_drill.store import Store
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    with Store.open(blocker / "progress.db") as store:
+        session = new_session(packset, store, clock, minutes=10)
+
+        def broken() -> None:
+            raise RuntimeError("disk on fire")
+
+        session.finish = broken
+        app = mock_app(session)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+e")
+            await pilot.pause()
+            await pilot.press("ctrl+e")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            told = " ".join(n.message for n in app._notifications)
+            assert "Every answer is saved" not in told
+            assert "memory only" in told and "lost when qkv-drill closes" in told
 
 
 async def test_pens_down_keeps_a_typed_answer_in_the_last_second(packset, store, clock):

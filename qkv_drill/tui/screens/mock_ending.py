@@ -11,6 +11,7 @@ from textual import work
 from textual.screen import ModalScreen
 
 from qkv_drill.present.formats import mm_ss
+from qkv_drill.session.kept import where_answers_are
 from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen, PauseScreen
 from qkv_drill.tui.screens.report import ReportScreen
 
@@ -106,7 +107,7 @@ class MockEnding(_Base):
     def _grading_failed(self, exc: Exception) -> None:
         self._set_status(f"Grading failed: {exc}", error=True)
         self.notify(
-            "Every answer is saved. Restart qkv-drill and choose Grade on the resume screen.",
+            where_answers_are(self.session.store),
             title="Grading failed",
             severity="error",
             timeout=30,
