@@ -78,7 +78,7 @@ PARAM_KINDS: dict[str, tuple[str, ...]] = {
     "value": ("value",),
     "fixed": ("fixed",),
     "config": ("config",),
-    "matrix": ("matrix", "values", "full_rank"),
+    "matrix": ("matrix", "values", "full_rank", "not_symmetric"),
 }
 """A parameter written as a mapping: its kind (the key that names it, looked for in this order)
 -> the keys it may have. A list is drawn from; anything else is a literal value."""

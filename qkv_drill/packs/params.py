@@ -4,7 +4,8 @@ derived values and constraints, all reproducible from (question id, seed).
 Seeds go through sha256, not Python's `hash()` (salted per process), so an instance drawn today
 is the same instance tomorrow. A draw reads its generator through `integers` only, so numpy's
 generator (`rng_for`) and its plain-Python twin (`seeded_for`, the same numbers bit for bit) both
-draw; numpy is imported only for the first of them and for `full_rank`.
+draw; numpy is imported only for the first of them and for `full_rank` (`not_symmetric` needs
+none).
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ def _dim(d: Any, values: dict[str, Any]) -> int:
 
 
 FULL_RANK_TRIES = 64
-"""Tries for one `full_rank` matrix; with two or more values a random one is full rank far more
-often than not, so this bound only stops a loop that cannot end."""
+"""Tries for one `full_rank` or `not_symmetric` matrix; with two or more values a random one is
+both far more often than not, so this bound only stops a loop that cannot end."""
 
 
 def _draw_matrix(rng: Draws, spec: dict[str, Any], values: dict[str, Any]) -> list[Any]:
@@ -98,14 +99,28 @@ def _draw_matrix(rng: Draws, spec: dict[str, Any], values: dict[str, Any]) -> li
     if any(not 1 <= d <= MAX_MATRIX_DIM for d in dims):
         raise ValueError(f"matrix size {dims} is outside 1..{MAX_MATRIX_DIM}")
     lo, hi = spec.get("values", [-3, 3])
-    for _ in range(FULL_RANK_TRIES if spec.get("full_rank") else 1):
+    picky = spec.get("full_rank") or spec.get("not_symmetric")
+    for _ in range(FULL_RANK_TRIES if picky else 1):
         m = rng.integers(int(lo), int(hi) + 1, size=dims)  # (r, c) or (n,)
         rows: list[Any] = m if isinstance(m, list) else m.tolist()
-        if not spec.get("full_rank") or _full_rank(rows):
+        if _wanted(spec, rows):
             return rows
-    raise ValueError(
-        f"no full-rank {dims} matrix with values in [{lo}, {hi}] in {FULL_RANK_TRIES} tries"
+    wanted = " ".join(
+        w
+        for k, w in (("full_rank", "full-rank"), ("not_symmetric", "non-symmetric"))
+        if spec.get(k)
     )
+    raise ValueError(
+        f"no {wanted} {dims} matrix with values in [{lo}, {hi}] in {FULL_RANK_TRIES} tries"
+    )
+
+
+def _wanted(spec: dict[str, Any], rows: list[Any]) -> bool:
+    """Whether a drawn matrix has every property its spec asks for (`not_symmetric` is asked
+    first: it needs no numpy)."""
+    if spec.get("not_symmetric") and is_symmetric(rows):
+        return False
+    return not spec.get("full_rank") or _full_rank(rows)
 
 
 def _full_rank(rows: list[Any]) -> bool:
@@ -114,6 +129,14 @@ def _full_rank(rows: list[Any]) -> bool:
 
     a = np.atleast_2d(np.asarray(rows, dtype=np.int64))
     return bool(np.linalg.matrix_rank(a.astype(np.float64)) == min(a.shape))
+
+
+def is_symmetric(rows: list[Any]) -> bool:
+    """M == M^T: then Q M and Q M^T are the same matrix, so a missing transpose goes unseen. A
+    vector or a matrix that is not square is never symmetric. Plain Python: no numpy needed."""
+    if not rows or not isinstance(rows[0], list) or any(len(r) != len(rows) for r in rows):
+        return False
+    return all(rows[i][j] == rows[j][i] for i in range(len(rows)) for j in range(i))
 
 
 def evaluate_derived(expr: Any, values: dict[str, Any]) -> Any:

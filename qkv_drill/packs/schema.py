@@ -59,6 +59,7 @@ def _param() -> dict[str, Any]:
         "matrix": {"type": "array", "items": dim, "minItems": 1, "maxItems": 2},
         "values": {"type": "array", "items": entry, "minItems": 2, "maxItems": 2},
         "full_rank": {"type": "boolean"},
+        "not_symmetric": {"type": "boolean"},
     }
     kinds = [_obj(keys, props, (kind,)) for kind, keys in F.PARAM_KINDS.items()]
     return {"oneOf": [{"type": "array", "items": _SCALAR, "minItems": 1}, *kinds, _SCALAR]}

@@ -110,3 +110,29 @@ def test_schema_accepts_the_new_format_and_refuses_a_bad_choice():
     assert list(v.iter_errors(doc)) == []
     doc["questions"][2]["answer"]["args"]["causal_align"] = "bottom_left"
     assert list(v.iter_errors(doc))
+
+
+def test_schema_knows_the_matrix_draw_options():
+    import jsonschema
+
+    from qkv_drill.packs.schema import build_schema
+
+    v = jsonschema.Draft202012Validator(build_schema())
+    question = {
+        "id": "m.q",
+        "topic": "shapes",
+        "difficulty": "easy",
+        "type": "matrix",
+        "prompt": "{K}",
+        "explanation": "K.",
+        "answer": {"compute": "scores"},
+    }
+
+    def pack(spec: object) -> dict:
+        q = {**question, "params": {"Q": {"matrix": [2, 2]}, "K": spec}}
+        return {"pack": {"id": "m", "title": "M", "version": 1}, "questions": [q]}
+
+    ok = {"matrix": [2, 2], "values": [-2, 2], "not_symmetric": True, "full_rank": True}
+    assert list(v.iter_errors(pack(ok))) == []
+    assert list(v.iter_errors(pack({**ok, "not_symmetric": "yes"})))
+    assert list(v.iter_errors(pack({**ok, "not_symetric": True})))  # a typo is not ignored

@@ -123,3 +123,71 @@ def test_a_full_rank_parameter_is_always_full_rank():
             x = np.atleast_2d(draw_params(q, s)[0]["X"])
             assert x.shape == tuple(dims) or x.shape == (1, dims[0])
             assert np.linalg.matrix_rank(x) == min(x.shape)
+
+
+def test_a_symmetric_key_matrix_is_why_the_transpose_mistake_redrew():
+    """With K = K^T, Q K and Q K^T are the same matrix, so `no_transpose` gives the right answer:
+    about a fifth of the 2x2 score questions' draws were thrown away (k12 == k21 one time in
+    five with values -2..2). `not_symmetric: true` on K removes that cause at the draw."""
+    import dataclasses
+
+    from tests.helpers.shipped import shipped
+
+    for qid in ("shapes.scores-by-hand", "pytorch.scores-by-hand"):
+        q = shipped()[qid]
+        assert q.params["K"].get("not_symmetric"), qid
+        assert _redraw_rate(q, 200) < 0.03, qid
+        plain = {**q.params, "K": {k: v for k, v in q.params["K"].items() if k != "not_symmetric"}}
+        assert _redraw_rate(dataclasses.replace(q, params=plain), 200) > 0.12, qid  # the cause
+
+
+def test_a_not_symmetric_parameter_is_never_symmetric():
+    import numpy as np
+
+    cases = (
+        ([2, 2], [-2, 2], {}),
+        ([3, 3], [0, 1], {}),
+        ([2, 2], [0, 1], {"full_rank": True}),
+        (["n", "n"], [-1, 1], {}),
+    )
+    for dims, values, extra in cases:
+        spec = {"matrix": dims, "values": values, "not_symmetric": True, **extra}
+        q = computed("scores", {"n": [2, 3], "Q": {"matrix": [2, 2]}, "K": spec}, type="matrix")
+        seen = set()
+        for s in range(80):
+            k = np.asarray(draw_params(q, s)[0]["K"])
+            assert k.ndim == 2 and k.shape[0] == k.shape[1]
+            assert (k != k.T).any(), (dims, s, k)
+            if extra.get("full_rank"):
+                assert np.linalg.matrix_rank(k) == k.shape[0]
+            seen.add(k.tobytes())
+        assert len(seen) > 1  # still drawn at random, not one fixed matrix
+
+
+def test_not_symmetric_is_refused_where_it_cannot_hold(tmp_path):
+    from qkv_drill.packs.loader import load_pack_file
+
+    head = "pack: {id: ns, title: NS, version: 1}\nquestions:\n"
+    body = """  - id: ns.q
+    topic: shapes
+    difficulty: easy
+    type: matrix
+    prompt: "K = {K}"
+    explanation: K.
+    params:
+      Q: {matrix: [2, 2]}
+      K: SPEC
+    answer: {compute: scores, tolerance: {abs: 0.01}}
+"""
+    cases = {
+        "{matrix: [3], not_symmetric: true}": "'K' is a vector",
+        "{matrix: [1, 1], not_symmetric: true}": "'K' is 1x1, which is always symmetric",
+        "{matrix: [2, 2], values: [1, 1], not_symmetric: true}": "needs at least two values",
+        "{matrix: [2, 2], not_symmetric: yes please}": "not_symmetric must be true or false",
+    }
+    for spec, message in cases.items():
+        path = tmp_path / "ns.yaml"
+        path.write_text(head + body.replace("SPEC", spec))
+        errors = load_pack_file(path).errors
+        assert [e.line for e in errors] == [11], (spec, [str(e) for e in errors])
+        assert message in errors[0].message, (spec, errors[0].message)

@@ -55,6 +55,7 @@ LOAD_TIME = {
     "deep_nesting.yaml": (1, 47, "nesting deeper than 40 levels", ""),
     "duplicate_key.yaml": (11, 5, "duplicate key 'prompt'", ""),
     "full_rank_one_value.yaml": (13, 54, "a full-rank matrix needs at least two", "low < high"),
+    "not_symmetric_not_square.yaml": (14, 59, "'K' is 2x3, which is never symmetric", "drop"),
 }
 
 DRAW_TIME = {

@@ -177,8 +177,11 @@ class ParamChecks(FieldChecks):
             self.err((*pk, "values"), "values must be [low, high] whole numbers")
         elif max(abs(vals[0]), abs(vals[1])) > MAX_MATRIX_VALUE:
             self.err((*pk, "values"), f"matrix values are limited to +-{MAX_MATRIX_VALUE}")
-        elif "full_rank" in spec:
-            self.full_rank(pk, spec["full_rank"], vals)
+        else:
+            if "full_rank" in spec:
+                self.full_rank(pk, spec["full_rank"], vals)
+            if "not_symmetric" in spec:
+                self.not_symmetric(pk, name, spec["not_symmetric"], dims, vals)
 
     def full_rank(self, pk: Keys, flag: Any, vals: list[int]) -> None:
         """`full_rank: true` draws only matrices of rank min(rows, cols): it needs two values."""
@@ -188,6 +191,36 @@ class ParamChecks(FieldChecks):
             self.err(
                 (*pk, "full_rank"),
                 f"a full-rank matrix needs at least two values; values are only {vals[0]}",
+                "widen values to [low, high] with low < high",
+            )
+
+    def not_symmetric(
+        self, pk: Keys, name: str, flag: Any, dims: list[Any], vals: list[int]
+    ) -> None:
+        """`not_symmetric: true` draws only square matrices with M != M^T: a matrix that cannot
+        be symmetric, or cannot be anything else, is refused."""
+        key = (*pk, "not_symmetric")
+        if not isinstance(flag, bool):
+            self.err(key, "not_symmetric must be true or false")
+            return
+        if not flag:
+            return
+        if len(dims) == 1:
+            self.err(key, f"not_symmetric is for square matrices; '{name}' is a vector")
+        elif all(isinstance(d, int) for d in dims) and dims[0] != dims[1]:
+            self.err(
+                key,
+                f"not_symmetric is for square matrices; '{name}' is {dims[0]}x{dims[1]}, "
+                "which is never symmetric",
+                "drop not_symmetric",
+            )
+        elif dims == [1, 1]:
+            self.err(key, f"'{name}' is 1x1, which is always symmetric", "make it at least 2x2")
+        elif vals[0] == vals[1]:
+            self.err(
+                key,
+                f"a matrix that is not symmetric needs at least two values; values are only "
+                f"{vals[0]}",
                 "widen values to [low, high] with low < high",
             )
 
