@@ -9,7 +9,7 @@ from qkv_drill.packs.instance import draw
 from tests.helpers.shipped import shipped
 
 SEEDS = 60
-CEILING = 0.40  # today's highest: efficient.kv-head-of near 35% (kv_heads_tiled vs the answer)
+CEILING = 0.15  # today's highest at these seeds: masking.causal-output near 10%
 
 
 @pytest.mark.slow
@@ -25,3 +25,5 @@ def test_no_shipped_question_redraws_most_of_its_draws():
     assert rates["roles.self-attention-from-x"] < 0.05  # full_rank matrices
     # Two mistakes that coincide at one list value (x 1/2 vs 1/layers or 1/batch at 2): not drawn
     assert rates["cost.kv-cache-small"] < 0.05 and rates["cost.qk-flops-batched"] < 0.05
+    # K drawn not symmetric, so Q K (no_transpose) never equals Q K^T
+    assert rates["shapes.scores-by-hand"] < 0.05 and rates["pytorch.scores-by-hand"] < 0.05
