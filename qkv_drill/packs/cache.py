@@ -141,6 +141,21 @@ def save(cache: Path, key: tuple[Any, ...], packset: PackSet) -> None:
         tmp.replace(cache)
 
 
+def cached_packs(
+    extra: Sequence[Path] = (),
+    *,
+    include_shipped: bool = True,
+    include_user: bool = True,
+    cache: Path | None = None,
+) -> PackSet | None:
+    """The packs from the cache when nothing changed since it was written, else None (reads no
+    pack: cheap enough to do before the first frame)."""
+    from qkv_drill.packs import loader
+
+    sources = loader.pack_sources(extra, include_shipped=include_shipped, include_user=include_user)
+    return load(_cache_path(cache), fingerprint(sources))
+
+
 def load_packs_cached(
     extra: Sequence[Path] = (),
     *,
@@ -149,11 +164,10 @@ def load_packs_cached(
     cache: Path | None = None,
 ) -> PackSet:
     """`load_packs`, from the cache when nothing changed since it was written."""
-    from qkv_drill import paths
     from qkv_drill.packs import loader
 
     sources = loader.pack_sources(extra, include_shipped=include_shipped, include_user=include_user)
-    cache = cache or paths.data_dir() / CACHE_NAME
+    cache = _cache_path(cache)
     key = fingerprint(sources)
     hit = load(cache, key)
     if hit is not None:
@@ -161,3 +175,9 @@ def load_packs_cached(
     packset = loader.load_sources(sources)
     save(cache, key, packset)
     return packset
+
+
+def _cache_path(cache: Path | None) -> Path:
+    from qkv_drill import paths
+
+    return cache or paths.data_dir() / CACHE_NAME

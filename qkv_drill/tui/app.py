@@ -1,5 +1,9 @@
 """The Textual app: shows Home at once, loads packs and the store in a thread, routes screens.
 
+On a start with the packs in the start-up cache (unchanged since the last run), Home is built
+with them (a few milliseconds of unpickling on the UI thread): one layout instead of two. The
+store always opens in the thread, since another program's lock may hold it for seconds.
+
 Start-up imports only textual and the Home screen; the sessions (numpy, fsrs) are imported in
 worker threads, torch only when a question needs it, plotext only on the Stats screen.
 """
@@ -86,6 +90,10 @@ class QkvDrillApp(App[int]):
     """qkv-drill: practice, drill and mock interviews on attention's Q, K and V."""
 
     TITLE = "qkv-drill"
+    freeze_heap = False
+    """True for a real run (`run_app`), not in tests: once the packs are in, what is alive then
+    (imported modules, the packs) lives until exit, so it is frozen out of garbage collection,
+    whose full passes would otherwise rescan all of it in the middle of Home's first layouts."""
     # Home is the default screen, whose own CSS_PATH Textual does not load: list it here.
     CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "screens/home.tcss"]
     COMMANDS = App.COMMANDS | {QkvCommands}
@@ -158,7 +166,38 @@ class QkvDrillApp(App[int]):
             from qkv_drill.tui.screens.start import HomeLater
 
             return HomeLater()
+        self.packset = self._cached_packs()  # Home is then built with its lists, once
         return HomeScreen(id="home")
+
+    def _cached_packs(self) -> PackSet | None:
+        """The packs from the start-up cache, read on the UI thread because that takes a few
+        milliseconds (None on a miss: the load worker reads them). The store still opens in the
+        worker: another program's lock could hold it for seconds."""
+        from qkv_drill.packs.cache import cached_packs
+        from qkv_drill.packs.gcpause import gc_paused
+
+        def read() -> PackSet | None:
+            packset = cached_packs(
+                self.extra_packs,
+                include_shipped=self.include_shipped,
+                include_user=self.include_user,
+            )
+            if packset is not None:
+                self._freeze_heap()  # (collector still off: the new objects are not scanned)
+            return packset
+
+        try:
+            return gc_paused(read)()
+        except Exception:  # the worker reads the packs, and tells what went wrong
+            return None
+
+    def _freeze_heap(self) -> None:
+        """Once: after the cached load (collector off), or after the first load on a miss."""
+        if self.freeze_heap:
+            import gc
+
+            gc.freeze()
+            self.freeze_heap = False
 
     def on_mount(self) -> None:
         # The collector, off since start-up began, is on again once the first screen is up
@@ -172,20 +211,27 @@ class QkvDrillApp(App[int]):
                 self.push_screen(screen)
             self.call_after_refresh(self._first_frame)
             return
-        self.load_data()  # at once: packs and store load while Home's first frame is drawn
+        self.load_data(self.packset)  # at once: the store opens while Home's first frame is drawn
         self.call_after_refresh(signal_ready)
 
     def _first_frame(self) -> None:
         signal_ready()
-        self.load_data()
+        self.load_data(None)
 
     # -- loading -----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_data(self) -> None:
-        """Load every pack and open the progress store, off the UI thread."""
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="load",
+        description="load packs and store",  # (by default, the repr of every pack)
+    )
+    def load_data(self, packset: PackSet | None = None) -> None:
+        """Load every pack (unless `packset` is given) and open the progress store, off the UI
+        thread."""
         try:
-            loaded = self._load()
+            loaded = self._load(packset)
         except Exception as exc:  # shown to the user; the app stays usable for a reload
             self.call_from_thread(
                 self.notify,
@@ -198,18 +244,19 @@ class QkvDrillApp(App[int]):
             return
         self.post_message(self.DataLoaded(loaded))
 
-    def _load(self) -> Loaded:
+    def _load(self, packset: PackSet | None = None) -> Loaded:
         from qkv_drill.packs.cache import load_packs_cached
         from qkv_drill.packs.gcpause import gc_paused
 
         warnings: list[str] = []
-        # Unpickling the cache makes thousands of objects in the UI's large heap: with the
-        # collector on, that set off full collections costing more than the load itself.
-        packset = gc_paused(load_packs_cached)(
-            self.extra_packs,
-            include_shipped=self.include_shipped,
-            include_user=self.include_user,
-        )
+        if packset is None:
+            # Unpickling the cache makes thousands of objects in the UI's large heap: with the
+            # collector on, that set off full collections costing more than the load itself.
+            packset = gc_paused(load_packs_cached)(
+                self.extra_packs,
+                include_shipped=self.include_shipped,
+                include_user=self.include_user,
+            )
         store = self.store
         if store is None:
             from qkv_drill import paths
@@ -233,8 +280,10 @@ class QkvDrillApp(App[int]):
 
     @on(DataLoaded)
     def _data_loaded(self, message: DataLoaded) -> None:
-        first = self.packset is None
+        first = self.load_generation == 0
         loaded = message.loaded
+        if first:
+            self._freeze_heap()
         self.packset = loaded.packset
         self.store = loaded.store
         self.load_generation += 1
@@ -277,13 +326,14 @@ class QkvDrillApp(App[int]):
         return True
 
     def action_reload_packs(self) -> None:
-        self.load_data()
+        self.load_data(None)
 
     # -- navigation --------------------------------------------------------------------------
 
     @property
     def ready(self) -> bool:
-        return self.packset is not None and self.store is not None
+        """Packs and store loaded (the packs alone may come earlier, from the cache)."""
+        return self.load_generation > 0 and self.packset is not None and self.store is not None
 
     def action_go(self, where: str) -> None:
         """Open a screen from anywhere: back to Home first, so the stack stays shallow."""
@@ -440,6 +490,7 @@ def run_app(
 
     extra = [*paths.env_pack_paths(), *extra_packs]
     app = QkvDrillApp(extra_packs=extra, start=start, options=options)
+    app.freeze_heap = True
     try:
         code = app.run()
     finally:

@@ -43,8 +43,8 @@ async def test_counts_made_under_another_filter_are_not_shown(monkeypatch):
 
     real = QkvDrillApp._load
 
-    def load_then_filter(self):
-        loaded = real(self)
+    def load_then_filter(self, packset=None):
+        loaded = real(self, packset)
         self.filter = Filter(topics=frozenset({"multihead"}))  # changed while loading
         return loaded
 
@@ -108,8 +108,48 @@ async def test_the_cached_packs_load_with_the_collector_paused(monkeypatch):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert seen == [False]
+        assert seen == [False, False]  # a miss: tried before Home is built, then by the worker
     assert gc.isenabled()
+
+
+async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(monkeypatch):
+    """With the packs in the start-up cache, Home is built with its filter lists and question
+    count (one layout, no second drawing of Home); the store opens in the worker and the due
+    counts follow, without building the lists again."""
+    import threading
+
+    from qkv_drill.tui.app import QkvDrillApp
+
+    first = make_app()  # writes the cache
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    first.store.close()
+
+    store_may_open = threading.Event()
+    real = QkvDrillApp._load
+
+    def slow_store(self, packset=None):
+        assert packset is not None  # the worker only opens the store and counts
+        store_may_open.wait(10)
+        return real(self, packset)
+
+    monkeypatch.setattr(QkvDrillApp, "_load", slow_store)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.packset is not None and not app.ready
+        topics = app.screen.query_one("#filter-topics", SelectionList)
+        assert topics.option_count == len({q.topic for q in app.packset.questions.values()})
+        everything = len(app.packset.questions)
+        assert f"{everything} of {everything} questions match" in shown_flat(app)
+        assert "due ·" not in _drill_prompt(app)
+        await pilot.press("p")  # nothing opens before the store is there
+        assert isinstance(app.screen, HomeScreen)
+        store_may_open.set()
+        await settle(pilot)
+        assert app.ready
+        assert f"(0 due · {everything} new)" in _drill_prompt(app)
+        assert app.screen.query_one("#filter-topics", SelectionList) is topics
 
 
 def test_home_imports_neither_markdown_nor_yaml():
@@ -175,3 +215,30 @@ async def test_the_collector_comes_back_on_at_the_latest_moment(startup_paused, 
                 break
             await pilot.pause(0.05)
         assert gc.isenabled() and not startup_gc.paused()
+
+
+async def test_a_real_run_freezes_the_start_up_heap_once_with_the_collector_off(monkeypatch):
+    """`run_app` sets freeze_heap: the packs and modules alive after the cached load are frozen
+    out of later full collections (one froze Home's first layouts for 40 ms); tests do not
+    freeze, or every test's garbage would stay."""
+    first = make_app()  # writes the cache
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    first.store.close()
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.isenabled()))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert frozen == []
+    app.store.close()
+
+    app = make_app()
+    app.freeze_heap = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_reload_packs()
+        await settle(pilot)
+        assert app.load_generation == 2
+    assert frozen == [False]  # once, before the collector could scan the new packs

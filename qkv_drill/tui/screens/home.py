@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
+    from qkv_drill.packs.loader import PackSet
     from qkv_drill.tui.widgets.ticks import TickList
 
 from qkv_drill import startup_gc
@@ -74,8 +75,11 @@ class HomeScreen(AppScreen[None]):
     """The app's load_generation that the lists and counts on screen come from."""
     _resumed = False
     """Shown at least once (a later resume is a return, after which counts may have moved)."""
+    _lists_from: PackSet | None = None
+    """The packs the filter lists were built from (the load that brings the store keeps them)."""
 
     def compose(self) -> ComposeResult:
+        packset = self.qkv_app.packset  # from the start-up cache, when it had them
         yield Static(
             Text.assemble(
                 ("qkv-drill", "bold"),
@@ -86,14 +90,17 @@ class HomeScreen(AppScreen[None]):
         with Horizontal(id="home-body"):
             with Vertical(id="menu-column"):
                 yield OptionList(*self._menu_options(None), id="menu")
-                yield Static("Loading packs…", id="home-status")
-            # Filled once packs load: the first frame stays light, and empty lists say nothing.
-            yield VerticalScroll(id="filters")
+                yield Static(self._status_text() or "Loading packs…", id="home-status")
+            # Built with Home when the packs came from the cache (one layout), else filled once
+            # they load: empty lists would say nothing.
+            with VerticalScroll(id="filters"):
+                if packset is not None:
+                    yield from self._lists_for(packset)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()
-        if self.qkv_app.packset is not None:
+        if self.qkv_app.ready:
             self.call_next(self.data_changed)
 
     def on_screen_resume(self) -> None:
@@ -106,6 +113,17 @@ class HomeScreen(AppScreen[None]):
             self.call_next(self.data_changed)
         elif returning:
             self.refresh_due()
+
+    def _lists_for(self, packset: PackSet) -> list[TickList[str]]:
+        """The filter lists over `packset`, ticked as the app's filter says."""
+        self._lists_from = packset
+        topics, packs = self._topics_and_packs(packset)
+        return self._filter_lists(topics, packs, self.qkv_app.filter)
+
+    @staticmethod
+    def _topics_and_packs(packset: PackSet) -> tuple[list[str], list[str]]:
+        questions = packset.questions.values()
+        return sorted({q.topic for q in questions}), sorted({q.pack_id for q in questions})
 
     def _filter_lists(
         self, topics: list[str], packs: list[str], current: Filter
@@ -149,16 +167,18 @@ class HomeScreen(AppScreen[None]):
         packset, _store = app.require_data()
         if self._shown_generation == app.load_generation:
             return  # already shown (the app and Home's own first show may both ask)
+        if not self.query("#home-status"):
+            return  # loaded before Home was built (a cached start): its on_mount asks again
         self._shown_generation = app.load_generation
-        questions = list(packset.questions.values())
         current = app.filter
-        topics = sorted({q.topic for q in questions})
-        packs = sorted({q.pack_id for q in questions})
         with app.batch_update():
-            if not self.query("#filter-topics"):  # the first load: built full, mounted once
-                lists = self._filter_lists(topics, packs, current)
-                await self.query_one("#filters").mount_all(lists)
+            if packset is self._lists_from:  # built with Home, from the start-up cache
+                pass
+            elif not self.query("#filter-topics"):  # the first load: built full, mounted once
+                await self.query_one("#filters").mount_all(self._lists_for(packset))
             else:
+                self._lists_from = packset
+                topics, packs = self._topics_and_packs(packset)
                 self._fill("#filter-topics", topics, current.topics)
                 self._fill("#filter-packs", packs, current.packs)
                 diff = self.query_one("#filter-difficulties", SelectionList)
@@ -192,18 +212,24 @@ class HomeScreen(AppScreen[None]):
         self._update_status()
         self.refresh_due()
 
-    def _update_status(self, due: int | None = None) -> None:
+    def _update_status(self) -> None:
+        text = self._status_text()
+        status = self.query_one("#home-status", Static)
+        if text is not None and text != status.content:  # (an update costs a layout)
+            status.update(text)
+
+    def _status_text(self) -> Text | None:
+        """How many questions the filter lets through (None before the packs are in)."""
         app = self.qkv_app
         if app.packset is None:
-            return
+            return None
         n = len(app.filter.select(app.packset.questions.values()))
         total = len(app.packset.questions)
-        text = Text.assemble(
+        return Text.assemble(
             (f"{n}", "bold"),
             f" of {total} questions match",
             ("\n" + app.filter.describe(), "dim"),
         )
-        self.query_one("#home-status", Static).update(text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="due")
     def refresh_due(self) -> None:
