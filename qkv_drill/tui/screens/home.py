@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,6 +24,9 @@ from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.literal import literal
 
 DIFFICULTIES = ("easy", "medium", "hard")
+NARROW_BELOW = 72
+"""Columns under which the menu drops its one-line descriptions and narrows, so the filter
+lists keep room for whole topic names (at 60 columns they broke mid-word)."""
 MENU = (
     ("practice", "p", "Practice", "questions with instant feedback"),
     ("drill", "d", "Drill", "spaced repetition of what is due"),
@@ -80,6 +83,7 @@ class HomeScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         packset = self.qkv_app.packset  # from the start-up cache, when it had them
+        self.set_class(self._narrow(self.app.size.width), "-narrow")
         yield Static(
             Text.assemble(
                 ("qkv-drill", "bold"),
@@ -89,7 +93,7 @@ class HomeScreen(AppScreen[None]):
         )
         with Horizontal(id="home-body"):
             with Vertical(id="menu-column"):
-                yield OptionList(*self._menu_options(None), id="menu")
+                yield OptionList(*self._menu_options(), id="menu")
                 yield Static(self._status_text() or "Loading packs…", id="home-status")
             # Built with Home when the packs came from the cache (one layout), else filled once
             # they load: empty lists would say nothing.
@@ -102,6 +106,19 @@ class HomeScreen(AppScreen[None]):
         self.query_one("#menu", OptionList).focus()
         if self.qkv_app.ready:
             self.call_next(self.data_changed)
+
+    @staticmethod
+    def _narrow(width: int) -> bool:
+        return width < NARROW_BELOW
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = self._narrow(event.size.width)
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            menu = self.query_one("#menu", OptionList)
+            for option in self._menu_options():
+                if option.id is not None:
+                    menu.replace_option_prompt(option.id, option.prompt)
 
     def on_screen_resume(self) -> None:
         """Back from a drill (or anything that answers): the due and new counts move on."""
@@ -146,13 +163,23 @@ class HomeScreen(AppScreen[None]):
             widget.border_title = title
         return lists
 
-    def _menu_options(self, due: tuple[int, int] | None) -> list[Option]:
+    due: tuple[int, int] | None = None
+    """Drill cards (due now, new) under the current filter, once counted."""
+
+    def _menu_options(self) -> list[Option]:
+        """One entry per mode: its key, its name and what it does; narrow, the name alone
+        (and the drill counts on a line of their own)."""
         options = []
+        narrow, due = self.has_class("-narrow"), self.due
         for where, key, label, tip in MENU:
-            extra = ""
+            prompt = f"[b $accent]{key}[/] [b]{label}"
             if where == "drill" and due is not None:
-                extra = f"  ({due[0]} due · {due[1]} new)"
-            prompt = f"[b $accent]{key}[/] [b]{label}{extra}[/]\n  [dim]{tip}[/]"
+                counts = f"{due[0]} due · {due[1]} new"
+                prompt += f"[/]\n  [dim]{counts}[/]" if narrow else f"  ({counts})[/]"
+            else:
+                prompt += "[/]"
+            if not narrow:
+                prompt += f"\n  [dim]{tip}[/]"
             options.append(Option(prompt, id=where))
         return options
 
@@ -244,7 +271,7 @@ class HomeScreen(AppScreen[None]):
         if not self.is_attached:
             return
         self.due = due
-        drill = next(o for o in self._menu_options(due) if o.id == "drill")
+        drill = next(o for o in self._menu_options() if o.id == "drill")
         self.query_one("#menu", OptionList).replace_option_prompt("drill", drill.prompt)
         self.call_after_refresh(startup_gc.resume)  # Home is complete: start-up is over
 
