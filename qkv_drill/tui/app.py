@@ -166,7 +166,14 @@ class QkvDrillApp(App[int]):
             from qkv_drill.tui.screens.start import HomeLater
 
             return HomeLater()
-        self.packset = self._cached_packs()  # Home is then built with its lists, once
+        # The store opens in the load worker meanwhile: its counts may then make Home's first
+        # frame too. Home is built with the packs when the cache has them (its lists, once).
+        cache_read = threading.Event()
+        self.load_data(cache_read)
+        try:
+            self.packset = self._cached_packs()
+        finally:
+            cache_read.set()
         return HomeScreen(id="home")
 
     def _cached_packs(self) -> PackSet | None:
@@ -211,12 +218,11 @@ class QkvDrillApp(App[int]):
                 self.push_screen(screen)
             self.call_after_refresh(self._first_frame)
             return
-        self.load_data(self.packset)  # at once: the store opens while Home's first frame is drawn
-        self.call_after_refresh(signal_ready)
+        self.call_after_refresh(signal_ready)  # (the load began with Home: get_default_screen)
 
     def _first_frame(self) -> None:
         signal_ready()
-        self.load_data(None)
+        self.load_data()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -227,11 +233,12 @@ class QkvDrillApp(App[int]):
         group="load",
         description="load packs and store",  # (by default, the repr of every pack)
     )
-    def load_data(self, packset: PackSet | None = None) -> None:
-        """Load every pack (unless `packset` is given) and open the progress store, off the UI
-        thread."""
+    def load_data(self, cache_read: threading.Event | None = None) -> None:
+        """Open the progress store and load every pack, off the UI thread. With `cache_read`,
+        the UI thread is reading the packs from the start-up cache meanwhile: once it is set,
+        the packs it found (if any) are used."""
         try:
-            loaded = self._load(packset)
+            loaded = self._load(cache_read)
         except Exception as exc:  # shown to the user; the app stays usable for a reload
             self.call_from_thread(
                 self.notify,
@@ -244,26 +251,35 @@ class QkvDrillApp(App[int]):
             return
         self.post_message(self.DataLoaded(loaded))
 
-    def _load(self, packset: PackSet | None = None) -> Loaded:
+    def _load(self, cache_read: threading.Event | None = None) -> Loaded:
         from qkv_drill.packs.cache import load_packs_cached
         from qkv_drill.packs.gcpause import gc_paused
 
         warnings: list[str] = []
-        if packset is None:
-            # Unpickling the cache makes thousands of objects in the UI's large heap: with the
-            # collector on, that set off full collections costing more than the load itself.
-            packset = gc_paused(load_packs_cached)(
-                self.extra_packs,
-                include_shipped=self.include_shipped,
-                include_user=self.include_user,
-            )
         store = self.store
-        if store is None:
+        if store is None:  # first: it does not need the packs
             from qkv_drill import paths
             from qkv_drill.store import Store
 
             path = self.store_path or paths.progress_db_path()
             store = Store(path)
+        packset = None
+        if cache_read is not None:
+            cache_read.wait()
+            packset = self.packset  # from the cache, or None on a miss
+        if packset is None:
+            try:
+                # Unpickling the cache makes thousands of objects in the UI's large heap: with
+                # the collector on, that set off full collections costing more than the load.
+                packset = gc_paused(load_packs_cached)(
+                    self.extra_packs,
+                    include_shipped=self.include_shipped,
+                    include_user=self.include_user,
+                )
+            except BaseException:
+                if store is not self.store:  # opened here for nothing: the error is told
+                    store.close()
+                raise
         loaded = Loaded(packset, store, warnings)
         if self.packset is None:  # the first load: is there an interview to offer resuming?
             try:
@@ -326,7 +342,7 @@ class QkvDrillApp(App[int]):
         return True
 
     def action_reload_packs(self) -> None:
-        self.load_data(None)
+        self.load_data()
 
     # -- navigation --------------------------------------------------------------------------
 

@@ -43,8 +43,8 @@ async def test_counts_made_under_another_filter_are_not_shown(monkeypatch):
 
     real = QkvDrillApp._load
 
-    def load_then_filter(self, packset=None):
-        loaded = real(self, packset)
+    def load_then_filter(self, cache_read=None):
+        loaded = real(self, cache_read)
         self.filter = Filter(topics=frozenset({"multihead"}))  # changed while loading
         return loaded
 
@@ -128,12 +128,16 @@ async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(m
     store_may_open = threading.Event()
     real = QkvDrillApp._load
 
-    def slow_store(self, packset=None):
-        assert packset is not None  # the worker only opens the store and counts
+    def slow_store(self, cache_read=None):
         store_may_open.wait(10)
-        return real(self, packset)
+        return real(self, cache_read)
 
     monkeypatch.setattr(QkvDrillApp, "_load", slow_store)
+    from qkv_drill.packs import cache
+
+    reads = []
+    real_read = cache.load
+    monkeypatch.setattr(cache, "load", lambda *a, **k: reads.append(1) or real_read(*a, **k))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -150,6 +154,7 @@ async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(m
         assert app.ready
         assert f"(0 due · {everything} new)" in _drill_prompt(app)
         assert app.screen.query_one("#filter-topics", SelectionList) is topics
+        assert len(reads) == 1  # the worker took the packs the UI thread read from the cache
 
 
 def test_home_imports_neither_markdown_nor_yaml():
