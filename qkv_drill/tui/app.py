@@ -281,7 +281,7 @@ class QkvDrillApp(App[int]):
                     store.close()
                 raise
         loaded = Loaded(packset, store, warnings)
-        if self.packset is None:  # the first load: is there an interview to offer resuming?
+        if self.load_generation == 0:  # the first load: is there an interview to offer resuming?
             try:
                 loaded.unfinished = store.unfinished_mock()
             except Exception:  # a broken query must not stop the app from starting

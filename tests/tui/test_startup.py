@@ -247,3 +247,27 @@ async def test_a_real_run_freezes_the_start_up_heap_once_with_the_collector_off(
         await settle(pilot)
         assert app.load_generation == 2
     assert frozen == [False]  # once, before the collector could scan the new packs
+
+
+async def test_a_cached_start_still_offers_an_interrupted_mock():
+    """The packs may be in before the first load (read from the cache for Home): the first load
+    still looks for an interview to resume."""
+    from qkv_drill.packs.loader import load_packs
+    from qkv_drill.session.clock import FakeClock
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+    from tests.helpers.tui import FIXTURE_PACK, START
+
+    first = make_app()  # writes the cache
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    packset = load_packs([FIXTURE_PACK], include_shipped=False, include_user=False)
+    settings = MockSettings(minutes=10, questions=2, seed=3)
+    session = MockSession.create(packset, first.store, settings, FakeClock(START))
+    first.store.close()
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeMockScreen)
+        assert app.store.unfinished_mock().id == session.mock_id
