@@ -16,6 +16,7 @@ def collector():
     yield
     startup_gc.resume()
     gc.enable()
+    gc.unfreeze()  # (resume froze what was alive)
 
 
 def test_pause_turns_the_collector_off_until_resume(collector):
@@ -25,6 +26,18 @@ def test_pause_turns_the_collector_off_until_resume(collector):
     assert gc.isenabled() and not startup_gc.paused()
     startup_gc.resume()  # again: nothing to undo
     assert gc.isenabled()
+
+
+def test_resume_freezes_what_start_up_made_out_of_later_collections(collector):
+    """Everything made while the collector was off sits in its youngest generation: the first
+    collections after start-up would scan it all; frozen, they see only what comes after."""
+    gc.unfreeze()
+    startup_gc.pause()
+    made = [[i] for i in range(50_000)]  # (lists: tracked by the collector)
+    assert gc.get_count()[0] >= 50_000
+    startup_gc.resume()
+    assert gc.get_freeze_count() >= len(made)
+    assert gc.get_count()[0] < 1_000
 
 
 def test_a_collector_already_off_stays_off(collector):

@@ -90,10 +90,6 @@ class QkvDrillApp(App[int]):
     """qkv-drill: practice, drill and mock interviews on attention's Q, K and V."""
 
     TITLE = "qkv-drill"
-    freeze_heap = False
-    """True for a real run (`run_app`), not in tests: once the packs are in, what is alive then
-    (imported modules, the packs) lives until exit, so it is frozen out of garbage collection,
-    whose full passes would otherwise rescan all of it in the middle of Home's first layouts."""
     # Home is the default screen, whose own CSS_PATH Textual does not load: list it here.
     CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "screens/home.tcss"]
     COMMANDS = App.COMMANDS | {QkvCommands}
@@ -183,28 +179,14 @@ class QkvDrillApp(App[int]):
         from qkv_drill.packs.cache import cached_packs
         from qkv_drill.packs.gcpause import gc_paused
 
-        def read() -> PackSet | None:
-            packset = cached_packs(
+        try:
+            return gc_paused(cached_packs)(
                 self.extra_packs,
                 include_shipped=self.include_shipped,
                 include_user=self.include_user,
             )
-            if packset is not None:
-                self._freeze_heap()  # (collector still off: the new objects are not scanned)
-            return packset
-
-        try:
-            return gc_paused(read)()
         except Exception:  # the worker reads the packs, and tells what went wrong
             return None
-
-    def _freeze_heap(self) -> None:
-        """Once: after the cached load (collector off), or after the first load on a miss."""
-        if self.freeze_heap:
-            import gc
-
-            gc.freeze()
-            self.freeze_heap = False
 
     def on_mount(self) -> None:
         # The collector, off since start-up began, is on again once the first screen is up
@@ -298,8 +280,6 @@ class QkvDrillApp(App[int]):
     def _data_loaded(self, message: DataLoaded) -> None:
         first = self.load_generation == 0
         loaded = message.loaded
-        if first:
-            self._freeze_heap()
         self.packset = loaded.packset
         self.store = loaded.store
         self.load_generation += 1
@@ -506,7 +486,6 @@ def run_app(
 
     extra = [*paths.env_pack_paths(), *extra_packs]
     app = QkvDrillApp(extra_packs=extra, start=start, options=options)
-    app.freeze_heap = True
     try:
         code = app.run()
     finally:

@@ -187,6 +187,7 @@ def startup_paused():
     yield
     startup_gc.resume()
     gc.enable()
+    gc.unfreeze()  # (resume froze the test process's heap)
 
 
 @pytest.mark.parametrize("start", [None, "practice", "drill"])
@@ -220,33 +221,6 @@ async def test_the_collector_comes_back_on_at_the_latest_moment(startup_paused, 
                 break
             await pilot.pause(0.05)
         assert gc.isenabled() and not startup_gc.paused()
-
-
-async def test_a_real_run_freezes_the_start_up_heap_once_with_the_collector_off(monkeypatch):
-    """`run_app` sets freeze_heap: the packs and modules alive after the cached load are frozen
-    out of later full collections (one froze Home's first layouts for 40 ms); tests do not
-    freeze, or every test's garbage would stay."""
-    first = make_app()  # writes the cache
-    async with first.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-    first.store.close()
-
-    frozen: list[bool] = []
-    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.isenabled()))
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-    assert frozen == []
-    app.store.close()
-
-    app = make_app()
-    app.freeze_heap = True
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.action_reload_packs()
-        await settle(pilot)
-        assert app.load_generation == 2
-    assert frozen == [False]  # once, before the collector could scan the new packs
 
 
 async def test_a_cached_start_still_offers_an_interrupted_mock():
