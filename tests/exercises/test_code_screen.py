@@ -280,3 +280,30 @@ async def test_enter_keeps_the_indentation_and_indents_after_a_colon():
         editor.move_cursor((0, len("import numpy as np")))
         await pilot.press("enter", *"x")
         assert editor.text.splitlines()[1] == "x"
+
+
+async def test_a_code_card_served_ahead_of_schedule_says_so():
+    """The weakest-topics drill serves cards that are not due; the code screen covers the drill
+    screen, so it says so itself, in the drill's words."""
+    import json
+    from datetime import timedelta
+
+    from fsrs import Card
+
+    from qkv_drill.tui.screens.code import CodeScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        due = app.clock.now() + timedelta(days=3)
+        for qid in app.packset.questions:
+            app.store.put_card(qid, json.dumps(Card(due=due).to_dict()), due)
+        await pilot.press("w")  # the weakest topics, though nothing is due
+        for _ in range(50):
+            await settle(pilot)
+            if isinstance(app.screen, CodeScreen) and app.screen.phase == "editing":
+                break
+        screen = app.screen
+        assert isinstance(screen, CodeScreen)
+        said = str(screen.query_one("#code-progress").content)
+        assert "Ahead of schedule: this card is due in 3 days" in said

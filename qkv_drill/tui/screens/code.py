@@ -134,11 +134,28 @@ class CodeScreen(Screen[str]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="code-history")
     def _load_attempts(self) -> None:
         attempts = self.session.store.attempts(self.instance.question.id, HISTORY)
-        self.app.call_from_thread(self._prefill, attempts)
+        ahead = self._ahead_words()
+        self.app.call_from_thread(self._prefill, attempts, ahead)
 
-    def _prefill(self, attempts: list[tuple[Any, str, str | None, str]]) -> None:
+    def _ahead_words(self) -> str:
+        """In a drill, "Ahead of schedule: ..." when this card is served before it is due, as
+        the drill screen says it (reads the store: call from a worker)."""
+        from qkv_drill.session.when import ahead_of_schedule
+
+        drill = self._drill()
+        if drill is None:
+            return ""
+        due, now = drill.card_due(self.instance.question.id), drill.clock.now()
+        return ahead_of_schedule(due, now) if due is not None and due > now else ""
+
+    def _prefill(self, attempts: list[tuple[Any, str, str | None, str]], ahead: str = "") -> None:
         if not self.is_attached:
             return
+        if ahead:
+            q = self.instance.question
+            self.query_one("#code-progress", Static).update(
+                Text.assemble(f"{q.id}  ·  implement it in {self.spec.language}\n", (ahead, "bold"))
+            )
         editor = self.query_one("#code-editor", TextArea)
         history = Text()
         if attempts:
