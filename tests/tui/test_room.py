@@ -125,3 +125,26 @@ async def test_the_mock_code_editor_takes_the_rows_the_prompt_leaves(size):
             assert on_screen(widget), widget
         assert rows_between(editor, footer) <= 1, (editor.region, footer.region)
         assert editor.region.height >= 6
+
+
+async def test_the_mock_status_line_wraps_instead_of_cutting(packset, store, clock):
+    """Under the answer box the mock says which keys work, or why an answer was not saved: at
+    60 columns that line wraps; it used to be one row, cut mid-word."""
+    from tests.helpers.mock_screens import index_of, mock_app, new_session, show_question
+    from tests.helpers.tui import shown_flat
+
+    session = new_session(packset, store, clock)
+    app = mock_app(session)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await show_question(pilot, index_of(session, "numeric"))
+        await settle(pilot)
+        status = app.screen.query_one("#answer-status")
+        said = " ".join(str(status.content).split())
+        assert len(said) > 58  # longer than the row: the case this test is about
+        assert said in shown_flat(app)
+        await pilot.press(*"six", "enter")  # unreadable: not saved, and why
+        await settle(pilot)
+        said = " ".join(str(status.content).split())
+        assert said.startswith("Not saved"), said
+        assert said in shown_flat(app)
+        assert on_screen(status)
