@@ -148,3 +148,21 @@ async def test_the_mock_status_line_wraps_instead_of_cutting(packset, store, clo
         assert said.startswith("Not saved"), said
         assert said in shown_flat(app)
         assert on_screen(status)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_browser_search_hint_is_drawn_whole(app, size):
+    from textual.widgets import Input
+
+    from qkv_drill.tui.screens.browser import SEARCH_HINTS, BrowserScreen
+    from tests.helpers.tui import press, screen_text
+
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        assert isinstance(app.screen, BrowserScreen)
+        hint = app.screen.query_one("#browser-search", Input).placeholder
+        assert hint in screen_text(app)
+        assert hint != SEARCH_HINTS[-1]  # the filters are named at either size
+        if size == (80, 24):
+            assert hint == SEARCH_HINTS[0]

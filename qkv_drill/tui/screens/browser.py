@@ -64,6 +64,14 @@ class BrowserPracticeScreen(PracticeScreen):
         return PracticeSession(packset, store, only, **kwargs)
 
 
+SEARCH_HINTS = (  # longest first; is: also takes buried
+    "search: words, topic:, pack:, diff:, type:, is:due/new/missed/suspended",
+    "words, topic:, pack:, diff:, type:, is:due/new/missed",
+    "words, topic:, pack:, diff:, type:, is:",
+    "search",
+)
+
+
 class BrowserScreen(AppScreen[None]):
     """Every question in a table; the highlighted one's history below."""
 
@@ -112,11 +120,7 @@ class BrowserScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Browser  ·  loading…", id="browser-title", classes="title-bar")
-        box = Input(
-            placeholder="search: words, topic:, pack:, diff:, type:, is:due/new/missed/suspended",
-            id="browser-search",
-        )
-        yield box
+        yield Input(placeholder=SEARCH_HINTS[0], id="browser-search")
         table: DataTable[Text] = DataTable(
             id="browser-table", cursor_type="row", zebra_stripes=True
         )
@@ -131,6 +135,12 @@ class BrowserScreen(AppScreen[None]):
         """The search box types `/`, `!` and `-`: while it has focus they are not offered."""
         typed_here = isinstance(self.focused, Input)
         return not (typed_here and action in ("search", "suspend", "bury"))
+
+    def on_resize(self) -> None:
+        """The longest search hint the box shows whole (at 60 columns the full one was cut)."""
+        box = self.query_one("#browser-search", Input)
+        room = self.size.width - box.styles.gutter.width - 1  # the cursor's cell
+        box.placeholder = next((h for h in SEARCH_HINTS if len(h) <= room), SEARCH_HINTS[-1])
 
     def on_mount(self) -> None:
         self.query_one("#browser-table").focus()
