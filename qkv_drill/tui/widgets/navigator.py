@@ -24,8 +24,13 @@ class NavCell(Static):
         self.post_message(Navigator.Jump(self.index))
 
 
+CELL_WIDTH = 5  # "12✓!" and a space
+
+
 class Navigator(Horizontal):
-    """A row of `NavCell`s (the grid layout comes from the screen's CSS)."""
+    """Rows of `NavCell`s (the grid layout comes from the screen's CSS): as many columns as fit
+    the width, so no cell is cut at the right edge; the current one is scrolled into view when
+    the rows are more than the navigator shows."""
 
     class Jump(Message):
         """A cell was clicked: go to question `index`."""
@@ -37,6 +42,16 @@ class Navigator(Horizontal):
     def __init__(self, count: int, *, id: str | None = None) -> None:
         super().__init__(*(NavCell(i) for i in range(count)), id=id)
 
+    def on_resize(self) -> None:
+        columns = max(1, self.size.width // CELL_WIDTH)
+        if self.styles.grid_size_columns != columns:
+            self.styles.grid_size_columns = columns
+            self.call_after_refresh(self._show_current)
+
+    def _show_current(self) -> None:
+        for cell in self.query(NavCell).filter(".-current"):
+            self.scroll_to_widget(cell, animate=False, immediate=True)
+
     def show(self, answers: Sequence[str | None], flagged: Collection[int], current: int) -> None:
         """Mark every cell from the interview's state: ✓ answered, ! flagged, current reversed."""
         for cell in self.query(NavCell):
@@ -47,3 +62,4 @@ class Navigator(Horizontal):
             cell.set_class(answered, "-answered")
             cell.set_class(flag, "-flagged")
             cell.set_class(i == current, "-current")
+        self.call_after_refresh(self._show_current)
