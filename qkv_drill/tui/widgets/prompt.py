@@ -119,10 +119,23 @@ class PromptView(Vertical):
         """The question sentence's widget (tests check it stays on screen)."""
         return self.query_one("#prompt-ask", PackMarkdown)
 
-    def frame(self, body: ScrollableContainer, last: Widget) -> None:
+    def frame(self, body: ScrollableContainer, last: Widget, first: Widget | None = None) -> None:
         """Scroll `body` just enough that `last` (the answer widget, or the line under it) and
-        the question sentence both show; the sentence wins when both cannot."""
+        the question sentence both show. On a small terminal the line under the box (`last`,
+        when the box is `first`) gives way first; when the sentence and the box still do not
+        both fit, the box wins: typing never goes into a box out of sight, and the end of the
+        sentence stays right above it."""
         top = body.content_region.y - int(body.scroll_y)
-        need = last.region.bottom - top - body.content_region.height
-        if need > 0:
-            body.scroll_to(y=min(need, self.ask.region.y - top), animate=False)
+        height = body.content_region.height
+        need = max(0, last.region.bottom - top - height)  # from the top: safe to call again
+        box = first or last
+        need_box = box.region.bottom - top - height
+        sentence = self.ask.region.y - top
+        if need <= sentence:
+            y = need
+        elif need_box <= sentence:
+            y = sentence
+        else:
+            y = min(max(need_box, 0), box.region.y - top)
+        if y != int(body.scroll_y):
+            body.scroll_to(y=y, animate=False)
