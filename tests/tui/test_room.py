@@ -166,3 +166,30 @@ async def test_the_browser_search_hint_is_drawn_whole(app, size):
         assert hint != SEARCH_HINTS[-1]  # the filters are named at either size
         if size == (80, 24):
             assert hint == SEARCH_HINTS[0]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_navigator_shows_the_current_question_whole(packset, store, clock, size):
+    """Thirty questions: the navigator's cells wrap at its width (they ran off the right edge,
+    the 10th to 15th at 60 columns) and the current one stays in its two rows."""
+    from qkv_drill.packs.instance import draw
+    from qkv_drill.session.mock import MockSession
+    from qkv_drill.tui.widgets.navigator import NavCell, Navigator
+    from tests.helpers.mock_screens import mock_app
+
+    questions = sorted(packset.questions.values(), key=lambda q: q.id)
+    instances = [draw(q, seed) for seed in range(8) for q in questions][:30]
+    mock_id = store.create_mock("{}", 1, 3600.0, "[]")
+    session = MockSession(store, mock_id, instances, 3600.0, 0.0, clock, 1)
+    app = mock_app(session)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        navigator = app.screen.query_one(Navigator)
+        for index in (0, 11, 14, 22, 29):
+            await app.screen.go_to(index)
+            await settle(pilot)
+            current = navigator.query_one(f"#nav-{index}", NavCell)
+            assert navigator.region.contains_region(current.region), (index, current.region)
+            row = [c for c in navigator.query(NavCell) if c.region.y == current.region.y]
+            for cell in row:
+                assert navigator.region.contains_region(cell.region), (cell.index, cell.region)
