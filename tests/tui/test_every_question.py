@@ -1,8 +1,11 @@
-"""Every shipped question, as a candidate meets it at 80x24, in practice and in the mock.
+"""Every shipped question, as a candidate meets it at 80x24 in practice and in the mock, and at
+60x20 in practice.
 
 For each question: the question sentence and the focused answer widget are both inside the
 visible region (nothing to scroll before answering), and every option is drawn whole (wrapped,
-never cut with "…", none hidden below the list's edge).
+never cut with "…", none hidden below the list's edge). At 60x20 a question can be taller than
+the screen: there the focused widget is still wholly in view, the sentence at least in part (its
+end, right above the box), and a list taller than the screen scrolls within itself.
 
 One app per pack and mode, with the questions swapped in place the way the screens swap them
 (practice shows a drawn instance, the mock jumps to the next question), so a pack costs one
@@ -14,17 +17,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.containers import ScrollableContainer
 from textual.widgets import TextArea
 
 from qkv_drill.tui.widgets.choices import ChoiceField
 from tests.helpers import REPO
 from tests.helpers.tui import START, on_screen
 
-SIZE = (80, 24)
+SIZES = [(80, 24), (60, 20)]
 PACK_FILES = sorted((REPO / "questions").glob("*.yaml"))
 SEED = 1  # one drawn instance per question (the prompt's numbers change its length little)
 
-pytestmark = pytest.mark.slow  # ~500 questions, twice: longer than a minute on a loaded machine
+pytestmark = pytest.mark.slow  # ~500 questions, four times: minutes on a loaded machine
 
 
 def questions_of(pack_file: Path) -> list:
@@ -71,16 +75,26 @@ def region_text(app, widget) -> list[str]:
     ]
 
 
-def layout_problems(app, question_id: str, sentence, answer) -> list[str]:
-    """What a candidate could not see of this question without scrolling."""
+def partly_on_screen(widget) -> bool:
+    """Some of the widget is drawn inside every scrolling parent's visible region."""
+    region = widget.region.intersection(widget.screen.region)
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, ScrollableContainer):
+            region = region.intersection(ancestor.scrollable_content_region)
+    return region.height > 0 and region.width > 0
+
+
+def layout_problems(app, question_id: str, sentence, answer, *, small=False) -> list[str]:
+    """What a candidate could not see of this question without scrolling (on a `small` screen:
+    what they could not see of it that would fit)."""
     problems = []
     if app.focused is not answer:
         problems.append(f"focus is on {app.focused!r}, not the answer widget")
-    if not on_screen(sentence):
+    if not (on_screen(sentence) or (small and partly_on_screen(sentence))):
         problems.append(f"question sentence off screen at {sentence.region}")
     if not on_screen(answer):
         problems.append(f"answer widget off screen at {answer.region}")
-    if isinstance(answer, ChoiceField):
+    if isinstance(answer, ChoiceField) and not (small and answer.max_scroll_y):
         if answer.max_scroll_y:
             problems.append(f"{answer.max_scroll_y} option rows hidden below the list's edge")
         drawn = " ".join(" ".join(region_text(app, answer)).split())
@@ -92,8 +106,15 @@ def layout_problems(app, question_id: str, sentence, answer) -> list[str]:
     return [f"{question_id}: {p}" for p in problems]
 
 
+def code_sentence(prompt_markdown):
+    """A code exercise's question sentence: its first paragraph ("Write f(...) in numpy: ...");
+    the rest of a long exercise text scrolls within its share of the screen."""
+    return prompt_markdown.children[0]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("pack_file", PACK_FILES, ids=lambda p: p.stem)
-async def test_every_question_fits_80x24_in_practice(pack_file):
+async def test_every_question_fits_in_practice(pack_file, size):
     from qkv_drill.packs.instance import draw
     from qkv_drill.tui.screens.question import PracticeScreen
     from qkv_drill.tui.widgets.prompt import PromptView
@@ -101,7 +122,7 @@ async def test_every_question_fits_80x24_in_practice(pack_file):
     questions = questions_of(pack_file)
     app = app_over(pack_file)
     problems: list[str] = []
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: app.ready)
         app.action_go("practice")
         await until(pilot, lambda: isinstance(app.screen, PracticeScreen))
@@ -116,18 +137,21 @@ async def test_every_question_fits_80x24_in_practice(pack_file):
             if q.type == "code":  # written in its own screen, with an editor
                 await until(pilot, lambda: isinstance(app.focused, TextArea))
                 code = app.screen
-                sentence = code.query_one("#code-prompt").children[0]  # "Write f(...) ..."
+                sentence = code_sentence(code.query_one("#code-prompt"))
                 answer = code.query_one("#code-editor")
             else:
                 answer = screen.query_one("#answer-box").children[0]
                 sentence = screen.query_one(PromptView).ask
-                await until(pilot, lambda a=answer: app.focused is a)
-            problems += layout_problems(app, q.id, sentence, answer)
+                await until(pilot, lambda a=answer: app.focused is a and on_screen(a))
+            problems += layout_problems(app, q.id, sentence, answer, small=size != SIZES[0])
     assert not problems, "\n".join(problems)
 
 
+# The mock at 60x20 is left out for now: its header takes five of the twenty rows and, swapped
+# in place this fast, some boxes are checked before their second framing pass.
+@pytest.mark.parametrize("size", SIZES[:1], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("pack_file", PACK_FILES, ids=lambda p: p.stem)
-async def test_every_question_fits_80x24_in_the_mock(pack_file):
+async def test_every_question_fits_in_the_mock(pack_file, size):
     from qkv_drill.packs.instance import draw
     from qkv_drill.session.mock import MockSession
     from qkv_drill.tui.screens.mock import MockScreen
@@ -136,7 +160,7 @@ async def test_every_question_fits_80x24_in_the_mock(pack_file):
     questions = questions_of(pack_file)
     app = app_over(pack_file)
     problems: list[str] = []
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: app.ready)
         instances = [draw(q, SEED) for q in questions]
         minutes = 60.0
@@ -149,6 +173,8 @@ async def test_every_question_fits_80x24_in_the_mock(pack_file):
             await screen.go_to(i)
             answer = screen.query_one("#answer-box").children[0]
             sentence = screen.query_one(PromptView).ask
+            if q.type == "code" and size != SIZES[0]:  # whole at 80x24, scrolls when smaller
+                sentence = code_sentence(sentence)
             await until(pilot, lambda a=answer: app.focused is a and on_screen(a))
-            problems += layout_problems(app, q.id, sentence, answer)
+            problems += layout_problems(app, q.id, sentence, answer, small=size != SIZES[0])
     assert not problems, "\n".join(problems)
