@@ -231,13 +231,15 @@ class MockScreen(MockEnding, Screen):
     def on_unmount(self) -> None:
         POOL.release(self._claim)
 
-    def _frame(self, again: bool = True) -> None:
-        """Scroll just enough that the answer widget and the question sentence both show; once
-        more after the next refresh, when text laid out a pass late (Markdown) has its height."""
-        body = self.query_one("#question-scroll", VerticalScroll)
-        self.query_one(PromptView).frame(body, self.query_one("#answer-status"), self._answer())
-        if again:
-            self.call_after_refresh(self._frame, False)
+    def _frame(self) -> None:
+        """Scroll just enough that the answer widget and the question sentence both show."""
+        self._reframe()
+        self.call_after_refresh(self._reframe)  # Markdown text gets its height a pass late
+
+    def _reframe(self) -> None:
+        if self.is_attached:
+            body = self.query_one("#question-scroll", VerticalScroll)
+            self.query_one(PromptView).frame(body, self.query_one("#answer-status"), self._answer())
 
     def _refresh_navigator(self) -> None:
         s = self.session

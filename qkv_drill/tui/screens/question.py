@@ -315,17 +315,19 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         if self.is_attached and self.instance is not None:
             self.query_one(DerivationPanel).warm_for(self.instance)
 
-    def _frame(self, again: bool = True) -> None:
-        """Scroll just enough that the answer box and the question sentence both show; once
-        more after the next refresh, when text laid out a pass late (Markdown) has its height."""
-        body = self.query_one("#qbody", VerticalScroll)
-        self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
-        if again:
-            self.call_after_refresh(self._framed.set)
-            self.call_after_refresh(self._frame, False)
+    def _frame(self) -> None:
+        """Scroll just enough that the answer box and the question sentence both show."""
+        self._reframe()
+        self.call_after_refresh(self._framed.set)
+        self.call_after_refresh(self._reframe)  # Markdown text gets its height a pass late
         if not self._warmed:
             self._warmed = True
             self.call_after_refresh(self._warm)
+
+    def _reframe(self) -> None:
+        if self.is_attached:
+            body = self.query_one("#qbody", VerticalScroll)
+            self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
 
     def _open_code(self, instance: Instance) -> None:
         from qkv_drill.tui.screens.code import CodeScreen
