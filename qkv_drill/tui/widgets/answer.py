@@ -20,7 +20,7 @@ from qkv_drill.packs.limits import MAX_ANSWER_CHARS
 from qkv_drill.present.formats import option_letters, shape_tuple
 from qkv_drill.present.forms import answer_placeholder
 from qkv_drill.tui.widgets.choices import LETTERS, ChoiceField, SaveNextChoices
-from qkv_drill.tui.widgets.packtext import literal
+from qkv_drill.tui.widgets.literal import literal
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance

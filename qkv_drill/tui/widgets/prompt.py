@@ -16,8 +16,8 @@ from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
 from textual.widget import Widget
 
+from qkv_drill.tui.widgets.lightmark import PromptText
 from qkv_drill.tui.widgets.matrix import MatrixGrid, Shown, as_rows
-from qkv_drill.tui.widgets.packtext import PackMarkdown
 
 _CAPTION = re.compile(r"^(?P<label>.{0,60}?)\s*=\s*$", re.DOTALL)
 
@@ -98,13 +98,13 @@ class PromptView(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield PackMarkdown("", id="prompt-lead")
+        yield PromptText(id="prompt-lead")
         yield Vertical(id="prompt-matrices")
-        yield PackMarkdown("", id="prompt-ask")
+        yield PromptText(id="prompt-ask")
 
     async def show(self, prompt: str, params: dict[str, Any] | None = None) -> None:
         parts = parts_for(prompt, params)
-        lead = self.query_one("#prompt-lead", PackMarkdown)
+        lead = self.query_one("#prompt-lead", PromptText)
         await lead.update(parts.lead)
         lead.display = bool(parts.lead.strip())
         box = self.query_one("#prompt-matrices", Vertical)
@@ -112,12 +112,12 @@ class PromptView(Vertical):
         if parts.matrices:
             await box.mount(MatrixGrid(parts.matrices, id="matrices"))
         box.display = bool(parts.matrices)
-        await self.query_one("#prompt-ask", PackMarkdown).update(parts.ask)
+        await self.query_one("#prompt-ask", PromptText).update(parts.ask)
 
     @property
-    def ask(self) -> PackMarkdown:
+    def ask(self) -> PromptText:
         """The question sentence's widget (tests check it stays on screen)."""
-        return self.query_one("#prompt-ask", PackMarkdown)
+        return self.query_one("#prompt-ask", PromptText)
 
     def frame(self, body: ScrollableContainer, last: Widget, first: Widget | None = None) -> None:
         """Scroll `body` just enough that `last` (the answer widget, or the line under it) and

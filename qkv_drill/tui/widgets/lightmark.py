@@ -1,0 +1,176 @@
+"""Pack text in the few Markdown forms prompts use (paragraphs, `code` and **bold**), drawn as
+one Static: the same text and styles as Textual's Markdown widget, without its parser (about 15
+ms to import) and its widget per paragraph.
+
+`light_content` accepts only what it can render exactly as the Markdown widget would and returns
+None for anything else (a list, a heading, a table, a fence, a link, an escape, `_emphasis_`, a
+hard break...): `PromptText` then falls back to the Markdown widget. Nothing is read as markup or
+as an action: the text is taken literally, as `literal()` takes it.
+tests/tui/test_lightmark.py compares the result with the Markdown widget's own for every shipped
+prompt and for random text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content, Span
+from textual.widgets import Static
+
+_BLOCK = re.compile(
+    r"""^(?:
+        \s                      # indented: code block or lazy continuation
+        | [#>|<]                # heading, quote, table, HTML
+        | [-+*](?:\s|$)         # bullet
+        | \d{1,9}[.)](?:\s|$)   # numbered item
+        | [-=*_\s]+$            # setext underline, thematic break
+        | ```|~~~               # fence
+    )""",
+    re.VERBOSE,
+)
+_INLINE = re.compile(
+    r"(?P<code>(?P<ticks>`+)(?P<body>.+?)(?<!`)(?P=ticks)(?!`))"
+    r"|\*\*(?P<strong>[^*`\n]+?)\*\*",
+    re.DOTALL,
+)
+_REFUSED = re.compile(r"[\\<\[\]&~|*`]|://|www\.|@|\w\.[A-Za-z]{2}")
+"""In text outside code spans: escapes, HTML, links, entities, strikethrough, tables, stray
+emphasis or backticks, and what linkify would turn into a link."""
+_STRONG_BEFORE = re.compile(r"(?:^|[\s(])$")
+_STRONG_AFTER = re.compile(r"^(?:$|[\s.,;:!?)])")
+
+
+def _plain(text: str) -> str | None:
+    """Text between spans, whitespace runs made one space; None if Markdown would read it."""
+    if _REFUSED.search(text):
+        return None
+    for m in re.finditer("_", text):  # only inside a word (d_k), never emphasis
+        i = m.start()
+        if not (0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()):
+            return None
+    return re.sub(r"\s+", " ", text)
+
+
+def _code(body: str) -> str:
+    """A code span's text as markdown-it gives it: line ends as spaces, one space stripped
+    from each end when both ends have one."""
+    body = body.replace("\n", " ")
+    if body.startswith(" ") and body.endswith(" ") and body.strip(" "):
+        body = body[1:-1]
+    return body
+
+
+def _paragraph(source: str) -> tuple[str, list[Span]] | None:
+    out: list[str] = []
+    spans: list[Span] = []
+    size = 0
+    at = 0
+    for m in _INLINE.finditer(source):
+        between = _plain(source[at : m.start()])
+        if between is None:
+            return None
+        out.append(between)
+        size += len(between)
+        if m.group("code") is not None:
+            text, style = _code(m.group("body")), ".code_inline"
+        else:
+            strong = m.group("strong")
+            flanked = (  # opens and closes as markdown-it's emphasis rules say, for sure
+                strong[0].isalnum()
+                and strong[-1].isalnum()
+                and _STRONG_BEFORE.search(source[: m.start()])
+                and _STRONG_AFTER.search(source[m.end() :])
+            )
+            plain = _plain(strong) if flanked else None
+            if plain is None:
+                return None
+            text, style = plain, ".strong"
+        out.append(text)
+        spans.append(Span(size, size + len(text), style))
+        size += len(text)
+        at = m.end()
+    rest = _plain(source[at:])
+    if rest is None:
+        return None
+    out.append(rest)
+    return "".join(out), spans
+
+
+def light_content(markdown: str) -> Content | None:
+    """The paragraphs of `markdown` as one Content (a blank line between them), or None when it
+    uses any Markdown beyond paragraphs, `code` and **bold**."""
+    paragraphs: list[list[str]] = [[]]
+    for line in markdown.split("\n"):
+        if not line.strip():
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        if _BLOCK.match(line) or line != line.rstrip() or "\t" in line:
+            return None
+        paragraphs[-1].append(line)
+    texts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for lines in (p for p in paragraphs if p):
+        parsed = _paragraph("\n".join(lines))
+        if parsed is None:
+            return None
+        text, inline = parsed
+        if texts:
+            offset += 2  # the blank line between paragraphs
+        spans += [Span(s.start + offset, s.end + offset, s.style) for s in inline]
+        texts.append(text)
+        offset += len(text)
+    return Content("\n\n".join(texts), spans=spans)
+
+
+class LightText(Static):
+    """Paragraphs styled as the Markdown widget styles them (its padding, its paragraph margin,
+    its inline code and bold)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"code_inline", "strong"}
+    DEFAULT_CSS = """
+    LightText {
+        height: auto;
+        padding: 0 2 1 2;
+        color: $foreground;
+        &:dark > .code_inline { background: $warning 10%; color: $text-warning 95%; }
+        &:light > .code_inline { background: $error 5%; color: $text-error 95%; }
+        &:ansi > .code_inline { background: ansi_default !important; }
+        & > .strong { text-style: bold; }
+    }
+    """
+
+
+class PromptText(Vertical):
+    """Pack Markdown shown by `LightText` when it can be, else by the Markdown widget (imported
+    the first time one is needed)."""
+
+    DEFAULT_CSS = """
+    PromptText { height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield LightText()
+
+    async def update(self, markdown: str) -> None:
+        light = self.query_one(LightText)
+        content = light_content(markdown)
+        fallback = self.children[1] if len(self.children) > 1 else None
+        if content is not None:
+            light.update(content)
+            light.display = bool(content.plain)
+            if fallback is not None:
+                fallback.display = False
+            return
+        light.display = False
+        if fallback is None:
+            from qkv_drill.tui.widgets.packtext import PackMarkdown
+
+            fallback = PackMarkdown()
+            await self.mount(fallback)
+        fallback.display = True
+        await fallback.update(markdown)  # type: ignore[attr-defined]
