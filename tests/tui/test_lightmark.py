@@ -12,6 +12,7 @@ from textual.widgets._markdown import MarkdownBlock
 
 from qkv_drill.packs.instance import draw
 from qkv_drill.tui.widgets.lightmark import LightText, PromptText, light_content
+from qkv_drill.tui.widgets.packtext import PackMarkdown
 from qkv_drill.tui.widgets.prompt import parts_for
 from tests.helpers.shipped import shipped
 
@@ -135,7 +136,7 @@ async def test_light_text_looks_like_the_markdown_widget(theme):
         await app.query_one("#ours", PromptText).update(text)
         await pilot.pause()
         ours, theirs = app.query_one("#ours"), app.query_one("#theirs")
-        assert isinstance(ours.children[0], LightText) and len(ours.children) == 1
+        assert [type(w) for w in ours.children] == [LightText, LightText]  # one per paragraph
         assert ours.region.size == theirs.region.size and ours.region.height == 5
         strips = app.screen._compositor.render_strips()
         rows = ours.region.height
@@ -155,13 +156,18 @@ async def test_prompt_text_falls_back_to_markdown_and_back():
     app = One()
     async with app.run_test(size=(40, 10)) as pilot:
         p = app.query_one(PromptText)
+        await p.update("one\n\ntwo")
+        await pilot.pause()
+        first, second = p.children
         await p.update("- a\n- b")
         await pilot.pause()
-        light, markdown = p.children
-        assert isinstance(markdown, Markdown) and markdown.display and not light.display
+        assert [type(w) for w in p.children] == [LightText, LightText, PackMarkdown]
+        markdown = p.children[2]
+        assert markdown.display and not first.display and not second.display
         await p.update("plain `text`")
         await pilot.pause()
-        assert light.display and not markdown.display and len(p.children) == 2
+        assert first.display and not second.display and not markdown.display
+        assert str(first.render()) == "plain text" and len(p.children) == 3
 
 
 def test_the_question_screen_imports_no_markdown_parser():

@@ -1,6 +1,6 @@
 """Pack text in the few Markdown forms prompts use (paragraphs, `code` and **bold**), drawn as
-one Static: the same text and styles as Textual's Markdown widget, without its parser (about 15
-ms to import) and its widget per paragraph.
+one Static per paragraph: the same cells and styles as Textual's Markdown widget, without its
+parser (about 15 ms to import) and its parse.
 
 `light_content` accepts only what it can render exactly as the Markdown widget would and returns
 None for anything else (a list, a heading, a table, a fence, a link, an escape, `_emphasis_`, a
@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content, Span
 from textual.widgets import Static
@@ -99,9 +98,9 @@ def _paragraph(source: str) -> tuple[str, list[Span]] | None:
     return "".join(out), spans
 
 
-def light_content(markdown: str) -> Content | None:
-    """The paragraphs of `markdown` as one Content (a blank line between them), or None when it
-    uses any Markdown beyond paragraphs, `code` and **bold**."""
+def light_paragraphs(markdown: str) -> list[Content] | None:
+    """The paragraphs of `markdown`, each as Content, or None when it uses any Markdown beyond
+    paragraphs, `code` and **bold**."""
     paragraphs: list[list[str]] = [[]]
     for line in markdown.split("\n"):
         if not line.strip():
@@ -111,31 +110,43 @@ def light_content(markdown: str) -> Content | None:
         if _BLOCK.match(line) or line != line.rstrip() or "\t" in line:
             return None
         paragraphs[-1].append(line)
-    texts: list[str] = []
-    spans: list[Span] = []
-    offset = 0
+    out: list[Content] = []
     for lines in (p for p in paragraphs if p):
         parsed = _paragraph("\n".join(lines))
         if parsed is None:
             return None
-        text, inline = parsed
+        text, spans = parsed
+        out.append(Content(text, spans=spans))
+    return out
+
+
+def light_content(markdown: str) -> Content | None:
+    """`light_paragraphs` as one Content, a blank line between paragraphs (as they show)."""
+    paragraphs = light_paragraphs(markdown)
+    if paragraphs is None:
+        return None
+    texts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for paragraph in paragraphs:
         if texts:
-            offset += 2  # the blank line between paragraphs
-        spans += [Span(s.start + offset, s.end + offset, s.style) for s in inline]
-        texts.append(text)
-        offset += len(text)
+            offset += 2
+        spans += [Span(s.start + offset, s.end + offset, s.style) for s in paragraph.spans]
+        texts.append(paragraph.plain)
+        offset += len(paragraph.plain)
     return Content("\n\n".join(texts), spans=spans)
 
 
 class LightText(Static):
-    """Paragraphs styled as the Markdown widget styles them (its padding, its paragraph margin,
+    """A paragraph styled as the Markdown widget styles one (its padding, its paragraph margin,
     its inline code and bold)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"code_inline", "strong"}
     DEFAULT_CSS = """
     LightText {
         height: auto;
-        padding: 0 2 1 2;
+        padding: 0 2;
+        margin: 0 0 1 0;
         color: $foreground;
         &:dark > .code_inline { background: $warning 10%; color: $text-warning 95%; }
         &:light > .code_inline { background: $error 5%; color: $text-error 95%; }
@@ -146,27 +157,31 @@ class LightText(Static):
 
 
 class PromptText(Vertical):
-    """Pack Markdown shown by `LightText` when it can be, else by the Markdown widget (imported
-    the first time one is needed)."""
+    """Pack Markdown shown as `LightText` paragraphs when it can be, else by the Markdown widget
+    (imported the first time one is needed), as the Markdown widget lays out its paragraphs."""
 
     DEFAULT_CSS = """
     PromptText { height: auto; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield LightText()
-
     async def update(self, markdown: str) -> None:
-        light = self.query_one(LightText)
-        content = light_content(markdown)
-        fallback = self.children[1] if len(self.children) > 1 else None
-        if content is not None:
-            light.update(content)
-            light.display = bool(content.plain)
+        paragraphs = light_paragraphs(markdown)
+        lights = list(self.query_children(LightText))
+        fallback = next((w for w in self.children if not isinstance(w, LightText)), None)
+        if paragraphs is not None:
             if fallback is not None:
                 fallback.display = False
+            for light, content in zip(lights, paragraphs, strict=False):
+                light.update(content)
+                light.display = True
+            for extra in lights[len(paragraphs) :]:
+                extra.display = False
+            if len(paragraphs) > len(lights):
+                more = [LightText(p) for p in paragraphs[len(lights) :]]
+                await self.mount_all(more, before=fallback)  # (None: at the end)
             return
-        light.display = False
+        for light in lights:
+            light.display = False
         if fallback is None:
             from qkv_drill.tui.widgets.packtext import PackMarkdown
 
