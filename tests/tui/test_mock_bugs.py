@@ -69,8 +69,12 @@ async def test_the_mock_uses_the_practice_choice_widget(packset, store, clock):
         await show_question(pilot, i_choice)
         field = app.screen.query_one("#answer-choice")
         assert app.screen.focused is field
-        await pilot.press("enter")  # nothing picked: nothing saved, still here
-        assert session.answers[i_choice] is None and session.index == i_choice
+        assert "enter moves on" in str(field.border_title)
+        await pilot.press("enter")  # nothing picked: moves on as the hint says, saves nothing
+        await pilot.pause()
+        assert session.answers[i_choice] is None and session.index == i_choice + 1
+        await show_question(pilot, i_choice)
+        field = app.screen.query_one("#answer-choice")
         await pilot.press("a")
         assert session.answers[i_choice] == "a"  # a pick is saved at once
         await pilot.press("enter")

@@ -144,6 +144,7 @@ async def test_enter_with_nothing_picked_hands_in_nothing(app):
         screen = await practice(pilot, {"scaling"}, "tui.why-scale")
         field = screen.query_one("#answer-choice")
         assert screen.focused is field and field.highlighted == 0
+        assert "enter submits once picked" in str(field.border_title)
         await pilot.press("enter")
         await settle(pilot)
         assert [r for r in rows(app) if r.verdict != "skipped"] == []

@@ -270,7 +270,7 @@ def answer_widget(instance: Instance | Preview, *, mock: bool = False) -> Widget
         field = (SaveNextChoices if mock else ChoiceField)(
             instance.options, multiple=kind == "multi", id="answer-choice"
         )
-        then = "enter moves on" if mock else "enter submits"
+        then = "enter moves on" if mock else "enter submits once picked"
         field.border_title = (
             f"{letter_keys(len(instance.options))} or space {_picks(kind)} · {then}"
         )

@@ -168,7 +168,13 @@ class ChoiceField(OptionList):
 
 
 class SaveNextChoices(ChoiceField):
-    """The mock's choices: a pick is saved at once, and enter goes on to the next question."""
+    """The mock's choices: a pick is saved at once, and enter goes on to the next question,
+    picked or not (nothing picked records nothing: the question stays unanswered, as ctrl+n
+    leaves it)."""
+
+    def __init__(self, options: Sequence[str], **kwargs: Any) -> None:
+        kwargs.setdefault("allow_empty", True)
+        super().__init__(options, **kwargs)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
