@@ -175,7 +175,8 @@ def past_scores(store: Store, exclude: int | None = None) -> list[PastScore]:
                 mock_id=row.id,
                 finished_utc=_iso(row.finished_utc or ""),
                 correct=int(summary.get("correct", 0)),
-                total=int(summary.get("total", 0)),
+                # graded questions only: an open answer never graded is not a wrong one
+                total=int(summary.get("total", 0)) - len(summary.get("pending", [])),
             )
         )
     return out

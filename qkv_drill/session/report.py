@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from qkv_drill.present.formats import m_ss, percent
 from qkv_drill.present.report_item import item_markdown
@@ -51,6 +51,21 @@ class ReportItem(Asked):
         return self.time_s > self.budget_s
 
 
+class GroupScore(NamedTuple):
+    """One row of a score table: correct out of graded, and open answers still to grade
+    (left out of the score until graded: ungraded is not wrong)."""
+
+    correct: int
+    graded: int
+    to_grade: int = 0
+
+    def words(self) -> str:
+        """ "1 / 2", "1 / 2 · 1 to grade", or "1 to grade" when nothing is graded yet."""
+        score = f"{self.correct} / {self.graded}" if self.graded or not self.to_grade else ""
+        grade = f"{self.to_grade} to grade" if self.to_grade else ""
+        return " · ".join(part for part in (score, grade) if part)
+
+
 @dataclass
 class PastScore:
     mock_id: int
@@ -87,24 +102,31 @@ class MockReport:
         return len(self.items)
 
     @property
-    def score(self) -> float:
-        """Fraction correct over every question asked (unanswered and pending count as not yet)."""
-        return self.correct / self.total if self.total else 0.0
-
-    def _group(self, key: str) -> dict[str, tuple[int, int]]:
-        out: dict[str, list[int]] = {}
-        for item in self.items:
-            c = out.setdefault(getattr(item, key), [0, 0])
-            c[0] += item.status == "correct"
-            c[1] += 1
-        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+    def graded(self) -> int:
+        """Questions with a verdict: every one asked but the open answers still to self-grade."""
+        return self.total - len(self.pending)
 
     @property
-    def by_topic(self) -> dict[str, tuple[int, int]]:
+    def score(self) -> float:
+        """Fraction correct over the graded questions: unanswered counts as not correct, an
+        open answer still to self-grade counts as nothing until it is graded."""
+        return self.correct / self.graded if self.graded else 0.0
+
+    def _group(self, key: str) -> dict[str, GroupScore]:
+        out: dict[str, list[int]] = {}
+        for item in self.items:
+            c = out.setdefault(getattr(item, key), [0, 0, 0])
+            c[0] += item.status == "correct"
+            c[1] += item.status != "pending"
+            c[2] += item.status == "pending"
+        return {k: GroupScore(*v) for k, v in sorted(out.items())}
+
+    @property
+    def by_topic(self) -> dict[str, GroupScore]:
         return self._group("topic")
 
     @property
-    def by_difficulty(self) -> dict[str, tuple[int, int]]:
+    def by_difficulty(self) -> dict[str, GroupScore]:
         raw = self._group("difficulty")
         return {
             d: raw[d] for d in (*DIFFICULTIES, *sorted(set(raw) - set(DIFFICULTIES))) if d in raw
@@ -162,6 +184,7 @@ class MockReport:
         data["summary"] = {
             "correct": self.correct,
             "total": self.total,
+            "graded": self.graded,
             "score": round(self.score, 4),
             "by_topic": {k: list(v) for k, v in self.by_topic.items()},
             "by_difficulty": {k: list(v) for k, v in self.by_difficulty.items()},
@@ -204,7 +227,7 @@ class MockReport:
             + (f" The clock was {self.pause_summary()}." if self.pauses else "")
             + (f" Seed {self.seed}." if self.seed is not None else ""),
             "",
-            f"**Score: {self.correct} / {self.total} ({percent(self.correct, self.total)})**",
+            f"**Score: {self.correct} / {self.graded} ({percent(self.correct, self.graded)})**",
         ]
         if self.pending:
             lines.append(
@@ -212,7 +235,9 @@ class MockReport:
             )
         for title, groups in (("topic", self.by_topic), ("difficulty", self.by_difficulty)):
             lines += ["", f"## By {title}", "", f"| {title} | correct | score |", "|---|---|---|"]
-            lines += [f"| {k} | {c} / {n} | {percent(c, n)} |" for k, (c, n) in groups.items()]
+            lines += [
+                f"| {k} | {g.words()} | {percent(g.correct, g.graded)} |" for k, g in groups.items()
+            ]
         lines += [
             "",
             "## Time per question",

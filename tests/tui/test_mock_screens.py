@@ -37,7 +37,7 @@ from tests.helpers.mock_screens import (
     type_text,
     wait_for_report,
 )
-from tests.helpers.tui import settle
+from tests.helpers.tui import settle, shown_flat
 
 # --- the full interview -----------------------------------------------------------------------
 
@@ -129,12 +129,19 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock):
             i_choice: "unanswered",
             i_text: "pending",
         }
-        assert report.by_topic == {
-            "multihead": (1, 1),
-            "roles": (0, 1),
-            "scaling": (0, 1),
-            "shapes": (0, 1),
+        text_topic = session.instances[i_text].question.topic
+        assert report.by_topic == {  # the open answer is not graded yet: not a wrong one
+            topic: (0, 0, 1) if topic == text_topic else cell
+            for topic, cell in {
+                "multihead": (1, 1, 0),
+                "roles": (0, 1, 0),
+                "scaling": (0, 1, 0),
+                "shapes": (0, 1, 0),
+            }.items()
         }
+        headline = str(report_screen.query_one("#report-headline").content)
+        assert "1 / 3 correct (33%), 1 to grade" in headline
+        assert "1 to grade" in shown_flat(app)
         assert report.flagged == [i_shape]
         # All two minutes were spent looking at the numeric question.
         times = {item.idx: item.time_s for item in report.items}
@@ -156,6 +163,8 @@ async def test_full_short_mock_from_setup_to_report(packset, store, clock):
         report_screen.query_one(f"#grade-{i_text}").press()
         await settle(pilot)  # graded in a worker
         assert report.correct == 2
+        assert report.by_topic[text_topic] == (1, 1, 0)  # graded: now it counts
+        assert "to grade" not in shown_flat(app)
         assert {item.idx: item.status for item in report.items}[i_text] == "correct"
         graded = [r for r in store.iter_answers(mode="mock") if r.qtype == "text"]
         assert [r.verdict for r in graded] == ["correct"]

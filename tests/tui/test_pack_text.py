@@ -367,7 +367,7 @@ def test_the_report_tables_fold_a_long_id_and_topic_instead_of_cutting_them():
     from rich.console import Console
 
     from qkv_drill.packs.limits import MAX_ID_CHARS
-    from qkv_drill.session.report import ReportItem
+    from qkv_drill.session.report import GroupScore, ReportItem
     from qkv_drill.tui.screens.report import score_table, time_table
 
     ident = "long." + "x" * (MAX_ID_CHARS - 9) + "-end"
@@ -388,7 +388,7 @@ def test_the_report_tables_fold_a_long_id_and_topic_instead_of_cutting_them():
     )
     for table, mark, text in (
         (time_table([item]), "x", ident),
-        (score_table("topic", {topic: (1, 1)}), "z", topic),
+        (score_table("topic", {topic: GroupScore(1, 1)}), "z", topic),
     ):
         console = Console(width=38, record=True)  # the report's half-width column at 80
         console.print(table)

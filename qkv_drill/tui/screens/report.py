@@ -35,7 +35,7 @@ from qkv_drill.tui.widgets.prompt import parts_for
 from qkv_drill.tui.widgets.ticks import TickBox
 
 if TYPE_CHECKING:
-    from qkv_drill.session.report import MockReport, ReportItem
+    from qkv_drill.session.report import GroupScore, MockReport, ReportItem
     from qkv_drill.store import Store
 
 STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
@@ -56,14 +56,15 @@ def _flagged_words(flagged: list[int]) -> str:
     return f"flagged: question{'s' if len(flagged) > 1 else ''} {numbers}"
 
 
-def score_table(title: str, groups: dict[str, tuple[int, int]]) -> Table:
-    """Correct / asked per group, as a compact table."""
+def score_table(title: str, groups: dict[str, GroupScore]) -> Table:
+    """Correct / graded per group, as a compact table; open answers still to self-grade are
+    named ("1 to grade"), not counted as wrong."""
     table = Table(title=None, box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column(title, ratio=1, overflow="fold")  # a topic wraps, a long word folds
     table.add_column("correct", justify="right", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
-    for name, (c, n) in groups.items():
-        table.add_row(escape(name), f"{c} / {n}", percent(c, n))
+    for name, group in groups.items():
+        table.add_row(escape(name), group.words(), percent(group.correct, group.graded))
     return table
 
 
@@ -251,7 +252,9 @@ class ReportScreen(Screen):
         flagged = _flagged_words(r.flagged)
         headline = (
             f"[b]Mock interview {r.mock_id}[/b]  ·  "
-            f"[b]{r.correct} / {r.total} correct ({percent(r.correct, r.total)})[/b]\n"
+            f"[b]{r.correct} / {r.graded} correct ({percent(r.correct, r.graded)})"
+            + (f", {pending} to grade" if pending else "")
+            + "[/b]\n"
             f"Time used {mm_ss(r.used_s)} of {mm_ss(r.duration_s)}  ·  "
             f"{flagged}"
             + (f"  ·  {r.pause_summary()}" if r.pauses else "")
