@@ -20,7 +20,7 @@ import pytest
 from textual.containers import ScrollableContainer
 from textual.widgets import TextArea
 
-from qkv_drill.tui.widgets.choices import ChoiceField
+from qkv_drill.tui.widgets.choices import ChoiceField, option_text
 from tests.helpers import REPO
 from tests.helpers.tui import START, on_screen
 
@@ -98,8 +98,8 @@ def layout_problems(app, question_id: str, sentence, answer, *, small=False) -> 
         if answer.max_scroll_y:
             problems.append(f"{answer.max_scroll_y} option rows hidden below the list's edge")
         drawn = " ".join(" ".join(region_text(app, answer)).split())
-        for text in answer.texts:
-            if " ".join(text.split()) not in drawn:
+        for text in answer.texts:  # as drawn: an inline code span without its backticks
+            if " ".join(option_text(text).plain.split()) not in drawn:
                 problems.append(f"option not drawn whole: {text!r}")
         if "…" in drawn and not any("…" in t for t in answer.texts):
             problems.append("an option is cut with …")

@@ -163,3 +163,26 @@ async def test_a_removed_answer_box_draws_blank_lines_not_an_error():
             await box.remove()
             lines = box.render_lines(Region(0, 0, 20, 3))
             assert [line.text for line in lines] == [" " * 20] * 3
+
+
+async def test_options_draw_inline_code_as_the_prompt_does_and_stay_literal():
+    from qkv_drill.tui.widgets.choices import ChoiceField, option_text
+    from tests.helpers.tui import shown_flat
+
+    options = ["`Q @ K.T` then softmax", "[b]W[i][/b] and `[/]`"]
+
+    class Host(App):
+        def compose(self):
+            yield ChoiceField(options, id="answer-choice")
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = shown_flat(app)
+        assert "a) Q @ K.T then softmax" in shown and "`" not in shown
+        assert "b) [b]W[i][/b] and [/]" in shown  # pack text stays literal, code span too
+        warning = app.get_css_variables()["text-warning"]
+    text = option_text(options[1], "", warning)
+    assert text.plain == "[b]W[i][/b] and [/]"
+    assert [(text.plain[s.start : s.end], str(s.style)) for s in text.spans] == [("[/]", warning)]
+    assert option_text("a lone ` stays", "", warning).plain == "a lone ` stays"

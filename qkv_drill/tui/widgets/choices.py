@@ -8,6 +8,7 @@ says how to pick, because the highlighted first option is not an answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -24,6 +25,23 @@ LETTERS = "abcdefghij"
 """The options a key picks (the letter bindings); an eleventh option is picked with the cursor."""
 MARKS = {False: {True: "(•) ", False: "( ) "}, True: {True: "[x] ", False: "[ ] "}}
 """[multiple][picked]: a filled dot for the one choice, a ticked box for each of several."""
+
+
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+"""An inline code span, as a prompt's Markdown reads one: `Q @ K.T` on one line."""
+
+
+def option_text(text: str, style: str = "", code: str = "") -> Text:
+    """An option as the prompt shows it: inline code spans drawn in `code` without their
+    backticks, the rest literal (a Rich `Text`, never markup, so `[b]` stays `[b]`)."""
+    out = Text(style=style)
+    at = 0
+    for span in CODE_SPAN.finditer(text):
+        out.append(text[at : span.start()])
+        out.append(span.group(1), style=code)
+        at = span.end()
+    out.append(text[at:])
+    return out
 
 
 def _letter_bindings() -> list[BindingType]:
@@ -88,6 +106,7 @@ class ChoiceField(OptionList):
         self.lettered = lettered
         self.picked: set[int] = {i for i in picked if 0 <= i < len(self.texts)}
         self._colour = "green"  # until mounted and the theme is known
+        self._code_colour = "yellow"  # inline code, as the prompt's Markdown draws it
         super().__init__(
             *(Option(self._prompt(i), id=str(i)) for i in range(len(self.texts))), **kwargs
         )
@@ -105,7 +124,7 @@ class ChoiceField(OptionList):
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
         head = Text.assemble((mark, picked or "dim"), (letter, "bold"))
-        grid.add_row(head, Text(self.texts[index], style=picked))
+        grid.add_row(head, option_text(self.texts[index], picked, self._code_colour))
         return grid
 
     def on_mount(self) -> None:
@@ -115,8 +134,10 @@ class ChoiceField(OptionList):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
 
     def _theme_changed(self) -> None:
-        self._colour = self.app.get_css_variables().get("text-success", "green")
-        self._redraw(self.picked)
+        variables = self.app.get_css_variables()
+        self._colour = variables.get("text-success", "green")
+        self._code_colour = variables.get("text-warning", "yellow")
+        self._redraw(range(len(self.texts)))
 
     def _redraw(self, indices: Iterable[int]) -> None:
         for i in indices:
