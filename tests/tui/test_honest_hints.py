@@ -32,6 +32,35 @@ def test_the_hints_follow_the_number_of_options():
     assert practice_keys("numeric").startswith("enter submits")
 
 
+def test_a_choice_list_says_h_s_and_r_act_at_once_unless_a_letter_takes_them():
+    four = practice_keys("choice", 4)
+    assert "esc" not in four
+    assert "h hint" in four and "s skip" in four and "r ask again" in four
+    eight = practice_keys("multi", 8)  # options a-h: h picks the eighth
+    assert eight.endswith("esc frees h hint")
+    assert "s skip" in eight
+
+
+async def test_h_and_s_act_in_a_choice_list_without_esc(app):
+    """What the status line promises: with the list focused, h shows a hint (or says there is
+    none) and s skips, no esc first."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_filter(pilot, "p", {"scaling"})
+        await goto(pilot, "tui.why-scale")
+        await settle(pilot)
+        field = screen.query_one("#answer-choice")
+        assert field.has_focus
+        asked = screen.session.current
+        hints_before = screen.session.hints_used
+        await pilot.press("h")
+        await settle(pilot)
+        assert screen.session.hints_used == hints_before + 1 or not asked.question.hints
+        assert not field.picked
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.session.current is not asked
+
+
 async def test_the_mock_text_box_says_ctrl_s_saves(packset, store, clock):
     session = new_session(packset, store, clock)
     async with mock_app(session).run_test(size=SIZE) as pilot:

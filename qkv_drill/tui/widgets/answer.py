@@ -95,15 +95,25 @@ def _picks(kind: str) -> str:
     return "ticks" if kind == "multi" else "picks"
 
 
+def _free_keys(n_options: int) -> str:
+    """In a choice list h, s and r act at once unless an option's letter is one of them (h is
+    the eighth letter): then that key needs esc first."""
+    taken = set(LETTERS[: min(n_options, len(LETTERS))])
+    acting = [f"{k} {what}" for k, what in _LIST_KEYS if k not in taken]
+    freed = [f"{k} {what}" for k, what in _LIST_KEYS if k in taken]
+    said = " · ".join(acting)
+    return f"{said} · esc frees {', '.join(freed)}" if freed else said
+
+
+_LIST_KEYS = (("h", "hint"), ("s", "skip"), ("r", "ask again"))
+
+
 def practice_keys(kind: str, n_options: int = 0) -> str:
     """Practice, nothing typed yet: how to hand in, and how to free the keys for h, s and r."""
     if kind == "text":
         return "ctrl+s submits · esc frees the keys: h hint, s skip, r ask again"
     if kind in CHOICE_KINDS:
-        return (
-            f"{letter_keys(n_options)} {_picks(kind)} · enter submits · "
-            "esc frees the keys: h hint, s skip"
-        )
+        return f"{letter_keys(n_options)} {_picks(kind)} · enter submits · {_free_keys(n_options)}"
     if kind == "matrix":
         return "enter submits · ctrl+j new row · esc frees the keys: h hint, s skip"
     return "enter submits · esc frees the keys: h hint, s skip, r new numbers"
