@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from qkv_drill.packs.check import Verdict
     from qkv_drill.packs.instance import Instance
     from qkv_drill.session.practice import PracticeSession
+
+R = TypeVar("R")
 
 TextPart = str | tuple[str, str]
 """A piece of `Text.assemble`: plain, or (text, style)."""
@@ -179,17 +181,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
 
     def _complete(self, session: PracticeSession, preview: Preview) -> None:
         """In the worker that showed `preview`: the engine's instance for it, then confirmed."""
-        try:
-            instance = session.complete(preview)
-            self.refresh_in_worker()
-        except Exception as exc:
-            self.app.call_from_thread(self._error, exc)
-            return
-        self.app.call_from_thread(
-            self._confirm,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
-            preview,
-            instance,
-        )
+        self._then_show(lambda: session.complete(preview), partial(self._confirm, preview))
 
     async def _confirm(self, preview: Preview, instance: Instance | None) -> None:
         """The preview on screen becomes `instance` when that shows exactly the same; else (the
@@ -218,16 +210,17 @@ class QuestionScreen(CardKeys, AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def _judge(self, verdict_of: Callable[[], Verdict]) -> None:
+        self._then_show(verdict_of, self._show_verdict)
+
+    def _then_show(self, compute: Callable[[], R], show: Callable[[R], Awaitable[None]]) -> None:
+        """In a worker: `compute`, then `show` its result on the UI thread (an error instead)."""
         try:
-            verdict = verdict_of()
+            result = compute()
             self.refresh_in_worker()
         except Exception as exc:
             self.app.call_from_thread(self._error, exc)
             return
-        self.app.call_from_thread(
-            self._show_verdict,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
-            verdict,
-        )
+        self.app.call_from_thread(show, result)  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
 
     def refresh_in_worker(self) -> None:
         """Hook: store reads the next repaint needs, done in the worker thread."""
