@@ -42,3 +42,16 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def run_python(code: str, *args: str, env: dict[str, str] | None = None) -> str:
+    """`python -c CODE ARGS` in a fresh interpreter with this checkout importable: what a
+    cold start imports or draws, unspoiled by the test process. Returns its output."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env or {**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+        timeout=120,
+    ).stdout

@@ -3,20 +3,16 @@ first numbers, and is drawn without numpy."""
 
 from __future__ import annotations
 
-import os
 import pickle
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-import qkv_drill
 from qkv_drill.packs.instance import draw
 from qkv_drill.packs.params import draw_params
 from qkv_drill.packs.preview import COMPUTED, draw_preview, shows_the_same
 from qkv_drill.packs.prompt_text import needs_answer
 from tests.helpers import REPO
+from tests.helpers.cli import run_python
 from tests.helpers.shipped import shipped
 
 SEEDS = (0, 1, 7, 99, 2**31 - 1)
@@ -76,13 +72,5 @@ def test_practice_shows_a_computed_first_question_without_numpy(tmp_path, kind):
     seed = next(s for s, k in first.items() if k == kind)
     data = tmp_path / "packs.pickle"
     data.write_bytes(pickle.dumps(packset))
-    env = {**os.environ, "PYTHONPATH": str(Path(qkv_drill.__file__).resolve().parents[1])}
-    out = subprocess.run(
-        [sys.executable, "-c", PREVIEW_FIRST, str(data), str(tmp_path / "p.db"), str(seed)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=60,
-    ).stdout.split()
+    out = run_python(PREVIEW_FIRST, str(data), str(tmp_path / "p.db"), str(seed)).split()
     assert out == [kind, "True", "False", "True"]

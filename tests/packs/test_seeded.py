@@ -3,11 +3,8 @@ draws no numbers is shown without importing numpy."""
 
 from __future__ import annotations
 
-import os
 import pickle
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import qkv_drill
 from qkv_drill.packs.instance import draw
 from qkv_drill.packs.numberless import WORDY, draw_numberless
 from qkv_drill.packs.params import rng_for
 from qkv_drill.packs.seeded import PCG64, seed_for, seed_state
 from tests.helpers import REPO
+from tests.helpers.cli import run_python
 from tests.helpers.shipped import shipped
 
 SEEDS = [0, 1, 2**32 - 1, 2**32, 2**64 - 1, 2**64, 2**128 + 7, 123456789012345678901234567890]
@@ -122,15 +119,7 @@ print(first.question.id, first.question.type, "numpy" in sys.modules)
 def _first(tmp_path: Path, packset, seed: int) -> tuple[str, str, bool]:
     data = tmp_path / "packs.pickle"
     data.write_bytes(pickle.dumps(packset))
-    env = {**os.environ, "PYTHONPATH": str(Path(qkv_drill.__file__).resolve().parents[1])}
-    out = subprocess.run(
-        [sys.executable, "-c", FIRST_QUESTION, str(data), str(tmp_path / "p.db"), str(seed)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=60,
-    ).stdout.split()
+    out = run_python(FIRST_QUESTION, str(data), str(tmp_path / "p.db"), str(seed)).split()
     return out[0], out[1], out[2] == "True"
 
 

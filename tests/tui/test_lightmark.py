@@ -14,6 +14,7 @@ from qkv_drill.packs.instance import draw
 from qkv_drill.tui.widgets.lightmark import LightText, PromptText, light_content
 from qkv_drill.tui.widgets.packtext import PackMarkdown
 from qkv_drill.tui.widgets.prompt import parts_for
+from tests.helpers.cli import run_python
 from tests.helpers.shipped import shipped
 
 
@@ -173,23 +174,10 @@ async def test_prompt_text_falls_back_to_markdown_and_back():
 def test_the_question_screen_imports_no_markdown_parser():
     """Its prompts mostly skip the Markdown widget: importing it (and markdown-it) waits for
     the first prompt, or verdict, that needs it."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.helpers import REPO
 
     code = (
         "import sys\n"
         "import qkv_drill.tui.app, qkv_drill.tui.screens.question\n"
         "print(sorted(m for m in ('markdown_it', 'textual.widgets._markdown') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-        timeout=120,
-    )
-    assert out.stdout.strip() == "[]"
+    assert run_python(code).strip() == "[]"

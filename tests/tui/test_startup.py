@@ -4,16 +4,13 @@ does not show (Markdown, yaml on a cached start) are not imported before a scree
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
-import sys
 
 import pytest
 from textual.widgets import OptionList, SelectionList
 
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.home import HomeScreen
-from tests.helpers import REPO
+from tests.helpers.cli import run_python
 from tests.helpers.tui import make_app, settle, shown_flat
 
 SIZE = (80, 24)
@@ -167,15 +164,7 @@ def test_home_imports_neither_markdown_nor_yaml():
         "heavy = ('markdown_it', 'textual.widgets._markdown', 'yaml', 'numpy')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-        timeout=120,
-    )
-    assert out.stdout.strip() == "[]"
+    assert run_python(code).strip() == "[]"
 
 
 @pytest.fixture
