@@ -827,3 +827,19 @@ def test_snapshot_review_before_hand_in(packset, store, snap_compare):
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=review)
     assert session.report is None  # reviewing hands nothing in
+
+
+@pytest.mark.parametrize(("size", "side_by_side"), [((60, 20), False), ((80, 24), True)])
+async def test_report_score_tables_stack_when_narrow(packset, store, size, side_by_side):
+    """At 60 columns the topic and difficulty tables stack, so no word breaks mid-word
+    ("why-att / ention"); at 80 they sit side by side."""
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    report = finished_report(packset, store)
+    app = Host(lambda: ReportScreen(report, store))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        topic = app.screen.query_one("#report-by-topic").region
+        difficulty = app.screen.query_one("#report-by-difficulty").region
+        assert (topic.y == difficulty.y) is side_by_side
+        assert "difficulty" in shown_flat(app)  # the header whole, never "difficu / lty"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich import box
 from rich.markup import escape
 from rich.table import Table
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -37,6 +37,9 @@ from qkv_drill.tui.widgets.ticks import TickBox
 if TYPE_CHECKING:
     from qkv_drill.session.report import GroupScore, MockReport, ReportItem
     from qkv_drill.store import Store
+
+SCORE_TABLE_MIN = 34
+"""Columns a score table needs to keep its longest topic whole (why-attention, its counts)."""
 
 STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
 STATUS_WORD = {
@@ -244,7 +247,16 @@ class ReportScreen(Screen):
         yield plot
 
     def on_mount(self) -> None:
+        self._stack_scores(self.app.size.width)
         self._refresh_summary()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._stack_scores(event.size.width)
+
+    def _stack_scores(self, width: int) -> None:
+        """The topic and difficulty tables side by side while each keeps SCORE_TABLE_MIN
+        columns, else one above the other (a topic never breaks mid-word)."""
+        self.query_one("#report-scores").set_class(width < 2 * SCORE_TABLE_MIN + 6, "-stacked")
 
     def _refresh_summary(self) -> None:
         r = self.report
