@@ -94,6 +94,15 @@ def test_paragraphs_code_and_bold():
     assert spans == [(11, 17, ".strong"), (21, 32, ".code_inline")]
 
 
+@pytest.mark.parametrize("text", ["``1`", "`1``", "a ``b` c", "``a`b``", "` `b`"])
+def test_a_code_span_takes_whole_backtick_runs(text):
+    """Found by the random test below: a span inside an unmatched longer run is not one."""
+    ours = light_content(text)
+    if ours is not None:
+        theirs = markdown_widget_content(text)
+        assert theirs is not None and same(ours, theirs)
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet="ab1 _`*\n#-.[]()<>&\\|~:/@=xyz", max_size=40))
 def test_random_text_is_declined_or_drawn_as_markdown_draws_it(text):

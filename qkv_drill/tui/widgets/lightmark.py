@@ -30,8 +30,10 @@ _BLOCK = re.compile(
     )""",
     re.VERBOSE,
 )
+# A code span opens and closes with whole backtick runs of one length: markdown-it reads an
+# unmatched run as text, so "``1`" has no span (not "`" and then `1`).
 _INLINE = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?P<body>.+?)(?<!`)(?P=ticks)(?!`))"
+    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)(?P<body>.+?)(?<!`)(?P=ticks)(?!`))"
     r"|\*\*(?P<strong>[^*`\n]+?)\*\*",
     re.DOTALL,
 )
