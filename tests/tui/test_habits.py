@@ -188,29 +188,23 @@ async def test_help_on_home_includes_the_browser_key(app):
 # --- the review calendar and the tick boxes ----------------------------------------------------
 
 
+def head_dim_answer(when):
+    """A correct answer to tui.head-dim at `when`: one cell of the review calendar."""
+    from qkv_drill.store import AnswerRecord
+
+    return AnswerRecord(
+        "tui.head-dim", "tui", "multihead", "easy", "numeric", "{}", 1, "1", "correct", ts_utc=when
+    )
+
+
 async def test_stats_shows_a_review_calendar_of_answers_per_day(app):
     from datetime import timedelta
-
-    from qkv_drill.store import AnswerRecord
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for days_ago, n in ((0, 3), (1, 1), (9, 6)):
             for _ in range(n):
-                app.store.record_answer(
-                    AnswerRecord(
-                        "tui.head-dim",
-                        "tui",
-                        "multihead",
-                        "easy",
-                        "numeric",
-                        "{}",
-                        1,
-                        "1",
-                        "correct",
-                        ts_utc=START - timedelta(days=days_ago),
-                    )
-                )
+                app.store.record_answer(head_dim_answer(START - timedelta(days=days_ago)))
         await pilot.press("s")
         await settle(pilot)
         calendar = app.screen.query_one("#stats-calendar")
@@ -235,26 +229,11 @@ async def test_the_calendar_labels_every_month_that_starts_in_it(app):
     May"): every month starting in the shown weeks is labelled, above its first week."""
     from datetime import timedelta
 
-    from qkv_drill.store import AnswerRecord
-
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        app.store.record_answer(
-            AnswerRecord(
-                "tui.head-dim",
-                "tui",
-                "multihead",
-                "easy",
-                "numeric",
-                "{}",
-                1,
-                "1",
-                "correct",
-                ts_utc=START,
-            )
-        )
+        app.store.record_answer(head_dim_answer(START))
         weeks = None
         for _ in range(2):  # the first pass learns how many weeks fit, the second places them
             await pilot.press("r")
