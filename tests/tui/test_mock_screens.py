@@ -310,21 +310,29 @@ async def test_end_early_goes_through_the_review(packset, store, clock):
         assert store.get_mock(session.mock_id).state == "finished"
 
 
-async def test_a_grading_failure_keeps_the_interview_for_later(packset, store, clock):
-    session = new_session(packset, store, clock, minutes=10)
-
+def _grading_fails(session) -> None:
     def broken() -> None:
         raise RuntimeError("disk on fire")
 
     session.finish = broken
+
+
+async def _hand_in(app, pilot) -> None:
+    """ctrl+e opens the review, ctrl+e there hands in; then the grading worker is done."""
+    await pilot.pause()
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    await pilot.press("ctrl+e")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_grading_failure_keeps_the_interview_for_later(packset, store, clock):
+    session = new_session(packset, store, clock, minutes=10)
+    _grading_fails(session)
     app = mock_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        await pilot.press("ctrl+e")  # from the review: hand in
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _hand_in(app, pilot)
         assert isinstance(app.screen, MockScreen)
         assert "disk on fire" in str(app.screen.query_one("#answer-status").content)
         assert store.unfinished_mock().id == session.mock_id  # offered again at start-up
@@ -340,19 +348,10 @@ async def test_a_grading_failure_in_memory_never_says_saved(packset, tmp_path, c
     blocker.write_text("a file where the data folder should be")
     with Store.open(blocker / "progress.db") as store:
         session = new_session(packset, store, clock, minutes=10)
-
-        def broken() -> None:
-            raise RuntimeError("disk on fire")
-
-        session.finish = broken
+        _grading_fails(session)
         app = mock_app(session)
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            await pilot.press("ctrl+e")
-            await pilot.pause()
-            await pilot.press("ctrl+e")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _hand_in(app, pilot)
             told = " ".join(n.message for n in app._notifications)
             assert "Every answer is saved" not in told
             assert "memory only" in told and "lost when qkv-drill closes" in told
