@@ -8,6 +8,8 @@ import argparse
 import math
 from collections.abc import Callable
 
+from qkv_drill.longtext import left_out
+
 MINUTES = (0.01, 600.0)  # a mock interview: under a second (for scripts) to 10 hours
 QUESTIONS = (1, 200)  # questions in one mock interview
 COUNT = (1, 100_000)  # practice / drill: stop after N questions
@@ -20,6 +22,11 @@ def _fmt(x: float) -> str:
     return f"{x:,}" if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
 
 
+def _shown(text: str) -> str:
+    """The argument as typed, quoted; a pasted screenful is bounded, the cut said."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + " " + left_out(len(text) - 40)
+
+
 def number(lo: float, hi: float, *, whole: bool) -> Callable[[str], float | int]:
     """An argparse `type=` accepting a finite number in [lo, hi] (whole when `whole`)."""
     what = "a whole number" if whole else "a number"
@@ -30,14 +37,11 @@ def number(lo: float, hi: float, *, whole: bool) -> Callable[[str], float | int]
         try:
             value: float | int = int(raw) if whole else float(raw)
         except ValueError:
-            if len(raw) > 40:
-                raise argparse.ArgumentTypeError(f"expected {expect}") from None
-            raise argparse.ArgumentTypeError(f"{text!r} is not {expect}") from None
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not {expect}") from None
         if not whole and not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} is not finite: expected {expect}")
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not finite: expected {expect}")
         if not lo <= value <= hi:
-            shown = text if len(text) <= 40 else text[:20] + "..."
-            raise argparse.ArgumentTypeError(f"{shown} is out of range: expected {expect}")
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is out of range: expected {expect}")
         return value
 
     parse.__name__ = what  # argparse names the type in some messages

@@ -107,6 +107,8 @@ def _not_run(run: RunResult, question: Question, cases: CodeCases, common: dict)
     failure = _inputs_only(cases, run.case) if run.case is not None else None
     if run.status == "no_function":
         others = ", ".join(run.defined) if run.defined else "no functions"
+        if run.defined_more:
+            others += f" and {run.defined_more} more"
         msg = f"No function named {spec.function} in your code (it defines {others})."
         return CodeReport(outcome="no_function", message=msg, **common)
     if run.status == "bad_output":

@@ -26,6 +26,7 @@ SOLUTION = "solution.py"
 READY = "ready"
 MAX_PRINTED = 4000  # characters of the user's printing kept for the report
 MAX_TRACEBACK = 4000
+MAX_NAMES = 20  # functions named when the one asked for is missing
 
 
 class _Capped(io.TextIOBase):
@@ -59,7 +60,8 @@ def _user_frames(exc, path):
             last_line = frame.lineno
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     text = "\n".join([*lines, last])
-    return text[-MAX_TRACEBACK:], last_line
+    # The end holds the error; how much came before the kept part is sent, and said.
+    return text[-MAX_TRACEBACK:], max(0, len(text) - MAX_TRACEBACK), last_line
 
 
 def _describe(value):
@@ -129,8 +131,10 @@ def main():
         result.update(status="exited", message=f"sys.exit({e.code!r}) while the file was loading")
         return finish()
     except BaseException as e:
-        text, line = _user_frames(e, path)
-        result.update(status="exception", case=None, traceback=text, line=line)
+        text, earlier, line = _user_frames(e, path)
+        result.update(
+            status="exception", case=None, traceback=text, traceback_earlier=earlier, line=line
+        )
         return finish()
     fn = namespace.get(function)
     if not callable(fn):
@@ -141,7 +145,8 @@ def main():
             and not k.startswith("_")
             and getattr(v, "__module__", None) == "solution"
         )
-        result.update(status="no_function", defined=defined[:20])
+        # A few names are enough to spot a typo; how many there are in all is sent too.
+        result.update(status="no_function", defined=defined[:MAX_NAMES], defined_count=len(defined))
         return finish()
     inputs = np.load("inputs.npz", allow_pickle=False)
     for i, case in enumerate(job["cases"]):
@@ -158,8 +163,10 @@ def main():
             result.update(status="exited", case=i, message=f"sys.exit({e.code!r})")
             return finish()
         except BaseException as e:
-            text, line = _user_frames(e, path)
-            result.update(status="exception", case=i, traceback=text, line=line)
+            text, earlier, line = _user_frames(e, path)
+            result.update(
+                status="exception", case=i, traceback=text, traceback_earlier=earlier, line=line
+            )
             return finish()
         parts = value if isinstance(value, tuple) else (value,)
         kinds = []

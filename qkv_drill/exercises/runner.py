@@ -25,6 +25,7 @@ import numpy as np
 from qkv_drill.exercises import child
 from qkv_drill.exercises.child import LIMITS, Limits
 from qkv_drill.exercises.warm import POOL, WarmChild
+from qkv_drill.longtext import bounded, with_earlier
 
 __all__ = ["LIMITS", "Job", "Limits", "RunResult", "run_code", "run_many"]
 
@@ -54,7 +55,8 @@ class RunResult:
     printed: str = ""
     printed_chars: int = 0
     seconds: float = 0.0
-    defined: tuple[str, ...] = field(default=())
+    defined: tuple[str, ...] = field(default=())  # the first few functions the file defines
+    defined_more: int = 0  # and how many more it defines
     warm: bool = False  # run by a pre-started child
 
 
@@ -262,7 +264,7 @@ def _read_results(
             status="syntax_error", message=msg, line=line, detail=_text(data.get("text")), **common
         )
     if status == "exception":
-        tb = _text(data.get("traceback"))
+        tb = with_earlier(_text(data.get("traceback")), _int(data.get("traceback_earlier")) or 0)
         last = tb.strip().splitlines()[-1] if tb.strip() else "an exception"
         if "MemoryError" in last.split(":")[0] or "can't allocate memory" in last:
             last = f"out of memory (the limit is {limits.memory_mb} MB)"
@@ -278,8 +280,9 @@ def _read_results(
         )
     if status == "no_function":
         defined = tuple(_text(x) for x in data.get("defined") or () if isinstance(x, str))
+        more = max(0, (_int(data.get("defined_count")) or 0) - len(defined))
         return RunResult(
-            status="no_function", message="", defined=defined, **common
+            status="no_function", message="", defined=defined, defined_more=more, **common
         )  # the checker words it: it knows the name asked for
     if status == "bad_output":
         got = _text(data.get("got"))
@@ -321,7 +324,8 @@ def _read_outputs(tmp: Path, data: dict, common: dict[str, Any]) -> RunResult:
 
 
 def _text(x: object) -> str:
-    return x[:4000] if isinstance(x, str) else ""
+    """A string the child wrote (its file is the user's to overwrite): bounded, the cut said."""
+    return bounded(x) if isinstance(x, str) else ""
 
 
 def _int(x: object) -> int | None:

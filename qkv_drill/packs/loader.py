@@ -76,7 +76,9 @@ def load_pack_file(
 
 
 def _unexpected(path: Path, e: BaseException) -> PackIssue:
-    what = " ".join(str(e).split())[:200] or "no details"
+    from qkv_drill.longtext import one_line_detail
+
+    what = one_line_detail(e) or "no details"
     return PackIssue(
         path,
         1,

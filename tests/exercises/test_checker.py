@@ -330,3 +330,10 @@ def test_what_the_code_printed_is_shown_whole_and_what_was_not_kept_is_said(grad
     left_out = r.printed_chars - len(r.printed)
     assert left_out > 0
     assert f"(and {left_out:,} more characters, not kept)" in "\n".join(plain_lines(r))
+
+
+def test_a_missing_function_among_many_counts_the_ones_not_named(grader):
+    code = "".join(f"def helper{i:02}(q, k, v):\n    return q\n" for i in range(23))
+    r = grader("implement.sdpa", code)
+    assert r.outcome == "no_function"
+    assert r.message.endswith("helper19 and 3 more).")

@@ -165,3 +165,30 @@ def test_a_torch_tensor_where_numpy_is_expected_is_reported_by_type():
 def test_code_over_the_size_limit_is_refused_without_running():
     r = run("x = 1\n" * 30_000)
     assert r.status == "syntax_error" and "limit" in r.message
+
+
+def test_a_long_traceback_keeps_its_end_and_says_how_much_came_before():
+    r = run(
+        """
+        def f(x, scale, depth=0):
+            return f(x, scale, depth + 1)
+        """
+    )
+    assert r.status == "exception" and "RecursionError" in r.message
+    first = r.detail.splitlines()[0]
+    assert first.startswith("… (") and first.endswith(" earlier characters)"), first
+    assert "RecursionError" in r.detail.splitlines()[-1]
+
+
+def test_a_file_with_many_functions_says_how_many_are_not_named():
+    code = "".join(f"def g{i:02}(x, scale):\n    return x\n" for i in range(25))
+    r = run(code)
+    assert r.status == "no_function"
+    assert len(r.defined) == 20 and r.defined_more == 5
+
+
+def test_a_huge_message_from_the_child_is_bounded_with_the_cut_said():
+    r = run("def f(x, scale):\n    raise ValueError('y' * 100_000)\n")
+    assert r.status == "exception"
+    assert "more characters)" in r.message or "earlier characters)" in r.detail
+    assert len(r.message) < 10_000

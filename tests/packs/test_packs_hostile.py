@@ -209,3 +209,52 @@ def test_a_question_that_breaks_the_checker_is_positioned_at_that_question(tmp_p
     issue = only_error(p)
     assert issue.line == 6
     assert "cannot check this question (RecursionError: simulated)" in issue.message
+
+
+def test_an_unexpected_error_is_shown_whole_so_the_user_sees_what_to_fix(tmp_path, monkeypatch):
+    """Details are never cut at a fixed length: a long message reaches the user whole."""
+    from qkv_drill.packs.checks import document
+
+    bad = pack(tmp_path, numeric())
+    detail = "the key 'questions[3].params' " + "refers to a value that is far too long " * 20
+    detail += "and THE END names the fix"
+
+    def explode(doc):
+        raise ValueError(detail)
+
+    monkeypatch.setattr(document, "check_document", explode)
+    (issue,) = load_paths([bad]).issues
+    assert len(detail) > 600
+    assert detail in issue.message and "THE END names the fix" in str(issue)
+    assert "more character" not in issue.message
+
+
+def test_a_huge_error_detail_is_bounded_and_says_how_much_is_left_out(tmp_path, monkeypatch):
+    from qkv_drill.longtext import MAX_DETAIL_CHARS
+    from qkv_drill.packs.checks import document
+
+    bad = pack(tmp_path, numeric())
+    huge = "x" * 1_000_000
+
+    def explode(doc):
+        raise ValueError(huge)
+
+    monkeypatch.setattr(document, "check_document", explode)
+    (issue,) = load_paths([bad]).issues
+    left = 1_000_000 - MAX_DETAIL_CHARS
+    assert f"… ({left:,} more characters)" in issue.message
+    assert len(issue.message) < MAX_DETAIL_CHARS + 200
+
+
+def test_a_question_that_breaks_the_checker_keeps_the_whole_reason(tmp_path, monkeypatch):
+    from qkv_drill.packs.checks.computed_answers import ComputedAnswerChecks
+
+    reason = "tolerance " + "needs a number, not this long thing " * 12 + "END"
+
+    def explode(self, *a):
+        raise TypeError(reason)
+
+    monkeypatch.setattr(ComputedAnswerChecks, "tolerance", explode)
+    p = pack(tmp_path, numeric(extra="      tolerance: {abs: 1}\n"))
+    issue = only_error(p)
+    assert reason.strip() in issue.message

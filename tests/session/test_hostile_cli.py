@@ -49,6 +49,14 @@ def test_every_command_line_number_is_range_checked(argv, capsys):
     assert len(err[-1]) < 200
 
 
+@pytest.mark.parametrize("typed", ["9" * 5000, "x" * 5000])
+def test_a_long_bad_number_is_shown_bounded_with_what_was_left_out(typed, capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["export", typed])
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"'{typed[:40]}' … (4,960 more characters)" in last
+
+
 def test_good_numbers_still_parse():
     a = build_parser().parse_args(
         ["mock", "--minutes", "0.01", "--questions", "200", "--seed", "0"]

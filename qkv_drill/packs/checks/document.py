@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from qkv_drill.longtext import one_line_detail
 from qkv_drill.packs.checks.fields import type_name
 from qkv_drill.packs.checks.question import QuestionChecks
 from qkv_drill.packs.errors import PackIssue
@@ -54,7 +55,7 @@ class PackChecker(QuestionChecks):
                     try:
                         question = self.question(i, q, pack_id)
                     except Exception as e:
-                        what = " ".join(str(e).split())[:200]
+                        what = one_line_detail(e)
                         self.err(
                             ("questions", i),
                             f"cannot check this question ({type(e).__name__}: {what})",
