@@ -49,6 +49,13 @@ def shape_by(shape: Iterable[int]) -> str:
     return "x".join(dims) if dims else "scalar"
 
 
+def part_shown(parts: Iterable[tuple[int, int, str]]) -> str | None:
+    """What a cut picture leaves out, said on screen: [(16, 64, "queries"), (4, 4, "keys")] ->
+    "Showing the first 16 of 64 queries." (None when everything is shown)."""
+    cut = [f"the first {shown} of {total} {word}" for shown, total, word in parts if shown < total]
+    return f"Showing {' and '.join(cut)}." if cut else None
+
+
 # --- numbers ------------------------------------------------------------------------------------
 
 

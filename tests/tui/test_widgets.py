@@ -6,6 +6,7 @@ import itertools
 import re
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App
@@ -84,16 +85,52 @@ def test_heatmap_table_prints_every_weight_with_labels():
     assert text.index("q0") < text.index("q1")
 
 
-async def test_heatmap_widget_caps_its_size():
+def _heatmap_app(weights, width):
     class One(App):
         def compose(self):
-            yield Heatmap(np.full((20, 20), 0.05), id="h")
+            yield Heatmap(weights, id="h")
 
-    app = One()
-    async with app.run_test(size=(140, 40)) as pilot:
+    return One(), (width, 40)
+
+
+def _shown_text(widget) -> str:
+    from rich.console import Console
+
+    console = Console(width=widget.size.width, record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def test_heatmap_widget_caps_its_size_and_says_so():
+    app, size = _heatmap_app(np.full((20, 20), 0.05), 140)
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         widget = app.query_one("#h", Heatmap)
-        assert widget.size.height <= 16 + 6  # 16 rows at most, plus title, header and legend
+        assert widget.size.height <= 16 + 7  # 16 rows at most, plus title, header, note, legend
+        text = _shown_text(widget)
+        assert "Showing the first 16 of 20 queries and the first 16 of 20 keys." in text
+        assert "q15" in text and "q16" not in text
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+async def test_heatmap_shows_whole_numbers_only_and_names_the_keys_left_out(width):
+    app, size = _heatmap_app(np.full((4, 16), 1 / 16), width)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        widget = app.query_one("#h", Heatmap)
+        text = _shown_text(widget)
+        assert "…" not in text  # no number cut to fit
+        shown = text.count("0.06") // 4
+        assert 1 <= shown < 16
+        assert f"Showing the first {shown} of 16 keys." in " ".join(text.split())
+        assert "queries" not in text.split("Showing")[1]  # every query is shown
+
+
+async def test_a_heatmap_that_fits_says_nothing_about_parts():
+    app, size = _heatmap_app(np.full((3, 3), 1 / 3), 80)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert "Showing" not in _shown_text(app.query_one("#h", Heatmap))
 
 
 def test_chart_ticks_span_first_to_last_without_crowding():
