@@ -11,7 +11,17 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from qkv_drill.plain_io import PlainIO, Quit, ask_covered, say_saved, show_rubric
+from qkv_drill.plain_code import typed_answer
+from qkv_drill.plain_io import (
+    PlainIO,
+    Quit,
+    Typed,
+    ask_covered,
+    command_word,
+    is_command,
+    say_saved,
+    show_rubric,
+)
 from qkv_drill.plain_text import matrix_rows, option_lines, render_markdown, trace_lines
 from qkv_drill.present.forms import answer_form
 from qkv_drill.present.verdict import plain_verdict_lines
@@ -178,48 +188,52 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
         show_code_question(io, inst, session.store)
     else:
         io.say(f"Answer ({answer_form(kind)}).")
-    while True:
-        line = io.ask("> ")
-        cmd = line.strip()
-        if cmd == ":quit":
-            raise Quit
-        if cmd == ":hint":
+
+    def here(cmd: str) -> bool:
+        """Commands that keep the question (the answer being typed goes on); True if acted on."""
+        word = command_word(cmd)
+        if word == ":hint":
             hint = session.hint()
             io.say(f"Hint: {hint}" if hint else session.no_hint_reason())
-            continue
-        if cmd == ":skip":
-            recorded = session.tally["skipped"]
-            nxt = session.skip()
-            if session.tally["skipped"] > recorded:
-                say_saved(io, session.store, f"skipped {inst.question.id}")
-                if session.mode == "drill":  # a skip is a miss: rated Again
-                    from fsrs import Rating
+            return True
+        if word == ":why":
+            _why(io, answered)
+            return True
+        if word not in LEAVING and not (kind == "code" and word == ":file"):
+            io.say(f"Unknown command {cmd}. {PRACTICE_HELP}")
+            return True
+        return False
 
-                    _say_scheduled(io, session, inst.question.id, Rating.Again)
-            return nxt
-        if cmd == ":redraw":
+    pending: str | None = None  # a command that ended an answer being typed: acted on next
+    while True:
+        line = pending if pending is not None else io.ask("> ")
+        pending = None
+        cmd = line.strip()
+        word = command_word(cmd) if is_command(cmd) else None
+        if word is not None and here(cmd):
+            continue  # :hint, :why, or an unknown command (said so)
+        if word == ":quit":
+            raise Quit
+        if word == ":skip":
+            return _skip(io, session, inst)
+        if word == ":redraw":
             inst = session.redraw()
             _show_question(io, inst, "[redraw]")
-            continue
-        if cmd == ":why":
-            _why(io, answered)
-            continue
-        if cmd.startswith(":") and not (kind == "code" and cmd.startswith(":file")):
-            io.say(f"Unknown command {cmd}. {PRACTICE_HELP}")
             continue
         if not cmd:
             io.say(f"Type an answer first. {PRACTICE_HELP}")
             continue
-        if kind == "text":
-            line = io.ask_more(line)
-        if kind == "code":
-            from qkv_drill.plain_code import read_code
-
-            code = read_code(io, line)
-            if code is None:
+        if kind in ("text", "code"):
+            typed = typed_answer(io, kind, line, here)
+            if typed is None:
                 continue
-            line = code
-            io.say("Running your code...")
+            if typed.command is not None:
+                _not_submitted(io, typed)
+                pending = typed.command
+                continue
+            line = typed.text
+            if kind == "code":
+                io.say("Running your code...")
         verdict = session.submit(line)
         if verdict.status == "unparseable":
             io.say(verdict.message)
@@ -229,7 +243,7 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
             show_rubric(io, q.model_answer, [r.point for r in q.rubric], list(verdict.rubric_hits))
             try:
                 covered = ask_covered(io, len(q.rubric))
-            except EOFError:
+            except (EOFError, Quit):
                 session.skip()
                 say_saved(io, session.store, f"skipped {q.id}")
                 raise
@@ -243,6 +257,29 @@ def _ask_one(io: PlainIO, session: Any, inst: Any, answered: list[Any]) -> Any:
             _ask_rating(io, session)
             _say_scheduled(io, session, inst.question.id, session.rating)
         return session.next()
+
+
+LEAVING = (":skip", ":redraw", ":quit")  # practice commands that leave the question as it is
+
+
+def _not_submitted(io: PlainIO, typed: Typed) -> None:
+    """Practice keeps no drafts: lines typed before a command that leaves the question are said
+    to be dropped, never submitted as an answer."""
+    n = len(typed.text.splitlines())
+    what = "the line" if n == 1 else f"the {n} lines"
+    io.say(f"Not submitted: {what} you typed before {command_word(typed.command or '')}.")
+
+
+def _skip(io: PlainIO, session: Any, inst: Any) -> Any:
+    recorded = session.tally["skipped"]
+    nxt = session.skip()
+    if session.tally["skipped"] > recorded:
+        say_saved(io, session.store, f"skipped {inst.question.id}")
+        if session.mode == "drill":  # a skip is a miss: rated Again
+            from fsrs import Rating
+
+            _say_scheduled(io, session, inst.question.id, Rating.Again)
+    return nxt
 
 
 def _say_ahead(io: PlainIO, session: Any, inst: Any) -> None:
@@ -276,6 +313,11 @@ def _ask_rating(io: PlainIO, session: Any) -> None:
             raw = io.ask(f"rating [{'/'.join(RATINGS)}, enter = {suggested}]: ").strip().lower()
         except EOFError:
             return
+        if raw == ":quit":  # the suggestion stands, as at the end of input
+            raise Quit
+        if is_command(raw):
+            io.say("First the rating: again, hard, good or easy (or 1-4); enter keeps it.")
+            continue
         if not raw or raw == suggested:
             return
         if raw in ("1", "2", "3", "4"):  # the app's keys (and Anki's): 1 Again .. 4 Easy

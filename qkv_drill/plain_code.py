@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qkv_drill.plain import PlainIO
+    from collections.abc import Callable
+
+    from qkv_drill.plain_io import PlainIO, Typed
 
 CODE_HELP = (
     "Type your code and end it with a line holding only '.', or :file PATH to submit a file."
@@ -42,36 +44,46 @@ def prestart(language: str) -> None:
     threading.Thread(target=POOL.prestart, args=(language,), daemon=True).start()
 
 
-def read_code(io: PlainIO, first: str) -> str | None:
+def typed_answer(io: PlainIO, kind: str, first: str, here: Callable[[str], bool]) -> Typed | None:
+    """An answer that takes several lines: open text up to a blank line, code up to a lone `.`
+    (or `:file PATH`); commands inside act as `plain_io.read_answer` says. None when a named
+    file cannot be read (the reason is said)."""
+    from qkv_drill.plain_io import read_answer
+
+    if kind == "code":
+        return read_code(io, first, here)
+    return read_answer(io, first, here)
+
+
+def read_code(io: PlainIO, first: str, here: Callable[[str], bool]) -> Typed | None:
     """`:file PATH` reads that file; otherwise `first` and the lines after it, up to a line holding
-    only `.` (or the end of input). None when the file cannot be read (the reason is said)."""
+    only `.` (or the end of input), commands acting as everywhere in plain mode (`read_answer`).
+    None when the file cannot be read (the reason is said)."""
+    from qkv_drill.plain_io import Typed, read_answer
+
     cmd = first.strip()
     if cmd == ":file" or cmd.startswith(":file "):
-        name = cmd[len(":file") :].strip()
-        if not name:
-            io.say("Use :file PATH.")
-            return None
-        path = Path(name).expanduser()
-        try:
-            if path.stat().st_size > 4 * MAX_FILE_CHARS:
-                io.say(f"{name} is larger than the {MAX_FILE_CHARS:,}-character limit.")
-                return None
-            return path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            io.say(f"{name} is not UTF-8 text.")
-        except OSError as e:
-            io.say(f"Cannot read {name}: {e.strerror or e}.")
+        text = _read_file(io, cmd[len(":file") :].strip())
+        return None if text is None else Typed(text)
+    typed = read_answer(io, first, here, last=lambda line: line.strip() == ".")
+    return Typed(typed.text + "\n", typed.command)
+
+
+def _read_file(io: PlainIO, name: str) -> str | None:
+    if not name:
+        io.say("Use :file PATH.")
         return None
-    lines = [first]
-    while True:
-        try:
-            line = io.ask("")
-        except EOFError:
-            break
-        if line.strip() == ".":
-            break
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    path = Path(name).expanduser()
+    try:
+        if path.stat().st_size > 4 * MAX_FILE_CHARS:
+            io.say(f"{name} is larger than the {MAX_FILE_CHARS:,}-character limit.")
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        io.say(f"{name} is not UTF-8 text.")
+    except OSError as e:
+        io.say(f"Cannot read {name}: {e.strerror or e}.")
+    return None
 
 
 def code_verdict_line(right: bool, message: str) -> str:

@@ -3,10 +3,19 @@ in, the countdown in every prompt, and open answers self-graded at the end."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from qkv_drill.plain_io import PlainIO, Quit, ask_covered, say_saved, show_rubric
+from qkv_drill.plain_code import typed_answer
+from qkv_drill.plain_io import (
+    PlainIO,
+    Quit,
+    Typed,
+    ask_covered,
+    command_word,
+    is_command,
+    say_saved,
+    show_rubric,
+)
 from qkv_drill.plain_text import option_lines, render_markdown
 from qkv_drill.present.formats import mm_ss, mock_time_left
 from qkv_drill.present.forms import answer_form
@@ -93,6 +102,9 @@ def _mock_show(io: PlainIO, session: MockSession) -> None:
     if session.answers[i] is not None:
         code = q.type == "code"
         marks.append("answered" if code else f"answered: {session.answers[i]!r}")
+    draft = session.drafts.get(i)
+    if draft is not None:
+        marks.append("a draft, not saved as an answer" if q.type == "code" else f"draft: {draft!r}")
     if i in session.flagged:
         marks.append("flagged")
     io.say("")
@@ -120,6 +132,28 @@ def _mock_loop(io: PlainIO, session: MockSession) -> bool:
     """Returns True when the interview is to be handed in (by :finish or at zero)."""
     n = len(session.instances)
     show = True
+
+    def here(cmd: str) -> bool:
+        """Commands that keep the question (the answer being typed goes on); True if acted on."""
+        word = command_word(cmd)
+        if word == ":flag":
+            session.toggle_flag()
+            state = "flagged" if session.index in session.flagged else "unflagged"
+            io.say(f"Question {session.index + 1} {state}.")
+            return True
+        if word == ":review":
+            _mock_review(io, session)
+            return True
+        if word == ":pause":
+            _mock_pause(io, session)
+            return True
+        is_code = session.current.question.type == "code"
+        if word not in LEAVING and not (is_code and word == ":file"):
+            io.say(f"Unknown command {cmd}. {MOCK_HELP}")
+            return True
+        return False
+
+    pending: str | None = None  # a command that ended an answer being typed: acted on next
     while True:
         if session.tick():
             io.say("Time is up.")
@@ -127,66 +161,51 @@ def _mock_loop(io: PlainIO, session: MockSession) -> bool:
         if show:
             _mock_show(io, session)
         show = True
-        line = io.ask(f"[{mm_ss(session.remaining())}] > ")
+        line = pending if pending is not None else io.ask(f"[{mm_ss(session.remaining())}] > ")
+        pending = None
         if session.tick():
             io.say("Time is up: that last answer came too late to count.")
             return True
         cmd = line.strip()
-        commands: dict[str, Callable[[], None]] = {
-            ":next": session.next,
-            ":prev": session.prev,
-            ":flag": session.toggle_flag,
-        }
-        if cmd in commands:
-            edge = _at_edge(session, cmd)
+        word = command_word(cmd) if is_command(cmd) else None
+        if word is not None and here(cmd):
+            show = False
+            continue
+        if word in (":next", ":prev"):
+            edge = _at_edge(session, word)
             if edge is not None:  # nowhere to move: say so rather than show the same question
                 io.say(edge)
                 show = False
-                continue
-            commands[cmd]()
-            if cmd == ":flag":
-                state = "flagged" if session.index in session.flagged else "unflagged"
-                io.say(f"Question {session.index + 1} {state}.")
-                show = False
+            else:
+                (session.next if word == ":next" else session.prev)()
             continue
-        if cmd.startswith(":goto"):
+        if word == ":goto":
             try:
                 session.goto(int(cmd.split(maxsplit=1)[1]) - 1)
             except (IndexError, ValueError):
                 io.say(f"Use :goto N with N from 1 to {n}.")
                 show = False
             continue
-        if cmd == ":review":
-            _mock_review(io, session)
-            show = False
-            continue
-        if cmd == ":pause":
-            _mock_pause(io, session)
-            show = False
-            continue
-        if cmd == ":finish":
+        if word == ":finish":
             return True
-        if cmd == ":quit":
+        if word == ":quit":
             raise Quit
-        is_code = session.current.question.type == "code"
-        if cmd.startswith(":") and not (is_code and cmd.startswith(":file")):
-            io.say(f"Unknown command {cmd}. {MOCK_HELP}")
-            show = False
-            continue
         if not cmd:
             io.say(f"Type an answer first. {MOCK_HELP}")
             show = False
             continue
-        if session.current.question.type == "text":
-            line = io.ask_more(line)
-        if session.current.question.type == "code":
-            from qkv_drill.plain_code import read_code
-
-            code = read_code(io, line)
-            if code is None:
+        kind = session.current.question.type
+        if kind in ("text", "code"):
+            typed = typed_answer(io, kind, line, here)
+            if typed is None:
                 show = False
                 continue
-            line = code
+            if typed.command is not None:
+                _keep_draft(io, session, typed)
+                pending = typed.command
+                show = False
+                continue
+            line = typed.text
         message = session.answer(line)
         if message is not None:
             io.say(message)
@@ -210,12 +229,28 @@ def _mock_loop(io: PlainIO, session: MockSession) -> bool:
             show = False
 
 
-def _at_edge(session: MockSession, cmd: str) -> str | None:
+# Mock commands that leave the question (or the interview); what was being typed is kept as a draft.
+LEAVING = (":next", ":prev", ":goto", ":finish", ":quit")
+
+
+def _keep_draft(io: PlainIO, session: MockSession, typed: Typed) -> None:
+    """Lines typed before a command that leaves the question are kept as its draft, as the app
+    keeps what is in the box: shown when the question comes back, counted at hand-in when it
+    reads as an answer, never an answer before then."""
+    session.save_draft(typed.text)
+    session.settle()
+    io.say(
+        f"Kept as a draft of question {session.index + 1} (not saved as an answer; it counts at "
+        "hand-in if it reads as one, or type the answer again to save it)."
+    )
+
+
+def _at_edge(session: MockSession, word: str) -> str | None:
     """Why `:prev` or `:next` cannot move from here (as the app's notice says), else None."""
     n = len(session.instances)
-    if cmd == ":prev" and session.index == 0:
+    if word == ":prev" and session.index == 0:
         return f"This is the first question (1 of {n}): :next or :goto N moves on."
-    if cmd == ":next" and session.index == n - 1:
+    if word == ":next" and session.index == n - 1:
         return (
             f"That was the last question ({n} of {n}): :review lists them all, :goto N opens "
             "one, :finish hands in."
@@ -235,6 +270,9 @@ def _mock_review(io: PlainIO, session: MockSession) -> None:
     for r in rows:
         mark = "!" if r.flagged else " "
         said = f"answered: {one_line(r.answer or '')}" if r.answered else "not answered"
+        draft = session.drafts.get(r.index)
+        if draft is not None:
+            said += f"; draft: {one_line(draft)}"
         io.say(f" {mark}{r.index + 1:>3}. {r.topic}  {mm_ss(r.time_s)}  {said}")
     if open_:
         io.say("Not answered: " + ", ".join(map(str, open_)))
@@ -276,7 +314,7 @@ def _self_grade_report(io: PlainIO, session: MockSession, report: MockReport) ->
             io.say(item.user_answer or "")
             show_rubric(io, item.model_answer, item.rubric, item.rubric_hits)
             grades[item.idx] = ask_covered(io, len(item.rubric))
-    except EOFError:
+    except (EOFError, Quit):  # the ungraded ones wait in the report
         pass
     if grades:
         session.grade_open_answers(grades)

@@ -507,3 +507,112 @@ def test_plain_mock_review_shows_a_long_answer_whole():
     out = run_in_process(BALANCE_MOCK, f":goto {n}\n{answer}\n\n:review\n:quit\n")
     review = out[out.index("Review:") :]
     assert f"answered: {answer}" in review
+
+
+# --- a command on a later line of an answer acts as the command, never as answer text ------------
+
+EXPLAIN = [*MINI_ARGS, "practice", *MINI_FLAGS, "--topic", "roles", "--difficulty", "hard"]
+
+
+def stored_answers() -> list[tuple[str, str, str]]:
+    """(question id, verdict, answer as stored) of every answer in the test's data folder."""
+    from qkv_drill.store import Store
+
+    with Store.open(None) as store:
+        return [(a.question_id, a.verdict, a.answer_text) for a in store.iter_answers()]
+
+
+def text_question_index() -> int:
+    from qkv_drill.session.mock import MockSession, MockSettings
+    from qkv_drill.store import Store
+
+    preview = MockSession.create(
+        packs(BALANCE),
+        Store.in_memory(),
+        MockSettings(minutes=5, questions=3, seed=3, packs=("balance",)),
+    )
+    kinds = [i.question.type for i in preview.instances]
+    return kinds.index("text") + 1
+
+
+def test_practice_hint_inside_an_open_answer_acts_and_the_answer_goes_on():
+    out = run_in_process(EXPLAIN, "Q is what it is looking for\n:hint\nK offers a match\n\n1 2\n")
+    assert "This question has no hints." in out and "(Still typing: 1 line kept; go on.)" in out
+    ((qid, _, answer),) = stored_answers()
+    assert qid == "mini.explain"
+    assert answer == "Q is what it is looking for\nK offers a match"  # no ':hint' in it
+
+
+@pytest.mark.parametrize("command", [":skip", ":quit", ":redraw"])
+def test_practice_command_that_leaves_an_open_answer_says_the_lines_were_not_submitted(command):
+    script = f"Q looks for things\nK offers\n{command}\n"
+    out = run_in_process([*EXPLAIN, "--count", "1"], script)
+    assert f"Not submitted: the 2 lines you typed before {command}." in out
+    assert all(command not in (a or "") for _, _, a in stored_answers())
+    if command == ":skip":
+        assert [v for _, v, _ in stored_answers()] == ["skipped"]
+    if command == ":redraw":
+        assert "[redraw] mini.explain" in out
+
+
+def test_an_unknown_command_inside_an_answer_is_said_and_left_out():
+    out = run_in_process(EXPLAIN, "Q looks\n:hnit\nK offers\n\n\n")
+    assert "Unknown command :hnit." in out
+    ((_, _, answer),) = stored_answers()
+    assert answer == "Q looks\nK offers"
+
+
+def test_a_line_that_only_starts_with_a_colon_is_answer_text():
+    run_in_process(EXPLAIN, "Q looks\n:) and K offers\n\n\n")
+    ((_, _, answer),) = stored_answers()
+    assert answer == "Q looks\n:) and K offers"
+
+
+def test_quit_at_the_rubric_points_quits_with_the_answer_kept_as_skipped():
+    out = run_in_process(EXPLAIN, "Q looks\n\n:quit\nnever read\n")
+    assert "Summary: 1 recorded" in out and "saved: skipped mini.explain" in out
+
+
+def test_quit_at_the_drill_rating_keeps_the_suggestion_and_quits():
+    inst, _ = first_question("drill", topics=frozenset({"multihead"}))
+    out = run_in_process(
+        [*MINI_ARGS, "drill", *MINI_FLAGS, "--topic", "multihead"], right(inst) + "\n:quit\n"
+    )
+    assert "Scheduled as" not in out  # no rating was asked for again or applied twice
+    assert "Summary: 1 recorded: 1 correct" in out
+
+
+def test_mock_next_inside_an_open_answer_moves_and_keeps_the_lines_as_a_draft():
+    n = text_question_index()
+    script = f":goto {n}\nQ looks for things\nK offers\n:next\n:goto {n}\n:review\n:quit\n"
+    out = run_in_process(BALANCE_MOCK, script)
+    assert f"Kept as a draft of question {n}" in out
+    assert "draft: 'Q looks for things\\nK offers'" in out  # shown when the question is back
+    review = out[out.rindex("Review:") :]
+    assert review.startswith("Review: 0 of 3 answered")  # a draft is not an answer
+    assert "draft: Q looks for things K offers" in review
+    assert ":next" not in review.split("draft:")[1].splitlines()[0]
+
+
+def test_mock_flag_inside_an_open_answer_flags_and_the_answer_goes_on():
+    n = text_question_index()
+    script = f":goto {n}\nQ looks for things\n:flag\nK offers\n\n:review\n:quit\n"
+    out = run_in_process(BALANCE_MOCK, script)
+    assert f"Question {n} flagged." in out
+    review = out[out.rindex("Review:") :]
+    line = [x for x in review.splitlines() if x.startswith(f" !{n:>3}.")]
+    assert line and line[0].endswith("answered: Q looks for things K offers"), review
+
+
+def test_mock_finish_inside_an_open_answer_hands_in_with_the_lines_as_the_answer():
+    n = text_question_index()
+    out = run_in_process(BALANCE_MOCK, f":goto {n}\nQ looks for things\nK offers\n:finish\n\n")
+    assert "handed in" in out
+    assert "Q looks for things" in out and ":finish" not in out.split("handed in")[1]
+
+
+def test_mock_quit_at_the_rubric_points_still_prints_the_report():
+    n = text_question_index()
+    out = run_in_process(BALANCE_MOCK, f":goto {n}\nQ looks for things\n\n:finish\n:quit\n")
+    assert "open answer(s) to grade" in out
+    assert "1 to grade" in out  # the report, with the open answer left to grade

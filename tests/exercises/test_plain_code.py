@@ -191,3 +191,23 @@ def test_bad_input_is_one_message_and_a_stored_attempt(tmp_path, monkeypatch, co
     assert said in out
     assert "saved: wrong mini-code.sdpa" in out
     assert [a[1] for a in stored()] == ["wrong"]
+
+
+def test_a_command_inside_typed_code_acts_and_never_becomes_code(tmp_path):
+    """The plain rule for every multi-line answer: `:hint` acts and the code goes on; `:file`
+    on a later line submits that file instead, the typed lines said to be dropped."""
+    mine = tmp_path / "mine.py"
+    mine.write_text(RIGHT)
+    script = "import numpy as np\n:hint\ndef attention(q, k, v):\n" + f":file {mine}\n"
+    _, out = play(tmp_path, script)
+    assert "(Still typing: 1 line kept; go on.)" in out
+    assert "Not submitted: the 2 lines you typed before :file." in out
+    (attempt,) = stored()
+    assert attempt[1] == "correct" and attempt[3] == RIGHT
+
+
+def test_skip_inside_typed_code_skips_and_stores_no_code(tmp_path):
+    _, out = play(tmp_path, "import numpy as np\ndef attention(q, k, v):\n:skip\n")
+    assert "Not submitted: the 2 lines you typed before :skip." in out
+    assert "saved: skipped mini-code.sdpa" in out
+    assert all(":skip" not in (a[3] or "") for a in stored())
