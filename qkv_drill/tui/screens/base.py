@@ -1,4 +1,5 @@
-"""What the app's own screens share: one typed way to reach the app, and `?` on dialogs.
+"""What the app's own screens share: one typed way to reach the app, `?` on dialogs, and how a
+failed worker is told.
 
 Textual types `self.app` as any `App`; the screens need this app's packs, store, filter and
 session factory. They reach them through `qkv_app`, so mypy checks every use (the cast is checked
@@ -7,7 +8,7 @@ nowhere else: the app class is only imported for type checking, never at run tim
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
@@ -40,3 +41,14 @@ class KeysModal(ModalScreen[ResultT]):
             id="dialog.help",
         ),
     ]
+
+
+def notify_failure(screen: Screen[Any], exc: Exception) -> None:
+    """A worker's error, told and never fatal: the screen stays usable (its text is taken
+    literally, never read as markup)."""
+    screen.notify(
+        f"{type(exc).__name__}: {exc}",
+        title="Something went wrong",
+        severity="error",
+        markup=False,
+    )

@@ -7,17 +7,23 @@ and `-` buries it until tomorrow. Each runs in a worker, like every other sessio
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.binding import Binding
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from typing import TypeVar
+
     from textual.app import App
 
     from qkv_drill.packs.instance import Instance
     from qkv_drill.session.practice import PracticeSession
     from qkv_drill.tui.screens.question import Phase
+
+    R = TypeVar("R")
 
 UNDO = Binding(
     "u",
@@ -48,7 +54,8 @@ CARD_ACTIONS = ("undo", "suspend", "bury")
 
 
 class CardKeys:
-    """Mixed into the question screens, which provide `session`, `phase` and `_show_instance`."""
+    """Mixed into the question screens, which provide `session`, `phase`, `_show_instance` and
+    `_then_show` (a session call in the worker, its result shown on the UI thread)."""
 
     if TYPE_CHECKING:
         session: PracticeSession | None
@@ -57,11 +64,11 @@ class CardKeys:
 
         async def _show_instance(self, instance: Instance | None) -> None: ...
 
-        def _error(self, exc: Exception) -> None: ...
+        def _then_show(
+            self, compute: Callable[[], R], show: Callable[[R], Awaitable[None] | None]
+        ) -> None: ...
 
         def notify(self, message: str, **kwargs: Any) -> None: ...
-
-        def refresh_in_worker(self) -> None: ...
 
     def card_action_allowed(self, action: str) -> bool | None:
         """Undo once something is stored; suspend and bury while a question is on screen."""
@@ -95,14 +102,11 @@ class CardKeys:
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question")
     def _card_call(self, method: str, told: str) -> None:
-        try:
-            instance = getattr(self.session, method)()  # undo, or drill's suspend / bury
-            self.refresh_in_worker()
-        except Exception as exc:  # shown, never fatal
-            self.app.call_from_thread(self._error, exc)
-            return
-        self.app.call_from_thread(self.notify, told, timeout=4)
-        self.app.call_from_thread(
-            self._show_instance,  # type: ignore[arg-type]  # textual: T | Awaitable[T] fails async
-            instance,
-        )
+        def call() -> Instance | None:
+            return getattr(self.session, method)()  # undo, or drill's suspend / bury
+
+        self._then_show(call, partial(self._card_called, told))
+
+    async def _card_called(self, told: str, instance: Instance | None) -> None:
+        self.notify(told, timeout=4)
+        await self._show_instance(instance)

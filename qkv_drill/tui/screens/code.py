@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Markdown, Static, TextArea
 
 from qkv_drill.tui.keys import scoped
+from qkv_drill.tui.screens.base import notify_failure
 from qkv_drill.tui.widgets.answer import CodeEditor
 from qkv_drill.tui.widgets.code_report import CodeReportView
 from qkv_drill.tui.widgets.footer import KeyFooter
@@ -228,12 +229,7 @@ class CodeScreen(Screen[str]):
         self.app.call_from_thread(self._show, verdict, recorded)
 
     def _failed(self, exc: Exception) -> None:
-        self.notify(
-            f"{type(exc).__name__}: {exc}",
-            title="Something went wrong",
-            severity="error",
-            markup=False,
-        )
+        notify_failure(self, exc)
         self.phase = "editing"
 
     def _show(self, verdict: Verdict, recorded: bool) -> None:

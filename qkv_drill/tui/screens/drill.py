@@ -134,17 +134,11 @@ class DrillScreen(QuestionScreen):
     def _rate(self, n: int) -> None:
         from fsrs import Rating
 
-        try:
-            if self.session is None:
-                return
-            self.session.rate(Rating(n))
-            self.refresh_in_worker()
-        except Exception as exc:
-            self.app.call_from_thread(self._error, exc)
-            return
-        self.app.call_from_thread(self._rated)
+        session = self.session
+        if session is not None:
+            self._then_show(lambda: session.rate(Rating(n)), self._rated)
 
-    def _rated(self) -> None:
+    def _rated(self, _: None = None) -> None:
         if not self.is_attached:
             return
         self.query_one("#rating", Static).update(self._rating_text())

@@ -35,8 +35,10 @@ from qkv_drill.tui.widgets.answer import (
     OPEN_KINDS,
     AnswerStatus,
     MatrixInput,
+    answer_in,
     answer_widget,
     fill_answer,
+    keep_status_in_view,
     live_parse,
     mock_keys,
     typed_text,
@@ -181,8 +183,7 @@ class MockScreen(MockEnding, Screen):
         return self.session.instances[self.session.index]
 
     def _answer(self) -> Widget | None:
-        box = self.query_one("#answer-box")
-        return box.children[0] if box.children else None
+        return answer_in(self.query_one("#answer-box"))
 
     async def _show_question(self) -> None:
         s = self.session
@@ -297,10 +298,8 @@ class MockScreen(MockEnding, Screen):
         """Say whether the draft reads as an answer (never whether it is right)."""
         if self._finishing or self._shown_index != self.session.index:
             return
-        if isinstance(self._answer(), MatrixInput):  # a new row must not slide under the fold
-            body = self.query_one("#question-scroll", VerticalScroll)
-            status = self.query_one("#answer-status")
-            self.call_after_refresh(body.scroll_to_widget, status, animate=False, immediate=True)
+        body = self.query_one("#question-scroll", VerticalScroll)
+        keep_status_in_view(self._answer(), body, self.query_one("#answer-status"))
         self._typed_at = self.session.clock.monotonic()
         self._saving = None
         text = self._typed()

@@ -1,14 +1,14 @@
 """Practice (and, in `drill.py`, drill): one question at a time, checked in a worker, then taught.
 
-Who owns the keys is the whole interaction design here. While the user is answering, the answer
-widget has focus and owns every key (letters type, or pick an option). Handing in moves focus to
-the scrolling body at once, so a habitual `n` pressed while the answer is checked, or right after,
-never types into the next question; after the verdict, n / r / d / h act without escape.
+Every session call (drawing, checking, grading) runs in a worker and its result is shown on the UI
+thread. Handing in moves focus to the scrolling body at once, so a habitual `n` pressed while the
+answer is checked, or right after, never types into the next question. The rest is mixed in:
+which keys work when (`question_keys`), how a verdict shows (`question_verdict`), and how the
+first question gets on screen before numpy is imported (`question_start`).
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -23,19 +23,22 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from qkv_drill import startup_gc
-from qkv_drill.packs.preview import Preview, shows_the_same
+from qkv_drill.packs.preview import Preview
 from qkv_drill.present.formats import option_letters
 from qkv_drill.tui.keys import scoped
-from qkv_drill.tui.screens.base import AppScreen
-from qkv_drill.tui.screens.card_keys import CARD_ACTIONS, UNDO, CardKeys
+from qkv_drill.tui.screens.base import AppScreen, notify_failure
+from qkv_drill.tui.screens.card_keys import UNDO, CardKeys
+from qkv_drill.tui.screens.question_keys import QuestionKeys
+from qkv_drill.tui.screens.question_start import QuestionStart, engine_imported
+from qkv_drill.tui.screens.question_verdict import QuestionVerdict
 from qkv_drill.tui.widgets.answer import (
     AnswerStatus,
     MatrixInput,
+    answer_in,
     answer_widget,
+    keep_status_in_view,
     live_parse,
     practice_keys,
-    redraw_words,
     typed_text,
 )
 from qkv_drill.tui.widgets.choices import ChoiceField
@@ -61,16 +64,7 @@ rubric points to tick, the verdict shown, or nothing left to ask."""
 _b = partial(scoped, "question")
 
 
-def engine_imported() -> bool:
-    """The engine (and numpy) is imported: a preview would save nothing."""
-    return "qkv_drill.packs.instance" in sys.modules
-
-
-PAINT_WAIT_S = 1.0
-"""How long the engine's draw of a preview waits for the preview to be painted, at most."""
-
-
-class QuestionScreen(CardKeys, AppScreen[None]):
+class QuestionScreen(CardKeys, QuestionKeys, QuestionVerdict, QuestionStart, AppScreen[None]):
     """Shared by practice and drill: the session decides what comes next."""
 
     CSS_PATH = "question.tcss"
@@ -174,27 +168,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             shown,
         )
         if isinstance(shown, Preview):
-            # Drawn once the preview is painted: importing numpy and the engine in this thread
-            # meanwhile would take turns with the painting and hold it up.
-            self._framed.wait(timeout=PAINT_WAIT_S)
-            self._complete(session, shown)
-
-    def _complete(self, session: PracticeSession, preview: Preview) -> None:
-        """In the worker that showed `preview`: the engine's instance for it, then confirmed."""
-        self._then_show(lambda: session.complete(preview), partial(self._confirm, preview))
-
-    async def _confirm(self, preview: Preview, instance: Instance | None) -> None:
-        """The preview on screen becomes `instance` when that shows exactly the same; else (the
-        engine re-drew, or the question could not be drawn) `instance` is shown instead."""
-        if not self.is_attached or self.preview is not preview:
-            return
-        handed_in, self._handed_in = self._handed_in, None
-        if instance is not None and shows_the_same(preview, instance):
-            self.instance, self.preview = instance, None
-            if handed_in is not None:
-                self.check(handed_in)
-            return
-        await self._show_instance(instance)
+            self._draw_previewed(session, shown)
 
     def check(self, text: str) -> None:
         """Check a typed answer off the UI thread."""
@@ -212,7 +186,9 @@ class QuestionScreen(CardKeys, AppScreen[None]):
     def _judge(self, verdict_of: Callable[[], Verdict]) -> None:
         self._then_show(verdict_of, self._show_verdict)
 
-    def _then_show(self, compute: Callable[[], R], show: Callable[[R], Awaitable[None]]) -> None:
+    def _then_show(
+        self, compute: Callable[[], R], show: Callable[[R], Awaitable[None] | None]
+    ) -> None:
         """In a worker: `compute`, then `show` its result on the UI thread (an error instead)."""
         try:
             result = compute()
@@ -226,27 +202,14 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         """Hook: store reads the next repaint needs, done in the worker thread."""
 
     def _error(self, exc: Exception) -> None:
-        self.notify(
-            f"{type(exc).__name__}: {exc}",
-            title="Something went wrong",
-            severity="error",
-            markup=False,
-        )
-        if self.preview is not None:  # its instance failed: nothing on screen can be checked
-            self.preview, self._handed_in = None, None
-            self.phase = "loading"
-            self.advance("next")
+        notify_failure(self, exc)
+        if self._preview_failed():
             return
         if self.phase == "checking":
             self.phase = "asking"
             self.action_focus_answer()
 
     # -- showing a question --------------------------------------------------------------------
-
-    @property
-    def shown(self) -> Instance | Preview | None:
-        """The question on screen: its instance, or its preview until that is confirmed."""
-        return self.instance if self.preview is None else self.preview
 
     async def _show_instance(self, instance: Instance | Preview | None) -> None:
         if not self.is_attached:  # left the screen while the worker ran
@@ -289,24 +252,6 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.query_one("#qbody").scroll_home(animate=False)
         self.action_focus_answer(scroll=False)
         return True
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="warm")
-    def _warm(self) -> None:
-        """What checking and the verdict need (numpy, the engine, the live parser, the verdict's
-        widgets), imported once the first question is on screen, so it shows sooner and checking
-        stays instant; then torch, when the question on screen has a torch path (loading torch
-        while the first question is drawn would hold that drawing up)."""
-        import qkv_drill.answers.parse
-        import qkv_drill.packs.check
-        import qkv_drill.packs.instance
-        import qkv_drill.tui.widgets.feedback  # noqa: F401
-
-        startup_gc.resume()  # the first question is up and warmed: start-up is over
-        self.app.call_from_thread(self._warm_torch)
-
-    def _warm_torch(self) -> None:
-        if self.is_attached and self.instance is not None:
-            self.query_one(DerivationPanel).warm_for(self.instance)
 
     def _frame(self) -> None:
         """Scroll just enough that the answer box and the question sentence both show."""
@@ -381,9 +326,7 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         ok, message = live_parse(shown.question.type, text)
         status = self.query_one(AnswerStatus)
         status.say(message or self.idle_help(), error=not ok, ok=ok and bool(message))
-        if isinstance(self._answer(), MatrixInput):  # a new row must not slide under the fold
-            body = self.query_one("#qbody", VerticalScroll)
-            self.call_after_refresh(body.scroll_to_widget, status, animate=False, immediate=True)
+        keep_status_in_view(self._answer(), self.query_one("#qbody", VerticalScroll), status)
 
     @on(Input.Submitted, "#answer-input")
     @on(MatrixInput.Submitted, "#answer-matrix")
@@ -418,10 +361,8 @@ class QuestionScreen(CardKeys, AppScreen[None]):
         self.phase = "checking"
         self._status("Checking…")
         self.query_one("#qbody").focus()  # keys pressed while checking belong to the screen
-        if self.instance is None:  # the preview's instance is checked once it is drawn
-            self._handed_in = text
-            return
-        self.check(text)
+        if not self._hand_in_early(text):
+            self.check(text)
 
     def _status(self, message: str, *, error: bool = False) -> None:
         self.query_one(AnswerStatus).say(message or self.idle_help(), error=error)
@@ -448,164 +389,10 @@ class QuestionScreen(CardKeys, AppScreen[None]):
             self.submit_text(text)
 
     def _answer(self) -> Widget | None:
-        box = self.query_one("#answer-box")
-        return box.children[0] if box.children else None
-
-    # -- showing the verdict ---------------------------------------------------------------------
-
-    async def _show_verdict(self, verdict: Verdict) -> None:
-        if not self.is_attached or self.instance is None:
-            return
-        if verdict.status == "unparseable":
-            self.phase = "asking"
-            self._status(verdict.message, error=True)
-            self.action_focus_answer()
-            return
-        from qkv_drill.tui.widgets.feedback import self_grade_widgets, verdict_widgets
-
-        self.verdict = verdict
-        feedback = self.query_one("#feedback")
-        await feedback.remove_children()
-        if verdict.status == "self_grade":
-            self.phase = "self_grade"
-            self._status("")
-            self._disable_answer()
-            await feedback.mount_all(self_grade_widgets(self.instance, verdict))
-            self.call_after_refresh(self.query_one("#rubric").focus)
-            return
-        self.phase = "answered"
-        self._status("")
-        self._disable_answer()
-        await feedback.mount_all(verdict_widgets(self.instance, verdict))
-        await feedback.mount_all(self.after_verdict_widgets())
-        await feedback.mount(Static(Text(self._next_keys(), style="dim"), id="next-keys"))
-        self._update_progress()
-        body = self.query_one("#qbody")
-        body.focus()  # n r d h act now; arrows and page keys scroll
-        self.call_after_refresh(lambda: body.scroll_to_widget(feedback, top=True))
-
-    def _next_keys(self) -> str:
-        kind = self.instance.question.type if self.instance is not None else "numeric"
-        redraw = f"r {redraw_words(kind)} · " if self.REDRAW_ANSWERED else ""
-        keys = f"n next · {redraw}h hint · escape back"
-        if self.session is not None and self.session.derivation() is not None:
-            keys = "d derivation · " + keys
-        return keys
-
-    def _disable_answer(self) -> None:
-        widget = self._answer()
-        if widget is not None:
-            widget.disabled = True
-
-    def after_verdict_widgets(self) -> list[Widget]:
-        return []
-
-    # -- actions -------------------------------------------------------------------------------
+        return answer_in(self.query_one("#answer-box"))
 
     def watch_phase(self) -> None:
         self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        phase = self.phase
-        if action in CARD_ACTIONS:
-            return self.card_action_allowed(action)
-        if action == "next":
-            return phase in ("answered", "empty")
-        if action == "skip":
-            return phase in ("asking", "self_grade")
-        if action == "submit":
-            return phase == "asking"
-        if action == "grade_self":
-            return phase == "self_grade"
-        if action == "hint":
-            return phase in ("asking", "self_grade", "answered")
-        if action == "derivation":
-            s = self.session
-            return phase == "answered" and s is not None and s.derivation() is not None
-        if action == "redraw":
-            if not self.REDRAW_ANSWERED and phase in ("answered", "self_grade"):
-                return False
-            return True if self.instance is not None and phase != "checking" else None
-        if action in ("leave_box", "back"):
-            return self._in_box() == (action == "leave_box")
-        return True
-
-    def _in_box(self) -> bool:
-        """The answer box (or list) has the keys: escape hands them back to the screen."""
-        return isinstance(self.focused, (Input, TextArea, ChoiceField)) and self.phase == "asking"
-
-    def action_leave_box(self) -> None:
-        self.set_focus(None)
-
-    async def action_back(self) -> None:
-        if self._in_box():
-            self.set_focus(None)
-            return
-        derivation = self.query_one(DerivationPanel)
-        if derivation.is_open:  # escape closes the open panel first, as everywhere
-            await derivation.close()
-            return
-        self.app.pop_screen()
-
-    def action_next(self) -> None:
-        if self.phase in ("answered", "empty") and self.preview is None:
-            self.phase = "loading"
-            self.advance("next")
-
-    def action_skip(self) -> None:
-        if self.phase in ("asking", "self_grade") and self.preview is None:
-            self.phase = "loading"
-            self.advance("skip")
-
-    def action_redraw(self) -> None:
-        if self.instance is not None and self.phase != "checking":  # (not while a preview)
-            self.phase = "loading"
-            self.advance("redraw")
-
-    def action_hint(self) -> None:
-        if self.session is None or self.phase not in ("asking", "self_grade", "answered"):
-            return
-        if self.preview is not None:  # hints come with the instance, a moment after
-            return
-        hint = self.session.hint()
-        if hint is None:
-            self.notify(self.session.no_hint_reason(), timeout=3)
-            return
-        self.hints.append(hint)
-        self._show_hints()
-
-    def _hints_read(self, instance: Instance | Preview | None) -> list[str]:
-        """The hints already read for `instance` (an undone answer's question keeps them)."""
-        s = self.session
-        if instance is None or s is None or s.current is not instance:
-            return []
-        return list(instance.question.hints or ())[: s.hints_used]
-
-    def _show_hints(self) -> None:
-        lines = [Text.assemble((f"Hint {i + 1}: ", "bold"), h) for i, h in enumerate(self.hints)]
-        self.query_one("#hints", Static).update(Text("\n").join(lines))
-
-    async def action_derivation(self) -> None:
-        if self.phase != "answered":
-            self.notify("The derivation opens once you have answered.", timeout=3)
-            return
-        box = self.query_one(DerivationPanel)
-        if box.is_open:
-            await box.close()
-            return
-        trace = self.session.derivation() if self.session is not None else None
-        if trace is None or self.instance is None:
-            self.notify("No derivation for this question.", timeout=3)
-            return
-        await box.open(trace, self.instance)
-        self.call_after_refresh(
-            lambda: self.query_one("#qbody").scroll_to_widget(box, top=True, animate=False)
-        )
-
-    def action_focus_answer(self, scroll: bool = True) -> None:
-        widget = self._answer()
-        if widget is not None and not widget.disabled and self.phase == "asking":
-            widget.focus(scroll_visible=scroll)
 
 
 class PracticeScreen(QuestionScreen):

@@ -300,6 +300,20 @@ def answer_widget(instance: Instance | Preview, *, mock: bool = False) -> Widget
     return AnswerInput(placeholder=answer_placeholder(kind), id="answer-input")
 
 
+def answer_in(box: Widget) -> Widget | None:
+    """The answer widget mounted in `box` (a screen's `#answer-box`), if one is there yet."""
+    return box.children[0] if box.children else None
+
+
+def keep_status_in_view(answer: Widget | None, body: Widget, status: Widget) -> None:
+    """A matrix box grows a row at a time: after the repaint, `body` scrolls the status line
+    under it into view, so a new row never slides under the fold."""
+    if isinstance(answer, MatrixInput):
+        status.screen.call_after_refresh(
+            body.scroll_to_widget, status, animate=False, immediate=True
+        )
+
+
 def typed_text(widget: Widget | None) -> str | None:
     """What an answer widget holds, as the text the checker reads; None if nothing to read."""
     if isinstance(widget, Input):
