@@ -150,9 +150,8 @@ def derive_qkv_params_per_head(d_model: int, d_k: int, bias: bool = False) -> Tr
     return tr
 
 
-def _matmul_flops_steps(
+def _flops_step(
     tr: Trace,
-    what: str,
     seq: int,
     d_k: int,
     seq_kv: int | None,
@@ -161,12 +160,6 @@ def _matmul_flops_steps(
     func: Callable[[int, int, int | None, int, int], int],
 ) -> int:
     skv = seq if seq_kv is None else seq_kv
-    tr.add(
-        "entries",
-        f"{what}: seq x seq_kv = {num(seq)} x {num(skv)} = {num(seq * skv)} entries, "
-        f"each a length-{num(d_k)} dot product",
-        seq * skv,
-    )
     total = func(seq, d_k, seq_kv, heads, batch)
     tr.add(
         "FLOPs",
@@ -180,16 +173,33 @@ def _matmul_flops_steps(
 def derive_qk_flops(
     seq: int, d_k: int, seq_kv: int | None = None, heads: int = 1, batch: int = 1
 ) -> Trace:
+    """Q K^T has seq x seq_kv entries, each a dot product over d_k."""
     tr = Trace()
-    _matmul_flops_steps(tr, "Q K^T", seq, d_k, seq_kv, heads, batch, Q.qk_flops)
+    skv = seq if seq_kv is None else seq_kv
+    tr.add(
+        "entries",
+        f"Q K^T: seq x seq_kv = {num(seq)} x {num(skv)} = {num(seq * skv)} entries, "
+        f"each a length-{num(d_k)} dot product",
+        seq * skv,
+    )
+    _flops_step(tr, seq, d_k, seq_kv, heads, batch, Q.qk_flops)
     return tr
 
 
 def derive_av_flops(
     seq: int, d_k: int, seq_kv: int | None = None, heads: int = 1, batch: int = 1
 ) -> Trace:
+    """weights V has seq x d_v entries (d_k here is d_v), each a dot product over the seq_kv
+    keys: as many multiply-adds as Q K^T, counted the other way round."""
     tr = Trace()
-    _matmul_flops_steps(tr, "weights V", seq, d_k, seq_kv, heads, batch, Q.av_flops)
+    skv = seq if seq_kv is None else seq_kv
+    tr.add(
+        "entries",
+        f"weights V: seq x d_v = {num(seq)} x {num(d_k)} = {num(seq * d_k)} entries, "
+        f"each a length-{num(skv)} dot product",
+        seq * d_k,
+    )
+    _flops_step(tr, seq, d_k, seq_kv, heads, batch, Q.av_flops)
     return tr
 
 

@@ -71,7 +71,7 @@ def qk_flops(seq: int, d_k: int, seq_kv: int | None = None, heads: int = 1, batc
 
 def av_flops(seq: int, d_k: int, seq_kv: int | None = None, heads: int = 1, batch: int = 1) -> int:
     """weights V: (seq, seq_kv) @ (seq_kv, d_k), per head and batch element (d_k here is d_v):
-    as many multiply-adds as Q K^T, seq x seq_kv dot products of length d_v."""
+    seq x d_v dot products of length seq_kv, as many multiply-adds as Q K^T."""
     return qk_flops(seq, d_k, seq_kv, heads, batch)
 
 

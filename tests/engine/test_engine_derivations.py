@@ -344,3 +344,16 @@ def test_shape_trace_names_the_letters():
     assert tr.names() == ["x", "w_q", "q", "q_heads", "w_k", "k", "k_heads", "scores"]
     assert tr["x"].formula == "x: (B, T, d_model) = (2, 10, 512)"
     assert tr["scores"].formula.endswith("(B, H, T, T) = (2, 8, 10, 10)")
+
+
+def test_flops_entries_count_the_output_of_each_product():
+    """weights V is (seq, seq_kv) @ (seq_kv, d_v): seq x d_v entries, each summed over seq_kv keys
+    (not Q K^T's seq x seq_kv entries of length d_k)."""
+    av = Dq.derive_av_flops(seq=2048, d_k=128, seq_kv=1024).steps[0]
+    assert av.formula == (
+        "weights V: seq x d_v = 2,048 x 128 = 262,144 entries, each a length-1,024 dot product"
+    )
+    qk = Dq.derive_qk_flops(seq=2048, d_k=128, seq_kv=1024).steps[0]
+    assert qk.formula == (
+        "Q K^T: seq x seq_kv = 2,048 x 1,024 = 2,097,152 entries, each a length-128 dot product"
+    )
