@@ -132,7 +132,7 @@ def play(tmp_path: Path, question: dict[str, Any], typed: str) -> list[str]:
         pytest.param(
             MULTI,
             "a b c\n",
-            ["Wrong. The mask is not projected from X.", "Answer: a) Q, b) K"],
+            ["Wrong. c) is not right: The mask is not projected from X.", "Answer: a) Q, b) K"],
             id="multi-extra",
         ),
         pytest.param(TEXT, "variance\n\n1 2 3\n", ["Correct. All points covered."], id="text-all"),

@@ -162,9 +162,13 @@ def _check_multi(instance: Instance, picks: frozenset[int]) -> Verdict:
         return Verdict("correct", f"Correct: {shown}.", shown, None, picks)
     extra = sorted(picks - want)
     if extra:
-        opt = instance.question.options[instance.order[extra[0]]]
-        why = opt.why or f"{option_letter(extra[0])} is not right."
-        return Verdict("wrong", why, shown, _mc(opt.misconception), picks)
+        # Each wrong tick by its letter: with several ticks, a bare reason does not say which.
+        opts = [instance.question.options[instance.order[i]] for i in extra]
+        why = " ".join(
+            f"{option_letter(i)}) is not right" + (f": {o.why}" if o.why else ".")
+            for i, o in zip(extra, opts, strict=True)
+        )
+        return Verdict("wrong", why, shown, _mc(opts[0].misconception), picks)
     return Verdict(
         "wrong", f"You missed {option_letters(want - picks, sep=', ')}.", shown, None, picks
     )

@@ -200,7 +200,19 @@ def test_multi():
     missed = check(inst, "a")
     assert missed.status == "wrong" and missed.message == "You missed b."
     extra = check(inst, "a b c")
-    assert extra.status == "wrong" and extra.message == "The mask depends on positions only."
+    assert extra.status == "wrong"
+    assert extra.message == "c) is not right: The mask depends on positions only."
+
+
+def test_multi_names_each_wrong_tick_by_its_letter():
+    q = question(
+        type="multi",
+        shuffle=False,
+        options=(*MULTI.options, Option("V")),
+    )
+    inst = draw(q, 0)
+    both = check(inst, "a b c d")
+    assert both.message == ("c) is not right: The mask depends on positions only. d) is not right.")
 
 
 # --- text ---------------------------------------------------------------------------------------
