@@ -59,11 +59,11 @@ class GroupScore(NamedTuple):
     graded: int
     to_grade: int = 0
 
-    def words(self) -> str:
+    def words(self, sep: str = " · ") -> str:
         """ "1 / 2", "1 / 2 · 1 to grade", or "1 to grade" when nothing is graded yet."""
         score = f"{self.correct} / {self.graded}" if self.graded or not self.to_grade else ""
         grade = f"{self.to_grade} to grade" if self.to_grade else ""
-        return " · ".join(part for part in (score, grade) if part)
+        return sep.join(part for part in (score, grade) if part)
 
 
 @dataclass

@@ -842,3 +842,25 @@ async def test_report_score_tables_stack_when_narrow(packset, store, size, side_
         difficulty = app.screen.query_one("#report-by-difficulty").region
         assert (topic.y == difficulty.y) is side_by_side
         assert "difficulty" in shown_flat(app)  # the header whole, never "difficu / lty"
+
+
+async def test_report_score_tables_keep_their_headers_whole_with_answers_to_grade(packset, store):
+    """A group with both graded answers and one to grade ("0 / 1 · 1 to grade" on one line) took
+    the name column's width at 80x24: the header read "diffic / ulty" and "medi / um"."""
+    import dataclasses
+
+    from qkv_drill.tui.screens.report import ReportScreen
+
+    report = finished_report(packset, store)
+    assert report.pending  # the open answer waits for its self-grade
+    report.items = [dataclasses.replace(i, difficulty="medium") for i in report.items]
+    assert "1 to grade" in report.by_difficulty["medium"].words()
+    assert report.by_difficulty["medium"].graded
+    app = Host(lambda: ReportScreen(report, store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#report-by-difficulty")
+        rows = [strip.text for strip in table.render_lines(table.region.reset_offset)]
+        assert any("difficulty" in row for row in rows)
+        assert any("medium" in row for row in rows)
+        assert any("1 to grade" in row for row in rows)

@@ -67,7 +67,9 @@ def score_table(title: str, groups: dict[str, GroupScore]) -> Table:
     table.add_column("correct", justify="right", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
     for name, group in groups.items():
-        table.add_row(escape(name), group.words(), percent(group.correct, group.graded))
+        # "0 / 1" over "1 to grade": on one line it took the name's width ("diffic / ulty")
+        words = group.words(sep="\n")
+        table.add_row(escape(name), words, percent(group.correct, group.graded))
     return table
 
 
