@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Digits, Input, TextArea
 
+from qkv_drill.present.formats import mm_ss
 from qkv_drill.session.clock import FakeClock
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.screens.mock import MockScreen
@@ -864,3 +865,26 @@ async def test_report_score_tables_keep_their_headers_whole_with_answers_to_grad
         assert any("difficulty" in row for row in rows)
         assert any("medium" in row for row in rows)
         assert any("1 to grade" in row for row in rows)
+
+
+async def test_the_review_counts_the_time_left_down(packset, store, clock):
+    """The interview's clock runs while the review is open (at zero it hands in from there), so
+    its 'left' counts down too; it stayed at the minute the review was opened."""
+    session = new_session(packset, store, clock, minutes=10)
+    app = mock_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_question(pilot, 0)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, MockReviewScreen)
+        summary = review.query_one("#review-summary")
+        before = str(summary.render())
+        clock.advance(180)
+        left = mm_ss(session.remaining())
+        assert left not in before
+        for _ in range(50):  # the screen's own one-second timer repaints it
+            await pilot.pause(0.1)
+            if left in str(summary.render()):
+                break
+        assert f"{left} left" in str(summary.render())

@@ -100,8 +100,7 @@ class MockReviewScreen(KeysModal[int | str | None]):
         self.session = session
         self.rows = session.review_rows()
 
-    def compose(self) -> ComposeResult:
-        s = self.session
+    def _summary(self) -> Text:
         missing = [r for r in self.rows if not r.answered]
         flagged = [r for r in self.rows if r.flagged]
         summary = Text.assemble(
@@ -110,14 +109,17 @@ class MockReviewScreen(KeysModal[int | str | None]):
             (f"{len(missing)} unanswered", "bold red" if missing else "green"),
             "   ",
             (f"{len(flagged)} flagged", "bold yellow" if flagged else "dim"),
-            f"   {mm_ss(s.remaining())} left",
+            f"   {mm_ss(self.session.remaining())} left",
         )
         if missing:
             nums = ", ".join(str(r.index + 1) for r in missing)
             summary.append(f"\nUnanswered count as missed: {nums}.", style="red")
+        return summary
+
+    def compose(self) -> ComposeResult:
         with Vertical(id="review-box") as box:
             box.border_title = "Review before you hand in"
-            yield Static(summary, id="review-summary")
+            yield Static(self._summary(), id="review-summary")
             yield OptionList(*(review_option(r) for r in self.rows), id="review-list")
             yield Static(
                 "enter jumps to a question · u next unanswered · f next flagged · "
@@ -127,10 +129,15 @@ class MockReviewScreen(KeysModal[int | str | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        # The clock runs on while the list is read: the time left counts down here too.
+        self.set_interval(1.0, self._show_summary)
         listing = self.query_one("#review-list", OptionList)
         listing.focus()
         first = next((r.index for r in self.rows if not r.answered or r.flagged), None)
         listing.highlighted = first if first is not None else self.session.index
+
+    def _show_summary(self) -> None:
+        self.query_one("#review-summary", Static).update(self._summary())
 
     @on(OptionList.OptionSelected, "#review-list")
     def _jump(self, event: OptionList.OptionSelected) -> None:
