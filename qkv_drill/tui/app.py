@@ -276,6 +276,24 @@ class QkvDrillApp(App[int]):
                 loaded.due = None
         return loaded
 
+    def _pack_issues_words(self, packset: PackSet) -> str:
+        """ "1 pack could not be loaded", or, when every pack loaded, "1 pack loaded with
+        warnings" (a warning leaves its questions in), with where to read the details."""
+        packs = packset.packs
+        broken = sum(not lp.ok for lp in packs)
+        warned = sum(lp.ok and bool(lp.issues) for lp in packs)
+        if broken:
+            words = f"{broken} pack{'s' if broken != 1 else ''} could not be loaded"
+        elif warned:
+            words = f"{warned} pack{'s' if warned != 1 else ''} loaded with warnings"
+        else:
+            return ""
+        from qkv_drill.tui.screens.packs import PacksScreen
+
+        if isinstance(self.screen, PacksScreen):
+            return f"{words}: the details are listed here."
+        return f"{words}: press k on Home for the details."
+
     @on(DataLoaded)
     def _data_loaded(self, message: DataLoaded) -> None:
         first = self.load_generation == 0
@@ -291,15 +309,9 @@ class QkvDrillApp(App[int]):
         # Every store fault, from opening on and from any screen or worker that writes, is told
         # the moment it happens: one callback, wired once.
         self.store.on_warning = partial(self.tell, title="Progress store", severity="warning")
-        broken = [lp for lp in self.packset.packs if lp.issues or lp.pack is None]
-        if broken:
-            n = len(broken)
-            self.notify(
-                f"{n} pack{'s' if n != 1 else ''} could not be loaded: press k for details.",
-                title="Packs",
-                severity="warning",
-                timeout=8,
-            )
+        told = self._pack_issues_words(loaded.packset)
+        if told:
+            self.notify(told, title="Packs", severity="warning", timeout=8)
         elif not first:
             self.notify(f"Reloaded {len(self.packset.questions)} questions.", title="Packs")
         resuming = first and self._check_resume(loaded.unfinished)  # (takes the start screen)
