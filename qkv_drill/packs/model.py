@@ -99,6 +99,7 @@ class Question:
     line: int = 0
     path: str = ""
     code: CodeSpec | None = None  # type "code" only
+    pack_version: int = 1  # its pack's `version:` (stored with answers, shown when it changed)
 
     def __hash__(self) -> int:
         return hash(self.id)

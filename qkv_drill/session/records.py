@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from qkv_drill.packs.fingerprint import drawn, params_json
 from qkv_drill.store.records import AnswerRecord, Asked, asked_fields
 
 if TYPE_CHECKING:
@@ -19,19 +19,6 @@ def self_grade_passes(covered: Sequence[int], n_points: int) -> bool:
     from qkv_drill.packs.check import text_passes  # checking (numpy) loads only when grading
 
     return text_passes(len({i for i in covered if 0 <= i < n_points}), n_points)
-
-
-def _jsonable(value: Any) -> Any:
-    tolist = getattr(value, "tolist", None)
-    if callable(tolist):
-        return tolist()
-    if isinstance(value, set | frozenset):
-        return sorted(value)
-    return str(value)
-
-
-def params_json(params: dict[str, object]) -> str:
-    return json.dumps(params, sort_keys=True, default=_jsonable)
 
 
 def stored_text(text: str) -> str:
@@ -77,8 +64,13 @@ def make_record(
 ) -> AnswerRecord:
     """An `AnswerRecord` for the store; `verdict` is 'correct', 'wrong' or 'skipped'.
 
-    `asked` is a drawn instance or anything that is an `Asked` (a mock report item)."""
-    if not isinstance(asked, Asked):
+    `asked` is a drawn instance or anything that is an `Asked` (a mock report item, which
+    carries its draw's pack version and digest too). The record keeps both, so a later redraw
+    from its id and seed can be told to be the draw answered or not."""
+    if isinstance(asked, Asked):
+        version, digest = getattr(asked, "pack_version", None), getattr(asked, "drawn", None)
+    else:
+        version, digest = asked.question.pack_version, drawn(asked)
         asked = asked_of(asked)
     if asked.qtype == "code":
         from qkv_drill.exercises.instance import stored_code
@@ -93,4 +85,6 @@ def make_record(
         response_ms=int(response_ms),
         mode=mode,
         mock_id=mock_id,
+        pack_version=version,
+        drawn=digest,
     )

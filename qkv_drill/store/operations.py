@@ -122,6 +122,13 @@ def checkpoint_mock(conn: sqlite3.Connection, mock_id: int, used_s: float) -> No
     conn.execute("UPDATE mocks SET used_s = ? WHERE id = ?", (used_s, mock_id))
 
 
+def set_mock_plan(conn: sqlite3.Connection, mock_id: int, plan_json: str) -> None:
+    """A running interview's plan, rewritten when a resume found questions changed."""
+    conn.execute(
+        "UPDATE mocks SET plan_json = ? WHERE id = ? AND state = 'running'", (plan_json, mock_id)
+    )
+
+
 def finish_mock(conn: sqlite3.Connection, mock_id: int, report: str, now: str) -> None:
     conn.execute(
         "UPDATE mocks SET state = 'finished', report_json = ?, finished_utc = ? WHERE id = ?",
@@ -148,6 +155,7 @@ INSERTS: dict[WriteOp, str] = {record_answer: "answers", create_mock: "mocks"}
 ID_ARGS: dict[WriteOp, str] = {
     save_mock_answer: "mocks",
     checkpoint_mock: "mocks",
+    set_mock_plan: "mocks",
     finish_mock: "mocks",
     discard_mock: "mocks",
     delete_answer: "answers",

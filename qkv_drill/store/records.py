@@ -78,6 +78,8 @@ class AnswerRecord(Asked):
     response_ms: int | None = None
     mode: str = "practice"  # practice | drill | mock
     mock_id: int | None = None
+    pack_version: int | None = None  # the pack's `version:` when answered (None: before v4)
+    drawn: str | None = None  # packs.fingerprint.drawn of the instance answered (None: unknown)
     ts_utc: datetime = field(default_factory=now_utc)
     id: int | None = None
 

@@ -144,7 +144,15 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE applied_writes (uid TEXT PRIMARY KEY, row_id INTEGER) WITHOUT ROWID")
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+def _v4(conn: sqlite3.Connection) -> None:
+    """What each answer was drawn as: its pack's version and a digest of the draw (numbers,
+    options, right answer), so a question redrawn later from its id and seed can be told apart
+    from the one answered. Rows from before stay as they were (NULL: not known)."""
+    conn.execute("ALTER TABLE answers ADD COLUMN pack_version INTEGER")
+    conn.execute("ALTER TABLE answers ADD COLUMN drawn TEXT")
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 
 
 class SchemaTooNew(Exception):

@@ -465,6 +465,10 @@ class Writes:
         else:
             self._issue(ops.checkpoint_mock, mock_id, float(used_s))
 
+    def set_mock_plan(self, mock_id: int, plan_json: str) -> None:
+        """Rewrite a running interview's plan (a resume that found questions changed)."""
+        self._write(ops.set_mock_plan, mock_id, plan_json)
+
     def finish_mock(self, mock_id: int, report_json: str) -> None:
         self._write(ops.finish_mock, mock_id, report_json, to_iso(self._now()))
 

@@ -111,9 +111,9 @@ def test_rate_needs_an_answer(mini_packs, store, clock):
 
 def _history(store, clock, topic, correct, total):
     q = SimpleNamespace(
-        id=f"h.{topic}", pack_id="h", topic=topic, difficulty="easy", type="numeric"
+        id=f"h.{topic}", pack_id="h", topic=topic, difficulty="easy", type="numeric", pack_version=1
     )
-    inst = SimpleNamespace(question=q, params={}, seed=0)
+    inst = SimpleNamespace(question=q, params={}, seed=0, options=[], expected_display="1")
     for k in range(total):
         store.record_answer(
             make_record(

@@ -240,12 +240,34 @@ def test_programming_errors_are_not_hidden_as_storage_faults(tmp_path):
         assert s.warnings == []
 
 
+def schema_pages(data: bytes, page_size: int) -> set[int]:
+    """The pages of the schema's b-tree (1-based): page 1, and, once the schema outgrows it, the
+    pages its interior cells point to (read from the file format's page headers)."""
+    pages, todo = set(), [1]
+    while todo:
+        number = todo.pop()
+        pages.add(number)
+        start = (number - 1) * page_size
+        header = start + (100 if number == 1 else 0)
+        if data[header] != 0x05:  # a leaf: no children
+            continue
+        cells = int.from_bytes(data[header + 3 : header + 5], "big")
+        todo.append(int.from_bytes(data[header + 8 : header + 12], "big"))  # rightmost child
+        for k in range(cells):
+            at = int.from_bytes(data[header + 12 + 2 * k : header + 14 + 2 * k], "big")
+            todo.append(int.from_bytes(data[start + at : start + at + 4], "big"))
+    return pages
+
+
 def zero_pages_after_the_schema(path: Path) -> None:
-    """Wipe every page but the first (the header and the schema): damage that the O(1) header
-    checks cannot see, only reading the pages can."""
+    """Wipe every page but the schema's (the header and the tables' definitions): damage that
+    the O(1) header checks cannot see, only reading the pages can."""
     data = bytearray(path.read_bytes())
     page = int.from_bytes(data[16:18], "big")
-    data[page:] = bytes(len(data) - page)
+    keep = schema_pages(bytes(data), page)
+    for number in range(1, len(data) // page + 1):
+        if number not in keep:
+            data[(number - 1) * page : number * page] = bytes(page)
     path.write_bytes(bytes(data))
 
 

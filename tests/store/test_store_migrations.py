@@ -16,6 +16,18 @@ def rec(text):
     return AnswerRecord("q1", "core", "shapes", "easy", "numeric", "{}", 1, text, "correct")
 
 
+def v1_answer(conn: sqlite3.Connection, text: str) -> int:
+    """An answer row as the first release wrote it: only the columns it had."""
+    cur = conn.execute(
+        "INSERT INTO answers (ts_utc, question_id, pack_id, topic, difficulty, qtype, params_json,"
+        " seed, answer_text, verdict, mode) VALUES ('2026-01-01T00:00:00.000000+00:00', 'q1',"
+        " 'core', 'shapes', 'easy', 'numeric', '{}', 1, ?, 'correct', 'practice')",
+        (text,),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
 def _v2_add_note(conn: sqlite3.Connection) -> None:
     """Test-only version 2: a column with a default, and a backfill from existing rows."""
     conn.execute("ALTER TABLE answers ADD COLUMN note TEXT NOT NULL DEFAULT ''")
@@ -94,9 +106,9 @@ def test_a_v1_file_gets_card_flags_and_undo_keeps_the_topic_totals(tmp_path, mon
     """The real version 2 on a file written by version 1: rows kept, suspend and undo work."""
     path = tmp_path / "progress.db"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
-    with Store.open(path) as s:
-        first = s.record_answer(rec("64"))
-        s.record_answer(rec("65"))
+    with Store.open(path) as s:  # rows as version 1 wrote them (its columns only)
+        first = v1_answer(s._conn, "64")
+        v1_answer(s._conn, "65")
         s.put_card("q1", "{}", datetime(2026, 1, 1, tzinfo=UTC))
         assert schema.version(s._conn) == 1
     monkeypatch.undo()

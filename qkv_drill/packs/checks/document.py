@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from qkv_drill.longtext import one_line_detail
 from qkv_drill.packs.checks.fields import type_name
 from qkv_drill.packs.checks.question import QuestionChecks
@@ -92,7 +94,7 @@ class PackChecker(QuestionChecks):
             description=description,
             version=version,
             author=author,
-            questions=tuple(built),
+            questions=tuple(dataclasses.replace(q, pack_version=version) for q in built),
             path=str(self.doc.path),
         )
 
