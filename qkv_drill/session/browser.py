@@ -21,6 +21,7 @@ from qkv_drill.session.newness import is_new
 from qkv_drill.store.records import is_answer
 
 if TYPE_CHECKING:
+    from qkv_drill.packs.drawn import Instance
     from qkv_drill.packs.loader import PackSet
     from qkv_drill.packs.model import Question
     from qkv_drill.store import AnswerRecord, Store
@@ -210,9 +211,16 @@ def mistake_title(name: str) -> str:
     return known.title if known is not None and known.title else name
 
 
+CHANGED_SINCE = "question changed since"
+
+
 def answer_words(question: Question, record: AnswerRecord) -> str:
     """A stored choice or multi answer with its options' text as drawn ("b) To save memory"),
-    redrawn from the record's seed; any other answer, or one that cannot be read back, as typed."""
+    redrawn from the record's seed; any other answer, or one that cannot be read back, as typed.
+
+    The redraw is used only when it is the draw answered (the digest stored with the record, or
+    for a record from before digests, the same drawn parameters); a question changed since gets
+    the answer as stored and says so, never another draw's option text."""
     text = record.answer_text
     if question.type not in ("choice", "multi") or record.seed is None or not text.strip():
         return text
@@ -221,14 +229,26 @@ def answer_words(question: Question, record: AnswerRecord) -> str:
     from qkv_drill.present.formats import option_letter
 
     try:
-        options = draw(question, record.seed).options
-    except Exception:  # a pack edited since: the letters are all there is
-        return text
+        instance = draw(question, record.seed)
+    except Exception:  # a pack edited since, so that this draw fails now
+        return f"{text} ({CHANGED_SINCE})"
+    if not same_draw(record, instance):
+        return f"{text} ({CHANGED_SINCE})"
+    options = instance.options
     parsed = parse_answer(question.type, text, len(options))
     if not isinstance(parsed, Ok):
         return text
     picked = sorted(parsed.value) if question.type == "multi" else [parsed.value]
     return "; ".join(f"{option_letter(i)}) {options[i]}" for i in picked)
+
+
+def same_draw(record: AnswerRecord, instance: Instance) -> bool:
+    """Whether `instance`, redrawn from the record's question and seed, is the draw answered."""
+    from qkv_drill.packs.fingerprint import drawn, params_json
+
+    if record.drawn is not None:
+        return drawn(instance) == record.drawn
+    return params_json(instance.params) == record.params_json  # all an older record kept
 
 
 def toggle_suspended(store: Store, question_id: str) -> bool:
