@@ -53,6 +53,10 @@ def run_mock(
             f"Resumed interview {session.mock_id}: {session.answered_count} of "
             f"{len(session.instances)} answered, {mm_ss(session.remaining())} left."
         )
+        if session.changed:
+            from qkv_drill.session.mock_redraw import changes_words
+
+            io.say(changes_words(session.changed))
     else:
         if row is not None:
             io.say(
@@ -107,6 +111,8 @@ def _mock_show(io: PlainIO, session: MockSession) -> None:
         marks.append("a draft, not saved as an answer" if q.type == "code" else f"draft: {draft!r}")
     if i in session.flagged:
         marks.append("flagged")
+    if i in session.kept:
+        marks.append("kept as given: the question changed in its pack since; not graded")
     io.say("")
     io.say(
         f"Question {i + 1}/{len(session.instances)} [{q.topic}, {q.difficulty}] "

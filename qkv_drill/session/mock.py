@@ -20,11 +20,13 @@ from qkv_drill.session import mock_drafts
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.mock_grading import grade_open_answers, hand_in, past_scores
 from qkv_drill.session.mock_plan import MockSettings, plan_interview, plan_questions
+from qkv_drill.session.mock_redraw import KEPT_WORDS
 from qkv_drill.session.report import MockReport
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
     from qkv_drill.packs.loader import PackSet
+    from qkv_drill.session.mock_redraw import Changed
     from qkv_drill.store import MockRow, Store
 
 # Names other modules import from here: the interview, its settings and its grading.
@@ -34,6 +36,7 @@ __all__ = [
     "MockSession",
     "MockSettings",
     "ReviewRow",
+    "changed_since_start",
     "grade_as_it_stands",
     "past_scores",
     "plan_questions",
@@ -88,6 +91,9 @@ class MockSession:
         self.times: list[float] = [0.0] * len(instances)  # seconds spent on each question
         self.report: MockReport | None = None
         self.drafts: dict[int, str] = {}  # typed but not handed in (see mock_drafts)
+        self.kept: set[int] = set()  # answered before their question changed: kept, not graded
+        self.changed: list[Changed] = []  # questions a resume found drawing differently now
+        self.stale_drafts: set[int] = set()  # drafts typed before their question changed
         self._already_recorded: set[str] = set()  # question ids recorded by a cut-short hand-in
         self._unsaved: set[int] = set()  # questions whose time grew since their row was saved
         self._used_at_start = min(float(used_s), self.duration_s)
@@ -130,22 +136,21 @@ class MockSession:
     ) -> MockSession:
         """Rebuild an interrupted interview: same instances, saved answers and flags, and the time
         left at the last checkpoint."""
-        from qkv_drill.packs.instance import InstanceError, draw
+        from qkv_drill.session.mock_redraw import RedrawError, answered_indices, redraw
 
         row = store.get_mock(mock_id)
         if row is None:
             raise MockResumeError(f"no mock interview {mock_id}")
-        instances = []
-        for p in json.loads(row.plan_json):
-            question = packset.questions.get(p["question_id"])
-            if question is None:
-                raise MockResumeError(
-                    f"question {p['question_id']} of interview {mock_id} is no longer in any pack"
-                )
-            try:
-                instances.append(draw(question, int(p["seed"])))
-            except InstanceError as e:
-                raise MockResumeError(str(e)) from e
+        stored = store.mock_answers(mock_id)
+        plan = json.loads(row.plan_json)
+        answered = answered_indices(stored)
+        try:
+            drawn = redraw(packset, plan, answered)
+        except RedrawError as e:
+            raise MockResumeError(f"{e} (interview {mock_id})") from e
+        if drawn.plan != plan:  # a later resume judges against the draw asked from now on
+            store.set_mock_plan(mock_id, json.dumps(drawn.plan))
+        instances = drawn.instances
         settings = json.loads(row.settings_json or "{}")
         session = cls(
             store,
@@ -157,7 +162,9 @@ class MockSession:
             row.seed,
             allow_pause=bool(settings.get("allow_pause", False)),
         )
-        for idx, a in store.mock_answers(mock_id).items():
+        session.kept = drawn.kept
+        session.changed = drawn.changed
+        for idx, a in stored.items():
             if not 0 <= idx < len(instances):  # drafts sit at negative indices
                 continue
             session.answers[idx] = a.answer_text
@@ -165,6 +172,8 @@ class MockSession:
             if a.flagged:
                 session.flagged.add(idx)
         session.drafts = mock_drafts.load(store, mock_id, len(instances))
+        # typed for numbers no longer drawn: kept in the box, never handed in unless typed again
+        session.stale_drafts = {c.index for c in drawn.changed} & set(session.drafts)
         session.pauses = mock_drafts.load_pauses(store, mock_id)  # one running at a kill included
         unanswered = [i for i, a in enumerate(session.answers) if a is None]
         # Back where the typing was (its draft is restored there), else the first unanswered.
@@ -296,6 +305,8 @@ class MockSession:
 
         if self.report is not None or self.time_up:
             return "Time is up: the interview is over."
+        if self.index in self.kept:
+            return KEPT_WORDS
         inst = self.current
         parsed = parse_answer(inst.question.type, text, len(inst.options) or None)
         if isinstance(parsed, ParseError):
@@ -312,8 +323,9 @@ class MockSession:
         """Checkpoint what is typed on the current question but not handed in (or clear it)."""
         idx = self.index
         keep = text if text.strip() and text != self.answers[idx] else None
-        if keep == self.drafts.get(idx) or self.report is not None:
+        if keep == self.drafts.get(idx) or self.report is not None or idx in self.kept:
             return
+        self.stale_drafts.discard(idx)  # typed again since the resume: the user's own now
         if keep is None:
             self.drafts.pop(idx, None)
         else:
@@ -374,6 +386,8 @@ class MockSession:
         from qkv_drill.answers.parse import ParseError, parse_answer
 
         for idx, text in sorted(self.drafts.items()):
+            if idx in self.kept or idx in self.stale_drafts:
+                continue  # typed for numbers no longer drawn: not an answer to these
             inst = self.instances[idx]
             n = len(inst.options) or None
             if not isinstance(parse_answer(inst.question.type, text, n), ParseError):
@@ -385,6 +399,18 @@ class MockSession:
 def unfinished(store: Store) -> MockRow | None:
     """The interrupted interview to offer for resuming (the latest running one), if any."""
     return store.unfinished_mock()
+
+
+def changed_since_start(packset: PackSet, store: Store, row: MockRow) -> list[Changed]:
+    """The interrupted interview's questions that no longer draw as they were asked (nothing is
+    written; a question that cannot be drawn at all is left to `resume` to refuse)."""
+    from qkv_drill.session.mock_redraw import RedrawError, answered_indices, redraw
+
+    answered = answered_indices(store.mock_answers(row.id))
+    try:
+        return redraw(packset, json.loads(row.plan_json), answered).changed
+    except (RedrawError, ValueError, KeyError, TypeError):
+        return []
 
 
 def grade_as_it_stands(

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from qkv_drill.packs.fingerprint import drawn
 from qkv_drill.present.formats import shape_tuple
 from qkv_drill.present.trace_text import step_note
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
@@ -17,6 +18,11 @@ from qkv_drill.session.drill import schedule_misses
 from qkv_drill.session.records import asked_of, make_record, misconception_name
 from qkv_drill.session.report import MockReport, PastScore, ReportItem
 from qkv_drill.store.records import asked_fields
+
+KEPT_MESSAGE = (
+    "Kept as given, not graded: the question changed in its pack after this answer (shown "
+    "here as it was asked); its numbers are no longer drawn."
+)
 
 if TYPE_CHECKING:
     from qkv_drill.engine.trace import Trace
@@ -61,6 +67,11 @@ def hand_in(session: MockSession) -> MockReport:
     for idx, inst in enumerate(session.instances):
         item = report_item(session, idx, inst)
         text = session.answers[idx]
+        if idx in session.kept:  # answered, then its question changed: nothing checks it fairly
+            item.status = "kept"
+            item.message = KEPT_MESSAGE
+            items.append(item)
+            continue
         verdict = check(inst, text) if text is not None else None
         if text is None or verdict is None or verdict.status == "unparseable":
             item.status = "unanswered"
@@ -156,6 +167,8 @@ def report_item(session: MockSession, idx: int, inst: Instance) -> ReportItem:
         options=list(inst.options),
         model_answer=q.model_answer or "",
         rubric=[r.point for r in q.rubric],
+        pack_version=q.pack_version,
+        drawn=drawn(inst),
     )
 
 
@@ -176,7 +189,9 @@ def past_scores(store: Store, exclude: int | None = None) -> list[PastScore]:
                 finished_utc=_iso(row.finished_utc or ""),
                 correct=int(summary.get("correct", 0)),
                 # graded questions only: an open answer never graded is not a wrong one
-                total=int(summary.get("total", 0)) - len(summary.get("pending", [])),
+                total=int(summary.get("total", 0))
+                - len(summary.get("pending", []))
+                - len(summary.get("kept", [])),
             )
         )
     return out

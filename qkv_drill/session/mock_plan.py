@@ -1,7 +1,7 @@
 """What a mock interview asks: its settings, the balanced pick of questions and their seeds.
 
-The plan (question ids + instance seeds) is what the store keeps, so a resume draws exactly the
-same numbers again.
+The plan (question ids + instance seeds, with what each draw asked) is what the store keeps, so a
+resume draws the same numbers again, and knows when a pack changed meanwhile (mock_redraw.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qkv_drill.session.filters import Filter
+from qkv_drill.session.mock_redraw import plan_entry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,7 +45,7 @@ class PlannedInterview:
 
     seed: int
     instances: list[Instance]
-    plan: list[dict[str, object]]  # {"question_id", "seed"} per instance, as stored
+    plan: list[dict[str, object]]  # mock_redraw.plan_entry per instance, as stored
     duration_s: float
     skipped: list[str] = field(default_factory=list)  # "skipped: ..." per question left out
 
@@ -163,11 +164,12 @@ def plan_interview(packset: PackSet, settings: MockSettings) -> PlannedInterview
     for q in questions:
         seed_q = rng.randrange(SEED_RANGE)
         try:
-            instances.append(draw(q, seed_q))
+            instance = draw(q, seed_q)
         except InstanceError as e:
             skipped.append(f"skipped: {e}")  # left out of the interview, and said why
             continue
-        plan.append({"question_id": q.id, "seed": seed_q})
+        instances.append(instance)
+        plan.append(plan_entry(instance))  # id and seed, and what was asked (mock_redraw)
     if not instances:
         raise ValueError("none of the matching questions can be drawn; run qkv-drill validate")
     duration = minutes * 60.0

@@ -19,6 +19,10 @@ from qkv_drill.session.records import self_grade_passes
 from qkv_drill.store.records import Asked
 
 DIFFICULTIES = ("easy", "medium", "hard")
+KEPT_NOTE = (
+    "Not graded, kept as given: question(s) {questions}, whose question changed in its pack "
+    "after it was answered (the numbers answered are no longer drawn)."
+)
 
 
 @dataclass(kw_only=True)
@@ -30,7 +34,9 @@ class ReportItem(Asked):
     prompt: str
     user_answer: str | None
     expected: str
-    status: str  # correct | wrong | unanswered | pending (text awaiting self-grade)
+    # correct | wrong | unanswered | pending (text awaiting self-grade) | kept (answered, then its
+    # question changed in its pack before hand-in: shown as asked, never graded)
+    status: str
     message: str = ""
     misconception: str | None = None
     misconception_title: str = ""
@@ -45,6 +51,8 @@ class ReportItem(Asked):
     rubric: list[str] = field(default_factory=list)
     rubric_hits: list[bool] = field(default_factory=list)  # keyword guess
     covered: list[int] | None = None  # self-graded points (0-based)
+    pack_version: int | None = None  # recorded with the answer (see records.make_record)
+    drawn: str | None = None  # the draw's digest (packs/fingerprint.py), recorded likewise
 
     @property
     def over_budget(self) -> bool:
@@ -103,8 +111,9 @@ class MockReport:
 
     @property
     def graded(self) -> int:
-        """Questions with a verdict: every one asked but the open answers still to self-grade."""
-        return self.total - len(self.pending)
+        """Questions with a verdict: every one asked but the open answers still to self-grade
+        and the answers kept ungraded because their question changed."""
+        return self.total - len(self.pending) - len(self.kept)
 
     @property
     def score(self) -> float:
@@ -117,7 +126,7 @@ class MockReport:
         for item in self.items:
             c = out.setdefault(getattr(item, key), [0, 0, 0])
             c[0] += item.status == "correct"
-            c[1] += item.status != "pending"
+            c[1] += item.status not in ("pending", "kept")
             c[2] += item.status == "pending"
         return {k: GroupScore(*v) for k, v in sorted(out.items())}
 
@@ -136,6 +145,12 @@ class MockReport:
     def pending(self) -> list[ReportItem]:
         """Open answers waiting for a self-grade against their rubric."""
         return [i for i in self.items if i.status == "pending"]
+
+    @property
+    def kept(self) -> list[ReportItem]:
+        """Answers kept as given but not graded: their question changed in its pack between
+        the answer and the hand-in (a resume found it), so nothing can check them fairly."""
+        return [i for i in self.items if i.status == "kept"]
 
     @property
     def flagged(self) -> list[int]:
@@ -189,6 +204,7 @@ class MockReport:
             "by_topic": {k: list(v) for k, v in self.by_topic.items()},
             "by_difficulty": {k: list(v) for k, v in self.by_difficulty.items()},
             "pending": [i.idx for i in self.pending],
+            "kept": [i.idx for i in self.kept],
             "flagged": self.flagged,
             "misconceptions": [
                 {"name": n, "count": c, "title": t, "feedback": f}
@@ -233,6 +249,8 @@ class MockReport:
             lines.append(
                 f"{len(self.pending)} open answer(s) still to self-grade against the rubric."
             )
+        if self.kept:
+            lines.append(KEPT_NOTE.format(questions=", ".join(str(i.idx + 1) for i in self.kept)))
         for title, groups in (("topic", self.by_topic), ("difficulty", self.by_difficulty)):
             lines += ["", f"## By {title}", "", f"| {title} | correct | score |", "|---|---|---|"]
             lines += [

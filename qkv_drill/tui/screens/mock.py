@@ -28,6 +28,7 @@ from textual.widgets import Input, Static, TextArea
 from qkv_drill.exercises.warm import POOL, Claim, prestart_for
 from qkv_drill.present.formats import mm_ss
 from qkv_drill.session.browser import one_line
+from qkv_drill.session.mock_redraw import KEPT_WORDS
 from qkv_drill.tui.commands import ScreenCommands
 from qkv_drill.tui.keys import scoped
 from qkv_drill.tui.screens.mock_ending import MockEnding
@@ -212,7 +213,10 @@ class MockScreen(MockEnding, Screen):
         self._shown_index = s.index
         if refocus and not self._finishing:
             widget.focus(scroll_visible=False)
-        if draft is not None and draft != saved:
+        if s.index in s.kept:  # answered before its question changed: shown as it was asked
+            widget.disabled = True
+            self._set_status(KEPT_WORDS)
+        elif draft is not None and draft != saved:
             self._set_status(f"Restored what you were typing (not saved yet): {_one_line(draft)}")
         else:
             self._set_status(
@@ -300,10 +304,13 @@ class MockScreen(MockEnding, Screen):
             return
         body = self.query_one("#question-scroll", VerticalScroll)
         keep_status_in_view(self._answer(), body, self.query_one("#answer-status"))
+        saved = self.session.answers[self.session.index]
+        if self.session.index in self.session.kept:  # shown as asked; its answer cannot change
+            self._set_status(KEPT_WORDS)
+            return
         self._typed_at = self.session.clock.monotonic()
         self._saving = None
         text = self._typed()
-        saved = self.session.answers[self.session.index]
         if saved is not None and text == saved:
             self._set_status(f"Saved: {_one_line(saved)}")
             return

@@ -41,12 +41,13 @@ if TYPE_CHECKING:
 SCORE_TABLE_MIN = 34
 """Columns a score table needs to keep its longest topic whole (why-attention, its counts)."""
 
-STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?"}
+STATUS_MARK = {"correct": "✓", "wrong": "✗", "unanswered": "–", "pending": "?", "kept": "≠"}
 STATUS_WORD = {
     "correct": "correct",
     "wrong": "wrong",
     "unanswered": "not answered",
     "pending": "to self-grade",
+    "kept": "kept, not graded (question changed)",
 }
 
 
@@ -278,6 +279,12 @@ class ReportScreen(Screen):
             headline += (
                 f"\n[b]{pending} open answer{'s' if pending != 1 else ''}[/b] to self-grade: "
                 "g opens the next one; tick the points you made, then g grades it."
+            )
+        if r.kept:
+            numbers = ", ".join(str(i.idx + 1) for i in r.kept)
+            headline += (
+                f"\n[b]Not graded: {numbers}[/b] (kept as given: the question changed in its "
+                "pack after it was answered)."
             )
         self.query_one("#report-headline", Static).update(headline)
         self.query_one("#report-by-topic", Static).update(score_table("topic", r.by_topic))

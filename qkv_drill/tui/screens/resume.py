@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -101,15 +102,20 @@ class ResumeMockScreen(Screen):
         (reads the store: call from a worker)."""
         if p is None:
             return "There is no interrupted interview."
+        from qkv_drill.session.mock import changed_since_start
+        from qkv_drill.session.mock_redraw import changes_words
+
         answers = self.store.mock_answers(p.id)
         answered = mock_drafts.answered(answers)
         total = len(json.loads(p.plan_json))
+        changed = changes_words(changed_since_start(self.packset, self.store, p))
         return (
             f"[b]An interview from {_local_time(p.started_utc)} was interrupted[/b] with "
             f"[b]{mm_ss(mock_time_left(p))}[/b] left and {answered} of {total} "
             f"question{'s' if total != 1 else ''} answered.\n\n"
             "Every answer marked Saved was kept, and what you were typing as of your last "
             "pause. Resume it, grade it as it stands, or discard it."
+            + (f"\n\n[b]Pack changed.[/b] {escape(changed)}" if changed else "")
         )
 
     def on_mount(self) -> None:
