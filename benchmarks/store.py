@@ -95,7 +95,7 @@ def timed(fn: Callable[[], object], repeat: int = 15) -> float:
 
 
 def measure(n: int, folder: Path) -> dict[str, float]:
-    store = Store.open(folder / f"progress-{n}.db", utc_offset_minutes=0)
+    store = Store.open(folder / f"progress-{n}.db", tz=UTC)
     fill(store, n)
     today = NOW.date()
     queries: dict[str, Callable[[], object]] = {

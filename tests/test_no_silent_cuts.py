@@ -24,9 +24,6 @@ SAID_ELSEWHERE = {
     ("session/records.py", "data[:cap - 64]"): "followed by '[... cut: the answer was N bytes]'",
     ("cliargs.py", "text[:40]"): "followed by longtext.left_out",
     ("tui/widgets/heatmap.py", "weights[:MAX_SIDE]"): "the note under it: 'Showing the first ...'",
-    ("session/stats.py", "str(value)[:10]"): "not a cut: the date of an ISO timestamp",
-    ("session/report.py", "p.finished_utc[:10]"): "not a cut: the date of an ISO timestamp",
-    ("tui/screens/report.py", "self.report.finished_utc[:10]"): "not a cut: an ISO date",
     ("store/health.py", "head[:16]"): "not text: compared with SQLite's 16-byte header",
     # Not text: lists cut to what is asked for.
     ("exercises/proofs.py", "list(dict.fromkeys(passed))[-MAX_KEPT:]"): "a cache's newest keys",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # fsrs is imported where it is used: Home's due count never n
     from qkv_drill.packs.model import Question
     from qkv_drill.store import Store
 
+from qkv_drill.days import local_day
 from qkv_drill.session.clock import SYSTEM_CLOCK, Clock
 from qkv_drill.session.filters import Filter
 from qkv_drill.session.newness import FROM_MOCK, took_a_new_place
@@ -147,9 +148,10 @@ class DrillSession(PracticeSession):
         return out
 
     def new_today(self) -> int:
-        """How many new questions the drill took in today (UTC); see `newness`."""
-        today = self.clock.now().date()
-        return sum(1 for d in self._cards().values() if took_a_new_place(d, today))
+        """How many new questions the drill took in today (the local day); see `newness`."""
+        tz = self.store.tz
+        today = local_day(self.clock.now(), tz)
+        return sum(1 for d in self._cards().values() if took_a_new_place(d, today, tz))
 
     def _new(self) -> list[str]:
         """Today's new questions: no card yet (`newness.is_new`), not held back, up to the

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, NamedTuple
 
+from qkv_drill.days import day_label
 from qkv_drill.present.formats import m_ss, percent
 from qkv_drill.present.report_item import item_markdown
 from qkv_drill.session.records import self_grade_passes
@@ -276,7 +277,7 @@ class MockReport:
         if len(self.history):
             lines += ["", "## Trend", ""]
             lines += [
-                f"- mock {p.mock_id} ({p.finished_utc[:10]}): {p.correct} / {p.total}"
+                f"- mock {p.mock_id} ({day_label(p.finished_utc)}): {p.correct} / {p.total}"
                 for p in self.history
             ]
             lines.append(f"- this one: {self.correct} / {self.total}")

@@ -39,10 +39,8 @@ class StatsSnapshot:
         now = clock.now()
         today = store.local_today(now)  # days are the user's local days
         by_topic = {t: (int(c), int(n)) for t, (c, n) in store.accuracy_by_topic().items()}
-        daily = [
-            (_day(d), int(c), int(n)) for d, c, n in store.daily_counts(days=days, today=today)
-        ]
-        forecast = [(_day(d), int(n)) for d, n in store.due_forecast(now, days=14)]
+        daily = [(d, int(c), int(n)) for d, c, n in store.daily_counts(days=days, today=today)]
+        forecast = [(d, int(n)) for d, n in store.due_forecast(now, days=14)]
         from qkv_drill.session.calendar import WEEKS
 
         year = store.daily_counts(days=7 * WEEKS, today=today)
@@ -56,8 +54,8 @@ class StatsSnapshot:
             total_answers=sum(n for _, n in by_topic.values()),
             total_correct=sum(c for c, _ in by_topic.values()),
             cards=len(list(store.all_cards())),
-            today=_day(today),
-            calendar=[(_day(d), int(n)) for d, _, n in year],
+            today=today,
+            calendar=[(d, int(n)) for d, _, n in year],
         )
 
     def to_text(self) -> str:
@@ -70,11 +68,3 @@ class StatsSnapshot:
         ]
         lines += [f"  {t}: {c}/{n}" for t, (c, n) in self.by_topic.items()]
         return "\n".join(lines)
-
-
-def _day(value: date | str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

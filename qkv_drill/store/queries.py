@@ -7,10 +7,12 @@ fully checked at open) moves it aside as store.py describes.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from qkv_drill.days import day_start, local_day
 from qkv_drill.store.records import (
     ANSWER_COLUMNS,
     ANSWERED_SQL,
@@ -40,7 +42,7 @@ def _seconds(value: Any) -> float:
 class Queries:
     """The read half of Store."""
 
-    utc_offset_minutes: int
+    tz: tzinfo | None  # the zone days are counted in (days.py)
     _now: Callable[[], datetime]  # Store's clock
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -52,20 +54,17 @@ class Queries:
 
     # --- reads: answers and stats ----------------------------------------------------
 
-    def _shift(self) -> str:
-        """SQLite date modifier turning a UTC timestamp into the local day."""
-        return f"{self.utc_offset_minutes:+d} minutes"
-
     def _day_start(self, day: date) -> str:
-        """The UTC instant the local day begins, as stored text."""
-        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return to_iso(midnight - timedelta(minutes=self.utc_offset_minutes))
+        """The UTC instant the user's `day` begins, as stored text (see days.py)."""
+        return to_iso(day_start(day, self.tz))
 
     def local_today(self, now: datetime | None = None) -> date:
-        now = now or self._now()
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
-        return (now.astimezone(UTC) + timedelta(minutes=self.utc_offset_minutes)).date()
+        """The user's day at `now` (default: the store's clock)."""
+        return local_day(now or self._now(), self.tz)
+
+    def _day_bounds(self, first: date, days: int) -> list[str]:
+        """Where each of `days` local days from `first` begins, and where the last one ends."""
+        return [self._day_start(first + timedelta(days=i)) for i in range(days + 1)]
 
     def iter_answers(
         self,
@@ -139,18 +138,18 @@ class Queries:
         """(local day, correct, answered) for the last `days` days, oldest first, zeros kept."""
         today = today or self.local_today()
         first = today - timedelta(days=days - 1)
+        bounds = self._day_bounds(first, days)
         rows = self._rows(
-            "SELECT date(ts_utc, ?) AS day, SUM(verdict = 'correct'), COUNT(*) FROM answers"
-            f" WHERE ts_utc >= ? AND ts_utc < ? AND {ANSWERED_SQL} GROUP BY day",
-            (self._shift(), self._day_start(first), self._day_start(today + timedelta(days=1))),
+            "SELECT ts_utc, verdict = 'correct' FROM answers"
+            f" WHERE ts_utc >= ? AND ts_utc < ? AND {ANSWERED_SQL}",
+            (bounds[0], bounds[-1]),
         )
-        found = {date.fromisoformat(d): (int(c), int(n)) for d, c, n in rows}
-        out = []
-        for i in range(days):
-            day = first + timedelta(days=i)
-            c, n = found.get(day, (0, 0))
-            out.append((day, c, n))
-        return out
+        correct, answered = [0] * days, [0] * days
+        for ts, right in rows:  # stored stamps sort as text: the day is found by bisection
+            i = bisect_right(bounds, ts) - 1
+            correct[i] += int(right)
+            answered[i] += 1
+        return [(first + timedelta(days=i), correct[i], answered[i]) for i in range(days)]
 
     def _active(self, day: date) -> bool:
         (hit,) = self._rows(
@@ -194,18 +193,19 @@ class Queries:
     def due_forecast(self, now: datetime | None = None, days: int = 14) -> list[tuple[date, int]]:
         """Cards falling due on each local day from today; overdue ones count as today."""
         today = self.local_today(now)
+        bounds = self._day_bounds(today, days)
         rows = self._rows(
-            "SELECT date(MAX(due_utc, COALESCE(buried_until, '')), ?) AS day, COUNT(*) FROM cards"
+            "SELECT MAX(due_utc, COALESCE(buried_until, '')) FROM cards"
             " LEFT JOIN card_flags USING (question_id)"
-            " WHERE due_utc < ? AND COALESCE(suspended, 0) = 0 GROUP BY day",
-            (self._shift(), self._day_start(today + timedelta(days=days))),
+            " WHERE due_utc < ? AND COALESCE(suspended, 0) = 0",
+            (bounds[-1],),
         )
-        counts = {day: 0 for day in (today + timedelta(days=i) for i in range(days))}
-        for d, n in rows:
-            day = max(date.fromisoformat(d), today)
-            if day in counts:  # a bury can push a card just past the window
-                counts[day] += int(n)
-        return list(counts.items())
+        counts = [0] * days
+        for (due,) in rows:
+            i = max(0, bisect_right(bounds, due) - 1)  # overdue: today
+            if i < days:  # a bury can push a card just past the window
+                counts[i] += 1
+        return [(today + timedelta(days=i), counts[i]) for i in range(days)]
 
     def all_cards(self) -> list[CardRow]:
         rows = self._rows(

@@ -30,7 +30,7 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -89,11 +89,6 @@ def _memory() -> sqlite3.Connection:
     return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
 
 
-def _local_offset_minutes() -> int:
-    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
-    return int(offset.total_seconds() // 60)
-
-
 class Store(CardFlagsMixin, Queries, Writes):
     """Progress on disk (or, after a fault, in memory); see the module docstring."""
 
@@ -101,7 +96,7 @@ class Store(CardFlagsMixin, Queries, Writes):
         self,
         path: Path | str | None = None,
         *,
-        utc_offset_minutes: int | None = None,
+        tz: tzinfo | None = None,
         memory: bool = False,
         on_warning: Callable[[str], None] | None = None,
         now: Callable[[], datetime] = now_utc,
@@ -111,9 +106,7 @@ class Store(CardFlagsMixin, Queries, Writes):
         self._on_warning = on_warning
         self._told = 0
         self.persistent = False
-        self.utc_offset_minutes = (
-            _local_offset_minutes() if utc_offset_minutes is None else utc_offset_minutes
-        )
+        self.tz = tz  # the zone its days are counted in (days.py); None: the machine's, as it is
         self._lock = threading.RLock()
         self._log: list[tuple[WriteOp, tuple[Any, ...], Any]] = []  # this session's writes
         self._init_writes()

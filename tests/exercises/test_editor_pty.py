@@ -13,6 +13,7 @@ import subprocess
 import sys
 import termios
 import time
+from datetime import UTC
 from pathlib import Path
 
 import pyte
@@ -105,6 +106,6 @@ def test_ctrl_o_runs_a_real_editor_on_the_terminal_and_its_text_comes_back(tmp_p
         assert term.wait_exit() == 0
     finally:
         term.close()
-    store = Store(home / "progress.db", utc_offset_minutes=0)
+    store = Store(home / "progress.db", tz=UTC)
     (row,) = list(store.iter_answers())
     assert row.answer_text == EDITED.format(tty="on-a-terminal")

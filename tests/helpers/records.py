@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from qkv_drill.store import AnswerRecord
 
 
-def answer_record(key: int | str, *, text: str | None = None) -> AnswerRecord:
-    """A correct numeric answer to question `q.<key>`, answered on 2026-01-01 (UTC) in 100 ms;
+def answer_record(
+    key: int | str, *, text: str | None = None, ts: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+) -> AnswerRecord:
+    """A correct numeric answer to question `q.<key>`, answered at `ts` (2026-01-01 UTC) in 100 ms;
     the seed is `key` when it is a number, and the text is `key` unless `text` is given."""
     return AnswerRecord(
         question_id=f"q.{key}",
@@ -22,5 +24,5 @@ def answer_record(key: int | str, *, text: str | None = None) -> AnswerRecord:
         answer_text=str(key) if text is None else text,
         verdict="correct",
         response_ms=100,
-        ts_utc=datetime(2026, 1, 1, tzinfo=UTC),
+        ts_utc=ts,
     )

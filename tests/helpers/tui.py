@@ -36,7 +36,7 @@ def make_app(
     from qkv_drill.tui.app import QkvDrillApp
 
     clock = FakeClock(START)
-    store = Store(paths.progress_db_path(), utc_offset_minutes=0)
+    store = Store(paths.progress_db_path(), tz=UTC)
     return QkvDrillApp(
         extra_packs=list(packs),
         include_shipped=False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from fsrs import Scheduler
@@ -133,7 +133,7 @@ def test_suspended_questions_leave_drill_until_unsuspended(mini_packs, store, cl
 
 def test_a_buried_question_comes_back_at_the_next_local_midnight(mini_packs, store, clock):
     # The fixture clock starts 2026-01-05 09:00 UTC; the store's day is local (offset below).
-    store.utc_offset_minutes = 120  # 11:00 local, so midnight is 22:00 UTC
+    store.tz = timezone(timedelta(hours=2))  # 11:00 local, so midnight is 22:00 UTC
     s = drill(mini_packs, store, clock, new_limit=100)
     inst = s.next()
     qid = inst.question.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -31,7 +31,7 @@ def rec(verdict="correct", *, topic="shapes", ts=NOON, mode="practice", qid="q1"
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store.open(tmp_path / "progress.db", utc_offset_minutes=0)
+    s = Store.open(tmp_path / "progress.db", tz=UTC)
     yield s
     s.close()
 
@@ -149,7 +149,8 @@ def test_days_follow_the_local_offset(tmp_path):
     # 23:30 UTC is already the next day at UTC+2 and still the same day at UTC-5.
     late = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)
     for offset, expected in [(120, date(2026, 3, 11)), (-300, date(2026, 3, 10)), (0, None)]:
-        with Store.open(tmp_path / f"p{offset}.db", utc_offset_minutes=offset) as s:
+        zone = timezone(timedelta(minutes=offset))
+        with Store.open(tmp_path / f"p{offset}.db", tz=zone) as s:
             s.record_answer(rec(ts=late))
             day = expected or date(2026, 3, 10)
             (row,) = s.daily_counts(days=1, today=day)
@@ -248,12 +249,12 @@ def test_discard_mock_removes_only_an_interrupted_interview(store):
 
 def test_everything_survives_reopening(tmp_path):
     path = tmp_path / "progress.db"
-    with Store.open(path, utc_offset_minutes=0) as s:
+    with Store.open(path, tz=UTC) as s:
         s.record_answer(rec())
         s.put_card("q1", "{}", NOON)
         mid = s.create_mock("{}", 1, 60.0, "[]")
         s.save_mock_answer(mid, 0, "x", 1, False)
-    with Store.open(path, utc_offset_minutes=0) as s:
+    with Store.open(path, tz=UTC) as s:
         assert s.warnings == []
         assert len(list(s.iter_answers())) == 1
         assert s.accuracy_by_topic() == {"shapes": (1, 1)}
@@ -273,7 +274,7 @@ def test_two_stores_on_one_file_both_write(tmp_path):
 
 
 def test_in_memory_store_works_without_a_file(tmp_path):
-    with Store.in_memory(utc_offset_minutes=0) as s:
+    with Store.in_memory(tz=UTC) as s:
         s.record_answer(rec())
         assert s.path is None
         assert not s.persistent
@@ -283,7 +284,7 @@ def test_in_memory_store_works_without_a_file(tmp_path):
 def test_every_stored_timestamp_reads_the_injected_clock(tmp_path):
     """No test patches a module's clock: the store is given one."""
     times = iter(NOON + timedelta(minutes=m) for m in range(100))
-    with Store.open(tmp_path / "p.db", utc_offset_minutes=0, now=lambda: next(times)) as s:
+    with Store.open(tmp_path / "p.db", tz=UTC, now=lambda: next(times)) as s:
         mock_id = s.create_mock("{}", 1, 60.0, "[]")  # NOON
         s.save_mock_answer(mock_id, 0, "64", 1000, False)  # +1
         s.finish_mock(mock_id, "{}")  # +2

@@ -3,6 +3,7 @@ the practice screen never sits at "Loading the first question..." (issue 9)."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 from tests.helpers.tui import START, settle
@@ -40,7 +41,7 @@ def app_over(tmp_path: Path):
         extra_packs=[pack],
         include_shipped=False,
         include_user=False,
-        store=Store(paths.progress_db_path(), utc_offset_minutes=0),
+        store=Store(paths.progress_db_path(), tz=UTC),
         clock=FakeClock(START),
         seed=3,
     )

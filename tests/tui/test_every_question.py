@@ -14,6 +14,7 @@ start-up rather than one per question.
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def app_over(pack_file: Path):
         extra_packs=[pack_file],
         include_shipped=False,
         include_user=False,
-        store=Store(paths.progress_db_path(), utc_offset_minutes=0),
+        store=Store(paths.progress_db_path(), tz=UTC),
         clock=FakeClock(START),
         seed=SEED,
     )

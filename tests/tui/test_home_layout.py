@@ -4,6 +4,8 @@ the filter lists show every topic and pack whole (they broke mid-word: 'complex'
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from textual.widgets import OptionList, SelectionList
 
@@ -23,7 +25,7 @@ def _shipped_app():
     return QkvDrillApp(
         include_shipped=True,
         include_user=False,
-        store=Store(paths.progress_db_path(), utc_offset_minutes=0),
+        store=Store(paths.progress_db_path(), tz=UTC),
         seed=7,
     )
 

@@ -381,8 +381,9 @@ class ReportScreen(Screen):
     def export_path(self, fmt: str) -> Path:
         """Where an export goes: <data folder>/exports/mock-<id>-<date>.<fmt>."""
         from qkv_drill import paths
+        from qkv_drill.days import day_label
 
-        stamp = self.report.finished_utc[:10] or "report"
+        stamp = day_label(self.report.finished_utc) or "report"
         return paths.data_dir() / "exports" / f"mock-{self.report.mock_id}-{stamp}.{fmt}"
 
     def export(self, fmt: str) -> Path:

@@ -15,6 +15,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from qkv_drill.days import local_day
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.bars import AccuracyBars
 from qkv_drill.tui.widgets.footer import KeyFooter
@@ -131,7 +132,7 @@ class StatsScreen(AppScreen[None]):
         from qkv_drill.tui.widgets.calendar import ReviewCalendar
 
         await self.query("#stats-calendar").remove()
-        today = snap.today if snap.today is not None else snap.taken_utc.date()
+        today = snap.today if snap.today is not None else local_day(snap.taken_utc)
         calendar = ReviewCalendar(snap.calendar, today, id="stats-calendar")
         await self.query_one("#stats-body").mount(calendar, before=charts)
         await self.query("#chart-topics").remove()
