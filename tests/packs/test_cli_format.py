@@ -94,6 +94,24 @@ def test_a_key_inside_a_block_scalar_is_warned_about_at_its_line(tmp_path):
     assert warning.line == 9 and "'explanation:' is inside the prompt text" in warning.message
 
 
+def test_a_word_cut_at_a_line_end_is_warned_about_at_its_line(tmp_path):
+    """Markdown and plain mode read a line break as a space: `self-` then `attention` on the
+    next line shows as "self- attention"; a hyphen inside a code span or a line is left alone."""
+    p = tmp_path / "fmt.yaml"
+    text = PACK.replace(" the {typo} is undefined;", "").replace(
+        "      explanation: |\n        indented too far, so this is prompt text\n",
+        "      Unlike cross-attention, self-\n      attention reads one sequence;\n"
+        "      `a -\n      b` and a - b are fine.\n",
+    )
+    p.write_text(text)
+    (warning,) = [i for i in load_paths([p]).issues if not i.is_error]
+    assert warning.line == 9
+    assert "'self-' ends a line of the prompt text, so it shows as 'self- attention'" in (
+        warning.message
+    )
+    assert "keep 'self-attention' on one line" in warning.hint
+
+
 def test_hints_match_case_insensitively():
     assert did_you_mean("W_q", ["W_Q", "W_K", "W_V", "w_v"]) == "did you mean 'W_Q'?"
     assert did_you_mean("D_MODEL", ["d_model", "heads"]) == "did you mean 'd_model'?"

@@ -29,6 +29,8 @@ from qkv_drill.packs.yamlsource import Keys
 
 PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 SIBLING_RE = re.compile(r"^\s*([a-z_]+):(\s|$)")
+# A word cut at a line end: every renderer reads the line break as a space ("self- attention").
+CUT_WORD_RE = re.compile(r"(?<![\w-])(\w+-)[ \t]*\n[ \t]*([A-Za-z]\w*)")
 
 
 class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
@@ -93,6 +95,7 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
         for k in ("prompt", "explanation", "model_answer"):
             if isinstance(q.get(k), str):
                 self.sibling_keys_inside((*at, k), q[k])
+                self.cut_words_inside((*at, k), q[k])
 
         answer = None
         mcs: tuple[str, ...] = ()
@@ -160,6 +163,33 @@ class QuestionChecks(ParamChecks, ExampleChecks, WrittenAnswerChecks):
             path=str(self.doc.path),
             code=code,
         )
+
+    def cut_words_inside(self, keys: Keys, text: str) -> None:
+        """Warn at a line of a block scalar that ends in the first half of a hyphenated word:
+        Markdown (and plain mode) read the line break as a space, so `self-` / `attention`
+        shows as "self- attention"."""
+        cuts = [  # (not inside a code span, where the line break is a space anyway)
+            m
+            for m in CUT_WORD_RE.finditer(text)
+            if text[: m.start()].split("\n")[-1].count("`") % 2 == 0
+        ]
+        style = self.doc.block_style(keys) if cuts else None
+        if style is None:
+            return
+        first, _ = self.doc.where(keys)  # the line of the `|` or `>`
+        for m in cuts:
+            i = text.count("\n", 0, m.start())
+            self.issues.append(
+                PackIssue(
+                    self.doc.path,
+                    first + 1 + i if style == "|" else first,
+                    1,
+                    f"'{m.group(1)}' ends a line of the {keys[-1]} text, so it shows as "
+                    f"'{m.group(1)} {m.group(2)}': a line break reads as a space",
+                    f"keep '{m.group(1)}{m.group(2)}' on one line",
+                    "warning",
+                )
+            )
 
     def sibling_keys_inside(self, keys: Keys, text: str) -> None:
         """Warn at a line of a block scalar that reads like a question key (`explanation:`
