@@ -462,3 +462,22 @@ def test_decoder_only_position_distractor_agrees_with_the_nope_result():
     why = words(option(q("why-attention.why-decoder-only"), "Decoder-only models need no").why)
     assert "Haviv et al. 2022" in why and "causal" in why
     assert "Haviv et al." in words(q("positions.bag-of-tokens").explanation)
+
+
+def test_kv_head_of_draws_a_query_head_whose_tiled_head_is_another_head():
+    """GQA: query head j reads key/value head j // (heads / kv_heads) (repeat_kv in HF Llama,
+    arXiv 2305.13245). The query head is built so that `repeat`'s j % kv_heads is another head:
+    no draw is thrown away, and the whole range of heads is asked about."""
+    question = q("efficient.kv-head-of")
+    asked = set()
+    for seed in range(300):
+        inst = draw(question, seed)
+        j, heads, kv_heads = (int(inst.params[k]) for k in ("query_head", "heads", "kv_heads"))
+        assert 0 <= j < heads and heads % kv_heads == 0
+        assert inst.expected == j // (heads // kv_heads)
+        assert j % kv_heads != inst.expected
+        assert inst.redraws == 0
+        asked.add((heads, j))
+    for heads in (64, 128):
+        js = [j for h, j in asked if h == heads]
+        assert min(js) < heads // 8 and max(js) >= heads - heads // 8  # first and last groups
