@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 MAX_STORED_CODE = 20_000  # characters of code kept with a recorded answer
 TRUNCATED = "\n# ... (cut: the stored copy keeps the first 20,000 characters)\n"
+# What a function of each language receives and returns: numpy has arrays, torch has tensors.
+LANGUAGE_VALUES = {"numpy": "numpy arrays", "torch": "torch tensors"}
 
 
 def expected_display(question: Question) -> str:
@@ -34,8 +36,9 @@ def build_code(question: Question, seed: int, prompt: str) -> Instance:
     spec = question.code
     assert spec is not None
     tol = spec.tolerance
+    values = LANGUAGE_VALUES.get(spec.language, f"{spec.language} values")
     how = (
-        f"Your `{spec.function}` is run on {spec.cases} drawn cases ({spec.language} arrays in, "
+        f"Your `{spec.function}` is run on {spec.cases} drawn cases ({values} in, "
         f"{spec.language} out) and compared with the engine, each entry to within "
         f"{tol.abs:g} plus {tol.rel:g} relative."
     )

@@ -62,7 +62,7 @@ class CodeSpec:
     """An "implement it" exercise: the user's function is run on drawn cases (see exercises/)."""
 
     function: str  # the name the user defines
-    language: str  # "numpy" | "torch": the arrays the function receives and returns
+    language: str  # "numpy" (receives and returns arrays) | "torch" (tensors)
     starter: str  # text pre-filled in the editor; never run by the app
     compute: str  # an exercise task (exercises.tasks.TASKS)
     cases: int = 8
