@@ -30,17 +30,46 @@ def _table(rows: list[str]) -> list[str]:
 _EMPHASIS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 
 
+# Lines that start a block of their own rather than continue a paragraph: a heading, a quote, a
+# list item, a fence.
+_BLOCK_START = re.compile(r"^\s*(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|```|~~~)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _joins(previous: str, line: str) -> bool:
+    """Does `line` continue the paragraph (or list item) `previous` ends? A pack wraps its text
+    at whatever width its author's editor had, and `{d_model}` filled in changes every line's
+    length: Markdown reads such a line break as a space, and so does plain mode, leaving the
+    wrapping to the terminal. A hard break (two spaces or a backslash at the end) stays."""
+    if not previous.strip() or not line.strip() or _BLOCK_START.match(line):
+        return False
+    if previous.lstrip().startswith(("|", "#")) or _FENCE.match(previous):
+        return False
+    return not (previous.endswith("  ") or previous.endswith("\\"))
+
+
 def render_markdown(text: str) -> str:
-    """Markdown as plain text: tables as aligned rows, emphasis markers dropped."""
+    """Markdown as plain text: paragraphs as one line each (a soft line break reads as a space,
+    as Markdown reads it), tables as aligned rows, code fences as written, emphasis markers
+    dropped."""
     out: list[str] = []
     table: list[str] = []
+    fenced = False
     for line in text.strip("\n").splitlines():
+        if fenced or _FENCE.match(line):
+            if _FENCE.match(line):
+                fenced = not fenced
+            out.append(line)
+            continue
         if line.lstrip().startswith("|"):
             table.append(line)
             continue
         if table:
             out += _table(table)
             table = []
+        elif out and _joins(out[-1], line):
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+            continue
         out.append(line)
     if table:
         out += _table(table)

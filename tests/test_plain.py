@@ -259,6 +259,37 @@ def test_markdown_becomes_plain_text():
     assert matrix_rows([0.5, 0.25]) == [" 0.5  0.25"]
 
 
+def test_a_paragraph_wrapped_in_the_pack_prints_as_one_line():
+    """A pack wraps its text at its author's width, and filled-in numbers change each line's
+    length: kv-cache.decode-attn-flops printed "decodes one / token per sequence for a / batch
+    of 4". Markdown reads those breaks as spaces, and so does plain mode; lists, fences, tables
+    and hard breaks keep their lines."""
+    from qkv_drill.packs.instance import draw
+    from qkv_drill.plain import render_markdown
+    from tests.helpers.shipped import shipped
+
+    prompt = draw(shipped()["kv-cache.decode-attn-flops"], 0).prompt
+    (sentence, precision) = render_markdown(prompt).split("\n\n")
+    assert sentence.startswith("A layer with d_model = ") and "\n" not in sentence
+    assert "decodes one token per sequence for a batch of" in sentence
+    assert precision == "Exact integer."
+    md = "one\ntwo  \nthree\n- a\n  b\n- c\n\n```\nx = 1\ny = 2\n```\n"
+    md += "|   |   |\n|---|---|\n| 1 | 2 |\nend"
+    assert render_markdown(md).splitlines() == [
+        "one two  ",
+        "three",
+        "- a b",
+        "- c",
+        "",
+        "```",
+        "x = 1",
+        "y = 2",
+        "```",
+        "  1  2",
+        "end",
+    ]
+
+
 def test_commands_in_process():
     import io
     from argparse import Namespace
