@@ -180,6 +180,29 @@ def test_no_minus_zero_in_derivations(values):
     assert not MINUS_ZERO.search(plain)
 
 
+def test_a_long_derivation_step_wraps_under_its_name_not_at_the_left_edge():
+    """kv-cache.decode-attn-flops at 80 columns wrapped "... = 3,145,728   shape" and put
+    "scalar" alone at column 0, where it read as a line of its own."""
+    from rich.console import Console
+
+    from qkv_drill.engine.trace import Step
+    from qkv_drill.tui.widgets.derivation import step_renderable
+
+    step = Step(
+        "weights V",
+        "weights V: 2 x 3 x 32 x 1 x 512 x 32 = 3,145,728",
+        np.float64(3145728),
+        note="4 x batch x seq x seq_kv x d_model: the head count cancels",
+    )
+    console = Console(width=48, record=True)
+    console.print(step_renderable(3, step))
+    lines = [line.rstrip() for line in console.export_text().splitlines() if line.strip()]
+    assert lines[0].startswith("3. weights V")
+    assert len(lines) > 3  # the heading and the note both wrapped at 48 columns
+    assert all(line.startswith("   ") for line in lines[1:]), lines
+    assert "shape scalar" in " ".join(" ".join(lines).split())
+
+
 async def test_a_removed_answer_box_draws_blank_lines_not_an_error():
     """A repaint between a box's removal and the next layout (questions swapped quickly, on a
     busy machine) drew a TextArea whose styles were cleared: KeyError, and the app stopped."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.containers import Vertical
@@ -37,21 +38,22 @@ def step_renderable(
     """
     shape = _shape_of(step)
     formula = str(step.formula)
-    head = Text.assemble(
-        (f"{index}. ", "bold"),
+    heading = Text.assemble(
         (str(step.name), "bold"),
         ("   " + formula if formula != str(step.name) else "", "italic"),
         ("" if value_is_shape else f"   shape {shape_tuple(shape) if shape else 'scalar'}", "dim"),
     )
+    if given:
+        heading.append("   (given above)", style="dim")
+    head = _hanging(Text(f"{index}. ", "bold"), heading)
     note = step_note(step)
     if value_is_shape:
-        return Group(head, Text("   " + note, style="dim"), Text("")) if note else head
+        return Group(head, _indented(note), Text("")) if note else head
     if given:
-        head.append("   (given above)", style="dim")
         return head
     parts: list[RenderableType] = [head]
     if note:
-        parts.append(Text("   " + note, style="dim"))
+        parts.append(_indented(note))
     value = step.value
     if value is not None:
         if not shape:
@@ -66,6 +68,21 @@ def step_renderable(
                 parts.append(Padding(bracketed(rows, decimals=3), (0, 0, 0, 3)))
     parts.append(Text(""))
     return Group(*parts)
+
+
+def _hanging(number: Text, rest: Text) -> Table:
+    """`3. name   formula   shape` with a long line wrapped under the name, not at the left
+    edge, where it read as a line of its own."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(number, rest)
+    return grid
+
+
+def _indented(note: str) -> Padding:
+    """A step's note under its heading, every wrapped line indented alike."""
+    return Padding(Text(note, style="dim"), (0, 0, 0, 3))
 
 
 def _rows_of(value: Any) -> list[list[float]] | None:
