@@ -149,6 +149,32 @@ async def test_ctrl_o_hands_the_code_to_the_editor_and_reads_it_back(monkeypatch
         assert screen.query_one("#code-editor", TextArea).text.endswith("return v\n")
 
 
+async def test_a_file_the_editor_made_too_long_is_kept_aside_not_loaded(monkeypatch, tmp_path):
+    """The editor takes an exercise's whole file, no more: a file grown past it would be refused
+    at submit, and a huge one froze the app. Nothing typed is lost either way."""
+    from qkv_drill.tui.widgets.answer import MAX_AREA_CHARS
+
+    script = tmp_path / "fake-editor"
+    script.write_text(f'#!/bin/sh\nhead -c {MAX_AREA_CHARS + 1} /dev/zero | tr "\\0" "#" > "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(script))
+    app = make_app()
+    monkeypatch.setattr(type(app), "suspend", lambda self: contextlib.nullcontext())
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_code(pilot)
+        editor = screen.query_one("#code-editor", TextArea)
+        editor.load_text("def attention(q, k, v):\n    return q\n")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert editor.text == "def attention(q, k, v):\n    return q\n"
+        (said,) = [str(n.message) for n in app._notifications if "Not loaded" in str(n.message)]
+        assert f"longer than the {MAX_AREA_CHARS:,} characters the editor takes" in said
+        kept = Path(said.rsplit("kept as ", 1)[1].rstrip("."))
+        assert kept.read_text() == "#" * (MAX_AREA_CHARS + 1)
+        kept.unlink()
+        kept.parent.rmdir()
+
+
 async def test_escape_leaves_the_editor_then_goes_home():
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:

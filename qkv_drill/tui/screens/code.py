@@ -49,6 +49,21 @@ HISTORY = 5  # earlier attempts listed above the editor
 _b = partial(scoped, "code")
 
 
+def read_at_most(path: Path, limit: int) -> str | None:
+    """The file's text, or None when it is longer than `limit` characters (read no further:
+    a file that grew to gigabytes in the editor must not freeze the app)."""
+    with path.open(encoding="utf-8") as f:
+        text = f.read(limit + 1)
+    return text if len(text) <= limit else None
+
+
+def keep_aside(path: Path) -> Path:
+    """Move an edited file that was not loaded out of its temporary folder, so it survives."""
+    kept = Path(tempfile.mkdtemp(prefix="qkv-drill-kept-")) / path.name
+    path.replace(kept)
+    return kept
+
+
 class CodeScreen(Screen[str]):
     """One exercise; dismissed with "next", "skip" or "back" for the question screen to act on."""
 
@@ -283,7 +298,7 @@ class CodeScreen(Screen[str]):
     def action_editor(self) -> None:
         if self.phase != "editing":
             return
-        editor = self.query_one("#code-editor", TextArea)
+        editor = self.query_one("#code-editor", CodeEditor)
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory(prefix="qkv-drill-edit-") as folder:
             path = Path(folder) / f"{self.spec.function}.py"
@@ -298,12 +313,24 @@ class CodeScreen(Screen[str]):
                 self.notify(f"Could not start {command}: {e}", severity="error", markup=False)
                 return
             try:
-                editor.load_text(path.read_text(encoding="utf-8"))
+                code = read_at_most(path, editor.MAX_CHARS)
             except (OSError, UnicodeDecodeError) as e:
                 self.notify(
                     f"Could not read the edited file back: {e}", severity="error", markup=False
                 )
                 return
+            if code is None:  # kept, not loaded: the editor would refuse it at submit anyway
+                kept = keep_aside(path)
+                self.notify(
+                    f"Not loaded: the edited file is longer than the {editor.MAX_CHARS:,} "
+                    f"characters the editor takes; your code here is unchanged. The file is "
+                    f"kept as {kept}.",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
+                return
+            editor.load_text(code)
         self._status("Loaded from your editor. ctrl+r runs the checks, ctrl+s submits.")
 
     # -- the rest ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
+from textual.widgets.text_area import EditResult, Location
 
 from qkv_drill.packs.limits import MAX_ANSWER_CHARS
 from qkv_drill.present.formats import option_letters, shape_tuple
@@ -131,24 +132,36 @@ def mock_keys(kind: str, n_options: int = 0) -> str:
     return "enter saves and moves on · ctrl+n/ctrl+b move · ctrl+f flags · ctrl+e review"
 
 
-# The most a box takes: an exercise's whole file (exercises.runner.MAX_CODE_CHARS; not imported
-# here, it brings numpy). A one-line answer takes what the parser reads.
+# The most a box takes is what will be accepted from it, never more: a typed answer (text, a
+# matrix, one line) is read up to MAX_ANSWER_CHARS (answers/parse.py refuses longer ones), code up
+# to an exercise's whole file (exercises.runner.MAX_CODE_CHARS; not imported here, it brings numpy).
 MAX_AREA_CHARS = 100_000
+"""The code editor's limit."""
 
 
 def refuse_paste(widget: Widget, event: events.Paste, pasted: int, limit: int) -> bool:
     """Refuse (with a notification) a paste that would take the box past `limit` characters:
     a 10 MB paste froze the app for minutes while the box laid it out, and no answer is that long.
-    Returns True when refused; the box's own paste handler then never runs."""
+    The box keeps what it held. Returns True when refused; the box's own paste handler then
+    never runs."""
     if pasted <= limit:
         return False
     event.prevent_default()
     event.stop()
-    widget.app.notify(
-        f"Not pasted: that is {pasted:,} characters, and this box takes at most {limit:,}.",
-        severity="warning",
-    )
+    tell_too_long(widget, pasted, limit, pasting=True)
     return True
+
+
+def tell_too_long(widget: Widget, length: int, limit: int, *, pasting: bool) -> None:
+    """Say why the box did not take the text: it would be refused when handed in."""
+    if pasting:
+        message = (
+            f"Not pasted: the answer would be {length:,} characters, and this box takes at "
+            f"most {limit:,}."
+        )
+    else:
+        message = f"The box is full: it takes at most {limit:,} characters."
+    widget.app.notify(message, severity="warning", timeout=4)
 
 
 class AnswerInput(Input):
@@ -168,27 +181,68 @@ class AnswerInput(Input):
         super().__init__(*args, **kwargs)
         self.max_length = MAX_ANSWER_CHARS  # typing past it is refused like any restricted key
 
+    def _kept(self) -> int:
+        """Characters that stay when the selection is replaced."""
+        start, end = sorted(self.selection)
+        return len(self.value) - (end - start)
+
     def _on_paste(self, event: events.Paste) -> None:
-        if len(event.text) + len(self.value) > MAX_ANSWER_CHARS:
+        if len(event.text) + self._kept() > MAX_ANSWER_CHARS:
             line = event.text.splitlines()[0] if event.text else ""  # what Input would paste
-            refuse_paste(self, event, len(line) + len(self.value), MAX_ANSWER_CHARS)
+            refuse_paste(self, event, len(line) + self._kept(), MAX_ANSWER_CHARS)
+
+    def restricted(self) -> None:
+        """A key refused because the box is full: say so instead of only ringing the bell."""
+        super().restricted()
+        if len(self.value) >= MAX_ANSWER_CHARS:
+            tell_too_long(self, len(self.value) + 1, MAX_ANSWER_CHARS, pasting=False)
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)
 
 
 class AnswerArea(TextArea):
-    """A text area that draws nothing once it is taken off the screen, and refuses a paste
-    longer than any answer.
+    """A text area that stops at the longest answer it can hand in (`MAX_CHARS`), and draws
+    nothing once it is taken off the screen.
 
-    Swapping questions removes the old box; a repaint that comes between its removal and the
-    next layout would draw it with its styles already cleared, which raises inside Textual and
-    stops the app. A removed box has nothing to show, so it draws blank lines.
+    Typing stops at the limit and a paste that would pass it is refused whole, each with a
+    notification: the box never holds text that would be refused when handed in, and a 10 MB
+    paste is turned away before the box lays it out. Swapping questions removes the old box; a
+    repaint that comes between its removal and the next layout would draw it with its styles
+    already cleared, which raises inside Textual and stops the app. A removed box has nothing to
+    show, so it draws blank lines.
     """
+
+    MAX_CHARS: ClassVar[int] = MAX_ANSWER_CHARS
+    _told_full = False
 
     async def _on_paste(self, event: events.Paste) -> None:
         if not self.read_only:
-            refuse_paste(self, event, len(event.text) + len(self.text), MAX_AREA_CHARS)
+            kept = len(self.text) - len(self.selected_text)
+            refuse_paste(self, event, len(event.text) + kept, self.MAX_CHARS)
+
+    def _replace_via_keyboard(
+        self, insert: str, start: Location, end: Location
+    ) -> EditResult | None:
+        """Every keyboard edit (typed keys, enter, tab, a paste, ctrl+v) passes here: one that
+        would take the box past its limit is refused whole and said."""
+        if self.read_only or not insert:
+            return super()._replace_via_keyboard(insert, start, end)
+        length = len(self.text) - len(self.get_text_range(start, end)) + len(insert)
+        if length <= self.MAX_CHARS:
+            self._told_full = False
+            return super()._replace_via_keyboard(insert, start, end)
+        pasting = len(insert) > 1 and not insert.isspace()  # (an indent or a new row is typed)
+        if pasting or not self._told_full:  # a key held down says it once
+            tell_too_long(self, length, self.MAX_CHARS, pasting=pasting)
+        self._told_full = not pasting
+        return None
+
+    def insert_typed(self, text: str) -> None:
+        """Insert `text` at the cursor as a typed key does, within the limit (ctrl+j's new
+        row, the editor's indented enter)."""
+        if result := self._replace_via_keyboard(text, *self.selection):
+            self.move_cursor(result.end_location)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self.is_attached:
@@ -199,7 +253,9 @@ class AnswerArea(TextArea):
 class CodeEditor(AnswerArea):
     """A Python editor whose enter keeps the line's indentation, one level deeper after a
     line ending in `:`, as every code editor does; without it each body line starts at
-    column 0 and has to be indented by hand."""
+    column 0 and has to be indented by hand. It takes an exercise's whole file."""
+
+    MAX_CHARS: ClassVar[int] = MAX_AREA_CHARS
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter" and not self.read_only:
@@ -210,7 +266,7 @@ class CodeEditor(AnswerArea):
             indent = before[: len(before) - len(before.lstrip(" \t"))]
             if before.rstrip().endswith(":"):
                 indent += " " * self.indent_width
-            self.insert("\n" + indent)
+            self.insert_typed("\n" + indent)
             return
         await super()._on_key(event)
 
@@ -263,7 +319,7 @@ class MatrixInput(AnswerArea):
         if event.key in ("ctrl+j", "shift+enter"):
             event.stop()
             event.prevent_default()
-            self.insert("\n")
+            self.insert_typed("\n")
             return
         await super()._on_key(event)
 
