@@ -170,3 +170,27 @@ async def goto(pilot, question_id: str) -> None:
         await pilot.press("s")
         await settle(pilot)
     raise AssertionError(f"{question_id} never came up")
+
+
+def browser_detail(screen) -> str:
+    """The browser's detail pane as text, squeezed: the question's heading, its drawn prompt
+    (every shown paragraph, whether drawn light or by the Markdown widget), the options, the
+    note on its numbers, and its history."""
+    from rich.text import Text
+    from textual.content import Content
+    from textual.widgets import Markdown, Static
+
+    parts = []
+    pane = screen.query_one("#browser-detail")
+    for widget in pane.query("*"):
+        if not widget.display or any(not a.display for a in widget.ancestors if a is not pane):
+            continue
+        if isinstance(widget, Markdown):
+            parts.append(widget.source)
+        elif (
+            isinstance(widget, Static)
+            and isinstance(widget.content, str | Text | Content)  # (a matrix grid: a table)
+            and not any(isinstance(a, Markdown) for a in widget.ancestors)
+        ):
+            parts.append(str(widget.content))
+    return " ".join(" ".join(parts).split())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.widgets import OptionList, Static, TextArea
 
 from tests.helpers.mock_screens import index_of, mock_app, new_session, show_question
-from tests.helpers.tui import FIXTURE_PACK, make_app, press, settle
+from tests.helpers.tui import FIXTURE_PACK, browser_detail, make_app, press, settle
 
 LONG = " ".join(f"clause{i} of the setting, said at length;" for i in range(30))  # ~1,000 chars
 
@@ -54,7 +54,7 @@ async def test_the_browser_shows_a_long_prompt_and_a_long_answer_whole(tmp_path)
         search.value = "lastword"  # past the 1,000th character of the prompt
         await settle(pilot)
         assert [r.id for r in browser.shown] == ["long.prompt"]
-        detail = flat(str(browser.query_one("#browser-history", Static).content))
+        detail = browser_detail(browser)
         assert flat(LONG) in detail and "LASTWORD" in detail and "…" not in detail
 
         search.value = "tui.explain"

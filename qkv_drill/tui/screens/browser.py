@@ -1,11 +1,15 @@
 """The question browser: search and filter every question, see one's history, practise it.
 
 Thin on purpose: rows, search and history come from `qkv_drill.session.browser`; this screen
-lays them out. Everything a pack wrote is shown as `Text`, never parsed as markup.
+lays them out. Everything a pack wrote is shown as `Text`, never parsed as markup. The
+highlighted question is shown as practice asks it: drawn with a fixed seed (`SHOWN_SEED`), so its
+numbers are real ones and never a raw `{W_Q}`, laid out by the same `PromptView`.
 """
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,9 +21,12 @@ from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
+from qkv_drill.present.formats import option_letter
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.screens.question import PracticeScreen
+from qkv_drill.tui.widgets.choices import option_text
 from qkv_drill.tui.widgets.footer import KeyFooter
+from qkv_drill.tui.widgets.prompt import PromptView
 
 if TYPE_CHECKING:
     from qkv_drill.packs.model import Question
@@ -28,6 +35,44 @@ if TYPE_CHECKING:
 
 COLUMNS = (("id", 26), ("topic", 12), ("diff", 6), ("type", 7), ("due", 7), ("right", 6))
 VERDICT_MARK = {"correct": ("✔", "green"), "wrong": ("✘", "red"), "skipped": ("–", "dim")}
+SHOWN_SEED = 1
+"""The seed the browser draws a question with: the same numbers every time it is shown."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A question as the browser shows it: its prompt filled in, its options in order."""
+
+    prompt: str
+    params: dict[str, object]
+    options: list[str]
+    note: str
+
+
+def shown_question(question: Question, seed: int = SHOWN_SEED) -> Shown:
+    """The question drawn with `seed`, as practice would ask it; when it cannot be drawn, its
+    text with each parameter named in ‹ › and a note saying why."""
+    from qkv_drill.packs.instance import draw
+
+    try:
+        inst = draw(question, seed)
+    except Exception as exc:  # a pack's fault: said, never fatal
+        from qkv_drill.packs.numberless import fill_prompt
+
+        class Named(dict[str, object]):
+            def __contains__(self, name: object) -> bool:
+                return True
+
+            def __missing__(self, name: str) -> str:
+                return name
+
+        prompt = fill_prompt(question.prompt, Named(), lambda name: f"‹{name}›")
+        options = [o.text for o in question.options]
+        return Shown(prompt, {}, options, f"Cannot be drawn ({exc}): ‹name› is drawn per attempt.")
+    note = ""
+    if question.params:
+        note = f"Numbers drawn with seed {seed}; enter practises it with fresh ones."
+    return Shown(inst.prompt, dict(inst.params), list(inst.options), note)
 
 
 def _when(due: datetime | None, now: datetime) -> str:
@@ -117,6 +162,7 @@ class BrowserScreen(AppScreen[None]):
         self.rows: list[BrowseRow] = []
         self.shown: list[BrowseRow] = []
         self.query_text = ""
+        self._drawing = asyncio.Lock()  # one question's prompt laid out at a time
 
     def compose(self) -> ComposeResult:
         yield Static("Browser  ·  loading…", id="browser-title", classes="title-bar")
@@ -128,6 +174,10 @@ class BrowserScreen(AppScreen[None]):
             table.add_column(name, width=width, key=name)
         yield table
         with VerticalScroll(id="browser-detail"):
+            yield Static("", id="browser-head")
+            yield PromptView(id="browser-prompt")
+            yield Static("", id="browser-options")
+            yield Static("", id="browser-drawn")
             yield Static("", id="browser-history")
         yield KeyFooter()
 
@@ -233,6 +283,8 @@ class BrowserScreen(AppScreen[None]):
         qid = self.current_id()
         target = self.query_one("#browser-history", Static)
         if qid is None:
+            for part in ("#browser-head", "#browser-prompt", "#browser-options", "#browser-drawn"):
+                self.query_one(part).display = False
             target.update(Text("No question matches the search.", style="dim"))
             return
         self._load_history(qid)
@@ -250,13 +302,36 @@ class BrowserScreen(AppScreen[None]):
             (lp.pack for lp in packset.packs if lp.pack and lp.pack.id == question.pack_id), None
         )
         title = pack.title if pack is not None else ""
-        self.app.call_from_thread(self._history_loaded, question, found, title)
+        drawn = shown_question(question)
+        self.app.call_from_thread(self._history_loaded, question, found, title, drawn)
 
-    def _history_loaded(self, question: Question, h: QuestionHistory, pack_title: str) -> None:
-        if not self.is_attached or self.current_id() != question.id:
-            return
-        shown = history_text(question, h, self._now(), pack_title)
-        self.query_one("#browser-history", Static).update(shown)
+    def _history_loaded(
+        self, question: Question, h: QuestionHistory, pack_title: str, drawn: Shown
+    ) -> None:
+        if self.is_attached:  # laying out a prompt awaits its widgets
+            self.run_worker(self._show_question(question, h, pack_title, drawn), group="shown")
+
+    async def _show_question(
+        self, question: Question, h: QuestionHistory, pack_title: str, drawn: Shown
+    ) -> None:
+        async with self._drawing:
+            if not self.is_attached or self.current_id() != question.id:
+                return
+            head = Text(question.id, style="bold")
+            head.append(f"  ·  {question.topic}  ·  {question.difficulty} {question.type}")
+            self.query_one("#browser-head", Static).update(head)
+            view = self.query_one("#browser-prompt", PromptView)
+            await view.show(drawn.prompt, drawn.params)
+            options = self.query_one("#browser-options", Static)
+            options.update(options_text(drawn.options))
+            options.display = bool(drawn.options)
+            note = self.query_one("#browser-drawn", Static)
+            note.update(Text(drawn.note, style="dim"))
+            note.display = bool(drawn.note)
+            for part in ("#browser-head", "#browser-prompt"):
+                self.query_one(part).display = True
+            shown = history_text(question, h, self._now(), pack_title)
+            self.query_one("#browser-history", Static).update(shown)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -318,15 +393,22 @@ def _indented(answer: str) -> str:
     return "\n    ".join(line.rstrip() for line in answer.strip().splitlines())
 
 
+def options_text(options: list[str]) -> Text:
+    """A choice question's options, lettered in the order practice shows them."""
+    out = Text()
+    for i, text in enumerate(options):
+        out.append(f"{option_letter(i)}) ", style="bold")
+        out.append_text(option_text(text, code="bold"))
+        out.append("\n" if i < len(options) - 1 else "")
+    return out
+
+
 def history_text(
     question: Question, h: QuestionHistory, now: datetime, pack_title: str = ""
 ) -> Text:
-    """The highlighted question: its id, topic and pack in full (the table's columns are too
-    narrow for them), its text, its record, its last answers and mistakes."""
+    """Under the highlighted question's text: its pack in full (the table's columns are too
+    narrow for it), its record, its last answers and mistakes."""
     out = Text()
-    out.append(question.id, style="bold")
-    out.append(f"  ·  {question.topic}  ·  {question.difficulty} {question.type}\n")
-    out.append(question.prompt.strip() + "\n")  # whole, as written: the pane wraps and scrolls
     pack = f"{pack_title} ({question.pack_id})" if pack_title else question.pack_id
     out.append(f"{pack} · ", style="dim")
     state = f"attempts {h.attempts} · right {h.correct}/{h.answered}"
