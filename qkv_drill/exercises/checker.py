@@ -151,7 +151,8 @@ def _compare(run: RunResult, question: Question, cases: CodeCases, common: dict)
     got, want = run.outputs[i], cases.expected[i]
     task = TASKS[spec.compute]
     if len(got) != len(want):
-        n = "one array" if len(got) == 1 else f"{len(got)} arrays"
+        noun = "tensor" if spec.language == "torch" else "array"  # what each language returns
+        n = f"one {noun}" if len(got) == 1 else f"{len(got)} {noun}s"
         msg = f"{spec.function} returned {n}; it should return {len(want)}: {task.returns}."
         return CodeReport(
             outcome="bad_output", message=msg, failure=_inputs_only(cases, i), **common

@@ -86,7 +86,8 @@ def _to_numpy(value, language, np):
         return None, _describe(value)
     value = np.asarray(value)
     if value.dtype.kind not in "biuf":
-        return None, f"a numpy array of dtype {value.dtype}"
+        kind = "a torch tensor" if language == "torch" else "a numpy array"
+        return None, f"{kind} of dtype {value.dtype}"
     return value, None
 
 

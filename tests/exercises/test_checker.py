@@ -299,6 +299,14 @@ def test_torch_exercise_right_and_a_numpy_return_is_told(grader):
     assert grader("implement.sdpa-torch", code).outcome == "right"
     r = grader("implement.sdpa-torch", code.replace("return w @ v", "return (w @ v).numpy()"))
     assert r.outcome == "bad_output" and "it should return a torch tensor" in r.message
+    # torch returns tensors, so that is what the messages count and name (not "arrays")
+    r = grader("implement.sdpa-torch", code.replace("return w @ v", "return w @ v, w"))
+    assert r.outcome == "bad_output" and "attention returned 2 tensors; it should return 1" in (
+        r.message
+    )
+    r = grader("implement.sdpa-torch", code.replace("w @ v", "(w @ v).to(torch.complex64)"))
+    assert "returned a torch tensor of dtype complex64" in r.message
+    assert "array" not in r.message
 
 
 def test_cases_are_reproducible_and_tell_every_listed_mistake_apart():
