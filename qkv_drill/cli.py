@@ -10,8 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qkv_drill import cliargs
+
+if TYPE_CHECKING:
+    from qkv_drill.session.options import SessionOptions
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -207,22 +211,14 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return args
     command = args.command
 
-    if command is None or (command in ("practice", "drill", "mock") and not args.plain):
-        from qkv_drill import startup_gc
-
-        startup_gc.pause()  # the app turns it back on once its first screen is up
     if command is None:
-        from qkv_drill.tui.app import run_app
-
-        return run_app(extra_packs=args.pack)
+        return _run_tui(args.pack)
     if command in ("practice", "drill", "mock"):
         from qkv_drill.cli_options import session_options
 
         options = session_options(args)
         if not args.plain:
-            from qkv_drill.tui.app import run_app
-
-            return run_app(extra_packs=args.pack, start=command, options=options)
+            return _run_tui(args.pack, command, options)
         from qkv_drill.plain import run_plain
 
         return run_plain(options)
@@ -255,6 +251,26 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if command == "locate":
         return run_locate()
     return run_reach_command(command, args)
+
+
+def _run_tui(
+    extra_packs: list[Path], start: str | None = None, options: SessionOptions | None = None
+) -> int:
+    """The TUI, its first load begun before textual is imported (most of start-up), so the
+    first screen is usually built once, with its data."""
+    from qkv_drill import startup_gc, startup_load
+    from qkv_drill.session.filters import Filter
+
+    startup_gc.pause()  # the app turns it back on once its first screen is up
+    home_first = start is None  # (Home shows the due counts; the question screens do not)
+    preload = startup_load.begin(
+        extra_packs,
+        due_under=(options.filter if options is not None else Filter()) if home_first else None,
+        seed=options.seed if options is not None else None,
+    )
+    from qkv_drill.tui.app import run_app
+
+    return run_app(extra_packs=extra_packs, start=start, options=options, preload=preload)
 
 
 def run_reach_command(command: str, args: argparse.Namespace) -> int:

@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
@@ -28,6 +27,8 @@ from textual.notifications import SeverityLevel
 
 from qkv_drill import startup_gc
 from qkv_drill.session.filters import Filter
+from qkv_drill.startup_load import DueCount, Loaded, LoadRequest, Preload
+from qkv_drill.startup_load import load as load_everything
 from qkv_drill.tui.commands import QkvCommands
 from qkv_drill.tui.screens.home import HomeScreen
 
@@ -42,6 +43,10 @@ if TYPE_CHECKING:  # the packs, the store and the sessions load in a worker, aft
     from qkv_drill.store import MockRow, Store
 
 READY_ENV = "QKV_DRILL_READY_FILE"
+COMPLETE_WAIT_S = 0.05
+"""How long the first screen waits for the first load to finish, at most: it is usually done
+(begun before textual was imported), but another program's lock can hold the store for
+seconds, and a cache miss parses every pack."""
 
 
 def signal_ready(path: str | None = None) -> None:
@@ -59,31 +64,6 @@ def signal_ready(path: str | None = None) -> None:
         "numpy": "numpy" in sys.modules,
     }
     Path(path).write_text(json.dumps(info), encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class DueCount:
-    """Drill cards due now and new, under one filter."""
-
-    filter: Filter
-    due: int
-    new: int
-
-
-@dataclass
-class Loaded:
-    """What the start-up worker produced."""
-
-    packset: PackSet
-    store: Store
-    warnings: list[str] = field(default_factory=list)
-    due: DueCount | None = None
-    """Counted in the same worker when Home is the first screen, so Home shows its counts with
-    the packs in one update instead of a second worker and a second layout after it."""
-    unfinished: MockRow | None = None
-    """At the first load, the interrupted mock interview to offer for resuming: read in the same
-    worker, so the dialog comes with the packs (never late over another screen) and the UI
-    thread never queries for it."""
 
 
 class QkvDrillApp(App[int]):
@@ -139,6 +119,7 @@ class QkvDrillApp(App[int]):
         store: Store | None = None,
         clock: Clock | None = None,
         seed: int | None = None,
+        preload: Preload | None = None,
     ) -> None:
         super().__init__()
         self.extra_packs = [Path(p) for p in extra_packs]
@@ -156,55 +137,73 @@ class QkvDrillApp(App[int]):
         """Bumped on each (re)load, so screens can tell their data is stale."""
         self.loaded_due: DueCount | None = None
         """The due counts the last load made, until Home takes them (`take_loaded_due`)."""
+        self.preload = preload
+        """The first load, until the app takes its result (begun by `qkv-drill` before
+        importing textual, else when the first screen is built)."""
+        self._unannounced: Loaded | None = None
+        """A load taken but not yet told about (notifications, resume, screens' data_changed)."""
 
     def get_default_screen(self) -> Screen[Any]:
         if self.start in ("practice", "drill"):  # their screen goes on top at once
             from qkv_drill.tui.screens.start import HomeLater
 
             return HomeLater()
-        # The store opens in the load worker meanwhile: its counts may then make Home's first
-        # frame too. Home is built with the packs when the cache has them (its lists, once).
-        cache_read = threading.Event()
-        self.load_data(cache_read)
-        try:
-            self.packset = self._cached_packs()
-        finally:
-            cache_read.set()
+        # Home is built once, complete, when the load begun before textual was imported is done
+        # by now (the usual case); else with the packs alone if they are read, else empty.
+        preload = self._preload()
+        loaded = preload.wait(COMPLETE_WAIT_S)
+        if loaded is not None:
+            self._apply(loaded)
+        else:
+            self.packset = preload.packs()
+            self.load_data()
         return HomeScreen(id="home")
 
-    def _cached_packs(self) -> PackSet | None:
-        """The packs from the start-up cache, read on the UI thread because that takes a few
-        milliseconds (None on a miss: the load worker reads them). The store still opens in the
-        worker: another program's lock could hold it for seconds."""
-        from qkv_drill.packs.cache import cached_packs
-        from qkv_drill.packs.gcpause import gc_paused
+    def _preload(self) -> Preload:
+        """The first load: the one `qkv-drill` began before importing textual, or begun now."""
+        if self.preload is None:
+            self.preload = Preload(self._request())
+        return self.preload
 
-        try:
-            return gc_paused(cached_packs)(
-                self.extra_packs,
-                include_shipped=self.include_shipped,
-                include_user=self.include_user,
-            )
-        except Exception:  # the worker reads the packs, and tells what went wrong
-            return None
+    def _request(self) -> LoadRequest:
+        return LoadRequest(
+            tuple(self.extra_packs),
+            include_shipped=self.include_shipped,
+            include_user=self.include_user,
+            store_path=self.store_path,
+            store=self.store,
+            due_under=self.filter if self.start is None else None,
+            offer_resume=self.load_generation == 0,
+            seed=self.seed,
+            clock=self.clock,
+        )
 
     def on_mount(self) -> None:
         # The collector, off since start-up began, is on again once the first screen is up
         # (Home and practice say when), and at the latest after this.
         self.set_timer(startup_gc.LATEST_S, startup_gc.resume)
         if self.start in ("practice", "drill"):
-            # Straight to the question screen, over a stand-in for Home (built when first shown);
-            # the question screen asks for its session once the packs are in.
+            # Straight to the question screen, over a stand-in for Home (built when first shown).
+            # With the first load done by now, the screen asks for its session as it mounts;
+            # else once the packs are in.
+            loaded = self._preload().wait(COMPLETE_WAIT_S)
+            if loaded is not None:
+                self._apply(loaded)
             screen = self._make_screen(self.start)
             if screen is not None:
                 self.push_screen(screen)
-            self.call_after_refresh(self._first_frame)
+            self.call_after_refresh(self._first_frame, loaded)
             return
-        self.call_after_refresh(signal_ready)  # (the load began with Home: get_default_screen)
+        self.call_after_refresh(signal_ready)
+        if self._unannounced is not None:
+            self.call_next(self._announce, self._unannounced)
 
-    def _first_frame(self) -> None:
+    def _first_frame(self, loaded: Loaded | None) -> None:
         signal_ready()
-        self.load_data()
+        if loaded is None:
+            self.load_data()
+        else:
+            self._announce(loaded)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -215,12 +214,11 @@ class QkvDrillApp(App[int]):
         group="load",
         description="load packs and store",  # (by default, the repr of every pack)
     )
-    def load_data(self, cache_read: threading.Event | None = None) -> None:
-        """Open the progress store and load every pack, off the UI thread. With `cache_read`,
-        the UI thread is reading the packs from the start-up cache meanwhile: once it is set,
-        the packs it found (if any) are used."""
+    def load_data(self) -> None:
+        """Open the progress store and load every pack, off the UI thread (the first time, take
+        what the preload loaded)."""
         try:
-            loaded = self._load(cache_read)
+            loaded = self._load()
         except Exception as exc:  # shown to the user; the app stays usable for a reload
             self.call_from_thread(
                 self.notify,
@@ -233,48 +231,11 @@ class QkvDrillApp(App[int]):
             return
         self.post_message(self.DataLoaded(loaded))
 
-    def _load(self, cache_read: threading.Event | None = None) -> Loaded:
-        from qkv_drill.packs.cache import load_packs_cached
-        from qkv_drill.packs.gcpause import gc_paused
-
-        warnings: list[str] = []
-        store = self.store
-        if store is None:  # first: it does not need the packs
-            from qkv_drill import paths
-            from qkv_drill.store import Store
-
-            path = self.store_path or paths.progress_db_path()
-            store = Store(path)
-        packset = None
-        if cache_read is not None:
-            cache_read.wait()
-            packset = self.packset  # from the cache, or None on a miss
-        if packset is None:
-            try:
-                # Unpickling the cache makes thousands of objects in the UI's large heap: with
-                # the collector on, that set off full collections costing more than the load.
-                packset = gc_paused(load_packs_cached)(
-                    self.extra_packs,
-                    include_shipped=self.include_shipped,
-                    include_user=self.include_user,
-                )
-            except BaseException:
-                if store is not self.store:  # opened here for nothing: the error is told
-                    store.close()
-                raise
-        loaded = Loaded(packset, store, warnings)
-        if self.load_generation == 0:  # the first load: is there an interview to offer resuming?
-            try:
-                loaded.unfinished = store.unfinished_mock()
-            except Exception:  # a broken query must not stop the app from starting
-                loaded.unfinished = None
-        if self.start is None:  # Home is the first screen: its counts come with the packs
-            chosen = self.filter
-            try:
-                loaded.due = DueCount(chosen, *self.count_due(packset, store, chosen))
-            except Exception:  # Home counts again itself; loading must not fail on this
-                loaded.due = None
-        return loaded
+    def _load(self) -> Loaded:
+        preload, self.preload = self.preload, None
+        if preload is not None and self.load_generation == 0:
+            return preload.result()
+        return load_everything(self._request())
 
     def _pack_issues_words(self, packset: PackSet) -> str:
         """ "1 pack could not be loaded", or, when every pack loaded, "1 pack loaded with
@@ -296,24 +257,37 @@ class QkvDrillApp(App[int]):
 
     @on(DataLoaded)
     def _data_loaded(self, message: DataLoaded) -> None:
-        first = self.load_generation == 0
-        loaded = message.loaded
+        self._apply(message.loaded)
+        self._announce(message.loaded)
+
+    def _apply(self, loaded: Loaded) -> None:
+        """Take a load's packs and store (from a worker's message, or from the preload before
+        the first screen is built)."""
         self.packset = loaded.packset
         self.store = loaded.store
         self.load_generation += 1
         self.loaded_due = loaded.due
+        # Every store fault, from opening on and from any screen or worker that writes, is told
+        # the moment it happens: one callback, wired once.
+        self.store.on_warning = partial(self.tell, title="Progress store", severity="warning")
+        self._unannounced = loaded
+
+    def _announce(self, loaded: Loaded) -> None:
+        """What a load brings to say: warnings, broken packs, an interview to resume; then every
+        screen shows the new data."""
+        if self._unannounced is not loaded:
+            return  # (a later load took its place)
+        self._unannounced = None
+        first = self.load_generation == 1
         for warning in loaded.warnings:
             self.notify(
                 warning, title="Progress store", severity="warning", timeout=10, markup=False
             )
-        # Every store fault, from opening on and from any screen or worker that writes, is told
-        # the moment it happens: one callback, wired once.
-        self.store.on_warning = partial(self.tell, title="Progress store", severity="warning")
         told = self._pack_issues_words(loaded.packset)
         if told:
             self.notify(told, title="Packs", severity="warning", timeout=8)
         elif not first:
-            self.notify(f"Reloaded {len(self.packset.questions)} questions.", title="Packs")
+            self.notify(f"Reloaded {len(loaded.packset.questions)} questions.", title="Packs")
         resuming = first and self._check_resume(loaded.unfinished)  # (takes the start screen)
         for screen in self.screen_stack:
             refresh = getattr(screen, "data_changed", None)
@@ -450,16 +424,10 @@ class QkvDrillApp(App[int]):
         return session
 
     def count_due(self, packset: PackSet, store: Store, filter: Filter) -> tuple[int, int]:
-        """Drill cards (due now, new) under `filter` (call from a worker: fsrs-free, but it
-        reads the store)."""
-        from qkv_drill.session.drill import DrillSession
+        """Drill cards (due now, new) under `filter` (call from a worker: it reads the store)."""
+        from qkv_drill.startup_load import count_due
 
-        kwargs: dict[str, Any] = {"seed": self.seed}
-        if self.clock is not None:
-            kwargs["clock"] = self.clock
-        session = DrillSession(packset, store, filter, **kwargs)
-        due = session.due_count()
-        return due, len(session.queue()) - due
+        return count_due(packset, store, filter, seed=self.seed, clock=self.clock)
 
     def take_loaded_due(self, filter: Filter) -> tuple[int, int] | None:
         """The counts the last load made under `filter`, once (later changes count again)."""
@@ -492,12 +460,14 @@ def run_app(
     extra_packs: Sequence[Path] = (),
     start: str | None = None,
     options: SessionOptions | None = None,
+    preload: Preload | None = None,
 ) -> int:
-    """Entry point used by `qkv-drill` (no sub-command) and `qkv-drill practice|drill|mock`."""
+    """Entry point used by `qkv-drill` (no sub-command) and `qkv-drill practice|drill|mock`,
+    with the first load `startup_load.begin` began for the same packs, start and options."""
     from qkv_drill import paths
 
     extra = [*paths.env_pack_paths(), *extra_packs]
-    app = QkvDrillApp(extra_packs=extra, start=start, options=options)
+    app = QkvDrillApp(extra_packs=extra, start=start, options=options, preload=preload)
     try:
         code = app.run()
     finally:

@@ -202,21 +202,22 @@ async def _until(pilot, ready) -> None:
 
 
 async def test_a_matrix_first_question_shows_before_its_answer_and_checks_what_it_shows(
-    engine_not_imported,
+    engine_not_imported, monkeypatch
 ):
     from qkv_drill.packs.preview import Preview
+    from qkv_drill.tui.screens.question import PracticeScreen
 
     seen = []
+    real = PracticeScreen._put_instance
+
+    async def put(self, instance):
+        seen.append(type(instance).__name__)
+        return await real(self, instance)
+
+    monkeypatch.setattr(PracticeScreen, "_put_instance", put)
     app = make_app(start="practice", seed=_first_seed("matrix"))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen_stack[-1]
-        real = screen._put_instance
-
-        async def put(instance):
-            seen.append(type(instance).__name__)
-            return await real(instance)
-
-        screen._put_instance = put
         await settle(pilot)
         assert seen == ["Preview"]  # put on screen once: the engine's draw showed the same
         assert screen.preview is None and screen.instance.question.id == "tui.weights"

@@ -36,23 +36,49 @@ async def test_home_shows_the_due_counts_the_load_made_without_counting_again(mo
 async def test_counts_made_under_another_filter_are_not_shown(monkeypatch):
     """The load counted under the start filter; if Home shows another one by then, it counts
     again rather than show numbers for the wrong questions."""
-    from qkv_drill.tui.app import QkvDrillApp
+    from qkv_drill import startup_load
 
-    real = QkvDrillApp._load
+    real = startup_load.load
+    app = make_app()
 
-    def load_then_filter(self, cache_read=None):
-        loaded = real(self, cache_read)
-        self.filter = Filter(topics=frozenset({"multihead"}))  # changed while loading
+    def load_then_filter(request, packset=None):
+        loaded = real(request, packset)
+        app.filter = Filter(topics=frozenset({"multihead"}))  # changed while loading
         return loaded
 
-    monkeypatch.setattr(QkvDrillApp, "_load", load_then_filter)
-    app = make_app()
+    monkeypatch.setattr(startup_load, "load", load_then_filter)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await settle(pilot)
         multihead = len(app.filter.select(app.packset.questions.values()))
         assert multihead < len(app.packset.questions)
         assert f"(0 due · {multihead} new)" in _drill_prompt(app)
+
+
+async def test_a_first_load_done_before_home_builds_home_once_complete(monkeypatch):
+    """`qkv-drill` begins the first load before importing textual; done by the time Home is
+    built, Home is built with its counts, lists and question count: its menu is never drawn
+    again and no load worker runs (one layout and one paint, not a second with the data)."""
+    from qkv_drill.startup_load import Preload
+
+    replaced, workers = [], []
+    real_replace = OptionList.replace_option_prompt
+    monkeypatch.setattr(
+        OptionList,
+        "replace_option_prompt",
+        lambda self, *a: replaced.append(a) or real_replace(self, *a),
+    )
+    app = make_app()
+    monkeypatch.setattr(type(app), "load_data", lambda self: workers.append(1))
+    app.preload = Preload(app._request())
+    assert app.preload.wait(10) is not None
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        everything = len(app.packset.questions)
+        assert f"(0 due · {everything} new)" in _drill_prompt(app)
+        assert f"{everything} of {everything} questions match" in shown_flat(app)
+        assert replaced == [] and workers == []
+        assert app.load_generation == 1 and app.ready
 
 
 async def test_the_filter_lists_come_full_with_the_start_filter_ticked():
@@ -105,7 +131,7 @@ async def test_the_cached_packs_load_with_the_collector_paused(monkeypatch):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert seen == [False, False]  # a miss: tried before Home is built, then by the worker
+        assert seen == [False]  # a miss, read once by the first load
     assert gc.isenabled()
 
 
@@ -115,7 +141,7 @@ async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(m
     counts follow, without building the lists again."""
     import threading
 
-    from qkv_drill.tui.app import QkvDrillApp
+    from qkv_drill import startup_load
 
     first = make_app()  # writes the cache
     async with first.run_test(size=SIZE) as pilot:
@@ -123,19 +149,21 @@ async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(m
     first.store.close()
 
     store_may_open = threading.Event()
-    real = QkvDrillApp._load
+    real = startup_load.load
 
-    def slow_store(self, cache_read=None):
+    def slow_store(request, packset=None):
         store_may_open.wait(10)
-        return real(self, cache_read)
+        return real(request, packset)
 
-    monkeypatch.setattr(QkvDrillApp, "_load", slow_store)
+    monkeypatch.setattr(startup_load, "load", slow_store)
     from qkv_drill.packs import cache
 
     reads = []
     real_read = cache.load
     monkeypatch.setattr(cache, "load", lambda *a, **k: reads.append(1) or real_read(*a, **k))
     app = make_app()
+    app.preload = startup_load.Preload(app._request())  # as `qkv-drill` begins it
+    assert app.preload.packs(timeout=10) is not None  # (read before Home is built)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.packset is not None and not app.ready
@@ -151,7 +179,7 @@ async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(m
         assert app.ready
         assert f"(0 due · {everything} new)" in _drill_prompt(app)
         assert app.screen.query_one("#filter-topics", SelectionList) is topics
-        assert len(reads) == 1  # the worker took the packs the UI thread read from the cache
+        assert len(reads) == 1  # the store's wait did not read the packs again
 
 
 def test_home_imports_neither_markdown_nor_yaml():

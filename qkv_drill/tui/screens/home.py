@@ -82,7 +82,12 @@ class HomeScreen(AppScreen[None]):
     """The packs the filter lists were built from (the load that brings the store keeps them)."""
 
     def compose(self) -> ComposeResult:
-        packset = self.qkv_app.packset  # from the start-up cache, when it had them
+        app = self.qkv_app
+        packset = app.packset  # from the first load, or the packs alone while the store opens
+        if app.ready:  # the whole first load is in: Home is built complete, counts and all
+            self.due = app.take_loaded_due(app.filter)
+            if self.due is not None:
+                self._shown_generation = app.load_generation
         self.set_class(self._narrow(self.app.size.width), "-narrow")
         yield Static(
             Text.assemble(
@@ -104,7 +109,9 @@ class HomeScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()
-        if self.qkv_app.ready:
+        if self._shown_generation == self.qkv_app.load_generation:  # built complete
+            self.call_after_refresh(startup_gc.resume)  # Home is up: start-up is over
+        elif self.qkv_app.ready:
             self.call_next(self.data_changed)
 
     @staticmethod
