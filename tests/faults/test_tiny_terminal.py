@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tests.helpers.tui import goto, make_app, open_practice, rows, settle
+from tests.helpers.tui import goto, make_app, open_practice, rows, settle, static_text
 
 TINY = (60, 20)
 
@@ -33,12 +33,18 @@ async def test_home_packs_and_stats_fit_a_tiny_terminal():
     async with app.run_test(size=TINY) as pilot:
         await settle(pilot)
         home = app.screen
-        assert "5 of 5 questions match" in str(home.query_one("#home-status").content)
+        status = home.query_one("#home-status")
+        assert "5 of 5 questions match" in static_text(status)
+        assert home.region.contains_region(status.region)
         menu = home.query_one("#menu")
         assert menu.region.height > 2 and home.region.contains(*menu.region.offset)
-        filters = home.query_one("#filters")
+        await pilot.press("f")
+        await settle(pilot)
+        lists = app.screen.query_one("#filter-lists")
         for name in ("topics", "packs", "difficulties"):
-            await in_view(pilot, filters, home.query_one(f"#filter-{name}"))
+            await in_view(pilot, lists, app.screen.query_one(f"#filter-{name}"))
+        await pilot.press("escape")
+        await settle(pilot)
 
         await pilot.press("k")
         await settle(pilot)

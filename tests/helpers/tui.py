@@ -96,6 +96,18 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in strips)
 
 
+def static_text(widget) -> str:
+    """A Static's content (text or any Rich renderable) as plain text, whitespace squeezed:
+    readable whether or not its screen is the one on top."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return " ".join(console.export_text().split())
+
+
 def shown_flat(app) -> str:
     """The screen's text with all whitespace runs squeezed, so wrapped text can be searched."""
     return " ".join(screen_text(app).replace("│", " ").split())

@@ -83,7 +83,7 @@ async def walk(tmp_path: Path) -> AsyncIterator[tuple[str, Any]]:
         yield "help", pilot
         await press(pilot, "escape")
 
-        for key, name in (("k", "packs"), ("s", "stats")):
+        for key, name in (("f", "filter"), ("k", "packs"), ("s", "stats")):
             await pilot.press(key)
             await settle(pilot)
             yield name, pilot
@@ -230,6 +230,7 @@ FOOTERS: dict[str, list[tuple[str, str]]] = {
         ("?", "Keys"),
     ],
     "help": [("esc", "Close")],
+    "filter": [("esc", "Done"), ("c", "Clear"), ("?", "Keys")],
     "packs": [("esc", "Back"), ("r", "Reload"), ("?", "Keys")],
     "stats": [("esc", "Back"), ("r", "Refresh"), ("?", "Keys")],
     "browser": [("esc", "Back"), ("/", "Search"), ("!", "Suspend"), ("-", "Bury"), ("?", "Keys")],

@@ -7,6 +7,7 @@ import json
 import pytest
 from textual.widgets import OptionList, Static
 
+from qkv_drill.session.filters import Filter
 from tests.helpers.tui import (
     goto,
     head_dim,
@@ -17,27 +18,21 @@ from tests.helpers.tui import (
     rows,
     self_attention,
     settle,
+    static_text,
     type_answer,
 )
 
 
-async def test_home_lists_filters_once_packs_load(app):
+async def test_home_shows_the_filter_once_packs_load(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = app.screen
-        topics = screen.query_one("#filter-topics")
-        assert sorted(o.value for o in topics._options) == [
-            "multihead",
-            "roles",
-            "scaling",
-            "shapes",
-        ]
-        status = str(screen.query_one("#home-status", Static).content)
-        assert "5 of 5 questions match" in status
-        topics.select("scaling")
-        await pilot.pause()
-        assert app.filter.topics == frozenset({"scaling"})
-        assert "2 of 5 questions match" in str(screen.query_one("#home-status", Static).content)
+        status = static_text(app.screen.query_one("#home-status", Static))
+        assert "Topics all Packs all Difficulty all 5 of 5 questions match" in status
+        app.filter = Filter(topics=frozenset({"scaling"}))
+        await pilot.press("f", "escape")  # (Home shows the filter it comes back to)
+        await settle(pilot)
+        status = static_text(app.screen.query_one("#home-status", Static))
+        assert "Topics scaling" in status and "2 of 5 questions match" in status
 
 
 async def test_right_answer_is_recorded_correct(app):

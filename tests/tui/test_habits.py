@@ -259,6 +259,8 @@ async def test_tick_boxes_are_empty_or_checked(app):
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
         topics = app.screen.query_one("#filter-topics")
         topics.select("scaling")
         await pilot.pause()

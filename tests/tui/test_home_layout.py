@@ -1,15 +1,18 @@
 """Home reads well from 60 columns up: at 60x20 the menu drops its descriptions and narrows so
-the filter lists show every topic and pack whole (they broke mid-word: 'complex' / 'ity');
-80x24 and wider keep the menu with its descriptions."""
+the filter box shows every topic and pack whole (filter lists broke mid-word: 'complex' / 'ity');
+80x24 and wider keep the menu with its descriptions. The filter screen's lists show every name
+whole at every size."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 import pytest
 from textual.widgets import OptionList, SelectionList
 
 from qkv_drill.session.drill import DAILY_NEW_LIMIT
+from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.home import MENU
 from tests.helpers.tui import screen_text, settle
 
@@ -30,9 +33,29 @@ def _shipped_app():
     )
 
 
-def _assert_names_whole(app) -> None:
-    """Each topic, pack and difficulty takes one line of its list, and the rows on screen show
+async def _assert_names_whole(pilot) -> None:
+    """With the three longest topic and pack names ticked, Home's filter box shows each whole on
+    one line, and the box is on screen whole."""
+    app = pilot.app
+    questions = app.packset.questions.values()
+    topics = sorted({q.topic for q in questions}, key=len)[-3:]
+    packs = sorted({q.pack_id for q in questions}, key=len)[-3:]
+    app.filter = Filter(topics=frozenset(topics), packs=frozenset(packs))
+    app.screen._update_status()
+    await settle(pilot)
+    box = app.screen.query_one("#home-status")
+    assert app.screen.region.contains_region(box.region), "the filter box is cut"
+    text = screen_text(app)
+    for name in [*topics, *packs]:
+        assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), f"{name!r} broken"
+
+
+async def _assert_lists_whole(pilot) -> None:
+    """On the filter screen each name takes one line of its list, and the rows on screen show
     it whole after its box."""
+    app = pilot.app
+    await pilot.press("f")
+    await settle(pilot)
     text = screen_text(app)
     for selector in LISTS:
         widget = app.screen.query_one(selector, SelectionList)
@@ -41,10 +64,11 @@ def _assert_names_whole(app) -> None:
         top = widget.scroll_offset.y
         visible = widget.scrollable_content_region.height
         inside = app.screen.region.intersection(widget.region)
-        if inside.height <= 2:
-            continue  # below the fold of the filter column
+        assert inside.height > 2, f"{selector} is off screen"
         for value in values[top : top + min(visible, inside.height - 2)]:
             assert f"▌ {value} " in text, f"{value!r} not shown whole in {selector}"
+    await pilot.press("escape")
+    await settle(pilot)
 
 
 async def test_at_60_columns_every_topic_and_pack_is_shown_whole():
@@ -52,7 +76,6 @@ async def test_at_60_columns_every_topic_and_pack_is_shown_whole():
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
         assert app.screen.has_class("-narrow")
-        _assert_names_whole(app)
         text = screen_text(app)
         for _where, key, label, _tip in MENU:
             assert f"{key} {label}" in text  # every mode, named whole
@@ -60,8 +83,10 @@ async def test_at_60_columns_every_topic_and_pack_is_shown_whole():
         everything = len(app.packset.questions)
         assert f"0 due · {min(everything, DAILY_NEW_LIMIT)} new" in text
         menu = app.screen.query_one("#menu", OptionList)
-        assert menu.region.right <= app.screen.query_one("#filters").region.x
+        assert menu.region.right <= app.screen.query_one("#home-status").region.x
         assert f"{everything} of {everything} questions" in text
+        await _assert_lists_whole(pilot)
+        await _assert_names_whole(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
@@ -73,7 +98,8 @@ async def test_wider_home_keeps_the_menu_descriptions(size):
         text = screen_text(app)
         assert "spaced repetition of what is due" in text
         assert "d Drill  (0 due · " in text
-        _assert_names_whole(app)
+        await _assert_lists_whole(pilot)
+        await _assert_names_whole(pilot)
 
 
 async def test_resizing_across_the_breakpoint_switches_the_menu_and_keeps_the_counts():
@@ -88,7 +114,7 @@ async def test_resizing_across_the_breakpoint_switches_the_menu_and_keeps_the_co
         text = screen_text(app)
         assert "timed, marked at the end" not in text and "0 due · " in text
         assert menu.highlighted == 3  # the same entry stays under the cursor
-        _assert_names_whole(app)
+        await _assert_names_whole(pilot)
         await pilot.resize_terminal(100, 30)
         await settle(pilot)
         assert not app.screen.has_class("-narrow")

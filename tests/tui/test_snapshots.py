@@ -183,11 +183,14 @@ def test_stats_light_theme(snap_compare, snapshot_home):
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
 def test_tick_boxes(snap_compare, snapshot_home, theme):
-    """Ticked and unticked filters side by side: an empty box against a checked one."""
+    """Ticked and unticked filters side by side on the filter screen: an empty box against a
+    checked one."""
 
     async def ticked(pilot) -> None:
         await _home(pilot)
         pilot.app.theme = theme
+        await pilot.press("f")
+        await settle(pilot)
         pilot.app.screen.query_one("#filter-topics").select("scaling")
         pilot.app.screen.query_one("#filter-difficulties").select("hard")
         await pilot.pause()

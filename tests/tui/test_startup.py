@@ -1,17 +1,18 @@
-"""Start-up: Home's counts come with the packs, its lists are built once, and the modules Home
-does not show (Markdown, yaml on a cached start) are not imported before a screen needs them."""
+"""Start-up: the first load begins before the first screen and Home is built with it; the
+modules Home does not show (Markdown, yaml on a cached start) are not imported before a screen
+needs them."""
 
 from __future__ import annotations
 
 import gc
 
 import pytest
-from textual.widgets import OptionList, SelectionList
+from textual.widgets import OptionList
 
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.home import HomeScreen
 from tests.helpers.cli import run_python
-from tests.helpers.tui import make_app, settle, shown_flat
+from tests.helpers.tui import make_app, settle, shown_flat, static_text
 
 SIZE = (80, 24)
 
@@ -81,7 +82,7 @@ async def test_a_first_load_done_before_home_builds_home_once_complete(monkeypat
         assert app.load_generation == 1 and app.ready
 
 
-async def test_the_filter_lists_come_full_with_the_start_filter_ticked():
+async def test_home_shows_the_start_filter_with_its_counts():
     from qkv_drill.cli import build_parser
     from qkv_drill.cli_options import session_options
 
@@ -92,28 +93,11 @@ async def test_the_filter_lists_come_full_with_the_start_filter_ticked():
     app.start = None  # Home first, with the filter the command line gave
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        topics = app.screen.query_one("#filter-topics", SelectionList)
-        topic_values = [topics.get_option_at_index(i).value for i in range(topics.option_count)]
-        assert topic_values == sorted({q.topic for q in app.packset.questions.values()})
-        assert topics.selected == ["multihead"]
-        difficulties = app.screen.query_one("#filter-difficulties", SelectionList)
-        assert difficulties.selected == ["easy"]
-        assert "(0 due · " in _drill_prompt(app)
-
-
-async def test_a_reload_keeps_the_lists_and_the_ticks():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        topics = app.screen.query_one("#filter-topics", SelectionList)
-        topics.select("multihead")
-        await settle(pilot)
-        app.action_reload_packs()
-        await settle(pilot)
-        assert app.load_generation == 2
-        again = app.screen.query_one("#filter-topics", SelectionList)
-        assert again is topics and again.selected == ["multihead"]
-        assert len(app.screen.query("#filter-topics")) == 1
+        n = len(app.filter.select(app.packset.questions.values()))
+        box = static_text(app.screen.query_one("#home-status"))
+        assert "Topics multihead Packs all Difficulty easy" in box
+        assert f"{n} of {len(app.packset.questions)} questions match" in box
+        assert f"(0 due · {n} new)" in _drill_prompt(app)
 
 
 async def test_the_cached_packs_load_with_the_collector_paused(monkeypatch):
@@ -135,10 +119,9 @@ async def test_the_cached_packs_load_with_the_collector_paused(monkeypatch):
     assert gc.isenabled()
 
 
-async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(monkeypatch):
-    """With the packs in the start-up cache, Home is built with its filter lists and question
-    count (one layout, no second drawing of Home); the store opens in the worker and the due
-    counts follow, without building the lists again."""
+async def test_a_cached_start_builds_home_with_its_packs_while_the_store_opens(monkeypatch):
+    """With the packs in the start-up cache, Home is built with its question count while
+    another program's lock holds the store; the due counts follow once the store opens."""
     import threading
 
     from qkv_drill import startup_load
@@ -167,8 +150,6 @@ async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(m
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.packset is not None and not app.ready
-        topics = app.screen.query_one("#filter-topics", SelectionList)
-        assert topics.option_count == len({q.topic for q in app.packset.questions.values()})
         everything = len(app.packset.questions)
         assert f"{everything} of {everything} questions match" in shown_flat(app)
         assert "due ·" not in _drill_prompt(app)
@@ -178,7 +159,6 @@ async def test_a_cached_start_builds_home_with_its_lists_while_the_store_opens(m
         await settle(pilot)
         assert app.ready
         assert f"(0 due · {everything} new)" in _drill_prompt(app)
-        assert app.screen.query_one("#filter-topics", SelectionList) is topics
         assert len(reads) == 1  # the store's wait did not read the packs again
 
 
