@@ -66,10 +66,15 @@ def test_resume_does_not_turn_on_a_collector_turned_off_after_it(collector):
     ],
 )
 def test_only_the_app_starts_with_the_collector_off(collector, monkeypatch, argv, runner):
-    """The app turns it back on; plain mode and the other commands never have it turned off."""
-    from qkv_drill import cli
+    """The app turns it back on; plain mode and the other commands never have it turned off.
+    The app's first load begins with the collector already off (it runs while textual is
+    imported); plain mode begins none."""
+    from qkv_drill import cli, startup_load
 
-    seen = []
+    seen, loads = [], []
     monkeypatch.setattr(runner, lambda *args, **kwargs: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(startup_load, "begin", lambda *a, **k: loads.append(gc.isenabled()))
     assert cli.main(argv) == 0
-    assert seen == [runner.endswith("run_plain")]
+    plain = runner.endswith("run_plain")
+    assert seen == [plain]
+    assert loads == ([] if plain else [False])
