@@ -62,7 +62,11 @@ async def tour(app, text: PackText) -> None:
     """Every screen, asserting the pack's strings literally where that screen shows them."""
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert_shown_wrapped(app, text.topic)  # Home's topic filter
+        await press(pilot, "f")
+        assert_shown_wrapped(app, text.topic)  # the filter screen's topic list
+        await press(pilot, "space", "escape")  # ticked: Home's filter box names it
+        assert_shown_wrapped(app, text.topic)
+        await press(pilot, "c")
 
         await press(pilot, "k")
         assert_shown(app, text.title)

@@ -172,8 +172,8 @@ class HomeScreen(AppScreen[None]):
         app = self.qkv_app
         if self._shown_generation == app.load_generation:
             return  # already shown (the app and Home's own first show may both ask)
-        if not app.ready or not self.query("#home-status"):
-            return  # loaded before Home was built: its on_mount asks again
+        if not app.ready or not (self.query("#menu") and self.query("#home-status")):
+            return  # loaded before Home was built (or while it mounts): its on_mount asks again
         self._shown_generation = app.load_generation
         self._update_status()
         counted = app.take_loaded_due(app.filter)
