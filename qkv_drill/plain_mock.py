@@ -276,6 +276,8 @@ def _mock_review(io: PlainIO, session: MockSession) -> None:
     for r in rows:
         mark = "!" if r.flagged else " "
         said = f"answered: {one_line(r.answer or '')}" if r.answered else "not answered"
+        if r.kept:
+            said += " (kept as given, not graded: the question changed in its pack)"
         draft = session.drafts.get(r.index)
         if draft is not None:
             said += f"; draft: {one_line(draft)}"

@@ -57,6 +57,7 @@ class ReviewRow:
     flagged: bool
     answer: str | None  # the saved answer on one line
     time_s: float
+    kept: bool = False  # answered before its question changed: kept as given, not graded
 
 
 class MockResumeError(Exception):
@@ -358,6 +359,7 @@ class MockSession:
                 flagged=i in self.flagged,
                 answer=None if answer is None else " ".join(answer.split()),
                 time_s=self.times[i],
+                kept=i in self.kept,
             )
             for i, (inst, answer) in enumerate(zip(self.instances, self.answers, strict=True))
         ]

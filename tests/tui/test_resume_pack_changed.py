@@ -62,6 +62,12 @@ async def test_resume_dialog_names_changed_questions_and_keeps_the_answer(
         assert box.value == RIGHT_NUMERIC and box.disabled
         assert "kept as given" in shown
         assert screen.session.answer("128") is not None  # the session refuses a new answer too
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        review = shown_flat(app)  # the answer's column wraps beside the time column
+        assert "512/8 (kept, not" in review and "graded: question changed)" in review
+        await pilot.press("escape")
+        await settle(pilot)
         report = screen.session.finish()
     assert report.items[head].status == "kept"
     assert report.items[head].prompt == asked

@@ -41,6 +41,8 @@ def review_option(row: ReviewRow) -> Option:
     )
     if row.answered:
         said = Text(" ".join((row.answer or "").split()))  # whole: its column wraps
+        if row.kept:  # answered before its question changed in its pack
+            said.append(" (kept, not graded: question changed)", style="yellow")
     else:
         said = Text("unanswered", style="bold red")
     grid = Table.grid(padding=(0, 1), expand=True)  # the same columns on every row
