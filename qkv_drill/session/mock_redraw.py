@@ -167,7 +167,15 @@ def changes_words(changed: list[Changed]) -> str:
     answered = [c for c in changed if c.answered]
     fresh = [c for c in changed if not c.answered]
     packs = "; ".join(sorted({c.version_words() for c in changed}))
-    lines = [f"{_count(changed)} changed since you started ({packs})."]
+    if len(changed) == 1:
+        said = f"Question {changed[0].index + 1} changed since you started ({packs})."
+        if answered:
+            return (
+                f"{said} Your answer is kept as given, shown as you saw it, not graded (those"
+                " numbers are no longer drawn)."
+            )
+        return f"{said} Not answered yet: asked as the pack now reads."
+    lines = [f"{len(changed)} questions changed since you started ({packs})."]
     if answered:
         them = "them" if len(answered) > 1 else "it"
         lines.append(
@@ -177,11 +185,6 @@ def changes_words(changed: list[Changed]) -> str:
     if fresh:
         lines.append(f"{_numbers(fresh)}, not answered: asked as the pack now reads.")
     return " ".join(lines)
-
-
-def _count(changed: list[Changed]) -> str:
-    n = len(changed)
-    return f"Question {changed[0].index + 1}" if n == 1 else f"{n} questions"
 
 
 def _numbers(changed: list[Changed]) -> str:

@@ -152,7 +152,7 @@ def test_plain_resume_says_what_changed_and_the_report_leaves_the_kept_answer_ou
     again = run_cli(*start, "--resume", home=tmp_path, input=":goto 1\n:review\n:finish\n")
     out = " ".join(again.stdout.split())
     assert "Question 1 changed since you started (pack mockfix v1, now v2)" in out, out
-    assert "Question 1, answered: kept as given, shown as you saw it, not graded" in out
+    assert "Your answer is kept as given, shown as you saw it, not graded" in out
     assert "of 10 tokens" in out and "of 16 tokens" not in out  # shown as it was asked
     assert "kept as given: the question changed in its pack since; not graded" in out
     assert "(2, 8, 10, 64) (kept as given, not graded: the question changed in its pack)" in out
