@@ -112,6 +112,42 @@ def test_a_word_cut_at_a_line_end_is_warned_about_at_its_line(tmp_path):
     assert "keep 'self-attention' on one line" in warning.hint
 
 
+def test_text_shown_as_one_line_warns_when_a_block_scalar_breaks_it(tmp_path):
+    """Options, their why, rubric points and hints are shown as written, so `|` wrapped at the
+    editor's width broke them mid-sentence on screen; `>-` (folded) joins the lines."""
+    p = tmp_path / "lines.yaml"
+    p.write_text(
+        """pack: {id: lines, title: Lines, version: 1}
+questions:
+  - id: lines.q
+    topic: scaling
+    difficulty: easy
+    type: choice
+    prompt: Why scale?
+    explanation: Variance.
+    hints:
+      - |
+        Think of the variance
+        of q . k.
+    options:
+      - text: |
+          To keep the variance
+          of the scores near 1
+        correct: true
+      - text: >-
+          Folded lines
+          read as one
+        why: |
+          It does not
+          fold.
+"""
+    )
+    warnings = [i for i in load_paths([p]).issues if not i.is_error]
+    said = sorted((w.line, w.message.split(" spans")[0]) for w in warnings)
+    assert said == [(10, "a hint"), (14, "option text"), (21, "why")], warnings
+    assert all("fold it with '>-' instead of '|'" in w.hint for w in warnings)
+
+
 def test_hints_match_case_insensitively():
     assert did_you_mean("W_q", ["W_Q", "W_K", "W_V", "w_v"]) == "did you mean 'W_Q'?"
     assert did_you_mean("D_MODEL", ["d_model", "heads"]) == "did you mean 'd_model'?"

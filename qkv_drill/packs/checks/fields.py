@@ -113,13 +113,29 @@ class FieldChecks:
             return ""
         return value
 
+    def line_text(self, keys: Keys, value: Any, what: str) -> str:
+        """Text shown as one line, as written (an option, its why, a rubric point, a hint): a
+        line break in it shows on screen, so `|` wrapped at the editor's width breaks it
+        mid-sentence. Warned, with the folded style that joins the lines."""
+        text = self.text(keys, value, what)
+        if "\n" in text.strip():
+            self.warn(
+                keys,
+                f"{what} spans {text.strip().count(chr(10)) + 1} lines and is shown as written, "
+                "so its line breaks show",
+                "write it on one line, or fold it with '>-' instead of '|'",
+            )
+        return text
+
     def text_list(self, keys: Keys, value: Any, what: str) -> tuple[str, ...]:
         if not isinstance(value, list):
             self.err(keys, f"{what} must be a list of text, not {type_name(value)}")
             return ()
         out = []
         for i, v in enumerate(value):
-            if isinstance(v, str | int | float) and not isinstance(v, bool):
+            if isinstance(v, str) and "\n" in v.strip() and what == "hints":
+                out.append(self.line_text((*keys, i), v, "a hint"))
+            elif isinstance(v, str | int | float) and not isinstance(v, bool):
                 out.append(str(v))
             elif isinstance(v, dict) and len(v) == 1:
                 self.err(

@@ -40,9 +40,11 @@ class WrittenAnswerChecks(FieldChecks):
             )
             out.append(
                 Option(
-                    self.text((*ok, "text"), o.get("text"), "option text") if "text" in o else "",
+                    self.line_text((*ok, "text"), o.get("text"), "option text")
+                    if "text" in o
+                    else "",
                     correct,
-                    self.text((*ok, "why"), o["why"], "why") if "why" in o else "",
+                    self.line_text((*ok, "why"), o["why"], "why") if "why" in o else "",
                     mc,
                 )
             )
@@ -75,5 +77,6 @@ class WrittenAnswerChecks(FieldChecks):
                     if "keywords" in p
                     else ()
                 )
-                out.append(RubricPoint(self.text((*pk, "point"), p.get("point"), "point"), kw))
+                point = self.line_text((*pk, "point"), p.get("point"), "rubric point")
+                out.append(RubricPoint(point, kw))
         return tuple(out)
