@@ -103,6 +103,16 @@ def test_a_code_span_takes_whole_backtick_runs(text):
         assert theirs is not None and same(ours, theirs)
 
 
+@pytest.mark.parametrize("text", ["``1`", "a ``b` c", "`1``", "``a`b``", "` b `", "`a` and ``c``"])
+def test_options_read_code_spans_as_prompts_do(text):
+    """Choice options share this parser for code spans: markdown-it's whole backtick runs
+    ('``1`' is text, not a backtick and then `1`), one space trimmed from each end."""
+    from qkv_drill.tui.widgets.choices import option_text
+
+    theirs = markdown_widget_content(text)
+    assert theirs is not None and same(option_text(text), theirs)
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet="ab1 _`*\n#-.[]()<>&\\|~:/@=xyz", max_size=40))
 def test_random_text_is_declined_or_drawn_as_markdown_draws_it(text):

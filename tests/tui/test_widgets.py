@@ -241,8 +241,45 @@ async def test_options_draw_inline_code_as_the_prompt_does_and_stay_literal():
         shown = shown_flat(app)
         assert "a) Q @ K.T then softmax" in shown and "`" not in shown
         assert "b) [b]W[i][/b] and [/]" in shown  # pack text stays literal, code span too
-        warning = app.get_css_variables()["text-warning"]
-    text = option_text(options[1], "", warning)
+    text = option_text(options[1])
     assert text.plain == "[b]W[i][/b] and [/]"
-    assert [(text.plain[s.start : s.end], str(s.style)) for s in text.spans] == [("[/]", warning)]
-    assert option_text("a lone ` stays", "", warning).plain == "a lone ` stays"
+    assert [(text.plain[s.start : s.end], str(s.style)) for s in text.spans] == [
+        ("[/]", ".code_inline")
+    ]
+    assert option_text("a lone ` stays").plain == "a lone ` stays"
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_a_code_span_looks_the_same_in_an_option_as_in_the_prompt(theme):
+    """Same cells over the same background: colour and tint of the Markdown widget's inline
+    code in both themes (options used the warning colour, and no tint, in each)."""
+    from textual.geometry import Region
+
+    from qkv_drill.tui.widgets.choices import ChoiceField
+    from qkv_drill.tui.widgets.lightmark import LightText, light_content
+
+    class Host(App):
+        CSS = "ChoiceField, LightText { background: $surface; }"
+
+        def compose(self):
+            yield LightText(light_content("scores `Q @ K.T` here"))
+            yield ChoiceField(["first", "scores `Q @ K.T` here"])
+
+    def code_cells(widget):
+        region = Region(0, 0, *widget.outer_size)
+        return [
+            (seg.text, seg.style.color, seg.style.bgcolor)
+            for strip in widget.render_lines(region)
+            for seg in strip
+            if "K.T" in seg.text
+        ]
+
+    app = Host()
+    async with app.run_test(size=(60, 12)) as pilot:
+        app.theme = theme
+        app.screen.set_focus(None)  # (a focused list is tinted)
+        await pilot.pause()
+        in_prompt = code_cells(app.query_one(LightText))
+        in_option = code_cells(app.query_one(ChoiceField))
+    assert in_prompt and in_prompt[0][2] is not None  # drawn on its own tint
+    assert in_option == in_prompt

@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
@@ -393,14 +394,13 @@ def _indented(answer: str) -> str:
     return "\n    ".join(line.rstrip() for line in answer.strip().splitlines())
 
 
-def options_text(options: list[str]) -> Text:
+def options_text(options: list[str]) -> Content:
     """A choice question's options, lettered in the order practice shows them."""
-    out = Text()
+    parts: list[Content | tuple[str, str]] = []
     for i, text in enumerate(options):
-        out.append(f"{option_letter(i)}) ", style="bold")
-        out.append_text(option_text(text, code="bold"))
-        out.append("\n" if i < len(options) - 1 else "")
-    return out
+        parts += [(f"{option_letter(i)}) ", "bold"), option_text(text, code="bold")]
+        parts.append(Content("\n" if i < len(options) - 1 else ""))
+    return Content.assemble(*parts)
 
 
 def history_text(

@@ -8,18 +8,23 @@ says how to pick, because the highlighted first option is not an answer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.table import Table
-from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qkv_drill.present.formats import option_letter
+from qkv_drill.tui.widgets.lightmark import code_inline_css, code_spans
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.style import Style
 
 LETTERS = "abcdefghij"
 """The options a key picks (the letter bindings); an eleventh option is picked with the cursor."""
@@ -27,21 +32,41 @@ MARKS = {False: {True: "(•) ", False: "( ) "}, True: {True: "[x] ", False: "[ 
 """[multiple][picked]: a filled dot for the one choice, a ticked box for each of several."""
 
 
-CODE_SPAN = re.compile(r"`([^`\n]+)`")
-"""An inline code span, as a prompt's Markdown reads one: `Q @ K.T` on one line."""
+def option_text(text: str, style: str = "", code: str = ".code_inline") -> Content:
+    """An option as the prompt shows it: code spans read as the prompt's (lightmark) and drawn
+    in `code` (by default as the prompt draws them), the rest literal (never markup, so `[b]`
+    stays `[b]`), all of it in `style`."""
+    content = code_spans(text, code)
+    return content.stylize_before(style) if style else content
 
 
-def option_text(text: str, style: str = "", code: str = "") -> Text:
-    """An option as the prompt shows it: inline code spans drawn in `code` without their
-    backticks, the rest literal (a Rich `Text`, never markup, so `[b]` stays `[b]`)."""
-    out = Text(style=style)
-    at = 0
-    for span in CODE_SPAN.finditer(text):
-        out.append(text[at : span.start()])
-        out.append(span.group(1), style=code)
-        at = span.end()
-    out.append(text[at:])
-    return out
+class HangingOption(Visual):
+    """`[x] b) ` and then the option's text, which wraps under itself, not under the mark. A
+    Textual visual, so its code spans take the list's `.code_inline` style over whatever row
+    they are on, as a prompt's take it over the screen."""
+
+    def __init__(self, head: Content, body: Content) -> None:
+        self.head = head
+        self.body = body
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        indent = self.head.cell_length
+        return indent + self.body.get_optimal_width(rules, container_width - indent)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return max(1, self.body.get_height(rules, max(1, width - self.head.cell_length)))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        indent = self.head.cell_length
+        lines = self.body.render_strips(max(1, width - indent), height, style, options)
+        head = self.head.render_strips(indent, 1, style, options)
+        blank = Strip.blank(indent, style.rich_style)
+        return [
+            Strip.join([head[0] if row == 0 and head else blank, line])
+            for row, line in enumerate(lines or [Strip.blank(0)])
+        ]
 
 
 def _letter_bindings() -> list[BindingType]:
@@ -58,7 +83,8 @@ class ChoiceField(OptionList):
     ChoiceField { height: auto; max-height: 100%; border: round $primary; padding: 0; }
     ChoiceField:focus { border: round $accent; }
     ChoiceField > .option-list--option { padding: 0 1 0 0; }
-    """
+    """ + code_inline_css("ChoiceField")
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"code_inline"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Submit", tooltip="Hand in what is picked", id="choices.submit"),
         Binding(  # the list's title says "a-e or space picks": the footer keeps its room
@@ -106,26 +132,21 @@ class ChoiceField(OptionList):
         self.lettered = lettered
         self.picked: set[int] = {i for i in picked if 0 <= i < len(self.texts)}
         self._colour = "green"  # until mounted and the theme is known
-        self._code_colour = "yellow"  # inline code, as the prompt's Markdown draws it
         super().__init__(
             *(Option(self._prompt(i), id=str(i)) for i in range(len(self.texts))), **kwargs
         )
 
     # -- drawing -------------------------------------------------------------------------------
 
-    def _prompt(self, index: int) -> Table:
+    def _prompt(self, index: int) -> HangingOption:
         """`[x] b) text`: the mark says picked, the letter says which key, the text is literal
-        (a Rich `Text`, never markup) and wraps under itself, not under the mark."""
+        (never markup) and wraps under itself, not under the mark."""
         on = index in self.picked
         mark = MARKS[self.multiple][on]
         letter = f"{option_letter(index)}) " if self.lettered and index < len(LETTERS) else ""
         picked = f"bold {self._colour}" if on else ""
-        grid = Table.grid(padding=0)
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
-        head = Text.assemble((mark, picked or "dim"), (letter, "bold"))
-        grid.add_row(head, option_text(self.texts[index], picked, self._code_colour))
-        return grid
+        head = Content.assemble((mark, picked or "dim"), (letter, "bold"))
+        return HangingOption(head, option_text(self.texts[index], picked))
 
     def on_mount(self) -> None:
         """Picks are drawn in the theme's success colour: readable in light and dark themes,
@@ -136,7 +157,6 @@ class ChoiceField(OptionList):
     def _theme_changed(self) -> None:
         variables = self.app.get_css_variables()
         self._colour = variables.get("text-success", "green")
-        self._code_colour = variables.get("text-warning", "yellow")
         self._redraw(range(len(self.texts)))
 
     def _redraw(self, indices: Iterable[int]) -> None:

@@ -5,7 +5,9 @@ parser (about 15 ms to import) and its parse.
 `light_content` accepts only what it can render exactly as the Markdown widget would and returns
 None for anything else (a list, a heading, a table, a fence, a link, an escape, `_emphasis_`, a
 hard break...): `PromptText` then falls back to the Markdown widget. Nothing is read as markup or
-as an action: the text is taken literally, as `literal()` takes it.
+as an action: the text is taken literally, as `literal()` takes it. Choice options draw their
+code spans through the same parser and the same `.code_inline` rules (`code_spans`,
+`code_inline_css`), so a span reads and looks the same in an option as in the prompt above it.
 tests/tui/test_lightmark.py compares the result with the Markdown widget's own for every shipped
 prompt and for random text.
 """
@@ -32,9 +34,10 @@ _BLOCK = re.compile(
 )
 # A code span opens and closes with whole backtick runs of one length: markdown-it reads an
 # unmatched run as text, so "``1`" has no span (not "`" and then `1`).
+_CODE_SPAN = r"(?<!`)(?P<ticks>`+)(?!`)(?P<body>.+?)(?<!`)(?P=ticks)(?!`)"
+_CODE = re.compile(_CODE_SPAN, re.DOTALL)
 _INLINE = re.compile(
-    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)(?P<body>.+?)(?<!`)(?P=ticks)(?!`))"
-    r"|\*\*(?P<strong>[^*`\n]+?)\*\*",
+    rf"(?P<code>{_CODE_SPAN})|\*\*(?P<strong>[^*`\n]+?)\*\*",
     re.DOTALL,
 )
 _REFUSED = re.compile(r"[\\<\[\]&~|*`]|://|www\.|@|\w\.[A-Za-z]{2}")
@@ -42,6 +45,17 @@ _REFUSED = re.compile(r"[\\<\[\]&~|*`]|://|www\.|@|\w\.[A-Za-z]{2}")
 emphasis or backticks, and what linkify would turn into a link."""
 _STRONG_BEFORE = re.compile(r"(?:^|[\s(])$")
 _STRONG_AFTER = re.compile(r"^(?:$|[\s.,;:!?)])")
+
+
+def code_inline_css(widget: str) -> str:
+    """The Markdown widget's rules for a code span, for the `code_inline` component class of
+    `widget` (a type name): the one place they are written, so options draw a code span exactly
+    as prompts do."""
+    return f"""
+    {widget}:dark > .code_inline {{ background: $warning 10%; color: $text-warning 95%; }}
+    {widget}:light > .code_inline {{ background: $error 5%; color: $text-error 95%; }}
+    {widget}:ansi > .code_inline {{ background: ansi_default !important; }}
+    """
 
 
 def _plain(text: str) -> str | None:
@@ -62,6 +76,24 @@ def _code(body: str) -> str:
     if body.startswith(" ") and body.endswith(" ") and body.strip(" "):
         body = body[1:-1]
     return body
+
+
+def code_spans(text: str, code: str = ".code_inline") -> Content:
+    """`text` taken literally but for its code spans, read as a prompt reads them (backticks
+    gone) and styled `code` (by default the widget's `.code_inline`, as a prompt draws them):
+    one-line pack text that is not a prompt."""
+    out: list[str] = []
+    spans: list[Span] = []
+    size = at = 0
+    for m in _CODE.finditer(text):
+        body = _code(m.group("body"))
+        out += [text[at : m.start()], body]
+        size += m.start() - at
+        spans.append(Span(size, size + len(body), code))
+        size += len(body)
+        at = m.end()
+    out.append(text[at:])
+    return Content("".join(out), spans=spans)
 
 
 def _paragraph(source: str) -> tuple[str, list[Span]] | None:
@@ -150,12 +182,9 @@ class LightText(Static):
         padding: 0 2;
         margin: 0 0 1 0;
         color: $foreground;
-        &:dark > .code_inline { background: $warning 10%; color: $text-warning 95%; }
-        &:light > .code_inline { background: $error 5%; color: $text-error 95%; }
-        &:ansi > .code_inline { background: ansi_default !important; }
         & > .strong { text-style: bold; }
     }
-    """
+    """ + code_inline_css("LightText")
 
 
 class PromptText(Vertical):
