@@ -12,6 +12,14 @@ from qkv_drill.tui.screens.home import HomeScreen
 from tests.helpers.tui import make_app, on_screen, settle, shown_flat, static_text
 
 
+async def _open_filter(pilot) -> None:
+    """Home, settled, then f: the filter screen on top."""
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FilterScreen)
+
+
 def _values(lst: SelectionList) -> list[str]:
     return [lst.get_option_at_index(i).value for i in range(lst.option_count)]
 
@@ -21,11 +29,8 @@ async def test_f_opens_every_list_whole_with_the_current_filter_ticked(size):
     app = make_app()
     app.filter = Filter(topics=frozenset({"multihead"}), difficulties=frozenset({"easy"}))
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
+        await _open_filter(pilot)
         screen = app.screen
-        assert isinstance(screen, FilterScreen)
         questions = app.packset.questions.values()
         topics = screen.query_one("#filter-topics", SelectionList)
         packs = screen.query_one("#filter-packs", SelectionList)
@@ -47,10 +52,8 @@ async def test_f_opens_every_list_whole_with_the_current_filter_ticked(size):
 async def test_a_tick_applies_at_once_and_home_shows_it_with_fresh_counts():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await _open_filter(pilot)
         everything = len(app.packset.questions)
-        await pilot.press("f")
-        await settle(pilot)
         await pilot.press("down", "space")  # the second topic
         await settle(pilot)
         topics = app.screen.query_one("#filter-topics", SelectionList)
@@ -71,9 +74,7 @@ async def test_c_clears_on_the_filter_screen_and_on_home():
     app = make_app()
     app.filter = Filter(topics=frozenset({"multihead"}))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
+        await _open_filter(pilot)
         await pilot.press("c")
         await settle(pilot)
         assert app.filter == Filter()
@@ -93,9 +94,7 @@ async def test_a_reload_keeps_the_ticks():
     app = make_app()
     app.filter = Filter(topics=frozenset({"multihead"}))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
+        await _open_filter(pilot)
         app.action_reload_packs()
         await settle(pilot)
         assert app.load_generation == 2
