@@ -189,7 +189,9 @@ class QkvDrillApp(App[int]):
             loaded = self._preload().wait(COMPLETE_WAIT_S)
             if loaded is not None:
                 self._apply(loaded)
-            screen = self._make_screen(self.start)
+            # An interrupted interview is offered first (by `_announce`), straight over the
+            # stand-in: a question screen opened under it would draw a question for nothing.
+            screen = None if loaded and loaded.unfinished else self._make_screen(self.start)
             if screen is not None:
                 self.push_screen(screen)
             self.call_after_refresh(self._first_frame, loaded)

@@ -63,6 +63,27 @@ async def test_an_interrupted_mock_is_offered_before_the_start_screen():
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
 
 
+async def test_with_the_first_load_done_the_offer_comes_without_a_question_under_it(monkeypatch):
+    """`qkv-drill practice` with an interview to resume and its first load done by the time the
+    app mounts: the offer goes straight over the stand-in; no practice screen is opened (and
+    drawing a question) only to be closed under it."""
+    from qkv_drill.startup_load import Preload
+    from qkv_drill.tui.screens.question import PracticeScreen
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    mounted = []
+    monkeypatch.setattr(PracticeScreen, "on_mount", lambda self: mounted.append(self))
+    app = make_app(start="practice")
+    _unfinished_mock(app)
+    app.preload = Preload(app._request())
+    assert app.preload.wait(10) is not None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeMockScreen)
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeLater", "ResumeMockScreen"]
+        assert mounted == []
+
+
 async def test_home_fills_in_when_packs_load_under_the_resume_offer():
     from qkv_drill.tui.screens.resume import ResumeMockScreen
 
