@@ -432,3 +432,28 @@ async def test_a_disk_that_fills_mid_session_is_told_at_once(app):
         assert [r.answer_text for r in rows(app)] == typed  # nothing of this session lost
         told = [n for n in app._notifications if "progress is not being saved" in n.message]
         assert len(told) == 1 and told[0].severity == "warning"
+
+
+async def test_stats_totals_wrap_between_totals_on_narrow_screens(app):
+    """Below about 70 columns the totals take two lines: each label stays with its number (at
+    66 columns the line broke inside a total, 'due' at the end of one line and 'now 0' on the
+    next; at 60 with more answers, 'cards' and '13')."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_practice(pilot, {"multihead"})
+        await type_answer(pilot, str(head_dim(screen.instance.params)))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen.set_focus(None)
+        await pilot.press("escape")
+        await pilot.press("s")
+        await settle(pilot)
+        summary = app.screen.query_one("#stats-summary")
+        wanted = ("Answers 1", "correct 1 (100%)", "streak 1 day", "cards 0", "due now 0")
+        for width in range(60, 81):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            lines = summary.render_lines(summary.region.reset_offset)
+            rows = [row for row in (strip.text.strip(" █▌▐") for strip in lines) if row]
+            for total in wanted:
+                assert sum(total in row for row in rows) == 1, (width, total, rows)

@@ -19,26 +19,26 @@ from qkv_drill.days import local_day
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.bars import AccuracyBars
 from qkv_drill.tui.widgets.footer import KeyFooter
+from qkv_drill.tui.widgets.item_line import ItemLine
 
 if TYPE_CHECKING:
     from qkv_drill.session.stats import StatsSnapshot
 
 
-def summary_text(snap: StatsSnapshot) -> Text:
-    """Totals in one glance: answers, accuracy, streak, cards and what is due."""
+def summary_text(snap: StatsSnapshot) -> ItemLine:
+    """Totals in one glance: answers, accuracy, streak, cards and what is due; a narrow screen
+    wraps between totals, never between a label and its number."""
     acc = snap.accuracy
-    return Text.assemble(
-        ("Answers ", "dim"),
-        (str(snap.total_answers), "bold"),
-        ("   correct ", "dim"),
-        (f"{snap.total_correct}" + (f" ({100 * acc:.0f}%)" if acc is not None else ""), "bold"),
-        ("   streak ", "dim"),
-        (f"{snap.streak} day{'s' if snap.streak != 1 else ''}", "bold"),
-        ("   cards ", "dim"),
-        (str(snap.cards), "bold"),
-        ("   due now ", "dim"),
-        (str(snap.due_now), "bold"),
+    correct = f"{snap.total_correct}" + (f" ({100 * acc:.0f}%)" if acc is not None else "")
+    streak = f"{snap.streak} day{'s' if snap.streak != 1 else ''}"
+    totals = (
+        ("Answers", str(snap.total_answers)),
+        ("correct", correct),
+        ("streak", streak),
+        ("cards", str(snap.cards)),
+        ("due now", str(snap.due_now)),
     )
+    return ItemLine(Text.assemble((f"{label} ", "dim"), (value, "bold")) for label, value in totals)
 
 
 def _ticks(labels: list[str], count: int = 5) -> tuple[list[float], list[str]]:
