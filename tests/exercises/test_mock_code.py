@@ -119,3 +119,32 @@ async def test_mock_code_through_the_set_up_form_keeps_its_exercise(tmp_path):
             assert isinstance(app.screen, MockScreen)
             kinds = [i.question.type for i in app.screen.session.instances]
             assert kinds.count("code") == 1
+
+
+async def test_the_starter_left_as_shown_is_no_answer(tmp_path):
+    """Moving on from the exercise, or handing in, with only its starter in the editor saved
+    the starter as the answer: the navigator marked it answered and the report graded the
+    starter's '...' as wrong code, where an untouched question is 'not answered'."""
+    from qkv_drill.tui.screens.mock_review import MockReviewScreen
+
+    store = Store.open(tmp_path / "progress.db")
+    session, index = interview(store)
+    app = mock_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_question(pilot, index)
+        editor = app.screen.query_one("#answer-box").query_one(TextArea)
+        assert editor.text.strip() == session.instances[index].question.code.starter.strip()
+        status = " ".join(str(app.screen.query_one("#answer-status").content).split())
+        assert status == "Write the function; ctrl+s saves, ctrl+n moves on."  # not 'out loud'
+        await pilot.press("ctrl+n", "ctrl+b")  # away and back (ctrl+n at the end stays)
+        await pilot.pause()
+        assert session.answers[index] is None
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, MockReviewScreen)
+        assert not next(r for r in app.screen.rows if r.index == index).answered
+        await pilot.press("ctrl+e")  # hand in
+        await wait_for_report(app, pilot)
+        item = app.screen.report.items[index]
+        assert item.status == "unanswered" and not item.user_answer
+    store.close()

@@ -256,7 +256,11 @@ class MockScreen(MockEnding, Screen):
     # --- answering ----------------------------------------------------------------------
 
     def _typed(self) -> str:
-        return typed_text(self._answer()) or ""
+        text = typed_text(self._answer()) or ""
+        code = self.instance.question.code
+        if code is not None and text.strip() == code.starter.strip():
+            return ""  # the starter as it was shown: nothing written yet, so no answer
+        return text
 
     def save_typed(self) -> bool:
         """Save what is typed if it differs from the saved answer; False if it cannot be read."""

@@ -122,6 +122,8 @@ def practice_keys(kind: str, n_options: int = 0) -> str:
 
 def mock_keys(kind: str, n_options: int = 0) -> str:
     """The mock, nothing saved yet: how an answer is saved and how to move on."""
+    if kind == "code":
+        return "Write the function; ctrl+s saves, ctrl+n moves on."
     if kind in OPEN_KINDS:
         return "Answer as you would out loud; ctrl+s saves, ctrl+n moves on."
     if kind in CHOICE_KINDS:
