@@ -536,6 +536,10 @@ async def test_leaving_the_report_with_ungraded_answers_asks_first(packset, stor
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
+        # Nothing grades it later (no screen reopens a past report): the question says so,
+        # where it said the answer 'will not count until graded'.
+        asked = shown_flat(app)
+        assert "only place to grade" in asked and "until graded" not in asked
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)

@@ -434,11 +434,12 @@ class ReportScreen(Screen):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"{pending} open answer{'s are' if pending != 1 else ' is'} not self-graded yet "
-                "and will not count until graded. Leave the report anyway?",
+                f"{pending} open answer{'s are' if pending != 1 else ' is'} not self-graded yet. "
+                "This report is the only place to grade them: once you leave, they stay out "
+                "of the score. Leave the report anyway?",
                 "Leave",
                 "Grade them",
-                yes_tip="Close the report; ungraded answers do not count",
+                yes_tip="Close the report; ungraded answers stay out of the score",
                 no_tip="Back to the report to grade them",
             ),
             decided,
