@@ -38,3 +38,16 @@ def test_no_pack_or_source_file_calls_a_tensor_an_array_or_the_reverse():
         for pattern in (WRONG, PER_LANGUAGE):
             found += [f"{path.relative_to(REPO)}: {m.group(0)}" for m in pattern.finditer(text)]
     assert not found, found
+
+
+SCALED_BY_ROOT = re.compile(r"\b(?:scaled?|scaling)\s+by\s+sqrt\(", re.IGNORECASE)
+"""Scores are divided by sqrt(d_k) (or scaled by 1/sqrt(d_k)): "scaled by sqrt(hs)" says the
+opposite, and a rubric point is what the learner ticks as what they said."""
+
+
+def test_no_pack_says_scores_are_scaled_by_the_square_root_itself():
+    found = []
+    for path in sorted((REPO / "questions").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.name}: {m.group(0)}" for m in SCALED_BY_ROOT.finditer(text)]
+    assert not found, found
