@@ -306,8 +306,14 @@ class QkvDrillApp(App[int]):
         from qkv_drill.tui.screens.resume import ResumeMockScreen
 
         self._back_to_home()  # (the start screen, pushed before the store was open)
-        self.push_screen(ResumeMockScreen(store, packset, self.clock))
+        self.push_screen(ResumeMockScreen(store, packset, self.clock), self._offer_closed)
         return True
+
+    def _offer_closed(self, _result: object = None) -> None:
+        """The resume offer closed without resuming (later, or discarded): on to the mode the
+        command asked for (`qkv-drill practice|drill|mock`), as if it had not been offered."""
+        if self.start in ("practice", "drill", "mock"):
+            self.action_go(self.start)
 
     def action_reload_packs(self) -> None:
         self.load_data()

@@ -113,7 +113,7 @@ async def test_the_resume_offer_is_read_off_the_ui_thread(store_calls):
     from qkv_drill.packs.loader import load_packs
     from qkv_drill.session.clock import FakeClock
     from qkv_drill.session.mock import MockSession, MockSettings
-    from qkv_drill.tui.screens.home import HomeScreen
+    from qkv_drill.tui.screens.question import PracticeScreen
     from qkv_drill.tui.screens.resume import ResumeMockScreen
     from tests.helpers.tui import FIXTURE_PACK, START
 
@@ -132,9 +132,9 @@ async def test_the_resume_offer_is_read_off_the_ui_thread(store_calls):
         assert isinstance(offer, ResumeMockScreen)
         shown.append([type(s).__name__ for s in app.screen_stack])
         assert offer.pending is not None and offer.pending.id == session.mock_id
-        await pilot.press("escape")
+        await pilot.press("escape")  # later: on to the practice asked for
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, PracticeScreen)
     assert ("read", "SELECT", False) in store_calls
     assert [c for c in store_calls if c[2]] == []  # nothing read or written on the UI thread
     assert shown == [["HomeLater", "ResumeMockScreen"]]  # straight over the stand-in

@@ -51,16 +51,17 @@ async def test_an_interrupted_mock_is_offered_before_the_start_screen():
         await settle(pilot)
         assert isinstance(app.screen, ResumeMockScreen) and len(app.screen_stack) == 2
         assert app.store.unfinished_mock().id == session.mock_id
-        await pilot.press("escape")  # decide later: Home, filled
+        await pilot.press("escape")  # decide later: on to the practice the command asked for
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeLater", "PracticeScreen"]
+        assert app.screen.instance is not None
+        app.action_go("home")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
         assert _filled(app.screen)
         app.action_go("practice")
         await settle(pilot)
         assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen", "PracticeScreen"]
-        app.action_go("home")
-        await settle(pilot)
-        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
 
 
 async def test_with_the_first_load_done_the_offer_comes_without_a_question_under_it(monkeypatch):
@@ -82,6 +83,23 @@ async def test_with_the_first_load_done_the_offer_comes_without_a_question_under
         assert isinstance(app.screen, ResumeMockScreen)
         assert [type(s).__name__ for s in app.screen_stack] == ["HomeLater", "ResumeMockScreen"]
         assert mounted == []
+
+
+@pytest.mark.parametrize(
+    ("start", "then"), [("drill", "DrillScreen"), ("mock", "MockSetupScreen"), (None, "HomeScreen")]
+)
+async def test_a_discarded_offer_goes_on_to_the_mode_asked_for(start, then):
+    from qkv_drill.tui.screens.resume import ResumeMockScreen
+
+    app = make_app(start=start)
+    _unfinished_mock(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeMockScreen)
+        await pilot.press("d", "y")  # discard, confirmed
+        await settle(pilot)
+        assert type(app.screen).__name__ == then
+        assert app.store.unfinished_mock() is None
 
 
 async def test_home_fills_in_when_packs_load_under_the_resume_offer():
