@@ -29,7 +29,7 @@ UNDO = Binding(
     "u",
     "undo",
     "Undo",
-    tooltip="Take back the last answer (and its rating) and ask it again",
+    tooltip="Take back the last answer (in drill, its rating too) and ask it again",
     id="question.undo",
 )
 SUSPEND = Binding(
