@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -49,13 +49,17 @@ from qkv_drill.tui.widgets.countdown import Countdown
 from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.navigator import Navigator
 from qkv_drill.tui.widgets.packtext import literal
-from qkv_drill.tui.widgets.prompt import PromptView
+from qkv_drill.tui.widgets.prompt import Framed, PromptView, settle_frame
 
 if TYPE_CHECKING:
     from qkv_drill.packs.instance import Instance
     from qkv_drill.packs.model import Question
     from qkv_drill.session.mock import MockSession
 
+SHORT_BELOW = 24
+"""Rows under which the header drops the navigator's legend and keeps one row of cells, so a
+question and its answer box have the rows (at 60x20 a five-row header left the sentence of a long
+choice list no room)."""
 TICK_SECONDS = 0.25  # repaint often enough that mm:ss never skips a second
 PENS_DOWN_SECONDS = 1.0  # in the last second a readable draft is kept, as if handed in
 DRAFT_PAUSE_SECONDS = 1.0  # a draft is checkpointed once typing pauses this long
@@ -127,6 +131,7 @@ class MockScreen(MockEnding, Screen):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.app.size.height < SHORT_BELOW, "-short")
         with Horizontal(id="mock-top"):
             with Vertical(id="mock-top-left"):
                 yield Static("", id="mock-meta")
@@ -145,8 +150,13 @@ class MockScreen(MockEnding, Screen):
         for line in self.session.draw_errors:  # questions left out, and why, as practice says
             self.notify(line, title="Question skipped", severity="warning", markup=False)
         await self._show_question()
+        self.watch(self.query_one("#question-scroll"), "virtual_size", self._relaid, init=False)
         self._repaint_clock()
         self.set_interval(TICK_SECONDS, self._on_tick, name="mock-countdown")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT_BELOW, "-short")
+        self._relaid()
 
     # --- the clock ----------------------------------------------------------------------
 
@@ -237,14 +247,22 @@ class MockScreen(MockEnding, Screen):
         POOL.release(self._claim)
 
     def _frame(self) -> None:
-        """Scroll just enough that the answer widget and the question sentence both show."""
-        self._reframe()
-        self.call_after_refresh(self._reframe)  # Markdown text gets its height a pass late
+        """Scroll just enough that the answer widget and the question sentence both show, and
+        keep doing so while the question's heights settle."""
+        settle_frame(self, self._reframe)
 
-    def _reframe(self) -> None:
-        if self.is_attached:
-            body = self.query_one("#question-scroll", VerticalScroll)
-            self.query_one(PromptView).frame(body, self.query_one("#answer-status"), self._answer())
+    def _relaid(self) -> None:
+        """The question's height changed after it was framed (a wrapped line, a late paragraph,
+        a new matrix row): frame it again."""
+        if self._shown_index is not None:
+            self._frame()
+
+    def _reframe(self) -> Framed | None:
+        if not self.is_attached:
+            return None
+        body = self.query_one("#question-scroll", VerticalScroll)
+        status = self.query_one("#answer-status")
+        return self.query_one(PromptView).frame(body, status, self._answer())
 
     def _refresh_navigator(self) -> None:
         s = self.session

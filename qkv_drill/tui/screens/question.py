@@ -44,7 +44,7 @@ from qkv_drill.tui.widgets.answer import (
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.derivation import DerivationPanel
 from qkv_drill.tui.widgets.footer import KeyFooter
-from qkv_drill.tui.widgets.prompt import PromptView
+from qkv_drill.tui.widgets.prompt import Framed, PromptView, settle_frame
 
 if TYPE_CHECKING:
     from qkv_drill.packs.check import Verdict
@@ -254,18 +254,19 @@ class QuestionScreen(CardKeys, QuestionKeys, QuestionVerdict, QuestionStart, App
         return True
 
     def _frame(self) -> None:
-        """Scroll just enough that the answer box and the question sentence both show."""
-        self._reframe()
+        """Scroll just enough that the answer box and the question sentence both show, and
+        keep doing so while the question's heights settle."""
+        settle_frame(self, self._reframe)
         self.call_after_refresh(self._framed.set)
-        self.call_after_refresh(self._reframe)  # Markdown text gets its height a pass late
         if not self._warmed:
             self._warmed = True
             self.call_after_refresh(self._warm)
 
-    def _reframe(self) -> None:
-        if self.is_attached:
-            body = self.query_one("#qbody", VerticalScroll)
-            self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
+    def _reframe(self) -> Framed | None:
+        if not self.is_attached:
+            return None
+        body = self.query_one("#qbody", VerticalScroll)
+        return self.query_one(PromptView).frame(body, self.query_one("#answer-box"))
 
     def _open_code(self, instance: Instance) -> None:
         from qkv_drill.tui.screens.code import CodeScreen

@@ -9,6 +9,7 @@ them (the question itself) comes last, next to where the answer is typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,12 @@ from qkv_drill.tui.widgets.lightmark import PromptText
 from qkv_drill.tui.widgets.matrix import MatrixGrid, Shown, as_rows
 
 _CAPTION = re.compile(r"^(?P<label>.{0,60}?)\s*=\s*$", re.DOTALL)
+
+Framed = tuple[object, ...]
+"""The geometry one framing pass went by (regions, sizes and the scroll it chose)."""
+
+FRAME_PASSES = 8
+"""At most this many framing passes for one question; it settles in two to four."""
 
 
 @dataclass
@@ -119,12 +126,15 @@ class PromptView(Vertical):
         """The question sentence's widget (tests check it stays on screen)."""
         return self.query_one("#prompt-ask", PromptText)
 
-    def frame(self, body: ScrollableContainer, last: Widget, first: Widget | None = None) -> None:
+    def frame(self, body: ScrollableContainer, last: Widget, first: Widget | None = None) -> Framed:
         """Scroll `body` just enough that `last` (the answer widget, or the line under it) and
         the question sentence both show. On a small terminal the line under the box (`last`,
         when the box is `first`) gives way first; when the sentence and the box still do not
         both fit, the box wins: typing never goes into a box out of sight, and the end of the
-        sentence stays right above it."""
+        sentence stays right above it.
+
+        Returns what it went by: the same value from the next pass means the layout has
+        settled (see `settle_frame`)."""
         top = body.content_region.y - int(body.scroll_y)
         height = body.content_region.height
         need = max(0, last.region.bottom - top - height)  # from the top: safe to call again
@@ -139,3 +149,22 @@ class PromptView(Vertical):
             y = min(max(need_box, 0), box.region.y - top)
         if y != int(body.scroll_y):
             body.scroll_to(y=y, animate=False)
+        return (body.content_region, body.virtual_size, last.region, box.region, self.ask.region, y)
+
+
+def settle_frame(
+    widget: Widget,
+    frame: Callable[[], Framed | None],
+    passes: int = FRAME_PASSES,
+    seen: Framed | None = None,
+) -> None:
+    """Frame now, then again after each refresh until a pass sees what the one before saw.
+
+    A question's parts get their final heights over several refreshes (prompt paragraphs,
+    matrices, a list whose options wrap), and how many depends on the machine's load: framing a
+    fixed number of times left the answer box below the screen when the last height came late.
+    `frame` returns None when there is nothing to frame (the screen is gone)."""
+    now = frame()
+    if now is not None and now != seen and passes > 1:
+        widget.call_after_refresh(settle_frame, widget, frame, passes - 1, now)
+        widget.refresh()  # a refresh is what runs the next pass: never wait for another cause
