@@ -58,6 +58,8 @@ class ReviewRow:
     answer: str | None  # the saved answer on one line
     time_s: float
     kept: bool = False  # answered before its question changed: kept as given, not graded
+    typed: str | None = None  # typed in its box and not saved (a draft), on one line
+    typed_problem: str | None = None  # why `typed` cannot be handed in; None: hand-in takes it
 
 
 class MockResumeError(Exception):
@@ -333,6 +335,27 @@ class MockSession:
             self.drafts[idx] = keep
         mock_drafts.save(self.store, self.mock_id, idx, keep)
 
+    def draft_problem(self, idx: int) -> str | None:
+        """Why question `idx`'s draft cannot be handed in (the parser's message), or None when
+        it can (hand-in then takes it over the saved answer) or there is no draft."""
+        from qkv_drill.answers.parse import ParseError, parse_answer
+
+        text = self.drafts.get(idx)
+        if text is None or idx in self.kept or idx in self.stale_drafts:
+            return None  # (a draft for numbers no longer drawn is never handed in)
+        inst = self.instances[idx]
+        parsed = parse_answer(inst.question.type, text, len(inst.options) or None)
+        return parsed.message if isinstance(parsed, ParseError) else None
+
+    def handed_drafts(self) -> list[int]:
+        """Questions whose draft hand-in considers (not those typed for numbers no longer
+        drawn)."""
+        return [i for i in sorted(self.drafts) if i not in self.kept and i not in self.stale_drafts]
+
+    def unreadable_drafts(self) -> list[int]:
+        """Questions whose last typed text would be dropped at hand-in: it cannot be read."""
+        return [idx for idx in self.handed_drafts() if self.draft_problem(idx) is not None]
+
     def budget_s(self, idx: int) -> float:
         """The question's time budget, never more than the whole interview."""
         q = self.instances[idx].question
@@ -360,6 +383,8 @@ class MockSession:
                 answer=None if answer is None else " ".join(answer.split()),
                 time_s=self.times[i],
                 kept=i in self.kept,
+                typed=None if i not in self.handed_drafts() else " ".join(self.drafts[i].split()),
+                typed_problem=self.draft_problem(i),
             )
             for i, (inst, answer) in enumerate(zip(self.instances, self.answers, strict=True))
         ]
@@ -384,15 +409,12 @@ class MockSession:
         grade_open_answers(self.store, self.report, grades, self.clock)
 
     def _adopt_drafts(self) -> None:
-        """At hand-in a readable draft counts, as pens down keeps the one being typed."""
-        from qkv_drill.answers.parse import ParseError, parse_answer
-
+        """At hand-in a readable draft counts, as pens down keeps the one being typed (the
+        review said which drafts cannot be read, and hand-in asked about them first)."""
         for idx, text in sorted(self.drafts.items()):
             if idx in self.kept or idx in self.stale_drafts:
                 continue  # typed for numbers no longer drawn: not an answer to these
-            inst = self.instances[idx]
-            n = len(inst.options) or None
-            if not isinstance(parse_answer(inst.question.type, text, n), ParseError):
+            if self.draft_problem(idx) is None:
                 self.answers[idx] = text
                 self._save(idx)
         self.drafts.clear()

@@ -201,8 +201,11 @@ class MockScreen(MockEnding, Screen):
         inst = self.instance
         q = inst.question
         self._update_meta()
-        # Typing carries on in the next answer box; after escape, single keys keep navigating.
-        refocus = self._shown_index is None or self._answer() is self.focused is not None
+        # Typing carries on in the next answer box; after escape (nothing focused), single keys
+        # keep navigating. Not "is the box focused": moving again before the last box took its
+        # focus finds the focus parked on the scrolling body, and the next box must still take
+        # the keys, or what is typed next would act as single-key commands.
+        refocus = self._shown_index is None or self.focused is not None
         self._shown_index = None  # no draft bookkeeping while the widgets change
         await self.query_one(PromptView).show(inst.prompt, inst.params)
         box = self.query_one("#answer-box")
@@ -364,12 +367,17 @@ class MockScreen(MockEnding, Screen):
             await self._move(+1)
 
     def _keep_draft(self) -> None:
-        """Save a readable answer that was typed but not yet entered (pens down, end early)."""
+        """Save an answer that was typed but not yet entered (review, pause, pens down). One
+        that cannot be read stays a draft, which the review shows as typed and not saved and
+        hand-in asks about: what was typed last is never dropped unsaid."""
         text = self._typed()
         if not text.strip() or text == self.session.answers[self.session.index]:
             return
-        if self.session.answer(text) is None:  # None: kept; otherwise unreadable or too late
+        self._typed_at = None
+        if self.session.answer(text) is None:
             self._refresh_navigator()
+        else:
+            self.session.save_draft(text)
 
     @on(Input.Submitted, "#answer-input")
     @on(MatrixInput.Submitted, "#answer-matrix")

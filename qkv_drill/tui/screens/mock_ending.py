@@ -11,9 +11,11 @@ from textual import work
 from textual.screen import ModalScreen
 
 from qkv_drill.present.formats import mm_ss
+from qkv_drill.session.browser import one_line
 from qkv_drill.session.kept import where_answers_are
 from qkv_drill.tui.screens.mock_review import HAND_IN, MockReviewScreen, PauseScreen
 from qkv_drill.tui.screens.report import ReportScreen
+from qkv_drill.tui.widgets.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen as _Base
@@ -23,6 +25,28 @@ if TYPE_CHECKING:
     from qkv_drill.session.report import MockReport
 else:
     _Base = object
+
+
+HAND_IN_TIPS = {
+    "yes_tip": "Hand in now; what cannot be read is dropped",
+    "no_tip": "Back to the question to fix what was typed",
+}
+
+
+def dropped_words(session: MockSession, unreadable: list[int]) -> str:
+    """What hand-in would drop, question by question, and what is graded instead."""
+    lines = []
+    for idx in unreadable:
+        saved = session.answers[idx]
+        graded = (
+            f"the saved answer {one_line(saved)} is graded" if saved else "it counts as unanswered"
+        )
+        lines.append(
+            f"Question {idx + 1}: what you typed last, {one_line(session.drafts[idx])}, cannot "
+            f"be read ({(session.draft_problem(idx) or '').rstrip('.')}). It is dropped and "
+            f"{graded}."
+        )
+    return "\n".join(lines) + "\nHand in anyway?"
 
 
 class MockEnding(_Base):
@@ -53,11 +77,32 @@ class MockEnding(_Base):
 
         def decided(choice: int | str | None) -> None:
             if choice == HAND_IN:
-                self._finish(reason="Handed in")
+                self._hand_in()
             elif isinstance(choice, int):
                 self.call_later(self.go_to, choice)
 
         self.app.push_screen(MockReviewScreen(self.session), decided)
+
+    def _hand_in(self) -> None:
+        """Hand in, after asking when the last text typed for a question cannot be read (it
+        would be dropped, and the saved answer, or none, graded instead)."""
+        s = self.session
+        unreadable = s.unreadable_drafts()
+        if not unreadable:
+            self._finish(reason="Handed in")
+            return
+        first = unreadable[0]
+
+        def answered(hand_in: bool | None) -> None:
+            if hand_in:
+                self._finish(reason="Handed in")
+            else:
+                self.call_later(self.go_to, first)
+
+        self.app.push_screen(
+            ConfirmScreen(dropped_words(s, unreadable), "Hand in", "Fix it", **HAND_IN_TIPS),
+            answered,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pause":

@@ -45,6 +45,11 @@ def review_option(row: ReviewRow) -> Option:
             said.append(" (kept, not graded: question changed)", style="yellow")
     else:
         said = Text("unanswered", style="bold red")
+    if row.typed is not None:  # typed last and not saved: what hand-in does with it
+        said = Text.assemble(("typed, not saved: ", "bold yellow"), row.typed)
+        if row.typed_problem is not None:
+            instead = f"saved: {row.answer}" if row.answered else "counts as unanswered"
+            said.append(f"\ncannot be read, so dropped at hand-in ({instead})", style="yellow")
     grid = Table.grid(padding=(0, 1), expand=True)  # the same columns on every row
     grid.add_column(no_wrap=True, width=5)  # "12 ✓!"
     grid.add_column(ratio=3, overflow="fold")
@@ -116,6 +121,13 @@ class MockReviewScreen(KeysModal[int | str | None]):
         if missing:
             nums = ", ".join(str(r.index + 1) for r in missing)
             summary.append(f"\nUnanswered count as missed: {nums}.", style="red")
+        unread = [r for r in self.rows if r.typed_problem is not None]
+        if unread:
+            nums = ", ".join(str(r.index + 1) for r in unread)
+            summary.append(
+                f"\nTyped last but cannot be read: {nums}. Fix it, or hand-in drops it.",
+                style="yellow",
+            )
         return summary
 
     def compose(self) -> ComposeResult:
@@ -135,7 +147,9 @@ class MockReviewScreen(KeysModal[int | str | None]):
         self.set_interval(1.0, self._show_summary)
         listing = self.query_one("#review-list", OptionList)
         listing.focus()
-        first = next((r.index for r in self.rows if not r.answered or r.flagged), None)
+        first = next(
+            (r.index for r in self.rows if r.typed_problem or not r.answered or r.flagged), None
+        )
         listing.highlighted = first if first is not None else self.session.index
 
     def _show_summary(self) -> None:
