@@ -30,6 +30,7 @@ from qkv_drill.session.filters import Filter
 from qkv_drill.startup_load import DueCount, Loaded, LoadRequest, Preload
 from qkv_drill.startup_load import load as load_everything
 from qkv_drill.tui.commands import QkvCommands
+from qkv_drill.tui.opening import OpeningApp
 from qkv_drill.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:  # the packs, the store and the sessions load in a worker, after the first frame
@@ -66,7 +67,7 @@ def signal_ready(path: str | None = None) -> None:
     Path(path).write_text(json.dumps(info), encoding="utf-8")
 
 
-class QkvDrillApp(App[int]):
+class QkvDrillApp(OpeningApp):
     """qkv-drill: practice, drill and mock interviews on attention's Q, K and V."""
 
     TITLE = "qkv-drill"
@@ -335,7 +336,7 @@ class QkvDrillApp(App[int]):
             return
         screen = self._make_screen(where)
         if screen is not None:
-            self.push_screen(screen)
+            self.open_screen(screen)  # what is typed while it opens goes to it
 
     def _back_to_home(self) -> None:
         """Close every screen above Home (or above its stand-in, when Home is not built yet)."""
