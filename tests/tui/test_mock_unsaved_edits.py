@@ -1,9 +1,10 @@
-"""The mock never drops what was typed last without saying so.
+"""What was typed last is never dropped without saying so.
 
-Moving to another question saves an edited answer, as it saves a first one. What cannot be
-saved (it cannot be read as an answer) stays a draft: the review before hand-in shows it as
-typed and not saved, and hand-in asks before dropping it, naming the question, the text and what
-is graded instead.
+In the mock, moving to another question saves an edited answer, as it saves a first one. What
+cannot be saved (it cannot be read as an answer) stays a draft: the review before hand-in shows
+it as typed and not saved, and hand-in asks before dropping it, naming the question, the text and
+what is graded instead. In practice, where moving on without handing in is a skip, skipping,
+drawing again or leaving says what typed text it drops.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tests.helpers.mock_screens import (
     type_text,
     wait_for_report,
 )
-from tests.helpers.tui import shown_flat
+from tests.helpers.tui import make_app, open_practice, settle, shown_flat, type_answer
 
 SIZE = (80, 24)
 
@@ -133,3 +134,15 @@ async def test_typing_right_after_moving_twice_goes_into_the_box(packset, store,
         await type_text(pilot, "2f")
         assert app.screen.query_one("#answer-input").value == "2f"
         assert not session.flagged
+
+
+@pytest.mark.parametrize("key", ["s", "r", "escape"])
+async def test_practice_says_what_a_skip_redraw_or_leaving_drops(key):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_practice(pilot, {"multihead"})
+        await type_answer(pilot, "511/8")
+        await pilot.press("escape", key)  # out of the box, then the key
+        await settle(pilot)
+        told = [n.message for n in app._notifications]
+        assert "Not handed in: 511/8" in told

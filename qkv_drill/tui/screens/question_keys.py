@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.widgets import Input, Static, TextArea
 
+from qkv_drill.session.browser import one_line
 from qkv_drill.tui.screens.card_keys import CARD_ACTIONS
+from qkv_drill.tui.widgets.answer import typed_text
 from qkv_drill.tui.widgets.choices import ChoiceField
 from qkv_drill.tui.widgets.derivation import DerivationPanel
 
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
     _Base = AppScreen[None]
 else:
     _Base = object
+
+
+SAID_CHARS = 60
+"""A dropped answer longer than this is named by its length (the whole text is no message)."""
 
 
 class QuestionKeys(_Base):
@@ -91,7 +97,18 @@ class QuestionKeys(_Base):
         if derivation.is_open:  # escape closes the open panel first, as everywhere
             await derivation.close()
             return
+        self._say_not_handed_in()
         self.app.pop_screen()
+
+    def _say_not_handed_in(self) -> None:
+        """Skipping, drawing again or leaving drops what is typed and not handed in: say so,
+        as the mock never drops what was typed last unsaid (there, moving on saves it)."""
+        if self.phase != "asking" or self.preview is not None:
+            return
+        flat = one_line(typed_text(self._answer()) or "")
+        if flat:
+            said = flat if len(flat) <= SAID_CHARS else f"what you typed ({len(flat):,} characters)"
+            self.notify(f"Not handed in: {said}", timeout=4, markup=False)
 
     def action_next(self) -> None:
         if self.phase in ("answered", "empty") and self.preview is None:
@@ -100,11 +117,13 @@ class QuestionKeys(_Base):
 
     def action_skip(self) -> None:
         if self.phase in ("asking", "self_grade") and self.preview is None:
+            self._say_not_handed_in()
             self.phase = "loading"
             self.advance("skip")
 
     def action_redraw(self) -> None:
         if self.instance is not None and self.phase != "checking":  # (not while a preview)
+            self._say_not_handed_in()
             self.phase = "loading"
             self.advance("redraw")
 
