@@ -242,3 +242,21 @@ async def test_a_cached_start_still_offers_an_interrupted_mock():
         await settle(pilot)
         assert isinstance(app.screen, ResumeMockScreen)
         assert app.store.unfinished_mock().id == session.mock_id
+
+
+def test_home_shown_whole_has_not_imported_the_filter_screen():
+    """Home's filter box is text: the filter screen's lists (SelectionList, the tick boxes) are
+    imported when f opens them, never on the way to the first frame."""
+    code = (
+        "import asyncio, sys\n"
+        "from tests.helpers.tui import make_app, settle\n"
+        "async def main():\n"
+        "    app = make_app()\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await settle(pilot)\n"
+        "        assert app.ready and app.screen._status_of is not None  # the box drawn\n"
+        "asyncio.run(main())\n"
+        "lists = ('textual.widgets._selection_list', 'qkv_drill.tui.screens.filters')\n"
+        "print(sorted(m for m in lists if m in sys.modules))\n"
+    )
+    assert run_python(code).strip() == "[]"

@@ -19,6 +19,7 @@ from textual.widgets import SelectionList, Static
 
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.base import AppScreen
+from qkv_drill.tui.screens.home import matching
 from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.literal import literal
 from qkv_drill.tui.widgets.ticks import TickList
@@ -38,12 +39,6 @@ def topics_and_packs(packset: PackSet) -> tuple[list[str], list[str]]:
     """Every topic and every pack id that has a question, sorted."""
     questions = packset.questions.values()
     return sorted({q.topic for q in questions}), sorted({q.pack_id for q in questions})
-
-
-def matching(packset: PackSet, filter: Filter) -> Text:
-    """ "N of M questions match": how many questions `filter` lets through."""
-    n = len(filter.select(packset.questions.values()))
-    return Text.assemble((f"{n}", "bold"), f" of {len(packset.questions)} questions match")
 
 
 class FilterScreen(AppScreen[None]):

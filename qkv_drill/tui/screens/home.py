@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -18,6 +18,9 @@ from qkv_drill import startup_gc
 from qkv_drill.session.filters import Filter
 from qkv_drill.tui.screens.base import AppScreen
 from qkv_drill.tui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from qkv_drill.packs.loader import PackSet
 
 NARROW_BELOW = 72
 """Columns under which the menu drops its one-line descriptions and narrows, so the filter
@@ -38,6 +41,12 @@ def _binding(key: str, where: str, label: str, tip: str) -> Binding:
     return Binding(
         key, f"app.go('{where}')", short, tooltip=tip, id=f"home.{where}", show=where != "weakest"
     )
+
+
+def matching(packset: PackSet, filter: Filter) -> Text:
+    """ "N of M questions match": how many questions `filter` lets through."""
+    n = len(filter.select(packset.questions.values()))
+    return Text.assemble((f"{n}", "bold"), f" of {len(packset.questions)} questions match")
 
 
 SHOWN_TICKS = 4
@@ -190,8 +199,6 @@ class HomeScreen(AppScreen[None]):
     def _status(self) -> Group | None:
         """The filter, list by list, and how many questions it lets through (None before the
         packs are in, or when the box already shows this filter over these packs)."""
-        from qkv_drill.tui.screens.filters import matching
-
         app = self.qkv_app
         shown = (app.filter, id(app.packset))
         if app.packset is None or shown == self._status_of:
