@@ -314,6 +314,12 @@ class MockSession:
         parsed = parse_answer(inst.question.type, text, len(inst.options) or None)
         if isinstance(parsed, ParseError):
             return parsed.message
+        if inst.question.type == "matrix":  # a matrix of another shape is not an answer yet
+            from qkv_drill.packs.check import check
+
+            verdict = check(inst, text)  # (nothing of it is shown: only whether it reads)
+            if verdict.status == "unparseable":
+                return verdict.message
         self._accumulate()
         self.answers[self.index] = text
         self._save(self.index)

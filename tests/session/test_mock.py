@@ -149,6 +149,23 @@ def test_unparseable_answers_are_refused_not_saved(mini_packs, store, clock):
     assert store.mock_answers(s.mock_id) == {}
 
 
+def test_a_matrix_of_another_shape_is_refused_with_the_shape_it_needs(mini_packs, store, clock):
+    """As in practice: the wrong shape is unreadable input, never saved, so it can never be
+    graded 'unanswered' while the review showed it answered. A transposed matrix is an
+    answer (a named mistake), and is saved."""
+    s = create(mini_packs, store, clock, questions=7)
+    s.goto(next(i for i, x in enumerate(s.instances) if x.question.type == "matrix"))
+    rows = [list(r) for r in s.current.expected]
+    assert len(rows) != len(rows[0]), "the fixture's matrix should not be square"
+    one_row_more = "; ".join(" ".join(str(v) for v in r) for r in [*rows, rows[0]])
+    message = s.answer(one_row_more)
+    assert message is not None and "This needs a" in message
+    assert s.answers[s.index] is None and store.mock_answers(s.mock_id) == {}
+    transposed = "; ".join(" ".join(str(r[j]) for r in rows) for j in range(len(rows[0])))
+    assert s.answer(transposed) is None
+    assert s.answers[s.index] == transposed
+
+
 def test_answers_and_flags_are_saved_at_once(balance_packs, store, clock):
     s = create(balance_packs, store, clock, questions=4)
     clock.advance(4)
