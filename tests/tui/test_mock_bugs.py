@@ -9,7 +9,7 @@ open answer at a time, after its rubric is on screen.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Checkbox
+from textual.widgets import Button, Checkbox
 
 from qkv_drill.tui.screens.mock import MockScreen
 from qkv_drill.tui.widgets.confirm import ConfirmScreen
@@ -378,6 +378,8 @@ async def test_g_after_grading_does_not_grade_the_same_answer_again(packset, sto
         await pilot.press("g")  # grades it
         await settle(pilot)
         assert report.pending == []
+        (button,) = app.screen.query(".grade-button").results(Button)
+        assert str(button.label) == "Graded: grade again"  # no longer "Grade this answer"
         focused = app.screen.focused
         assert focused is None or not any(isinstance(a, RubricGrader) for a in focused.ancestors)
         app.clear_notifications()

@@ -73,7 +73,7 @@ class CodeScreen(Screen[str]):
         _b("ctrl+s", "submit", "Submit", "Submit: checked and recorded", priority=True),
         _b("ctrl+o", "editor", "$EDITOR", "Edit the code in $EDITOR", priority=True),
         _b("escape", "leave_editor", "Leave editor", "Hand the keys back to the screen"),
-        _b("escape", "back", "Back", "Back to the screen this opened from (Home or the browser)"),
+        _b("escape", "back", "Back", "Back where this opened from: Home or the browser"),
         _b("n", "next", "Next", "Next question"),
         _b("s", "skip", "Skip", "Skip: recorded as skipped, not wrong"),
         _b("h", "hint", "Hint", "Show the next hint"),

@@ -74,7 +74,7 @@ class QuestionScreen(CardKeys, QuestionKeys, QuestionVerdict, QuestionStart, App
     BINDINGS: ClassVar[list[BindingType]] = [
         # escape says what it does: leave the answer box while asking, else back to Home
         _b("escape", "leave_box", "Leave box", "Hand the keys back to the screen (? lists them)"),
-        _b("escape", "back", "Back", "Back to the screen this opened from (Home or the browser)"),
+        _b("escape", "back", "Back", "Back where this opened from: Home or the browser"),
         _b("ctrl+s", "submit", "Submit", "Check the answer", priority=True),
         _b(  # after an open answer the same key grades it by the rubric (enter says so too)
             "ctrl+s",
@@ -87,7 +87,7 @@ class QuestionScreen(CardKeys, QuestionKeys, QuestionVerdict, QuestionStart, App
         _b("n", "next", "Next", "Next question"),
         _b("s", "skip", "Skip", "Skip: recorded as skipped, not wrong"),
         _b("h", "hint", "Hint", "Show the next hint"),
-        _b("r", "redraw", "Redraw", "Ask the same question again (fresh numbers, when it has any)"),
+        _b("r", "redraw", "Redraw", "Same question again (fresh numbers if it has any)"),
         _b("d", "derivation", "Derivation", "The engine's working, step by step"),
         _b("i", "focus_answer", "Answer box", "Back into the answer box", show=False),
         UNDO,

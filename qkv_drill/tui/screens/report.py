@@ -120,6 +120,10 @@ def review_widgets(item: ReportItem) -> list[Widget]:
     return widgets
 
 
+GRADED_LABEL = "Graded: grade again"
+"""The button under a graded answer's points: it is graded, and ticking again re-grades it."""
+
+
 class RubricGrader(Vertical):
     """Checkboxes for one open answer's rubric; the button grades it."""
 
@@ -136,7 +140,9 @@ class RubricGrader(Vertical):
             else:
                 ticked = bool(item.rubric_hits[k]) if k < len(item.rubric_hits) else False
             yield TickBox(literal(point), ticked, id=f"rubric-{item.idx}-{k}")
-        yield Button("Grade this answer", id=f"grade-{item.idx}", classes="grade-button")
+        graded = item.status in ("correct", "wrong")
+        label = GRADED_LABEL if graded else "Grade this answer"
+        yield Button(label, id=f"grade-{item.idx}", classes="grade-button")
 
     def covered(self) -> list[int]:
         return [
@@ -368,6 +374,8 @@ class ReportScreen(Screen):
         for idx in grades:
             item = next(i for i in self.report.items if i.idx == idx)
             self.query_one(f"#review-rest-{idx}", PackMarkdown).update(item_markdown(item))
+            for button in self.query(f"#grade-{idx}").results(Button):
+                button.label = GRADED_LABEL  # graded: the points stay, for a second look
         focused = self.focused
         if focused is not None and any(
             isinstance(a, RubricGrader) and a.item.idx in grades for a in focused.ancestors
