@@ -1,5 +1,5 @@
-"""What the app's own screens share: one typed way to reach the app, `?` on dialogs, and how a
-failed worker is told.
+"""What the app's own screens share: one typed way to reach the app, `?` on dialogs, how a
+failed worker is told, and how many questions a filter lets through.
 
 Textual types `self.app` as any `App`; the screens need this app's packs, store, filter and
 session factory. They reach them through `qkv_app`, so mypy checks every use (the cast is checked
@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
+    from qkv_drill.packs.loader import PackSet
+    from qkv_drill.session.filters import Filter
     from qkv_drill.tui.app import QkvDrillApp
 
 ResultT = TypeVar("ResultT")
@@ -52,3 +55,10 @@ def notify_failure(screen: Screen[Any], exc: Exception) -> None:
         severity="error",
         markup=False,
     )
+
+
+def matching(packset: PackSet, filter: Filter) -> Text:
+    """ "N of M questions match": how many questions `filter` lets through (Home's filter box
+    and the filter screen say it alike)."""
+    n = len(filter.select(packset.questions.values()))
+    return Text.assemble((f"{n}", "bold"), f" of {len(packset.questions)} questions match")

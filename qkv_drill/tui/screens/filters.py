@@ -18,8 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import SelectionList, Static
 
 from qkv_drill.session.filters import Filter
-from qkv_drill.tui.screens.base import AppScreen
-from qkv_drill.tui.screens.home import matching
+from qkv_drill.tui.screens.base import AppScreen, matching
 from qkv_drill.tui.widgets.footer import KeyFooter
 from qkv_drill.tui.widgets.literal import literal
 from qkv_drill.tui.widgets.ticks import TickList

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -16,11 +16,8 @@ from textual.widgets.option_list import Option
 
 from qkv_drill import startup_gc
 from qkv_drill.session.filters import Filter
-from qkv_drill.tui.screens.base import AppScreen
+from qkv_drill.tui.screens.base import AppScreen, matching
 from qkv_drill.tui.widgets.footer import KeyFooter
-
-if TYPE_CHECKING:
-    from qkv_drill.packs.loader import PackSet
 
 NARROW_BELOW = 72
 """Columns under which the menu drops its one-line descriptions and narrows, so the filter
@@ -41,12 +38,6 @@ def _binding(key: str, where: str, label: str, tip: str) -> Binding:
     return Binding(
         key, f"app.go('{where}')", short, tooltip=tip, id=f"home.{where}", show=where != "weakest"
     )
-
-
-def matching(packset: PackSet, filter: Filter) -> Text:
-    """ "N of M questions match": how many questions `filter` lets through."""
-    n = len(filter.select(packset.questions.values()))
-    return Text.assemble((f"{n}", "bold"), f" of {len(packset.questions)} questions match")
 
 
 SHOWN_TICKS = 4
