@@ -35,6 +35,19 @@ async def test_home_shows_the_filter_once_packs_load(app):
         assert "Topics scaling" in status and "2 of 5 questions match" in status
 
 
+async def answer_one_right_then_stats(pilot):
+    """From Home: one multihead question answered right in practice, then back and on to
+    Stats."""
+    screen = await open_practice(pilot, {"multihead"})
+    await type_answer(pilot, str(head_dim(screen.instance.params)))
+    await pilot.press("enter")
+    await settle(pilot)
+    screen.set_focus(None)
+    await pilot.press("escape")
+    await pilot.press("s")
+    await settle(pilot)
+
+
 async def test_right_answer_is_recorded_correct(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_practice(pilot, {"multihead"})
@@ -286,14 +299,7 @@ async def test_stats_empty_then_with_history(app):
         await settle(pilot)
         assert "No history yet" in str(app.screen.query_one("#stats-summary", Static).content)
         await pilot.press("escape")
-        screen = await open_practice(pilot, {"multihead"})
-        await type_answer(pilot, str(head_dim(screen.instance.params)))
-        await pilot.press("enter")
-        await settle(pilot)
-        screen.set_focus(None)
-        await pilot.press("escape")
-        await pilot.press("s")
-        await settle(pilot)
+        await answer_one_right_then_stats(pilot)
         stats = app.screen
         assert stats.snapshot.total_answers == 1 and stats.snapshot.total_correct == 1
         assert len(stats.query("PlotextPlot")) == 3 and stats.query("AccuracyBars")
@@ -440,14 +446,7 @@ async def test_stats_totals_wrap_between_totals_on_narrow_screens(app):
     next; at 60 with more answers, 'cards' and '13')."""
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = await open_practice(pilot, {"multihead"})
-        await type_answer(pilot, str(head_dim(screen.instance.params)))
-        await pilot.press("enter")
-        await settle(pilot)
-        screen.set_focus(None)
-        await pilot.press("escape")
-        await pilot.press("s")
-        await settle(pilot)
+        await answer_one_right_then_stats(pilot)
         summary = app.screen.query_one("#stats-summary")
         wanted = ("Answers 1", "correct 1 (100%)", "streak 1 day", "cards 0", "due now 0")
         for width in range(60, 81):
